@@ -1,0 +1,145 @@
+import path from 'node:path';
+import { ENV_SPECS, THRESHOLD_DIMENSIONS, THRESHOLD_OVERRIDES, type EnvVarSpec } from './schema';
+import type { ThresholdOverrides } from '../definition/types';
+
+export { ENV_SPECS } from './schema';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The validated, frozen configuration. Read once at start-up; nothing else reads process.env. */
+export interface Config {
+  hubspot: {
+    accessToken?: string;
+    clientSecret?: string;
+    appId?: number;
+    portalId?: number;
+    apiBaseUrl: string;
+    rateLimitPer10s: number;
+  };
+  webhookPublicUrl?: string;
+  port: number;
+  adminToken?: string;
+  databaseUrl: string;
+  leadDefinitionPath: string;
+  thresholdOverrides: ThresholdOverrides;
+  logLevel: LogLevel;
+}
+
+export interface ConfigProblem {
+  name: string;
+  expected: string;
+  /** What was found, already made safe to print (secrets are described, never shown). */
+  found: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      `Invalid environment (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  ${p.name}: expected ${p.expected}, found ${p.found}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function describeFound(spec: EnvVarSpec | undefined, raw: string): string {
+  if (spec?.secret) return `a value of ${raw.length} characters (hidden)`;
+  return JSON.stringify(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw);
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest known name, when it is close enough to be a likely typo. */
+export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+}
+
+/**
+ * Validates the whole environment at once and reports every problem together, so an admin fixes the
+ * `.env` in one pass instead of one restart per mistake. Empty strings count as "not set", the way
+ * dotenv writes `NAME=` lines.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const values = new Map<string, unknown>();
+  const problems: ConfigProblem[] = [];
+  for (const spec of ENV_SPECS) {
+    const raw = env[spec.name];
+    const text = raw === undefined || raw.trim() === '' ? spec.defaultText : raw;
+    if (text === undefined) continue;
+    const parsed = spec.schema.safeParse(text);
+    if (parsed.success) values.set(spec.name, parsed.data);
+    else problems.push({ name: spec.name, expected: spec.expected, found: describeFound(spec, text) });
+  }
+  // Our own prefix is a namespace we own: a misspelt override would otherwise be silently ignored.
+  const known = new Set(ENV_SPECS.map((s) => s.name));
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('ULD_') && !known.has(name) && !name.startsWith('ULD_TEST_') && name !== 'ULD_REQUIRE_POSTGRES') {
+      const hint = didYouMean(name, known);
+      problems.push({
+        name,
+        expected: hint ? `a known variable (did you mean ${hint}?)` : 'a known ULD_ variable (see docs/configuration.md)',
+        found: 'an unknown variable',
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const get = <T>(name: string) => values.get(name) as T;
+  const thresholdOverrides: ThresholdOverrides = {};
+  for (const [status, statusEnv] of THRESHOLD_OVERRIDES) {
+    for (const [dim, dimEnv] of THRESHOLD_DIMENSIONS) {
+      const v = get<number | undefined>(`ULD_${statusEnv}_MIN_${dimEnv}`);
+      if (v !== undefined) (thresholdOverrides[status] ??= {})[dim] = v;
+    }
+  }
+  const config: Config = {
+    hubspot: {
+      accessToken: get('HUBSPOT_ACCESS_TOKEN'),
+      clientSecret: get('HUBSPOT_CLIENT_SECRET'),
+      appId: get('HUBSPOT_APP_ID'),
+      portalId: get('HUBSPOT_PORTAL_ID'),
+      apiBaseUrl: get<string>('HUBSPOT_API_BASE_URL').replace(/\/+$/, ''),
+      rateLimitPer10s: get('HUBSPOT_RATE_LIMIT_PER_10S'),
+    },
+    webhookPublicUrl: get('WEBHOOK_PUBLIC_URL'),
+    port: get('PORT'),
+    adminToken: get('ADMIN_TOKEN'),
+    databaseUrl: get('DATABASE_URL'),
+    leadDefinitionPath: path.resolve(get<string>('LEAD_DEFINITION')),
+    thresholdOverrides,
+    logLevel: get('LOG_LEVEL'),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** Names of variables whose values must never appear in logs or pages. */
+export const SECRET_NAMES: readonly string[] = ENV_SPECS.filter((s) => s.secret).map((s) => s.name);
