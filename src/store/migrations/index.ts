@@ -1,0 +1,12 @@
+import type { MigrationModule } from './types';
+import { webhookIngest } from './0001-webhook-ingest';
+
+export type { MigrationModule, SqlDialect } from './types';
+
+/**
+ * Every migration, in order. Append only: a released migration is never edited, a change is a new module.
+ * Names sort in the order they run (Kysely orders by name).
+ */
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: MigrationModule]> = [
+  ['0001_webhook_ingest', webhookIngest],
+];

@@ -1,0 +1,69 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types for Kysely. Internal to src/store: nothing outside this folder sees them. Later issues add
+ * their tables here and a migration module in ./migrations.
+ */
+export interface WebhookEventsTable {
+  id: Generated<number>;
+  portal_id: number;
+  subscription_type: string;
+  object_id: string;
+  occurred_at: number;
+  event_id: string;
+  object_type: string;
+  change_source: string | null;
+  source_id: string | null;
+  property_name: string | null;
+  attempt_number: number | null;
+  disposition: string;
+  payload: string;
+  received_at: number;
+}
+
+/** One row per object that needs work. Coalescing many events into it is an upsert on (object_type, object_id). */
+export interface WorkItemsTable {
+  id: Generated<number>;
+  object_type: string;
+  object_id: string;
+  /** Bit set of ChangeKind. */
+  changes: number;
+  /** JSON array of property names, sorted. */
+  properties: string;
+  merged_into: string | null;
+  first_occurred_at: number;
+  last_occurred_at: number;
+  event_count: number;
+  /** Bumped by every ingest touching the row; a completion that saw an older revision requeues instead. */
+  revision: number;
+  claimed_revision: number | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  available_at: number;
+  lease_owner: string | null;
+  lease_token: string | null;
+  lease_expires_at: number | null;
+}
+
+export interface DeadLettersTable {
+  id: Generated<number>;
+  object_type: string;
+  object_id: string;
+  changes: number;
+  properties: string;
+  merged_into: string | null;
+  first_occurred_at: number;
+  last_occurred_at: number;
+  event_count: number;
+  attempts: number;
+  last_error: string;
+  failed_at: number;
+}
+
+export interface Database {
+  webhook_events: WebhookEventsTable;
+  work_items: WorkItemsTable;
+  dead_letters: DeadLettersTable;
+}

@@ -1,0 +1,239 @@
+import type { ChangeKind } from './changes';
+
+/**
+ * The store as the domain sees it: plain data in, plain data out. No Kysely, pg or better-sqlite3 type
+ * crosses this boundary, so the webhook receiver, the worker and the jobs can be tested against either
+ * backend with one conformance suite (the BullMQ pattern: one interface, two backends).
+ *
+ * Times are epoch milliseconds taken from the store's clock; ids of HubSpot objects are decimal strings
+ * (they exceed 2^31 and are strings in every API but webhooks).
+ */
+
+/** What became of a received event. Every event is kept; only `work` events create units of work. */
+export type EventDisposition = 'work' | 'own_write' | 'ignored';
+
+/** One unit-of-work contribution of an event: "this object changed in this way at this time". */
+export interface WorkMark {
+  objectType: string;
+  objectId: string;
+  change: ChangeKind;
+  occurredAt: number;
+  /** For `property_changed`: which property. */
+  property?: string;
+  /** For `merged_away`: the id of the record that survived the merge. */
+  mergedInto?: string;
+}
+
+/** One webhook event as the store keeps it, already verified and classified by the receiver. */
+export interface IncomingEvent {
+  /** The dedupe key is (portalId, subscriptionType, objectId, occurredAt, eventId): eventId alone is not unique. */
+  portalId: number;
+  subscriptionType: string;
+  objectId: string;
+  occurredAt: number;
+  eventId: string;
+  /** contact, company, deal, or the raw objectTypeId / prefix for types we do not act on. */
+  objectType: string;
+  changeSource: string | null;
+  sourceId: string | null;
+  propertyName: string | null;
+  attemptNumber: number | null;
+  disposition: EventDisposition;
+  /** The event exactly as received (JSON), for audit and replay. */
+  payload: string;
+  /** Units of work to create or coalesce into; empty unless disposition is `work`. */
+  marks: WorkMark[];
+}
+
+export interface IngestOptions {
+  /** New units become claimable this long after their first event, so a burst coalesces (issue 5's debounce). */
+  availableAfterMs?: number;
+}
+
+export interface IngestResult {
+  /** Events stored now. */
+  stored: number;
+  /** Events already stored by an earlier delivery (HubSpot retries and duplicates). */
+  duplicates: number;
+  /** Stored events by disposition. */
+  work: number;
+  ownWrites: number;
+  ignored: number;
+  /** Distinct objects whose unit of work was created or coalesced into. */
+  unitsTouched: number;
+}
+
+export interface StoredEvent extends Omit<IncomingEvent, 'marks'> {
+  id: number;
+  receivedAt: number;
+}
+
+export interface EventFilter {
+  objectType?: string;
+  objectId?: string;
+  disposition?: EventDisposition;
+  limit?: number;
+}
+
+/** A unit of work: one object that needs the worker's attention, however many events it took. */
+export interface WorkUnit {
+  id: number;
+  objectType: string;
+  objectId: string;
+  changes: ChangeKind[];
+  /** Properties whose change events were coalesced into this unit, sorted. */
+  properties: string[];
+  mergedInto: string | null;
+  firstOccurredAt: number;
+  lastOccurredAt: number;
+  eventCount: number;
+  /** Claims so far, including the current one (counted at claim, so a crash still spends an attempt). */
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  availableAt: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+}
+
+export interface ClaimRequest {
+  objectType: string;
+  /** At most 100 (HubSpot's batch size); the default. */
+  limit?: number;
+  /** Who holds the lease (an instance id); used to release everything on shutdown. */
+  owner: string;
+  /** Lease length; the queue policy's default when omitted. */
+  leaseMs?: number;
+}
+
+/** Proof of a claim. Every later call about the claimed units must present it. */
+export interface Lease {
+  token: string;
+  owner: string;
+  expiresAt: number;
+}
+
+export interface ClaimedBatch {
+  objectType: string;
+  lease: Lease;
+  units: WorkUnit[];
+}
+
+export interface CompleteResult {
+  /** Done and removed. */
+  completed: number[];
+  /** Done, but new events arrived while leased: back in the queue, immediately claimable. */
+  requeued: number[];
+  /** The lease had expired and another claim took the unit: this worker's result must be considered stale. */
+  lost: number[];
+}
+
+export interface Failure {
+  id: number;
+  error: string;
+  /** No retry can help (an invalid property value, say): dead-letter now. */
+  permanent?: boolean;
+}
+
+export interface FailResult {
+  /** Back in the queue after a backoff. */
+  retrying: number[];
+  deadLettered: number[];
+  lost: number[];
+}
+
+export interface DeadLetter {
+  id: number;
+  objectType: string;
+  objectId: string;
+  changes: ChangeKind[];
+  properties: string[];
+  mergedInto: string | null;
+  firstOccurredAt: number;
+  lastOccurredAt: number;
+  eventCount: number;
+  attempts: number;
+  lastError: string;
+  failedAt: number;
+}
+
+export interface QueueDepth {
+  objectType: string;
+  /** Units waiting (including those in backoff). */
+  pending: number;
+  /** Units under an unexpired lease. */
+  leased: number;
+  /** createdAt of the oldest unit, null when empty. */
+  oldestCreatedAt: number | null;
+}
+
+export interface QueueStats {
+  byObjectType: QueueDepth[];
+  deadLetters: number;
+}
+
+/** How failures are retried. */
+export interface QueuePolicy {
+  leaseMs: number;
+  /** Claims an item may use; the next failure (or an expired lease) dead-letters it. */
+  maxAttempts: number;
+  /** Delay before the first retry; doubles per attempt, jittered, capped at backoffMaxMs. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_QUEUE_POLICY: QueuePolicy = {
+  leaseMs: 120_000,
+  maxAttempts: 8,
+  backoffBaseMs: 10_000,
+  backoffMaxMs: 3_600_000,
+};
+
+/** The raw event log: every acknowledged event, deduplicated, with the work it created. */
+export interface EventLog {
+  /** Stores the events and their units of work in ONE transaction: either all of it is durable, or none. */
+  ingest(events: IncomingEvent[], options?: IngestOptions): Promise<IngestResult>;
+  listEvents(filter?: EventFilter): Promise<StoredEvent[]>;
+  countEvents(filter?: Omit<EventFilter, 'limit'>): Promise<number>;
+  /** Deletes events received before `receivedBefore`; returns how many. */
+  pruneEvents(receivedBefore: number): Promise<number>;
+}
+
+/** The work queue the worker (issue 5) consumes. */
+export interface WorkQueue {
+  /** Leases up to `limit` claimable units of one object type; Postgres uses FOR UPDATE SKIP LOCKED. */
+  claim(request: ClaimRequest): Promise<ClaimedBatch>;
+  complete(lease: Lease, ids: number[]): Promise<CompleteResult>;
+  fail(lease: Lease, failures: Failure[]): Promise<FailResult>;
+  /** Puts units back until `until` without spending the attempt: for 429s and other waits that are not the unit's fault. */
+  defer(lease: Lease, ids: number[], until: number): Promise<number[]>;
+  /** Extends a lease still held; returns the new expiry, or null if the lease is gone. */
+  extendLease(lease: Lease, leaseMs?: number): Promise<number | null>;
+  /** Returns leased units to the queue at once, attempt refunded: a graceful stop is not a failure. */
+  releaseLeases(by: { owner: string } | { token: string }): Promise<number>;
+  /** Looks at units without claiming them (tests, `uld` diagnostics). */
+  listWork(filter?: { objectType?: string; objectId?: string; limit?: number }): Promise<WorkUnit[]>;
+  queueStats(): Promise<QueueStats>;
+}
+
+export interface DeadLetterStore {
+  listDeadLetters(filter?: { objectType?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** Moves dead letters back into the queue with fresh attempts; returns how many. */
+  retryDeadLetters(ids: number[] | 'all'): Promise<number>;
+  dropDeadLetters(ids: number[] | 'all'): Promise<number>;
+}
+
+export interface StoreHealth {
+  reachable: boolean;
+  pendingMigrations: number;
+  error?: string;
+}
+
+export interface Store extends EventLog, WorkQueue, DeadLetterStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly policy: QueuePolicy;
+  /** The store's clock (injectable for tests of leases and backoff). */
+  now(): number;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
