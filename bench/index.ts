@@ -1,5 +1,6 @@
 import type { Bench } from './lib';
 import { evaluatorBench } from './evaluator';
+import { ingestBench } from './ingest';
 
 /** Every benchmark `npm run bench` runs, in order. Add one line per benchmark. */
-export const BENCHES: Bench[] = [evaluatorBench];
+export const BENCHES: Bench[] = [evaluatorBench, ingestBench];

@@ -23,6 +23,10 @@ export interface Config {
   leadDefinitionPath: string;
   thresholdOverrides: ThresholdOverrides;
   logLevel: LogLevel;
+  webhooks: { acceptV1: boolean; maxBodyBytes: number; eventRetentionDays: number };
+  queue: { leaseMs: number; maxAttempts: number; backoffBaseMs: number };
+  /** Which roles `uld serve` runs in this process, so instances can be split by role. */
+  serve: { http: boolean; worker: boolean; scheduler: boolean; shutdownTimeoutMs: number };
 }
 
 export interface ConfigProblem {
@@ -129,6 +133,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     leadDefinitionPath: path.resolve(get<string>('LEAD_DEFINITION')),
     thresholdOverrides,
     logLevel: get('LOG_LEVEL'),
+    webhooks: {
+      acceptV1: get('WEBHOOK_ACCEPT_V1'),
+      maxBodyBytes: get('WEBHOOK_MAX_BODY_BYTES'),
+      eventRetentionDays: get('WEBHOOK_EVENT_RETENTION_DAYS'),
+    },
+    queue: {
+      leaseMs: get<number>('QUEUE_LEASE_SECONDS') * 1000,
+      maxAttempts: get('QUEUE_MAX_ATTEMPTS'),
+      backoffBaseMs: get<number>('QUEUE_BACKOFF_SECONDS') * 1000,
+    },
+    serve: {
+      http: get('SERVE_HTTP'),
+      worker: get('SERVE_WORKER'),
+      scheduler: get('SERVE_SCHEDULER'),
+      shutdownTimeoutMs: get<number>('SHUTDOWN_TIMEOUT_SECONDS') * 1000,
+    },
   };
   return deepFreeze(config);
 }

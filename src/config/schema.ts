@@ -34,6 +34,11 @@ const decimal = (min: number, max: number) =>
     .regex(/^-?\d+(\.\d+)?$/)
     .transform(Number)
     .pipe(z.number().min(min).max(max));
+const flag = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
+  .transform((s) => s === 'true' || s === '1' || s === 'yes');
 const httpUrl = z.string().refine((s) => {
   try {
     const u = new URL(s);
@@ -165,6 +170,86 @@ export const ENV_SPECS: EnvVarSpec[] = [
     expected: 'one of fatal, error, warn, info, debug, trace, silent',
     description: 'Minimum level of the JSON logs.',
     defaultText: 'info',
+    group: 'Server',
+  },
+  {
+    name: 'WEBHOOK_ACCEPT_V1',
+    schema: flag,
+    expected: 'true or false',
+    description: 'Also accept requests signed only with the v1 signature (no timestamp, so no replay window). Leave off unless your app sends no v3 signature.',
+    defaultText: 'false',
+    group: 'Webhooks',
+  },
+  {
+    name: 'WEBHOOK_MAX_BODY_BYTES',
+    schema: integer(1024, 50 * 1024 * 1024),
+    expected: 'an integer from 1024 to 52428800',
+    description: 'Largest webhook body accepted; larger ones get 413. HubSpot sends at most 100 events (tens of kilobytes).',
+    defaultText: '1048576',
+    group: 'Webhooks',
+  },
+  {
+    name: 'WEBHOOK_EVENT_RETENTION_DAYS',
+    schema: integer(2, 3650),
+    expected: 'an integer from 2 to 3650',
+    description: 'Days the raw webhook events are kept for audit and replay. At least 2: deduplication of HubSpot retries (up to 24 hours) relies on them.',
+    defaultText: '30',
+    group: 'Webhooks',
+  },
+  {
+    name: 'QUEUE_LEASE_SECONDS',
+    schema: integer(5, 3600),
+    expected: 'an integer from 5 to 3600',
+    description: "How long a worker holds a claimed batch; a crashed worker's batch is claimable again after it.",
+    defaultText: '120',
+    group: 'Work queue',
+  },
+  {
+    name: 'QUEUE_MAX_ATTEMPTS',
+    schema: integer(1, 100),
+    expected: 'an integer from 1 to 100',
+    description: 'Claims a unit of work may use before it moves to the dead letters (`uld dead-letters`).',
+    defaultText: '8',
+    group: 'Work queue',
+  },
+  {
+    name: 'QUEUE_BACKOFF_SECONDS',
+    schema: integer(1, 3600),
+    expected: 'an integer from 1 to 3600',
+    description: 'Delay before the first retry of a failed unit; it doubles per attempt (jittered), up to one hour.',
+    defaultText: '10',
+    group: 'Work queue',
+  },
+  {
+    name: 'SERVE_HTTP',
+    schema: flag,
+    expected: 'true or false',
+    description: '`uld serve` runs the HTTP server (webhooks, health, metrics) in this process.',
+    defaultText: 'true',
+    group: 'Server',
+  },
+  {
+    name: 'SERVE_WORKER',
+    schema: flag,
+    expected: 'true or false',
+    description: '`uld serve` runs the sync worker (claims units of work) in this process.',
+    defaultText: 'true',
+    group: 'Server',
+  },
+  {
+    name: 'SERVE_SCHEDULER',
+    schema: flag,
+    expected: 'true or false',
+    description: '`uld serve` runs the scheduled jobs (and event retention) in this process.',
+    defaultText: 'true',
+    group: 'Server',
+  },
+  {
+    name: 'SHUTDOWN_TIMEOUT_SECONDS',
+    schema: integer(1, 300),
+    expected: 'an integer from 1 to 300',
+    description: 'On SIGTERM, how long in-flight requests and batches may take to finish before connections are cut.',
+    defaultText: '10',
     group: 'Server',
   },
 ];

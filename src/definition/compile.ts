@@ -1,32 +1,28 @@
 import { createHash } from 'node:crypto';
-import { compileCondition, compileGetter, loadPlan, propertiesOf, Slots, type Getter, type LoadPlan, type Predicate } from './conditions';
+import { propertiesOf } from './conditions';
+import { generateEvaluator, type GeneratedEvaluator } from './generate';
 import type { ParsedDefinition } from './schema';
 import { LADDER_STATUSES, type LadderStatus, type LeadStatus, type Reason, type ThresholdOverrides, type Thresholds } from './types';
 import { signed } from './reasons';
 
 /**
  * A definition compiled once for many evaluations. Everything that does not depend on the record is
- * decided here: predicates, decay constants, and the reasons whose text never changes.
+ * decided here: the generated evaluator (see generate.ts), decay constants, and the reasons whose text
+ * never changes.
  */
 export interface CompiledCriterion {
   id: string;
   label: string;
   group: string | undefined;
-  /** Index into caps.groupCaps when the criterion's group has a cap, else -1. */
-  cappedGroup: number;
   points: number;
-  matches: Predicate;
   /** For fit, and engagement without decay: the same reason object for every record it matches. */
   fixedReason: Reason | undefined;
-  decay: { type: 'half_life' | 'linear'; days: number; from: string; read: Getter; slot: number; how: string } | undefined;
+  decay: { type: 'half_life' | 'linear'; days: number; from: string; how: string } | undefined;
 }
 
 export interface CompiledDisqualifier {
   id: string;
   reason: string;
-  matches: Predicate;
-  /** The property of a plain condition, shown with its value so a rep sees what tripped it. */
-  shows: { ref: string; read: Getter } | undefined;
 }
 
 export interface CompiledDefinition {
@@ -38,10 +34,8 @@ export interface CompiledDefinition {
   fit: CompiledCriterion[];
   engagement: CompiledCriterion[];
   disqualifiers: CompiledDisqualifier[];
-  required: Array<{ ref: string; label: string; read: Getter; reason: Reason }>;
+  required: Array<{ ref: string; label: string; reason: Reason }>;
   caps: { fit: number; engagement: number; groupNames: string[]; groupCaps: number[] };
-  /** Scratch space for per-group sums during one (synchronous) evaluation. */
-  groupScratch: Float64Array;
   ladder: Record<LadderStatus, Thresholds>;
   overridden: ThresholdOverrides;
   leadStatusMap: Partial<Record<LeadStatus, string>>;
@@ -50,10 +44,8 @@ export interface CompiledDefinition {
   contactProperties: string[];
   /** Properties of the primary associated company the definition reads, without the `company.` prefix. */
   companyProperties: string[];
-  /** Reads the contact's lifecyclestage, when the definition maps statuses to lifecycle stages. */
-  readLifecycleStage: Getter | undefined;
-  /** Which property values an evaluation loads, in slot order. */
-  load: LoadPlan;
+  /** The evaluator generated for this definition; `evaluate` runs it. */
+  run: GeneratedEvaluator;
   source: ParsedDefinition;
 }
 
@@ -62,29 +54,27 @@ export interface CompileOptions {
 }
 
 export function compileDefinition(def: ParsedDefinition, options: CompileOptions = {}): CompiledDefinition {
-  const lists = def.lists ?? {};
-  const slots = new Slots();
   const groupNames = Object.keys(def.caps?.groups ?? {});
-  const compileCriterion = (kind: 'fit' | 'engagement') => (c: NonNullable<ParsedDefinition['engagement']>[number]): CompiledCriterion => {
-    const decay =
-      'decay' in c && c.decay
-        ? {
-            ...c.decay,
-            read: compileGetter(c.decay.from, slots),
-            slot: slots.derived(c.decay.from, 'date'),
-            how: c.decay.type === 'half_life' ? `half-life ${c.decay.days} days` : `linear over ${c.decay.days} days`,
-          }
-        : undefined;
-    return {
-      id: c.id,
-      label: c.label,
-      group: c.group,
-      cappedGroup: c.group === undefined ? -1 : groupNames.indexOf(c.group),
-      points: c.points,
-      matches: compileCondition(c.when, lists, slots),
-      fixedReason: decay ? undefined : Object.freeze({ kind, ref: c.id, points: c.points, text: `${signed(c.points)} ${kind}: ${c.label}` }),
-      decay,
-    };
+  const compileCriterion = (kind: 'fit' | 'engagement') => (c: NonNullable<ParsedDefinition['engagement']>[number]): CompiledCriterion => ({
+    id: c.id,
+    label: c.label,
+    group: c.group,
+    points: c.points,
+    fixedReason: c.decay ? undefined : Object.freeze({ kind, ref: c.id, points: c.points, text: `${signed(c.points)} ${kind}: ${c.label}` }),
+    decay: c.decay ? { ...c.decay, how: c.decay.type === 'half_life' ? `half-life ${c.decay.days} days` : `linear over ${c.decay.days} days` } : undefined,
+  });
+  const fit = (def.fit ?? []).map(compileCriterion('fit'));
+  const engagement = (def.engagement ?? []).map(compileCriterion('engagement'));
+  const required = (def.required ?? []).map((r) => {
+    const ref = typeof r === 'string' ? r : r.property;
+    const label = (typeof r === 'string' ? undefined : r.label) ?? ref;
+    return { ref, label, reason: Object.freeze({ kind: 'missing' as const, ref, text: `Missing required data: ${label}` }) as Reason };
+  });
+  const caps = {
+    fit: def.caps?.fit ?? Infinity,
+    engagement: def.caps?.engagement ?? Infinity,
+    groupNames,
+    groupCaps: groupNames.map((g) => def.caps!.groups![g]!),
   };
 
   const overrides = options.overrides ?? {};
@@ -107,35 +97,18 @@ export function compileDefinition(def: ParsedDefinition, options: CompileOptions
     name: def.name,
     version: `${def.version}${overrideMarker}`,
     fingerprint,
-    fit: (def.fit ?? []).map(compileCriterion('fit')),
-    engagement: (def.engagement ?? []).map(compileCriterion('engagement')),
-    disqualifiers: (def.disqualifiers ?? []).map((d) => ({
-      id: d.id,
-      reason: d.reason,
-      matches: compileCondition(d.when, lists, slots),
-      shows: d.when.property ? { ref: d.when.property, read: compileGetter(d.when.property, slots) } : undefined,
-    })),
-    required: (def.required ?? []).map((r) => {
-      const ref = typeof r === 'string' ? r : r.property;
-      const label = (typeof r === 'string' ? undefined : r.label) ?? ref;
-      return { ref, label, read: compileGetter(ref, slots), reason: Object.freeze({ kind: 'missing' as const, ref, text: `Missing required data: ${label}` }) };
-    }),
-    caps: {
-      fit: def.caps?.fit ?? Infinity,
-      engagement: def.caps?.engagement ?? Infinity,
-      groupNames,
-      groupCaps: groupNames.map((g) => def.caps!.groups![g]!),
-    },
-    groupScratch: new Float64Array(groupNames.length),
+    fit,
+    engagement,
+    disqualifiers: (def.disqualifiers ?? []).map((d) => ({ id: d.id, reason: d.reason })),
+    required,
+    caps,
     ladder,
     overridden,
     leadStatusMap: def.hubspot?.leadStatus ?? {},
     lifecycleStageMap: def.hubspot?.lifecycleStage ?? {},
     contactProperties: [...properties].filter((p) => !p.startsWith('company.')).sort(),
     companyProperties: [...properties].filter((p) => p.startsWith('company.')).map((p) => p.slice('company.'.length)).sort(),
-    readLifecycleStage: def.hubspot?.lifecycleStage ? compileGetter('lifecyclestage', slots) : undefined,
-    load: loadPlan(slots),
+    run: generateEvaluator(def, { fit, engagement, required, caps }),
     source: def,
   };
 }
-

@@ -1,10 +1,14 @@
 import type { ConditionInput } from './schema';
-import type { Facts } from './types';
-import { DAY_MS, domainInSet, domainOf, parseNumber, parseTimestamp, textOf } from './values';
+import { DAY_MS, DomainIndex, domainOf } from './values';
 
 /**
- * Conditions compiled once into closures: lists become sets, patterns become RegExps, case folding of the
- * definition's values happens here, so an evaluation does only the work that depends on the record.
+ * Conditions compiled once into JavaScript expressions for the generated evaluator (see generate.ts):
+ * lists become sets, patterns become RegExps, case folding of the definition's values happens here, so an
+ * evaluation does only the work that depends on the record.
+ *
+ * No value of the definition (a string, a number, a list, a pattern) is ever written into the generated
+ * source. Each one is stored in the Constants table and the source names it by position (`K12`), so a
+ * definition cannot inject code; the source is built only from fixed templates, slot numbers and these names.
  */
 
 /** A value that could not be read; it becomes a reason instead of an exception. */
@@ -15,268 +19,202 @@ export interface DataProblem {
   rule: string;
 }
 
-/** Per-evaluation state. `rule` is set by the evaluator before each rule's predicate runs. */
-export interface EvalContext {
-  contact: Facts;
-  company: Facts | null;
-  now: number;
-  rule: string;
-  problems: DataProblem[] | null;
-  /** Reasons for capped groups and sections, rare, so allocated only when needed. */
-  caps: Array<{ kind: 'cap'; ref: string; text: string }> | null;
-  /** Property values and values derived from them, by slot (see Slots). */
-  values: unknown[];
+/** The values the generated source refers to as K0, K1, ... */
+export class Constants {
+  readonly values: unknown[] = [];
+  private readonly strings = new Map<string, string>();
+  /** The name of a constant holding `value`. Equal strings share a name; other values get their own. */
+  add(value: unknown): string {
+    if (typeof value === 'string') {
+      const known = this.strings.get(value);
+      if (known !== undefined) return known;
+    }
+    const name = `K${this.values.length}`;
+    this.values.push(value);
+    if (typeof value === 'string') this.strings.set(value, name);
+    return name;
+  }
 }
 
-export type Predicate = (ctx: EvalContext) => boolean;
-export type Getter = (ctx: EvalContext) => string | undefined;
-
 /**
- * Slots of the per-evaluation array `ctx.values`. Every property the definition reads gets one, filled
- * once per evaluation (one keyed lookup per property instead of one per rule that reads it); every value
- * derived from a property (parsed date, number, domain, lower case) gets one too, computed at most once
- * per evaluation because several rules read the same date or title. One array: one allocation.
+ * Every property the definition reads gets a slot: one keyed lookup per evaluation, whatever the number of
+ * rules that read it. Slots are numbered in the order the definition first mentions the property, and
+ * that is the order an evaluation reads them from the contact and company.
  */
 export class Slots {
   private readonly index = new Map<string, number>();
-  /** Property slots in the order `loadValues` fills them. */
-  readonly properties: Array<{ slot: number; ref: string }> = [];
+  readonly refs: string[] = [];
   property(ref: string): number {
-    return this.take(`value:${ref}`, () => this.properties.push({ slot: this.index.size, ref }));
-  }
-  derived(ref: string, derivation: 'number' | 'date' | 'domain' | 'lower'): number {
-    return this.take(`${derivation}:${ref}`);
-  }
-  get size(): number {
-    return this.index.size;
-  }
-  private take(key: string, onNew?: () => void): number {
-    let i = this.index.get(key);
+    let i = this.index.get(ref);
     if (i === undefined) {
-      onNew?.();
-      i = this.index.size;
-      this.index.set(key, i);
+      i = this.refs.length;
+      this.index.set(ref, i);
+      this.refs.push(ref);
     }
     return i;
   }
 }
 
-/** Reads `jobtitle` from the contact or `company.industry` from the primary company. */
-export function compileGetter(ref: string, slots: Slots): Getter {
-  const i = slots.property(ref);
-  return (ctx) => ctx.values[i] as string | undefined;
-}
-
-/** Where each property slot's value comes from, split once at compile time. */
-export interface LoadPlan {
-  size: number;
-  slots: number[];
-  names: string[];
-  fromCompany: boolean[];
-}
-
-export function loadPlan(slots: Slots): LoadPlan {
-  return {
-    size: slots.size,
-    slots: slots.properties.map((p) => p.slot),
-    names: slots.properties.map((p) => (p.ref.startsWith('company.') ? p.ref.slice('company.'.length) : p.ref)),
-    fromCompany: slots.properties.map((p) => p.ref.startsWith('company.')),
-  };
-}
-
-/** The per-evaluation slot array with every property value loaded; derived slots start empty. */
-export function loadValues(plan: LoadPlan, contact: Facts, company: Facts | null): unknown[] {
-  const out = new Array<unknown>(plan.size);
-  const n = plan.names.length;
-  for (let i = 0; i < n; i++) {
-    out[plan.slots[i]!] = plan.fromCompany[i] ? (company === null ? undefined : textOf(company[plan.names[i]!])) : textOf(contact[plan.names[i]!]);
-  }
-  return out;
-}
-
-function report(ctx: EvalContext, property: string, value: string, expected: DataProblem['expected']): void {
-  (ctx.problems ??= []).push({ property, value, expected, rule: ctx.rule });
-}
-
-function readNumber(ctx: EvalContext, slot: number, ref: string, text: string): number {
-  let n = ctx.values[slot] as number | undefined;
-  if (n === undefined) ctx.values[slot] = n = parseNumber(text);
-  if (Number.isNaN(n)) report(ctx, ref, text, 'a number');
-  return n;
-}
-
-/** The timestamp of a date property, memoised; NaN (and a data problem) when it is not a date. */
-export function readTimestamp(ctx: EvalContext, slot: number, ref: string, text: string): number {
-  let t = ctx.values[slot] as number | undefined;
-  if (t === undefined) ctx.values[slot] = t = parseTimestamp(text);
-  if (Number.isNaN(t)) report(ctx, ref, text, 'a date');
-  return t;
-}
-
-function lowered(ctx: EvalContext, slot: number, text: string): string {
-  let l = ctx.values[slot] as string | undefined;
-  if (l === undefined) ctx.values[slot] = l = text.toLowerCase();
-  return l;
-}
-
 type Lists = Readonly<Record<string, ReadonlyArray<string | number>>>;
 
-export function compileCondition(c: ConditionInput, lists: Lists, slots: Slots): Predicate {
-  if (c.all) {
-    const parts = c.all.map((p) => compileCondition(p, lists, slots));
-    return (ctx) => {
-      for (const p of parts) if (!p(ctx)) return false;
-      return true;
-    };
-  }
-  if (c.any) {
-    const parts = c.any.map((p) => compileCondition(p, lists, slots));
-    return (ctx) => {
-      for (const p of parts) if (p(ctx)) return true;
-      return false;
-    };
-  }
-  if (c.not) {
-    const inner = compileCondition(c.not, lists, slots);
-    return (ctx) => !inner(ctx);
-  }
-  return compileLeaf(c, lists, slots);
-}
+const NEEDS_ESCAPE = /[.*+?^${}()|[\]\\]/g;
 
-function compileLeaf(c: ConditionInput, lists: Lists, slots: Slots): Predicate {
-  const ref = c.property!;
-  const get = compileGetter(ref, slots);
-  const ci = c.caseInsensitive === true;
-  const fold = (s: string) => (ci ? s.toLowerCase() : s);
-  // Slots are handed out only for the derivation an operator uses, keeping the per-record memo small.
-  const slot = (derivation: Parameters<Slots['derived']>[1]) => slots.derived(ref, derivation);
-  const valuesOf = () => (c.values ?? lists[c.list!] ?? []).map((v) => String(v));
+/**
+ * One section of the generated evaluator (disqualifiers, fit, ...): compiles its conditions and records
+ * which property values and derived values (number, date, lower case, domain) they read, so the section's
+ * function computes each derived value once, at its top, instead of once per rule that reads it.
+ * Derived values are pure functions of the property's text that never throw, so computing one that a
+ * short-circuited rule then does not read changes nothing but a little time.
+ */
+export class SectionScope {
+  private readonly properties = new Set<number>();
+  private readonly numbers = new Set<number>();
+  private readonly dates = new Set<number>();
+  private readonly lowers = new Set<number>();
+  /** Per property slot, the domain sets of its domain_in / domain_not_in conditions, in bit order. */
+  private readonly domainSets = new Map<number, Array<ReadonlySet<string>>>();
 
-  switch (c.operator!) {
-    case 'exists':
-      return (ctx) => get(ctx) !== undefined;
-    case 'missing':
-      return (ctx) => get(ctx) === undefined;
-    case 'equals':
-    case 'not_equals': {
-      const negate = c.operator === 'not_equals';
-      const eq = compileEquality(ref, c.value!, ci, typeof c.value === 'number' ? slot('number') : -1, ci ? slot('lower') : -1);
-      // A negative operator never matches an empty property: "not a student" is unknown when the
-      // title is empty. Use `missing` to act on empty values.
-      return (ctx) => {
-        const v = get(ctx);
-        return v !== undefined && eq(ctx, v) !== negate;
-      };
+  constructor(
+    private readonly k: Constants,
+    private readonly slots: Slots,
+    private readonly lists: Lists,
+  ) {}
+
+  /** The local holding a property's text (undefined when empty). */
+  property(ref: string): string {
+    const slot = this.slots.property(ref);
+    this.properties.add(slot);
+    return `p${slot}`;
+  }
+
+  /** The local holding a property's timestamp (NaN when empty or not a date). */
+  date(ref: string): string {
+    const slot = this.slots.property(ref);
+    this.properties.add(slot);
+    this.dates.add(slot);
+    return `t${slot}`;
+  }
+
+  /** Statements declaring the section's locals: property values first, then the values derived from them. */
+  prelude(): string[] {
+    const out: string[] = [];
+    for (const i of [...this.properties].sort((a, b) => a - b)) out.push(`const p${i} = s.p${i};`);
+    for (const i of this.numbers) out.push(`const n${i} = p${i} === undefined ? NaN : parseNumber(p${i});`);
+    for (const i of this.dates) out.push(`const t${i} = p${i} === undefined ? NaN : parseTimestamp(p${i});`);
+    for (const i of this.lowers) out.push(`const l${i} = p${i} === undefined ? undefined : p${i}.toLowerCase();`);
+    for (const [i, sets] of this.domainSets) {
+      out.push(`const d${i} = p${i} === undefined ? null : (domainOf(p${i}) ?? null);`);
+      // One DomainIndex per 30 conditions: a mask bit per condition.
+      for (let chunk = 0; chunk * 30 < sets.length; chunk++) {
+        const index = this.k.add(new DomainIndex(sets.slice(chunk * 30, chunk * 30 + 30)));
+        out.push(`const m${i}_${chunk} = d${i} === null ? 0 : ${index}.match(d${i});`);
+      }
     }
-    case 'in':
-    case 'not_in': {
-      const set = new Set(valuesOf().map(fold));
-      const negate = c.operator === 'not_in';
-      const lowerSlot = slot('lower');
-      return (ctx) => {
-        const v = get(ctx);
-        return v !== undefined && set.has(ci ? lowered(ctx, lowerSlot, v) : v) !== negate;
-      };
-    }
-    case 'contains': {
-      const needle = fold(String(c.value));
-      const lowerSlot = slot('lower');
-      return (ctx) => {
-        const v = get(ctx);
-        return v !== undefined && (ci ? lowered(ctx, lowerSlot, v) : v).includes(needle);
-      };
-    }
-    case 'contains_any': {
-      // One alternation instead of a loop of includes(): the regex engine scans the value once.
-      const alternation = new RegExp(valuesOf().map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), ci ? 'i' : '');
-      return (ctx) => {
-        const v = get(ctx);
-        return v !== undefined && alternation.test(v);
-      };
-    }
-    case 'regex': {
-      // No `g` or `y` flag is allowed by the schema, so test() keeps no state between records.
-      const re = new RegExp(c.pattern!, c.flags);
-      return (ctx) => {
-        const v = get(ctx);
-        return v !== undefined && re.test(v);
-      };
-    }
-    case 'between': {
-      const numberSlot = slot('number');
-      const min = c.min ?? -Infinity;
-      const max = c.max ?? Infinity;
-      return (ctx) => {
-        const v = get(ctx);
-        if (v === undefined) return false;
-        const n = readNumber(ctx, numberSlot, ref, v);
-        return n >= min && n <= max;
-      };
-    }
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte': {
-      const x = Number(c.value);
-      const numberSlot = slot('number');
-      const cmp: (n: number) => boolean =
-        c.operator === 'gt' ? (n) => n > x : c.operator === 'gte' ? (n) => n >= x : c.operator === 'lt' ? (n) => n < x : (n) => n <= x;
-      return (ctx) => {
-        const v = get(ctx);
-        if (v === undefined) return false;
-        const n = readNumber(ctx, numberSlot, ref, v);
-        return !Number.isNaN(n) && cmp(n);
-      };
-    }
-    case 'within_days':
-    case 'older_than_days': {
-      const span = c.days! * DAY_MS;
-      const dateSlot = slot('date');
-      const within = c.operator === 'within_days';
-      // A date in the future counts as age 0: within any window, older than none.
-      return (ctx) => {
-        const v = get(ctx);
-        if (v === undefined) return false;
-        const t = readTimestamp(ctx, dateSlot, ref, v);
-        if (Number.isNaN(t)) return false;
-        const age = Math.max(0, ctx.now - t);
-        return within ? age <= span : age > span;
-      };
-    }
-    case 'domain_in':
-    case 'domain_not_in': {
-      const set = new Set(valuesOf().map((d) => domainOf(d) ?? d.toLowerCase()));
-      const negate = c.operator === 'domain_not_in';
-      const domainSlot = slot('domain');
-      return (ctx) => {
-        const v = get(ctx);
-        if (v === undefined) return false;
-        let d = ctx.values[domainSlot] as string | null | undefined;
-        if (d === undefined) ctx.values[domainSlot] = d = domainOf(v) ?? null;
-        if (d === null) {
-          report(ctx, ref, v, 'an email address or domain');
-          return false;
+    return out;
+  }
+
+  /** A boolean expression for the condition; `rule` names the constant holding the rule's id (for data problems). */
+  condition(c: ConditionInput, rule: string): string {
+    if (c.all) return `(${c.all.map((p) => this.condition(p, rule)).join(' && ')})`;
+    if (c.any) return `(${c.any.map((p) => this.condition(p, rule)).join(' || ')})`;
+    if (c.not) return `!${this.condition(c.not, rule)}`;
+    return this.leaf(c, rule);
+  }
+
+  private leaf(c: ConditionInput, rule: string): string {
+    const k = (v: unknown) => this.k.add(v);
+    const ref = c.property!;
+    const slot = this.slots.property(ref);
+    const p = this.property(ref);
+    const ci = c.caseInsensitive === true;
+    const fold = (s: string) => (ci ? s.toLowerCase() : s);
+    const valuesOf = () => (c.values ?? this.lists[c.list!] ?? []).map((v) => String(v));
+    const lower = () => {
+      this.lowers.add(slot);
+      return `l${slot}`;
+    };
+    const number = () => {
+      this.numbers.add(slot);
+      return `n${slot}`;
+    };
+    // Each read of an unreadable value is reported, naming the rule: report() records it and returns false.
+    const report = (expected: DataProblem['expected']) => `report(s, ${k(ref)}, ${p}, '${expected}', ${rule})`;
+    const defined = (test: string) => `(${p} !== undefined && ${test})`;
+
+    switch (c.operator!) {
+      case 'exists':
+        return `(${p} !== undefined)`;
+      case 'missing':
+        return `(${p} === undefined)`;
+      case 'equals':
+      case 'not_equals': {
+        // A negative operator never matches an empty property: "not a student" is unknown when the
+        // title is empty. Use `missing` to act on empty values.
+        const negate = c.operator === 'not_equals';
+        const is = negate ? '!==' : '===';
+        const value = c.value!;
+        // Equality by the type the definition wrote: numbers compare as numbers, booleans as true/false.
+        if (typeof value === 'number') {
+          // An unreadable number equals nothing, so not_equals matches it (after reporting it).
+          const n = number();
+          return defined(`(${n} === ${n} ? ${n} ${is} ${k(value)} : ${negate ? `(${report('a number')}, true)` : report('a number')})`);
         }
-        return domainInSet(d, set) !== negate;
-      };
+        if (typeof value === 'boolean') return defined(`${p}.trim().toLowerCase() ${is} ${k(value ? 'true' : 'false')}`);
+        if (ci) return defined(`${lower()} ${is} ${k(value.toLowerCase())}`);
+        return defined(`${p} ${is} ${k(value)}`);
+      }
+      case 'in':
+      case 'not_in': {
+        const members = new Set(valuesOf().map(fold));
+        const v = ci ? lower() : p;
+        const not = c.operator === 'not_in' ? '!' : '';
+        // A few members are compared one by one, which spares hashing the value (a fresh lower-cased
+        // string has no hash yet); === on strings is the SameValueZero of Set.prototype.has.
+        if (members.size <= 8) return defined(`${not}(${[...members].map((m) => `${v} === ${k(m)}`).join(' || ')})`);
+        return defined(`${not}${k(members)}.has(${v})`);
+      }
+      case 'contains':
+        return defined(`${ci ? lower() : p}.includes(${k(fold(String(c.value)))})`);
+      case 'contains_any': {
+        // One alternation instead of a loop of includes(): the regex engine scans the value once.
+        const alternation = new RegExp(valuesOf().map((n) => n.replace(NEEDS_ESCAPE, '\\$&')).join('|'), ci ? 'i' : '');
+        return defined(`${k(alternation)}.test(${p})`);
+      }
+      case 'regex':
+        // No `g` or `y` flag is allowed by the schema, so test() keeps no state between records.
+        return defined(`${k(new RegExp(c.pattern!, c.flags))}.test(${p})`);
+      case 'between': {
+        const n = number();
+        return defined(`(${n} === ${n} ? ${n} >= ${k(c.min ?? -Infinity)} && ${n} <= ${k(c.max ?? Infinity)} : ${report('a number')})`);
+      }
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte': {
+        const n = number();
+        const cmp = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[c.operator];
+        return defined(`(${n} === ${n} ? ${n} ${cmp} ${k(Number(c.value))} : ${report('a number')})`);
+      }
+      case 'within_days':
+      case 'older_than_days': {
+        // A date in the future counts as age 0: within any window, older than none.
+        const t = this.date(ref);
+        const cmp = c.operator === 'within_days' ? '<=' : '>';
+        return defined(`(${t} === ${t} ? Math.max(0, now - ${t}) ${cmp} ${k(c.days! * DAY_MS)} : ${report('a date')})`);
+      }
+      case 'domain_in':
+      case 'domain_not_in': {
+        const sets = this.domainSets.get(slot) ?? [];
+        this.domainSets.set(slot, sets);
+        const bit = sets.length;
+        sets.push(new Set(valuesOf().map((d) => domainOf(d) ?? d.toLowerCase())));
+        const mask = `m${slot}_${Math.floor(bit / 30)}`;
+        const listed = `(${mask} & ${1 << bit % 30}) ${c.operator === 'domain_in' ? '!==' : '==='} 0`;
+        // An unreadable address matches neither operator.
+        return defined(`(d${slot} !== null ? ${listed} : ${report('an email address or domain')})`);
+      }
     }
   }
-}
-
-/** Equality by the type the definition wrote: numbers compare as numbers, booleans as true/false. */
-function compileEquality(ref: string, value: string | number | boolean, ci: boolean, numberSlot: number, lowerSlot: number): (ctx: EvalContext, v: string) => boolean {
-  if (typeof value === 'number') {
-    return (ctx, v) => readNumber(ctx, numberSlot, ref, v) === value;
-  }
-  if (typeof value === 'boolean') {
-    const want = value ? 'true' : 'false';
-    return (_ctx, v) => v.trim().toLowerCase() === want;
-  }
-  if (ci) {
-    const want = value.toLowerCase();
-    return (ctx, v) => lowered(ctx, lowerSlot, v) === want;
-  }
-  return (_ctx, v) => v === value;
 }
 
 /** Every property a condition reads, for fetching only what the definition needs. */

@@ -1,54 +1,39 @@
-import type { CompiledCriterion, CompiledDefinition } from './compile';
-import { loadValues, type DataProblem, type EvalContext } from './conditions';
-import { climb, DecayedReason, DisqualifierReason, StatusReason, UndatedReason } from './reasons';
+import type { CompiledDefinition } from './compile';
+import type { DataProblem } from './conditions';
+import { climb, StatusReason } from './reasons';
 import { LIFECYCLE_STAGES } from './schema';
 import type { Decision, Facts, LeadStatus, Reason } from './types';
-import { DAY_MS, formatPoints, parseTimestamp, round2 } from './values';
+import { round2 } from './values';
 
 /**
  * Qualifies one contact. Pure: the same definition, facts and `now` (epoch ms) give the same decision.
  * It never throws on odd data: unreadable numbers and dates become reasons and the rule is not applied.
  * Scores are computed even for disqualified and needs-data leads so a rep sees the whole picture.
+ * The rules run in the evaluator generated for the definition (see generate.ts); this assembles the decision.
  */
 export function evaluate(def: CompiledDefinition, contact: Facts, company: Facts | null | undefined, now: number): Decision {
   if (!Number.isFinite(now)) throw new TypeError(`evaluate: now must be epoch milliseconds, got ${String(now)}`);
-  const companyFacts = company ?? null;
-  const ctx: EvalContext = { contact, company: companyFacts, now, rule: '', problems: null, caps: null, values: loadValues(def.load, contact, companyFacts) };
+  const run = def.run;
+  const s = run.load(contact, company ?? null, now);
   // Slot 0 is the status reason, filled in once the status is known; the rest follow in reading order.
   const reasons: Reason[] = [STATUS_PLACEHOLDER];
-
-  let disqualifiedBy: string[] | undefined;
-  for (const d of def.disqualifiers) {
-    ctx.rule = d.id;
-    if (d.matches(ctx)) {
-      (disqualifiedBy ??= []).push(d.reason);
-      reasons.push(new DisqualifierReason(d.id, d.reason, d.shows?.ref, d.shows?.read(ctx)));
-    }
-  }
-
-  let missing: string[] | undefined;
-  for (const r of def.required) {
-    if (r.read(ctx) === undefined) {
-      (missing ??= []).push(r.label);
-      reasons.push(r.reason);
-    }
-  }
-
-  const fitScore = scoreSection(def, def.fit, 'fit', def.caps.fit, ctx, reasons);
-  const engagementScore = scoreSection(def, def.engagement, 'engagement', def.caps.engagement, ctx, reasons);
+  const disqualifiedBy = run.disqualifiers(s, reasons);
+  const missing = run.required(s, reasons);
+  const fitScore = run.fit(s, reasons);
+  const engagementScore = run.engagement(s, reasons);
   const totalScore = round2(fitScore + engagementScore);
-  if (ctx.caps) reasons.push(...ctx.caps);
-  if (ctx.problems) reasons.push(...dataReasons(ctx.problems));
+  if (s.caps) reasons.push(...s.caps);
+  if (s.problems) reasons.push(...dataReasons(s.problems));
 
   const status: LeadStatus = disqualifiedBy ? 'disqualified' : missing ? 'needs_data' : climb(def.ladder, fitScore, engagementScore, totalScore);
   reasons[0] = new StatusReason(status, def.ladder, fitScore, engagementScore, totalScore, disqualifiedBy ?? missing);
 
   const decision: Decision = { status, fitScore, engagementScore, totalScore, definitionVersion: def.version, reasons, hubspot: {} };
-  const leadStatus = def.leadStatusMap[status];
+  const leadStatus = byStatus(def.leadStatusMap, status);
   if (leadStatus !== undefined) decision.hubspot.hs_lead_status = leadStatus;
-  const stage = def.lifecycleStageMap[status];
+  const stage = byStatus(def.lifecycleStageMap, status);
   if (stage !== undefined) {
-    const move = forwardLifecycleStage(def.readLifecycleStage!(ctx), stage);
+    const move = forwardLifecycleStage(run.lifecycleStage(s), stage);
     if (move.set) decision.hubspot.lifecyclestage = stage;
     else if (move.why) reasons.push({ kind: 'data', ref: 'lifecyclestage', text: move.why });
   }
@@ -57,58 +42,20 @@ export function evaluate(def: CompiledDefinition, contact: Facts, company: Facts
 
 const STATUS_PLACEHOLDER: Reason = Object.freeze({ kind: 'status', ref: '', text: '' });
 
-/** Adds the section's matched rules to `reasons` and returns its score after group and section caps. */
-function scoreSection(def: CompiledDefinition, criteria: CompiledCriterion[], kind: 'fit' | 'engagement', cap: number, ctx: EvalContext, reasons: Reason[]): number {
-  let raw = 0;
-  // Per-group sums live in a scratch array owned by the compiled definition: evaluation is synchronous,
-  // so no two evaluations ever share it at once, and no Map is allocated per record.
-  const sums = def.groupScratch;
-  let grouped = false;
-  for (const c of criteria) {
-    ctx.rule = c.id;
-    if (!c.matches(ctx)) continue;
-    const reason = c.fixedReason ?? decayedReason(c, ctx);
-    reasons.push(reason);
-    if (c.cappedGroup >= 0) {
-      if (!grouped) {
-        sums.fill(0);
-        grouped = true;
-      }
-      sums[c.cappedGroup] += reason.points!;
-    } else raw += reason.points!;
+/** `map[status]`, read by name: a lookup by a varying key was a megamorphic keyed load on every evaluation. */
+function byStatus(map: Partial<Record<LeadStatus, string>>, status: LeadStatus): string | undefined {
+  switch (status) {
+    case 'disqualified':
+      return map.disqualified;
+    case 'needs_data':
+      return map.needs_data;
+    case 'nurture':
+      return map.nurture;
+    case 'marketing_qualified':
+      return map.marketing_qualified;
+    case 'sales_ready':
+      return map.sales_ready;
   }
-  if (grouped) {
-    for (let g = 0; g < sums.length; g++) {
-      const pts = sums[g]!;
-      const groupCap = def.caps.groupCaps[g]!;
-      if (pts > groupCap) {
-        (ctx.caps ??= []).push({ kind: 'cap', ref: def.caps.groupNames[g]!, text: `${kind} group "${def.caps.groupNames[g]}" capped at ${formatPoints(groupCap)} (its rules added ${formatPoints(pts)})` });
-        raw += groupCap;
-      } else raw += pts;
-    }
-  }
-  // Negative points can lower a section to zero, never below: a score below zero reads as a bug to reps.
-  let score = Math.max(0, round2(raw));
-  if (score > cap) {
-    (ctx.caps ??= []).push({ kind: 'cap', ref: kind, text: `${kind} points capped at ${formatPoints(cap)} (rules added ${formatPoints(score)})` });
-    score = cap;
-  }
-  return score;
-}
-
-/** Engagement fades from its timestamp: half-life or linear to zero. Without a readable date, 0 points. */
-function decayedReason(c: CompiledCriterion, ctx: EvalContext): Reason {
-  const decay = c.decay!;
-  const text = decay.read(ctx);
-  let t = NaN;
-  if (text !== undefined) {
-    const memo = ctx.values[decay.slot] as number | undefined;
-    t = memo === undefined ? (ctx.values[decay.slot] = parseTimestamp(text)) as number : memo;
-  }
-  if (Number.isNaN(t)) return new UndatedReason(c.id, c.label, c.points, decay.from, text);
-  const ageDays = Math.max(0, ctx.now - t) / DAY_MS;
-  const factor = decay.type === 'half_life' ? Math.pow(0.5, ageDays / decay.days) : Math.max(0, 1 - ageDays / decay.days);
-  return new DecayedReason(c.id, c.label, c.points, round2(c.points * factor), ageDays, decay.how);
 }
 
 function dataReasons(problems: DataProblem[]): Reason[] {

@@ -7,3 +7,4 @@ export { OPERATORS, LIFECYCLE_STAGES, LEAD_STATUS_VALUES, type ParsedDefinition,
 export { parseDefinitionText, loadDefinitionFile, DefinitionError, type DefinitionProblem } from './load';
 export { compileDefinition, type CompiledDefinition, type CompileOptions } from './compile';
 export { evaluate, renderReasons, forwardLifecycleStage } from './evaluate';
+export { summarizeDefinition, type DefinitionSummary } from './summary';

@@ -5,11 +5,19 @@ import { formatPoints } from './values';
  * Reasons carry their facts (rule, points, age) and write their sentence only when read. Most decisions
  * are compared, counted or replayed (what-if, calibration, change detection) far more often than they
  * are shown, and building sentences was half of an evaluation's cost. `text` and JSON are always complete.
+ *
+ * Fields are `declare`d and assigned in the constructors rather than declared as class fields: class
+ * fields are defined one by one with [[DefineOwnProperty]], which made constructing a reason about six
+ * times slower than plain assignments. The assignments keep the order the fields had (points first, as
+ * the base class defined it, kind last), so every reason has the same own properties in the same order.
  */
 abstract class LazyReason implements Reason {
-  abstract readonly kind: ReasonKind;
-  abstract readonly ref: string;
-  readonly points?: number;
+  declare kind: ReasonKind;
+  declare ref: string;
+  declare points?: number;
+  constructor() {
+    this.points = undefined;
+  }
   abstract get text(): string;
   toJSON(): { kind: ReasonKind; ref: string; points?: number; text: string } {
     return this.points === undefined ? { kind: this.kind, ref: this.ref, text: this.text } : { kind: this.kind, ref: this.ref, points: this.points, text: this.text };
@@ -30,16 +38,21 @@ export const STATUS_LABEL: Record<LeadStatus, string> = {
 
 /** A decayed engagement rule: its points after decay, the points it started from and how old it is. */
 export class DecayedReason extends LazyReason {
-  readonly kind = 'engagement' as const;
-  constructor(
-    readonly ref: string,
-    private readonly label: string,
-    private readonly basePoints: number,
-    override readonly points: number,
-    private readonly ageDays: number,
-    private readonly how: string,
-  ) {
+  declare kind: 'engagement';
+  declare points: number;
+  declare private label: string;
+  declare private basePoints: number;
+  declare private ageDays: number;
+  declare private how: string;
+  constructor(ref: string, label: string, basePoints: number, points: number, ageDays: number, how: string) {
     super();
+    this.ref = ref;
+    this.label = label;
+    this.basePoints = basePoints;
+    this.points = points;
+    this.ageDays = ageDays;
+    this.how = how;
+    this.kind = 'engagement';
   }
   get text(): string {
     return `${signed(this.points)} engagement: ${this.label} (${formatPoints(this.basePoints)} points, ${formatPoints(this.ageDays)} days ago, ${this.how})`;
@@ -48,16 +61,21 @@ export class DecayedReason extends LazyReason {
 
 /** An engagement rule that matched but whose decay date is empty or unreadable: it counts 0. */
 export class UndatedReason extends LazyReason {
-  readonly kind = 'engagement' as const;
-  override readonly points = 0;
-  constructor(
-    readonly ref: string,
-    private readonly label: string,
-    private readonly basePoints: number,
-    private readonly from: string,
-    private readonly value: string | undefined,
-  ) {
+  declare kind: 'engagement';
+  declare points: number;
+  declare private label: string;
+  declare private basePoints: number;
+  declare private from: string;
+  declare private value: string | undefined;
+  constructor(ref: string, label: string, basePoints: number, from: string, value: string | undefined) {
     super();
+    this.ref = ref;
+    this.label = label;
+    this.basePoints = basePoints;
+    this.from = from;
+    this.value = value;
+    this.kind = 'engagement';
+    this.points = 0;
   }
   get text(): string {
     const why = this.value === undefined ? `${this.from} is empty` : `${this.from} "${this.value}" is not a date`;
@@ -66,14 +84,17 @@ export class UndatedReason extends LazyReason {
 }
 
 export class DisqualifierReason extends LazyReason {
-  readonly kind = 'disqualifier' as const;
-  constructor(
-    readonly ref: string,
-    private readonly reason: string,
-    private readonly shownRef: string | undefined,
-    private readonly shownValue: string | undefined,
-  ) {
+  declare kind: 'disqualifier';
+  declare private reason: string;
+  declare private shownRef: string | undefined;
+  declare private shownValue: string | undefined;
+  constructor(ref: string, reason: string, shownRef: string | undefined, shownValue: string | undefined) {
     super();
+    this.ref = ref;
+    this.reason = reason;
+    this.shownRef = shownRef;
+    this.shownValue = shownValue;
+    this.kind = 'disqualifier';
   }
   get text(): string {
     return `Disqualifier: ${this.reason}${this.shownValue === undefined ? '' : ` (${this.shownRef}: ${this.shownValue})`}`;
@@ -82,17 +103,23 @@ export class DisqualifierReason extends LazyReason {
 
 /** The first reason of every decision: the status, and the thresholds met or missed. */
 export class StatusReason extends LazyReason {
-  readonly kind = 'status' as const;
-  constructor(
-    readonly ref: LeadStatus,
-    private readonly ladder: Record<LadderStatus, Thresholds>,
-    private readonly fit: number,
-    private readonly engagement: number,
-    private readonly total: number,
-    /** For disqualified and needs_data: the disqualifier reasons or the missing fields. */
-    private readonly detail: string[] | undefined,
-  ) {
+  declare kind: 'status';
+  declare ref: LeadStatus;
+  declare private ladder: Record<LadderStatus, Thresholds>;
+  declare private fit: number;
+  declare private engagement: number;
+  declare private total: number;
+  /** For disqualified and needs_data: the disqualifier reasons or the missing fields. */
+  declare private detail: string[] | undefined;
+  constructor(ref: LeadStatus, ladder: Record<LadderStatus, Thresholds>, fit: number, engagement: number, total: number, detail: string[] | undefined) {
     super();
+    this.ref = ref;
+    this.ladder = ladder;
+    this.fit = fit;
+    this.engagement = engagement;
+    this.total = total;
+    this.detail = detail;
+    this.kind = 'status';
   }
   get text(): string {
     const status = this.ref;
@@ -127,8 +154,15 @@ export function meets(t: Thresholds, fit: number, engagement: number, total: num
   return (t.fit === undefined || fit >= t.fit) && (t.engagement === undefined || engagement >= t.engagement) && (t.total === undefined || total >= t.total);
 }
 
-/** The highest rung met, or nurture. */
+/** climb() below reads the rungs in this order; the type fails to check if LADDER_STATUSES changes. */
+const _ladderOrder: readonly ['sales_ready', 'marketing_qualified'] = LADDER_STATUSES;
+
+/**
+ * The highest rung met, or nurture. The rungs are read by name, in LADDER_STATUSES order: a lookup by a
+ * varying key (`ladder[s]` in a loop) was a megamorphic keyed load on every evaluation.
+ */
 export function climb(ladder: Record<LadderStatus, Thresholds>, fit: number, engagement: number, total: number): LeadStatus {
-  for (const s of LADDER_STATUSES) if (meets(ladder[s], fit, engagement, total)) return s;
+  if (meets(ladder.sales_ready, fit, engagement, total)) return 'sales_ready';
+  if (meets(ladder.marketing_qualified, fit, engagement, total)) return 'marketing_qualified';
   return 'nurture';
 }

@@ -112,3 +112,35 @@ export interface PropertyValueError {
 export function propertyValuesMessage(problems: PropertyValueError[]): string {
   return `Property values were not valid: ${JSON.stringify(problems)}`;
 }
+
+/**
+ * One entry of a batch answer's `errors[]`. HubSpot's schema (the SDK's StandardError) has `status`,
+ * `category`, `message`, `context`, `errors` and `links`; observed answers add `subCategory` where one
+ * applies (`crm.associations.NO_ASSOCIATIONS_FOUND`).
+ */
+export interface BatchErrorJson {
+  status: 'error';
+  category: string;
+  subCategory?: string;
+  message: string;
+  context: Record<string, string[]>;
+  errors: Array<{ message: string; code?: string; context?: Record<string, string[]> }>;
+  links: Record<string, string>;
+}
+
+export function batchError(
+  category: string,
+  message: string,
+  context: Record<string, string[]>,
+  extra: { subCategory?: string; errors?: BatchErrorJson['errors'] } = {},
+): BatchErrorJson {
+  return {
+    status: 'error',
+    category,
+    ...(extra.subCategory !== undefined ? { subCategory: extra.subCategory } : {}),
+    message,
+    context,
+    errors: extra.errors ?? [],
+    links: {},
+  };
+}

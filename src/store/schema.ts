@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /**
  * Table types for Kysely. Internal to src/store: nothing outside this folder sees them. Later issues add
@@ -67,3 +67,6 @@ export interface Database {
   work_items: WorkItemsTable;
   dead_letters: DeadLettersTable;
 }
+
+export type WorkItemRow = Selectable<WorkItemsTable>;
+export type DeadLetterRow = Selectable<DeadLettersTable>;

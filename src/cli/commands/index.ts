@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config';
+import { registerSandboxCommand } from './sandbox';
+import { registerDefinitionCommands } from './definition';
+import { registerServeCommand } from './serve';
+import { registerDeadLetterCommands } from './dead-letters';
 
 /** Every subcommand of `uld`, one registration function each. */
-export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands];
+export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand];

@@ -1,98 +1,13 @@
 import { conflict, notFound, type PropertyValueError } from '../errors';
-import { AssociationStore, type AssociationEdge, type AssociationKind } from './associations';
+import { AssociationStore, type AssociationKind } from './associations';
 import { OBJECT_TYPE_INFO, OBJECT_TYPES, type ObjectType } from './object-types';
 import { PipelineRegistry } from './pipelines';
 import { REQUIRED_ON_CREATE, type PropertyOption } from './property-catalog';
 import { PropertySchema } from './schema';
+import { derivedValues } from './derived';
+import type { CrmRecord, HistoryEntry, Owner, PortalChange, RecordSeed, WriteCheck, WriteSource } from './records';
 
-/**
- * Where a write came from. `sourceType` is what HubSpot shows in property history and sends as a
- * webhook's `changeSource`; `sourceId` names the writer (the app id for INTEGRATION writes, as real
- * payloads show: `"changeSource":"INTEGRATION","sourceId":"9393361"` with appId 9393361; `userId:<id>`
- * for people).
- */
-export type ChangeSource = 'INTEGRATION' | 'CRM_UI' | 'IMPORT' | 'FORM' | 'ANALYTICS' | 'EMAIL' | 'CALCULATED' | 'CRM' | 'API';
-
-export interface WriteSource {
-  sourceType: ChangeSource;
-  sourceId?: string;
-  userId?: number;
-}
-
-export interface HistoryEntry {
-  value: string;
-  timestamp: number;
-  sourceType: ChangeSource;
-  sourceId?: string;
-  updatedByUserId?: number;
-}
-
-export interface CrmRecord {
-  readonly type: ObjectType;
-  readonly id: string;
-  /** Current values; a cleared property is absent. */
-  properties: Record<string, string>;
-  /** Explicit history, oldest first. Properties without an entry were set once, at creation, by `origin`. */
-  history?: Map<string, HistoryEntry[]>;
-  origin: WriteSource;
-  createdAt: number;
-  updatedAt: number;
-  archived: boolean;
-  archivedAt?: number;
-  mergedInto?: string;
-}
-
-export interface Owner {
-  id: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  userId: number;
-  createdAt: number;
-  updatedAt: number;
-  archived: boolean;
-}
-
-/** What changed, as the webhook dispatcher (and anything else listening) sees it. */
-export type PortalChange =
-  | { kind: 'creation'; objectType: ObjectType; objectId: string; occurredAt: number; source: WriteSource }
-  | { kind: 'deletion'; objectType: ObjectType; objectId: string; occurredAt: number; source: WriteSource }
-  | {
-      kind: 'propertyChange';
-      objectType: ObjectType;
-      objectId: string;
-      propertyName: string;
-      propertyValue: string;
-      occurredAt: number;
-      source: WriteSource;
-    }
-  | {
-      kind: 'merge';
-      objectType: ObjectType;
-      objectId: string;
-      primaryObjectId: string;
-      mergedObjectIds: string[];
-      newObjectId: string;
-      numberOfPropertiesMoved: number;
-      occurredAt: number;
-      source: WriteSource;
-    }
-  | { kind: 'associationChange'; edge: AssociationEdge; removed: boolean; occurredAt: number; source: WriteSource };
-
-/** A record as loaded in bulk (from the generator): values already valid and complete. */
-export interface RecordSeed {
-  id: string;
-  properties: Record<string, string>;
-  createdAt: number;
-  updatedAt?: number;
-  origin?: WriteSource;
-  history?: Record<string, HistoryEntry[]>;
-}
-
-export interface WriteCheck {
-  values: Record<string, string>;
-  problems: PropertyValueError[];
-}
+export type { ChangeSource, CrmRecord, HistoryEntry, Owner, PortalChange, RecordSeed, WriteCheck, WriteSource } from './records';
 
 const CALCULATED: WriteSource = { sourceType: 'CALCULATED' };
 
@@ -201,6 +116,11 @@ export class Portal {
     const values: Record<string, string> = {};
     const problems: PropertyValueError[] = [];
     for (const [name, raw] of Object.entries(input)) {
+      // A deal stage is checked against the deal's pipeline below, with HubSpot's own message.
+      if (type === 'deals' && name === 'dealstage' && raw !== null && raw !== undefined && raw !== '') {
+        values[name] = String(raw);
+        continue;
+      }
       const result = this.schema.normalise(type, name, raw);
       if ('problem' in result) problems.push(result.problem);
       else values[name] = result.value;
@@ -403,31 +323,7 @@ export class Portal {
       if (this.setValue(record, name, value, source, at)) changed.push(name);
     }
     if (changed.length === 0 && !internal) return changed;
-    const derived: Record<string, string> = {};
-    const iso = new Date(at).toISOString();
-    if (record.type === 'deals' && record.properties.dealstage && record.properties.dealstage !== previousStage) {
-      const stageId = record.properties.dealstage;
-      const pipeline = this.pipelines.get(record.properties.pipeline ?? 'default') ?? this.pipelines.pipelineOfStage(stageId);
-      const stage = pipeline?.stages.find((s) => s.id === stageId);
-      derived[`hs_v2_date_entered_${stageId}`] = iso;
-      if (previousStage) derived[`hs_v2_date_exited_${previousStage}`] = iso;
-      if (stage) {
-        const closed = stage.metadata.isClosed === 'true';
-        derived.hs_is_closed = String(closed);
-        derived.hs_is_closed_won = String(this.pipelines.isClosedWon(stage));
-        derived.hs_deal_stage_probability = stage.metadata.probability;
-        // HubSpot fills an empty close date when a deal closes.
-        if (closed && !record.properties.closedate) derived.closedate = iso;
-        const closeAt = Date.parse(derived.closedate ?? record.properties.closedate ?? iso);
-        if (closed) derived.days_to_close = String(Math.max(0, Math.floor((closeAt - record.createdAt) / 86_400_000)));
-      }
-    }
-    if (record.type === 'contacts' && record.properties.lifecyclestage && record.properties.lifecyclestage !== previousLifecycle) {
-      const stage = record.properties.lifecyclestage;
-      if (!record.properties[`hs_lifecyclestage_${stage}_date`]) derived[`hs_lifecyclestage_${stage}_date`] = iso;
-      derived[`hs_v2_date_entered_${stage}`] = iso;
-    }
-    derived[OBJECT_TYPE_INFO[record.type].lastModifiedProperty] = iso;
+    const derived = derivedValues(record, { dealstage: previousStage, lifecyclestage: previousLifecycle }, this.pipelines, at);
     for (const [name, value] of Object.entries(derived)) {
       if (this.schema.get(record.type, name) && this.setValue(record, name, value, CALCULATED, at)) changed.push(name);
     }

@@ -1,0 +1,259 @@
+import { Constants, SectionScope, Slots, type DataProblem } from './conditions';
+import { DecayedReason, DisqualifierReason, UndatedReason } from './reasons';
+import type { CompiledCriterion, CompiledDefinition } from './compile';
+import type { ParsedDefinition } from './schema';
+import type { Facts, Reason } from './types';
+import { DAY_MS, domainOf, formatPoints, parseNumber, parseTimestamp, round2, textOf } from './values';
+
+/**
+ * The evaluator of one definition, generated as JavaScript source when the definition is compiled.
+ *
+ * Why generate code: an evaluator built from one closure per condition spends most of its time on what is
+ * not the rules themselves: a call per condition through a megamorphic call site, a generic slot array of
+ * boxed numbers for memoised values, a lookup per rule and derived value. The generated evaluator is one
+ * straight-line function per section with every condition inlined as an expression, property values and
+ * derived values in local variables, and its own type feedback per definition, so V8 optimises it as if
+ * the rules had been written by hand.
+ *
+ * Why it is safe: the source is assembled only from the fixed templates in conditions.ts and here, slot
+ * and rule numbers, and names of constants. Every value of the definition (ids, labels, property names,
+ * list items, patterns, numbers) is passed to the generated code in the constants array `K` and read from
+ * there, never written into the source, so no definition can change what the code does beyond its data.
+ * Why it cannot fail at evaluation time: the source is compiled (so checked for syntax) when the
+ * definition is compiled, and then run on probe records (selfCheck) that take every section through the
+ * empty and the filled path of each property. The templates read only locals they declare, `K` and the
+ * helpers in HELPERS; every method call on a property value is guarded by the value being a string, and
+ * every helper is total over its inputs. As before, only a contact that is not an object makes an
+ * evaluation throw.
+ *
+ * Shape of the generated code (`compiled.run.source` shows it for a given definition):
+ *
+ *   load(contact, company, now)     reads every property once, in slot order, into the state `s`
+ *   disqualifiers(s, reasons)       pushes a reason per matching disqualifier; returns their texts or undefined
+ *   required(s, reasons)            pushes a reason per empty required field; returns their labels or undefined
+ *   fit(s, reasons)                 pushes a reason per matching rule; returns the capped score
+ *   engagement(s, reasons)          the same, with decay
+ *   lifecycleStage(s)               the contact's lifecyclestage, when the definition maps statuses to stages
+ */
+
+/** Per-evaluation state: the property values (fields p0, p1, ... of the generated shape) and what the sections report. */
+export interface EvalState {
+  readonly now: number;
+  problems: DataProblem[] | null;
+  /** Reasons for capped groups and sections, rare, so allocated only when needed. */
+  caps: CapReason[] | null;
+}
+
+export interface CapReason {
+  kind: 'cap';
+  ref: string;
+  text: string;
+}
+
+export interface GeneratedEvaluator {
+  load(contact: Facts, company: Facts | null, now: number): EvalState;
+  disqualifiers(s: EvalState, reasons: Reason[]): string[] | undefined;
+  required(s: EvalState, reasons: Reason[]): string[] | undefined;
+  fit(s: EvalState, reasons: Reason[]): number;
+  engagement(s: EvalState, reasons: Reason[]): number;
+  lifecycleStage(s: EvalState): string | undefined;
+  /** The generated source, for reading and debugging. */
+  readonly source: string;
+}
+
+/** Everything a decayed engagement rule's reason needs, in one constant. */
+interface DecayPlan {
+  id: string;
+  label: string;
+  points: number;
+  halfLife: boolean;
+  days: number;
+  from: string;
+  how: string;
+}
+
+function report(s: EvalState, property: string, value: string, expected: DataProblem['expected'], rule: string): false {
+  (s.problems ??= []).push({ property, value, expected, rule });
+  return false;
+}
+
+/** Engagement fades from its timestamp: half-life or linear to zero. Without a readable date, 0 points. */
+function decayed(c: DecayPlan, text: string | undefined, t: number, now: number): DecayedReason | UndatedReason {
+  if (Number.isNaN(t)) return new UndatedReason(c.id, c.label, c.points, c.from, text);
+  const ageDays = Math.max(0, now - t) / DAY_MS;
+  const factor = c.halfLife ? Math.pow(0.5, ageDays / c.days) : Math.max(0, 1 - ageDays / c.days);
+  return new DecayedReason(c.id, c.label, c.points, round2(c.points * factor), ageDays, c.how);
+}
+
+/** Adds a group's points to the section's, at most the group's cap. */
+function capGroup(s: EvalState, raw: number, pts: number, cap: number, kind: string, group: string): number {
+  if (pts > cap) {
+    (s.caps ??= []).push({ kind: 'cap', ref: group, text: `${kind} group "${group}" capped at ${formatPoints(cap)} (its rules added ${formatPoints(pts)})` });
+    return raw + cap;
+  }
+  return raw + pts;
+}
+
+/** The section's score: rounded, never below zero (negative points can lower a section to zero), at most its cap. */
+function capSection(s: EvalState, raw: number, cap: number, kind: string): number {
+  let score = Math.max(0, round2(raw));
+  if (score > cap) {
+    (s.caps ??= []).push({ kind: 'cap', ref: kind, text: `${kind} points capped at ${formatPoints(cap)} (rules added ${formatPoints(score)})` });
+    score = cap;
+  }
+  return score;
+}
+
+/** The only names the generated code uses besides its own locals, `K`, `s`, `reasons`, `now` and Math. */
+const HELPERS = { textOf, parseNumber, parseTimestamp, domainOf, report, decayed, capGroup, capSection, DisqualifierReason };
+
+type Criterion = NonNullable<ParsedDefinition['engagement']>[number];
+
+let generated = 0;
+
+/**
+ * Generates the evaluator of a definition: its conditions from `def`, its reasons, decay and caps from what
+ * compileDefinition made of them. Properties are numbered in the order the definition mentions them (fit,
+ * engagement, disqualifiers, required, lifecyclestage), which is the order `load` reads them.
+ */
+export function generateEvaluator(
+  def: ParsedDefinition,
+  compiled: Pick<CompiledDefinition, 'fit' | 'engagement' | 'required' | 'caps'>,
+): GeneratedEvaluator {
+  const k = new Constants();
+  const slots = new Slots();
+  const lists = def.lists ?? {};
+  const scope = () => new SectionScope(k, slots, lists);
+
+  // Sections are compiled in the order that numbers the property slots (see Slots), then laid out in
+  // evaluation order.
+  const section = (kind: 'fit' | 'engagement', rules: readonly Criterion[], criteria: readonly CompiledCriterion[], cap: number): string => {
+    const sc = scope();
+    const body: string[] = [];
+    const groupsUsed = new Set<number>();
+    rules.forEach((rule, i) => {
+      const c = criteria[i]!;
+      // The decay's property is numbered before the condition's, as the definition lists them.
+      const decay = c.decay ? { p: sc.property(c.decay.from), t: sc.date(c.decay.from) } : undefined;
+      const cond = sc.condition(rule.when, k.add(c.id));
+      const g = c.group === undefined ? -1 : compiled.caps.groupNames.indexOf(c.group);
+      if (g >= 0) groupsUsed.add(g);
+      const into = g >= 0 ? `g${g}` : 'raw';
+      body.push(`  // ${kind}[${i}]`);
+      if (c.decay) {
+        const plan: DecayPlan = { id: c.id, label: c.label, points: c.points, halfLife: c.decay.type === 'half_life', days: c.decay.days, from: c.decay.from, how: c.decay.how };
+        body.push(`  if (${cond}) {`, `    const r = decayed(${k.add(plan)}, ${decay!.p}, ${decay!.t}, now);`, `    reasons.push(r);`, `    ${into} += r.points;`, `  }`);
+      } else {
+        // The same frozen reason object for every record the rule matches.
+        body.push(`  if (${cond}) {`, `    reasons.push(${k.add(c.fixedReason)});`, `    ${into} += ${k.add(c.points)};`, `  }`);
+      }
+    });
+    const groups = [...groupsUsed].sort((a, b) => a - b);
+    return [
+      `function ${kind}(s, reasons) {`,
+      `  const now = s.now;`,
+      ...sc.prelude().map((l) => `  ${l}`),
+      `  let raw = 0;`,
+      ...groups.map((g) => `  let g${g} = 0; // group ${g} of caps.groups`),
+      ...body,
+      // Capped groups join the section's points after its rules, in the order caps.groups lists them.
+      ...groups.map((g) => `  raw = capGroup(s, raw, g${g}, ${k.add(compiled.caps.groupCaps[g])}, '${kind}', ${k.add(compiled.caps.groupNames[g])});`),
+      `  return capSection(s, raw, ${k.add(cap)}, '${kind}');`,
+      `}`,
+    ].join('\n');
+  };
+
+  const fit = section('fit', def.fit ?? [], compiled.fit, compiled.caps.fit);
+  const engagement = section('engagement', def.engagement ?? [], compiled.engagement, compiled.caps.engagement);
+
+  const dq = scope();
+  const dqBody: string[] = [];
+  (def.disqualifiers ?? []).forEach((d, i) => {
+    const cond = dq.condition(d.when, k.add(d.id));
+    // A plain condition's property is shown with its value, so a rep sees what tripped it.
+    const shows = d.when.property ? `${k.add(d.when.property)}, ${dq.property(d.when.property)}` : 'undefined, undefined';
+    const reason = k.add(d.reason);
+    dqBody.push(`  // disqualifiers[${i}]`, `  if (${cond}) {`, `    (by ??= []).push(${reason});`, `    reasons.push(new DisqualifierReason(${k.add(d.id)}, ${reason}, ${shows}));`, `  }`);
+  });
+  const disqualifiers = [`function disqualifiers(s, reasons) {`, `  const now = s.now;`, ...dq.prelude().map((l) => `  ${l}`), `  let by;`, ...dqBody, `  return by;`, `}`].join('\n');
+
+  const rq = scope();
+  const rqBody: string[] = [];
+  compiled.required.forEach((r, i) => {
+    rqBody.push(`  // required[${i}]`, `  if (${rq.property(r.ref)} === undefined) {`, `    (missing ??= []).push(${k.add(r.label)});`, `    reasons.push(${k.add(r.reason)});`, `  }`);
+  });
+  const required = [`function required(s, reasons) {`, ...rq.prelude().map((l) => `  ${l}`), `  let missing;`, ...rqBody, `  return missing;`, `}`].join('\n');
+
+  // lifecyclestage is read so that the mapping only ever moves it forward.
+  const stage = def.hubspot?.lifecycleStage ? `s.p${slots.property('lifecyclestage')}` : 'undefined';
+  const lifecycleStage = [`function lifecycleStage(s) {`, `  return ${stage};`, `}`].join('\n');
+
+  // Each property is read once, in slot order; a non-empty string (nearly every value) is kept without
+  // calling textOf, which decides the rest (empty string, numbers, booleans, anything else).
+  const load = [
+    `function load(contact, company, now) {`,
+    ...slots.refs.map((ref, i) =>
+      ref.startsWith('company.')
+        ? `  const v${i} = company === null ? undefined : company[${k.add(ref.slice('company.'.length))}];`
+        : `  const v${i} = contact[${k.add(ref)}];`,
+    ),
+    `  return {`,
+    `    now,`,
+    `    problems: null,`,
+    `    caps: null,`,
+    ...slots.refs.map((_, i) => `    p${i}: typeof v${i} === 'string' && v${i} !== '' ? v${i} : textOf(v${i}),`),
+    `  };`,
+    `}`,
+  ].join('\n');
+
+  const source = [
+    `'use strict';`,
+    `// Generated by compileDefinition (src/definition/generate.ts). Definition values live in K, never in this text.`,
+    `const { ${Object.keys(HELPERS).join(', ')} } = H;`,
+    `const [${k.values.map((_, i) => `K${i}`).join(', ')}] = K;`,
+    load,
+    disqualifiers,
+    required,
+    fit,
+    engagement,
+    lifecycleStage,
+    `return { load, disqualifiers, required, fit, engagement, lifecycleStage };`,
+    `//# sourceURL=uld-definition-${++generated}.js`,
+  ].join('\n\n');
+
+  // A syntax error in the source throws here, when the definition is compiled.
+  const factory = new Function('K', 'H', source) as (K: readonly unknown[], H: typeof HELPERS) => Sections;
+  const sections = factory(Object.freeze(k.values.slice()), HELPERS);
+  selfCheck(sections, slots.refs);
+  return Object.freeze({ ...sections, source });
+}
+
+type Sections = Omit<GeneratedEvaluator, 'source'>;
+
+/**
+ * Runs every section on probe records: every property empty, then every property set to a number, an
+ * address, a date and a word, so that each condition's empty and filled paths run. A mistake in the
+ * generator then fails compileDefinition instead of an evaluation. The sections are pure, so the probes
+ * leave nothing behind but one more record shape in their type feedback.
+ */
+function selfCheck(sections: Sections, refs: readonly string[]): void {
+  for (const value of [undefined, '12', 'name@example.com', '2024-05-01T10:20:30.456Z', 'Word']) {
+    const contact: Record<string, string | undefined> = {};
+    const company: Record<string, string | undefined> = {};
+    for (const ref of refs) {
+      if (ref.startsWith('company.')) company[ref.slice('company.'.length)] = value;
+      else contact[ref] = value;
+    }
+    try {
+      const s = sections.load(contact, value === undefined ? null : company, 0);
+      const reasons: Reason[] = [];
+      sections.disqualifiers(s, reasons);
+      sections.required(s, reasons);
+      sections.fit(s, reasons);
+      sections.engagement(s, reasons);
+      sections.lifecycleStage(s);
+    } catch (err) {
+      throw new Error(`internal error: the evaluator generated for this definition failed its self-check: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { OBJECT_TYPE_INFO } from '../crm/object-types';
+import type { Owner, RecordSeed } from '../crm/portal';
+import { Random, WeightedTable } from '../random';
+import type { CompanyProfile } from './companies';
+import { DAY, idSequence, iso, sigmoid, slug } from './util';
+import {
+  COMPANY_WORDS,
+  CONVERSION_EVENTS,
+  COUNTRIES,
+  FIRST_NAMES,
+  FREE_MAIL_DOMAINS,
+  LAST_NAMES,
+  SENIOR,
+  SENIORITY_WEIGHTS,
+  SOURCE_WEIGHTS,
+  TARGET_INDUSTRIES,
+  TITLES,
+  UNIVERSITY_DOMAINS,
+  type Seniority,
+} from './vocabulary';
+
+/**
+ * Contacts: who they are (segment, employer, title, address), how engaged they are, and their modelled
+ * chance of becoming a deal. The logit below is the ground truth that docs/sandbox.md and ./signals.ts
+ * describe.
+ */
+export interface ContactsOut {
+  seeds: RecordSeed[];
+  toCompany: Array<[string, string]>;
+  probability: Float32Array;
+  /** Per contact: inputs the deal model needs. */
+  latent: Array<{ company?: CompanyProfile; fit: number; engagement: number; freeMail: boolean }>;
+  counts: { freeMail: number; students: number; competitors: number; noCompany: number; missingCountry: number };
+}
+
+export function makeContacts(random: Random, count: number, now: number, companies: CompanyProfile[], owners: Owner[]): ContactsOut {
+  const nextId = idSequence(OBJECT_TYPE_INFO.contacts.firstId);
+  const regular = companies.filter((c) => !c.competitor);
+  const competitors = companies.filter((c) => c.competitor);
+  // Bigger companies have more people in the database.
+  const employer = regular.length > 0 ? new WeightedTable(regular.map((c) => [c, 1 + Math.log10(c.employees)] as const)) : undefined;
+  const freeMail = new WeightedTable(FREE_MAIL_DOMAINS);
+  const countries = new WeightedTable(COUNTRIES);
+  const seniorities = new WeightedTable(SENIORITY_WEIGHTS);
+  const sources = new WeightedTable(SOURCE_WEIGHTS);
+  const emails = new Set<string>();
+  const out: ContactsOut = {
+    seeds: [],
+    toCompany: [],
+    probability: new Float32Array(count),
+    latent: [],
+    counts: { freeMail: 0, students: 0, competitors: 0, noCompany: 0, missingCountry: 0 },
+  };
+
+  for (let i = 0; i < count; i += 1) {
+    const id = nextId();
+    const segment = random.next();
+    const student = segment < 0.04;
+    const atCompetitor = !student && segment < 0.055 && competitors.length > 0;
+    let company: CompanyProfile | undefined;
+    if (atCompetitor) company = random.pick(competitors);
+    else if (!student && employer && random.chance(0.85)) company = employer.draw(random);
+
+    const seniority: Seniority = student ? 'student' : seniorities.draw(random);
+    const jobtitle = seniority === 'none' ? undefined : random.pick(TITLES[seniority]);
+    const firstname = random.pick(FIRST_NAMES);
+    const lastname = random.pick(LAST_NAMES);
+
+    // Email domain: the employer's, a free-mail provider, a university, or a one-person business.
+    let domain: string;
+    let isFreeMail = false;
+    if (atCompetitor && company) domain = company.domain;
+    else if (student) {
+      isFreeMail = random.chance(0.6);
+      domain = isFreeMail ? freeMail.draw(random) : random.pick(UNIVERSITY_DOMAINS);
+    } else if (company) {
+      isFreeMail = random.chance(0.12);
+      domain = isFreeMail ? freeMail.draw(random) : company.domain;
+    } else {
+      isFreeMail = random.chance(0.85);
+      domain = isFreeMail ? freeMail.draw(random) : `${slug(lastname)}${slug(random.pick(COMPANY_WORDS.second))}.com`;
+    }
+    const first = slug(firstname);
+    const last = slug(lastname);
+    let local = isFreeMail ? `${first}${random.chance(0.5) ? '.' : ''}${last}${random.int(1, 999)}` : random.chance(0.7) ? `${first}.${last}` : `${first.charAt(0)}${last}`;
+    for (let n = 2; emails.has(`${local}@${domain}`); n += 1) local = `${local.replace(/\d+$/, '')}${n}`;
+    const email = `${local}@${domain}`;
+    emails.add(email);
+
+    const ageDays = 730 * random.next() ** 1.4 + 0.05;
+    const createdAt = Math.round(now - ageDays * DAY);
+    const targetIndustry = company !== undefined && TARGET_INDUSTRIES.has(company.industry);
+    const sizeFit = company !== undefined && company.employees >= 50 && company.employees <= 5000;
+    const senior = SENIOR.has(seniority);
+    const engagement = random.normal() + (targetIndustry ? 0.25 : 0);
+
+    const pageViews = Math.min(500, random.poisson(Math.exp(1.1 + 0.75 * engagement)));
+    const conversions = Math.min(40, random.poisson(Math.exp(-0.5 + 0.6 * engagement)));
+    const fitCore = (targetIndustry ? 1 : 0) + (sizeFit ? 1 : 0) + (senior ? 1 : 0);
+    const highIntent = conversions > 0 && random.chance(sigmoid(-1.6 + 0.9 * engagement + 0.45 * fitCore));
+
+    const properties: Record<string, string> = { hs_object_id: id, email, firstname, lastname, createdate: iso(createdAt) };
+    if (jobtitle) properties.jobtitle = jobtitle;
+    if (company) properties.company = company.name;
+    if (random.chance(0.92)) properties.country = company && random.chance(0.8) ? company.country : countries.draw(random);
+    else out.counts.missingCountry += 1;
+    properties.hs_analytics_source = sources.draw(random);
+    properties.hs_analytics_num_page_views = String(pageViews);
+    properties.hs_analytics_num_visits = String(Math.max(pageViews > 0 ? 1 : 0, Math.round(pageViews / (1.5 + random.next() * 2))));
+    properties.num_conversion_events = String(conversions);
+    let lastTouch = createdAt;
+    const ago = (meanDays: number): number => Math.min(ageDays, -Math.log(1 - random.next()) * meanDays);
+    if (pageViews > 0) {
+      const at = Math.round(now - ago(45 / Math.exp(0.6 * engagement)) * DAY);
+      properties.hs_analytics_last_visit_timestamp = iso(at);
+      lastTouch = Math.max(lastTouch, at);
+    }
+    if (conversions > 0) {
+      const recentAt = Math.round(now - ago(40 / Math.exp(0.5 * engagement)) * DAY);
+      properties.recent_conversion_event_name = random.pick(highIntent ? CONVERSION_EVENTS.highIntent : CONVERSION_EVENTS.lowIntent);
+      properties.recent_conversion_date = iso(recentAt);
+      const firstAt = conversions > 1 ? createdAt + Math.round((recentAt - createdAt) * random.next() * 0.5) : recentAt;
+      properties.first_conversion_event_name = conversions > 1 ? random.pick(CONVERSION_EVENTS.lowIntent) : properties.recent_conversion_event_name;
+      properties.first_conversion_date = iso(firstAt);
+      lastTouch = Math.max(lastTouch, recentAt);
+    }
+    if (random.chance(Math.min(0.9, Math.max(0.1, 0.5 + 0.15 * engagement)))) {
+      const openAt = Math.round(now - ago(30 / Math.exp(0.4 * engagement)) * DAY);
+      properties.hs_email_last_open_date = iso(openAt);
+      lastTouch = Math.max(lastTouch, openAt);
+      if (random.chance(Math.min(0.8, Math.max(0.05, 0.35 + 0.1 * engagement)))) {
+        // A click needs an open of the same email, so the last click is not after the last open.
+        properties.hs_email_last_click_date = iso(Math.max(createdAt, openAt - Math.round(random.next() * 10 * DAY)));
+      }
+    }
+    if (random.chance(0.7)) properties.favorite_number = String(random.int(1, 100));
+    if (random.chance(0.65)) properties.hubspot_owner_id = random.pick(owners).id;
+    // Before any deal: lifecycle and lead status from engagement alone (deals overwrite them).
+    const stage = conversions === 0 ? (random.chance(0.3) ? 'subscriber' : 'lead') : highIntent ? 'marketingqualifiedlead' : 'lead';
+    properties.lifecyclestage = stage;
+    properties[`hs_lifecyclestage_${stage}_date`] = properties.createdate as string;
+    properties[`hs_v2_date_entered_${stage}`] = properties.createdate as string;
+    if (random.chance(0.8)) properties.hs_lead_status = ageDays < 14 ? 'NEW' : random.pick(['OPEN', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'UNQUALIFIED', 'BAD_TIMING'] as const);
+    properties.num_associated_deals = '0';
+    properties.lastmodifieddate = iso(lastTouch);
+
+    const logit =
+      -4.5 +
+      1.3 * (targetIndustry ? 1 : 0) +
+      1.0 * (sizeFit ? 1 : 0) +
+      1.2 * (senior ? 1 : 0) +
+      0.8 * engagement +
+      1.0 * (highIntent ? 1 : 0) +
+      0.25 * Math.min(conversions, 3) -
+      1.6 * (isFreeMail ? 1 : 0) -
+      (student || seniority === 'junior' ? 3.0 : 0) -
+      (company === undefined ? 0.8 : 0);
+    out.probability[i] = atCompetitor ? 0 : sigmoid(logit);
+
+    if (isFreeMail) out.counts.freeMail += 1;
+    if (student) out.counts.students += 1;
+    if (atCompetitor) out.counts.competitors += 1;
+    if (!company) out.counts.noCompany += 1;
+    out.seeds.push({ id, properties, createdAt, updatedAt: lastTouch, origin: { sourceType: random.chance(0.7) ? 'FORM' : 'IMPORT' } });
+    if (company) out.toCompany.push([id, company.id]);
+    out.latent.push({ ...(company ? { company } : {}), fit: fitCore, engagement, freeMail: isFreeMail });
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+import { OBJECT_TYPE_INFO } from '../crm/object-types';
+import type { HistoryEntry, Owner, RecordSeed } from '../crm/portal';
+import { DEFAULT_DEAL_STAGES } from '../crm/pipelines';
+import { Random } from '../random';
+import type { ContactsOut } from './contacts';
+import { DAY, idSequence, iso, sigmoid } from './util';
+import { DEAL_PRODUCTS, LOST_REASONS } from './vocabulary';
+
+/**
+ * Deals: drawn from the contacts' conversion chances, moved through the default pipeline's stages with
+ * timestamps, closed won or lost after a cycle that grows with company size. The contacts and companies
+ * of a deal get their outcome properties here.
+ */
+export interface DealsOut {
+  seeds: RecordSeed[];
+  toContact: Array<[string, string]>;
+  toCompany: Array<[string, string]>;
+  won: number;
+  lost: number;
+}
+
+const OPEN_STAGES = DEFAULT_DEAL_STAGES.filter((s) => s.id !== 'closedwon' && s.id !== 'closedlost');
+const STAGE_PROBABILITY = new Map(DEFAULT_DEAL_STAGES.map((s) => [s.id, s.probability]));
+
+export function makeDeals(random: Random, contacts: ContactsOut, now: number, owners: Owner[], target: number | undefined): DealsOut {
+  const nextId = idSequence(OBJECT_TYPE_INFO.deals.firstId);
+  const out: DealsOut = { seeds: [], toContact: [], toCompany: [], won: 0, lost: 0 };
+  let expected = 0;
+  for (const p of contacts.probability) expected += p;
+  // Aim at the requested number of deals by scaling every chance alike (the ranking stays the same).
+  const scale = target === undefined || expected === 0 ? 1 : target / expected;
+  const ownerById = new Map(owners.map((o) => [o.id, o]));
+
+  contacts.seeds.forEach((contact, index) => {
+    const p = Math.min(1, (contacts.probability[index] as number) * scale);
+    if (!random.chance(p)) return;
+    const latent = contacts.latent[index] as ContactsOut['latent'][number];
+    const createdAt = contact.createdAt + Math.round((2 + -Math.log(1 - random.next()) * 20) * DAY);
+    if (createdAt > now - DAY / 2) return; // not converted yet: the deal would be in the future
+    const company = latent.company;
+    const employees = company?.employees ?? 5;
+    const cycleDays = (15 + 12 * Math.log10(employees + 1)) * Math.exp(random.normal(0, 0.35));
+    const won = random.chance(sigmoid(-2.1 + 0.6 * latent.fit + 0.5 * latent.engagement - (latent.freeMail ? 1 : 0)));
+    const lastOpenIndex = won ? OPEN_STAGES.length - 1 : random.int(0, OPEN_STAGES.length - 1);
+    // Time spent in each stage: random shares of the cycle.
+    const shares = Array.from({ length: lastOpenIndex + 2 }, () => 0.3 + random.next());
+    const totalShare = shares.reduce((a, b) => a + b, 0);
+    const owner = ownerById.get(contact.properties.hubspot_owner_id ?? '') ?? random.pick(owners);
+    const byOwner = { sourceType: 'CRM_UI' as const, sourceId: `userId:${owner.userId}`, updatedByUserId: owner.userId };
+
+    const entries: Array<{ stage: string; at: number }> = [];
+    let at = createdAt;
+    for (let s = 0; s <= lastOpenIndex; s += 1) {
+      entries.push({ stage: (OPEN_STAGES[s] as (typeof OPEN_STAGES)[number]).id, at });
+      at += Math.round(((shares[s] as number) / totalShare) * cycleDays * DAY);
+    }
+    const closeAt = at;
+    const closed = closeAt <= now;
+    if (closed) entries.push({ stage: won ? 'closedwon' : 'closedlost', at: closeAt });
+    const reached = entries.filter((e) => e.at <= now);
+    const current = reached[reached.length - 1] as { stage: string; at: number };
+
+    const id = nextId();
+    const amountBase = employees < 50 ? 5_000 : employees < 200 ? 12_000 : employees < 1_000 ? 30_000 : employees < 5_000 ? 60_000 : 120_000;
+    const properties: Record<string, string> = {
+      hs_object_id: id,
+      dealname: `${company?.name ?? `${contact.properties.firstname} ${contact.properties.lastname}`} - ${random.pick(DEAL_PRODUCTS)}`,
+      amount: String(Math.max(500, Math.round((amountBase * Math.exp(random.normal(0, 0.5))) / 100) * 100)),
+      pipeline: 'default',
+      dealstage: current.stage,
+      dealtype: 'newbusiness',
+      createdate: iso(createdAt),
+      closedate: iso(closeAt),
+      hubspot_owner_id: owner.id,
+      hs_is_closed: String(closed),
+      hs_is_closed_won: String(closed && won),
+      hs_deal_stage_probability: STAGE_PROBABILITY.get(current.stage) ?? '0',
+      hs_lastmodifieddate: iso(current.at),
+    };
+    reached.forEach((entry, k) => {
+      properties[`hs_v2_date_entered_${entry.stage}`] = iso(entry.at);
+      const nextEntry = reached[k + 1];
+      if (nextEntry) properties[`hs_v2_date_exited_${entry.stage}`] = iso(nextEntry.at);
+    });
+    if (closed) {
+      properties.days_to_close = String(Math.floor((closeAt - createdAt) / DAY));
+      if (!won) properties.closed_lost_reason = random.pick(LOST_REASONS);
+      if (won) out.won += 1;
+      else out.lost += 1;
+    }
+    const history: Record<string, HistoryEntry[]> = {
+      dealstage: reached.map((e) => ({ value: e.stage, timestamp: e.at, ...byOwner })),
+    };
+    out.seeds.push({ id, properties, createdAt, updatedAt: current.at, origin: byOwner, history });
+    out.toContact.push([id, contact.id]);
+    if (company) out.toCompany.push([id, company.id]);
+
+    // The contact (and company) now reflect the deal: these are the "outcome" properties.
+    const cp = contact.properties;
+    const lifecycle = closed ? (won ? 'customer' : 'salesqualifiedlead') : 'opportunity';
+    cp.lifecyclestage = lifecycle;
+    cp[`hs_lifecyclestage_salesqualifiedlead_date`] = iso(createdAt);
+    cp[`hs_v2_date_entered_${lifecycle}`] = iso(closed ? closeAt : createdAt);
+    if (lifecycle !== 'salesqualifiedlead') cp[`hs_lifecyclestage_${lifecycle}_date`] = iso(closed ? closeAt : createdAt);
+    cp.hs_lead_status = closed ? (won ? 'CONNECTED' : 'BAD_TIMING') : 'OPEN_DEAL';
+    cp.num_associated_deals = '1';
+    const touched = Math.max(contact.updatedAt ?? contact.createdAt, current.at);
+    cp.lastmodifieddate = iso(touched);
+    contact.updatedAt = touched;
+    if (company && won) {
+      company.record.properties.lifecyclestage = 'customer';
+      company.record.properties.hs_lastmodifieddate = iso(Math.max(company.record.createdAt, closeAt));
+    }
+  });
+  return out;
+}
+
+/** Loads a generated portal into a (fresh) portal: owners, records and primary associations. */

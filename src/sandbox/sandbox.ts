@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { Portal } from './crm/portal';
+import { ApiFaults, type ApiFaultSettings } from './faults';
+import { generatePortal, loadGeneratedPortal, type GeneratedPortal, type PortalMetadata } from './generator/generate';
+import { registerAssociationRoutes } from './http/routes/associations';
+import { registerBatchRoutes } from './http/routes/batch';
+import { registerObjectRoutes } from './http/routes/objects';
+import { registerOwnerRoutes } from './http/routes/owners';
+import { registerPipelineRoutes } from './http/routes/pipelines';
+import { registerPropertyRoutes } from './http/routes/properties';
+import { registerSearchRoutes } from './http/routes/search';
+import { DEFAULT_BEHAVIOUR, Router, type SandboxBehaviour } from './http/router';
+import { ApiServer } from './http/server';
+import { CallCounters, RequestLog } from './observability';
+import { RateLimiter, type RateLimitOptions, type Tier } from './rate-limiter';
+import { ActivitySimulator, type SimulatorOptions } from './simulator';
+import { WebhookDispatcher, type WebhookFaults, type WebhookSettings } from './webhooks/dispatcher';
+import type { WebhookSubscriptionInput } from './webhooks/subscriptions';
+
+export interface SandboxOptions {
+  /** Interface to listen on; 127.0.0.1 by default (the sandbox is for this machine). */
+  host?: string;
+  /** Port; 0 (default) picks a free one. */
+  port?: number;
+  /** Seed of everything random: generated data, faults, webhook ids and delays, the simulator. */
+  seed?: number | string;
+  /** Synthetic records to generate at start (none by default: an empty portal). */
+  contacts?: number;
+  companies?: number;
+  deals?: number;
+  /** A portal generated beforehand (`generatePortal`), loaded instead of generating one. */
+  generated?: GeneratedPortal;
+  /** The private app's token (`pat-na1-<uuid>` made up when absent), client secret, ids. */
+  accessToken?: string;
+  clientSecret?: string;
+  appId?: number;
+  portalId?: number;
+  /** Other apps installed in the portal: their writes come back as webhooks naming them. */
+  otherApps?: Array<{ accessToken: string; appId: number }>;
+  tier?: Tier;
+  rateLimit?: RateLimitOptions;
+  behaviour?: Partial<SandboxBehaviour>;
+  faults?: ApiFaultSettings;
+  webhooks?: Partial<WebhookSettings> & { subscriptions?: WebhookSubscriptionInput[]; faults?: WebhookFaults };
+  simulator?: SimulatorOptions & { autoStart?: boolean };
+  requestLog?: { capacity?: number; captureBodies?: boolean };
+  /** Time source of the portal (record timestamps, history, events). */
+  clock?: () => number;
+}
+
+export interface Sandbox {
+  /** Base URL for the SDK: `new Client({ accessToken, basePath: url })`. */
+  url: string;
+  accessToken: string;
+  /** Same as `accessToken`. */
+  token: string;
+  clientSecret: string;
+  appId: number;
+  portalId: number;
+  /** Direct access to the portal's state (what a rep would see), for assertions and set-up. */
+  portal: Portal;
+  /** HubSpot quirks that can be switched (batch validation style, search lag). Mutable. */
+  behaviour: SandboxBehaviour;
+  calls: CallCounters;
+  requests: RequestLog;
+  faults: ApiFaults;
+  rateLimiter: RateLimiter;
+  webhooks: WebhookDispatcher;
+  simulator: ActivitySimulator;
+  /** Every endpoint served, as `METHOD /template` (`GET /crm/v3/objects/{objectType}/{objectId}`). */
+  endpoints: readonly string[];
+  /** Metadata of the generated data (signals, funnel, shares), when data was generated or loaded. */
+  generated?: PortalMetadata;
+  /** Stops the simulator and webhook deliveries and closes the server (hanging requests included). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a sandbox HubSpot portal: an HTTP server that the real `@hubspot/api-client` talks to, a portal
+ * (optionally filled with synthetic data), webhook delivery to a target URL, fault injection, an activity
+ * simulator and observability. Always `stop()` it.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const seed = options.seed ?? 1;
+  const clock = options.clock ?? Date.now;
+  const appId = options.appId ?? 3_100_001;
+  const portalId = options.portalId ?? 48_100_001;
+  const accessToken = options.accessToken ?? `pat-na1-${randomUUID()}`;
+  const clientSecret = options.clientSecret ?? randomUUID();
+
+  const portal = new Portal(portalId, clock);
+  let generated: GeneratedPortal | undefined = options.generated;
+  if (!generated && (options.contacts ?? 0) > 0) {
+    generated = generatePortal({
+      seed,
+      contacts: options.contacts as number,
+      ...(options.companies !== undefined ? { companies: options.companies } : {}),
+      ...(options.deals !== undefined ? { deals: options.deals } : {}),
+      now: clock(),
+    });
+  }
+  if (generated) loadGeneratedPortal(portal, generated);
+  else portal.setOwners(generatePortal({ seed, contacts: 0, now: clock() }).owners);
+
+  const behaviour: SandboxBehaviour = { ...DEFAULT_BEHAVIOUR, ...(options.behaviour ?? {}) };
+  const calls = new CallCounters();
+  const requests = new RequestLog(options.requestLog?.capacity, options.requestLog?.captureBodies ?? false);
+  const faults = new ApiFaults(seed);
+  if (options.faults) faults.set(options.faults);
+  const rateLimiter = new RateLimiter({ ...(options.tier ? { tier: options.tier } : {}), ...(options.rateLimit ?? {}) });
+
+  const { subscriptions = [], faults: webhookFaults, ...webhookSettings } = options.webhooks ?? {};
+  const webhooks = new WebhookDispatcher({ portalId, appId, clientSecret }, webhookSettings, seed);
+  for (const subscription of subscriptions) webhooks.subscribe(subscription);
+  if (webhookFaults) webhooks.setFaults(webhookFaults);
+  portal.onChange((change) => webhooks.handleChange(change));
+
+  const { autoStart = false, ...simulatorOptions } = options.simulator ?? {};
+  const simulator = new ActivitySimulator(portal, { seed, ...simulatorOptions });
+
+  const router = new Router();
+  const env = { portal, behaviour };
+  registerSearchRoutes(router, env);
+  registerBatchRoutes(router, env);
+  registerObjectRoutes(router, env);
+  registerPropertyRoutes(router, env);
+  registerPipelineRoutes(router, env);
+  registerAssociationRoutes(router, env);
+  registerOwnerRoutes(router, env);
+
+  const tokens = new Map<string, number>([[accessToken, appId], ...(options.otherApps ?? []).map((a) => [a.accessToken, a.appId] as [string, number])]);
+  const server = new ApiServer({ router, rateLimiter, faults, log: requests, counters: calls, authenticate: (token) => tokens.get(token) });
+  const url = await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+  if (autoStart) simulator.start();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    accessToken,
+    token: accessToken,
+    clientSecret,
+    appId,
+    portalId,
+    portal,
+    behaviour,
+    calls,
+    requests,
+    faults,
+    rateLimiter,
+    webhooks,
+    simulator,
+    endpoints: router.endpoints(),
+    ...(generated ? { generated: generated.metadata } : {}),
+    stop() {
+      stopped ??= (async () => {
+        simulator.stop();
+        webhooks.stop();
+        await server.close();
+      })();
+      return stopped;
+    },
+  };
+}

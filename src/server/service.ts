@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { createLogger } from '../logging';
+import { openStore, type Store } from '../store';
+import { createApp } from './app';
+import { listen, type RunningHttp } from './http';
+import { createMetrics, type Metrics } from './metrics';
+import { BACKGROUND_ROLES, roleEnabled, type BackgroundRole, type RunningRole } from './roles';
+
+const DAY_MS = 86_400_000;
+const RETENTION_EVERY_MS = 3_600_000;
+
+export interface ServiceOptions {
+  config: Config;
+  logger?: Logger;
+  /** Interface to listen on; all by default. Tests use 127.0.0.1. */
+  host?: string;
+  /** The roles this build has (defaults to BACKGROUND_ROLES); tests pass their own. */
+  roles?: BackgroundRole[];
+}
+
+export interface Service {
+  instanceId: string;
+  /** The HTTP port, or null when SERVE_HTTP is off. */
+  port: number | null;
+  http: RunningHttp | null;
+  store: Store;
+  metrics: Metrics;
+  /** Graceful stop: stop accepting, finish in-flight work, release leases, close the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export class ServiceConfigError extends Error {
+  override name = 'ServiceConfigError';
+}
+
+function requireForHttp(config: Config): { clientSecret: string; publicUrl: string } {
+  const missing = [
+    config.hubspot.clientSecret ? null : 'HUBSPOT_CLIENT_SECRET (verifies webhook signatures)',
+    config.webhookPublicUrl ? null : 'WEBHOOK_PUBLIC_URL (the URL HubSpot signs)',
+  ].filter((m): m is string => m !== null);
+  if (missing.length > 0) {
+    throw new ServiceConfigError(`the HTTP server needs ${missing.join(' and ')}; set them, or SERVE_HTTP=false for an instance without webhooks`);
+  }
+  return { clientSecret: config.hubspot.clientSecret!, publicUrl: config.webhookPublicUrl! };
+}
+
+/**
+ * `uld serve`: one process running the roles its configuration switches on: the HTTP server (webhooks,
+ * health, metrics), the worker and the scheduler, all over one store.
+ */
+export async function startService(options: ServiceOptions): Promise<Service> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const webhookSecrets = config.serve.http ? requireForHttp(config) : null;
+
+  const store = await openStore(config.databaseUrl, {
+    queue: { leaseMs: config.queue.leaseMs, maxAttempts: config.queue.maxAttempts, backoffBaseMs: config.queue.backoffBaseMs },
+  });
+  logger.info({ dialect: store.dialect, instanceId }, 'store open, migrations applied');
+  const metrics = createMetrics(store, logger);
+  let draining = false;
+  let http: RunningHttp | null = null;
+  const running: Array<{ name: string; role: RunningRole }> = [];
+  let retention: NodeJS.Timeout | null = null;
+  let pruning: Promise<unknown> = Promise.resolve();
+
+  try {
+    if (webhookSecrets) {
+      if (config.adminToken === undefined) logger.warn('ADMIN_TOKEN is not set: /metrics is open to anyone who can reach this port');
+      const app = createApp({
+        store,
+        logger,
+        metrics,
+        adminToken: config.adminToken,
+        draining: () => draining,
+        webhooks: {
+          clientSecret: webhookSecrets.clientSecret,
+          publicUrl: webhookSecrets.publicUrl,
+          acceptV1: config.webhooks.acceptV1,
+          portalId: config.hubspot.portalId,
+          appId: config.hubspot.appId,
+          maxBodyBytes: config.webhooks.maxBodyBytes,
+        },
+      });
+      http = await listen(app, config.port, options.host);
+      logger.info({ port: http.port }, 'listening');
+    }
+    for (const role of options.roles ?? BACKGROUND_ROLES) {
+      if (!roleEnabled(role.name, config)) {
+        logger.info({ role: role.name }, 'role switched off in this instance');
+        continue;
+      }
+      running.push({ name: role.name, role: await role.start({ config, store, logger: logger.child({ role: role.name }), metrics, instanceId }) });
+      logger.info({ role: role.name }, 'role started');
+    }
+    if (config.serve.scheduler) {
+      // Retention runs with the scheduled jobs (issue 6 may fold it into its scheduler); deleting the same
+      // old rows from two instances is harmless.
+      const prune = () => {
+        const cutoff = store.now() - config.webhooks.eventRetentionDays * DAY_MS;
+        pruning = store.pruneEvents(cutoff).then(
+          (n) => n > 0 && logger.info({ deleted: n, retentionDays: config.webhooks.eventRetentionDays }, 'old webhook events pruned'),
+          (err: unknown) => logger.warn({ err }, 'webhook event retention failed; will retry'),
+        );
+      };
+      retention = setInterval(prune, RETENTION_EVERY_MS);
+      retention.unref();
+      prune();
+    }
+  } catch (err) {
+    await Promise.allSettled(running.map((r) => r.role.stop()));
+    await http?.close(0);
+    await store.close();
+    throw err;
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      draining = true;
+      logger.info({ timeoutMs: config.serve.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight work');
+      if (retention) clearInterval(retention);
+      await Promise.allSettled([
+        pruning,
+        http?.close(config.serve.shutdownTimeoutMs),
+        ...running.reverse().map(({ name, role }) =>
+          role.stop().catch((err: unknown) => logger.error({ err, role: name }, 'role did not stop cleanly')),
+        ),
+      ]);
+      // Whatever a role still held goes back to the queue now, not after its lease runs out.
+      const released = await store.releaseLeases({ owner: instanceId }).catch((err: unknown) => {
+        logger.error({ err }, 'could not release leases; they will expire');
+        return 0;
+      });
+      await store.close();
+      logger.info({ releasedLeases: released }, 'stopped');
+    })());
+
+  return { instanceId, port: http?.port ?? null, http, store, metrics, stop };
+}

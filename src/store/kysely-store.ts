@@ -1,0 +1,142 @@
+import { sql, type Kysely } from 'kysely';
+import { connect, type ConnectOptions } from './connect';
+import { dropDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters';
+import { countEvents, ingestEvents, listEvents, pruneEvents } from './event-log';
+import { migrateToLatest, pendingMigrations, type MigrationTarget } from './migrate';
+import type { SqlDialect } from './migrations';
+import * as queue from './queue';
+import type { Database } from './schema';
+import {
+  DEFAULT_QUEUE_POLICY,
+  type ClaimRequest,
+  type EventFilter,
+  type Failure,
+  type IncomingEvent,
+  type IngestOptions,
+  type Lease,
+  type QueuePolicy,
+  type Store,
+  type StoreHealth,
+} from './types';
+
+export interface OpenStoreOptions extends ConnectOptions {
+  queue?: Partial<QueuePolicy>;
+  /** Injectable clock, epoch ms: lets tests expire leases and backoffs without sleeping. */
+  clock?: () => number;
+  /** Run migrations on open (default). Off only for tools that must not change the schema. */
+  migrate?: boolean;
+}
+
+/** Postgres asks the client to retry these: deadlock_detected and serialization_failure. */
+const RETRYABLE_PG_CODES = new Set(['40P01', '40001']);
+
+async function withRetry<T>(dialect: SqlDialect, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (dialect !== 'postgres' || attempt >= 3 || typeof code !== 'string' || !RETRYABLE_PG_CODES.has(code)) throw err;
+    }
+  }
+}
+
+class KyselyStore implements Store {
+  private closed = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: SqlDialect,
+    private readonly migrations: MigrationTarget,
+    readonly policy: QueuePolicy,
+    private readonly clock: () => number,
+  ) {}
+
+  now(): number {
+    return this.clock();
+  }
+
+  ingest(events: IncomingEvent[], options: IngestOptions = {}) {
+    return withRetry(this.dialect, () => ingestEvents(this.db, this.dialect, events, this.clock(), options));
+  }
+  listEvents(filter: EventFilter = {}) {
+    return listEvents(this.db, filter);
+  }
+  countEvents(filter: Omit<EventFilter, 'limit'> = {}) {
+    return countEvents(this.db, filter);
+  }
+  pruneEvents(receivedBefore: number) {
+    return pruneEvents(this.db, receivedBefore);
+  }
+
+  claim(request: ClaimRequest) {
+    return withRetry(this.dialect, () => queue.claim(this.db, this.dialect, this.policy, request, this.clock()));
+  }
+  complete(lease: Lease, ids: number[]) {
+    return withRetry(this.dialect, () => queue.complete(this.db, lease, ids, this.clock()));
+  }
+  fail(lease: Lease, failures: Failure[]) {
+    return withRetry(this.dialect, () => queue.fail(this.db, this.policy, lease, failures, this.clock()));
+  }
+  defer(lease: Lease, ids: number[], until: number) {
+    return queue.defer(this.db, lease, ids, until);
+  }
+  extendLease(lease: Lease, leaseMs?: number) {
+    return queue.extendLease(this.db, lease, leaseMs ?? this.policy.leaseMs, this.clock());
+  }
+  releaseLeases(by: { owner: string } | { token: string }) {
+    return queue.releaseLeases(this.db, by, this.clock());
+  }
+  listWork(filter: { objectType?: string; objectId?: string; limit?: number } = {}) {
+    return queue.listWork(this.db, filter);
+  }
+  queueStats() {
+    return queue.queueStats(this.db, this.clock());
+  }
+
+  listDeadLetters(filter: { objectType?: string; limit?: number } = {}) {
+    return listDeadLetters(this.db, filter);
+  }
+  retryDeadLetters(ids: number[] | 'all') {
+    return withRetry(this.dialect, () => retryDeadLetters(this.db, this.dialect, ids, this.clock()));
+  }
+  dropDeadLetters(ids: number[] | 'all') {
+    return dropDeadLetters(this.db, ids);
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (this.closed) return { reachable: false, pendingMigrations: 0, error: 'store closed' };
+    try {
+      await sql`select 1`.execute(this.db);
+      return { reachable: true, pendingMigrations: await pendingMigrations(this.db, this.migrations) };
+    } catch (err) {
+      return { reachable: false, pendingMigrations: 0, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+  }
+}
+
+/**
+ * Opens the store named by DATABASE_URL and brings its schema up to date before returning, so a store in
+ * hand is a migrated store.
+ */
+export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const { db, dialect } = await connect(databaseUrl, options);
+  let target: MigrationTarget = { dialect };
+  try {
+    if (dialect === 'postgres') {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+      target = { dialect, schema: rows[0]!.schema };
+    }
+    if (options.migrate !== false) await migrateToLatest(db, target);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return new KyselyStore(db, dialect, target, { ...DEFAULT_QUEUE_POLICY, ...options.queue }, options.clock ?? Date.now);
+}

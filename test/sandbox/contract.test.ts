@@ -1,0 +1,400 @@
+import type { Client } from '@hubspot/api-client';
+import { AssociationSpecAssociationCategoryEnum as V4Category } from '@hubspot/api-client/lib/codegen/crm/associations/v4';
+import * as v4 from '@hubspot/api-client/lib/codegen/crm/associations/v4';
+import * as contacts from '@hubspot/api-client/lib/codegen/crm/contacts';
+import * as deals from '@hubspot/api-client/lib/codegen/crm/deals';
+import * as owners from '@hubspot/api-client/lib/codegen/crm/owners';
+import * as pipelines from '@hubspot/api-client/lib/codegen/crm/pipelines';
+import * as properties from '@hubspot/api-client/lib/codegen/crm/properties';
+import { AssociationSpecAssociationCategoryEnum as Category } from '@hubspot/api-client/lib/codegen/crm/contacts';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
+import { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { ERROR_STATUS, V4_NUMERIC_IDS, conformanceProblems, expectInstance, lastAnswer, rejection, sdk, type Allowance, type ModelGroup } from './helpers';
+
+/**
+ * The contract suite: every endpoint of the sandbox, driven through the real @hubspot/api-client, with
+ * each raw answer checked against the SDK's generated model (no unknown fields, right types, required
+ * fields present) and the deserialized objects checked for what the product reads.
+ */
+let sandbox: Sandbox;
+let client: Client;
+/** Endpoint keys called successfully (2xx) through the SDK during this suite. */
+const answered = new Set<string>();
+
+function expectConforms(endpoint: string, group: ModelGroup, type: string, allowances: Allowance[] = []): void {
+  expect(conformanceProblems(lastAnswer(sandbox, endpoint), group, type, allowances)).toEqual([]);
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: 11, contacts: 300, rateLimit: { enabled: false }, requestLog: { captureBodies: true } });
+  client = sdk(sandbox);
+  sandbox.requests.onRequest((entry) => {
+    if (entry.status >= 200 && entry.status < 300) answered.add(entry.endpoint);
+  });
+});
+afterAll(() => sandbox.stop());
+
+describe('contacts basic API', () => {
+  it('when a page is listed, then records come back with string ids and values, Date timestamps, and an after cursor', async () => {
+    const page = await client.crm.contacts.basicApi.getPage(5, undefined, ['email', 'jobtitle', 'hs_analytics_num_page_views'], undefined, ['companies']);
+    expectConforms('GET /crm/v3/objects/contacts', 'contacts', 'CollectionResponseSimplePublicObjectWithAssociationsForwardPaging');
+    expect(page).toBeInstanceOf(contacts.CollectionResponseSimplePublicObjectWithAssociationsForwardPaging);
+    expect(page.results).toHaveLength(5);
+    const first = page.results[0] as contacts.SimplePublicObjectWithAssociations;
+    expect(first).toBeInstanceOf(contacts.SimplePublicObjectWithAssociations);
+    expect(typeof first.id).toBe('string');
+    expect(first.createdAt).toBeInstanceOf(Date);
+    expect(Number.isNaN(first.updatedAt.getTime())).toBe(false);
+    expect(first.archived).toBe(false);
+    expect(Object.values(first.properties).every((v) => v === null || typeof v === 'string')).toBe(true);
+    expect(first.properties.hs_object_id).toBe(first.id);
+    expect(page.paging?.next?.after).toEqual(expect.any(String));
+    // Paging follows the cursor without repeats.
+    const next = await client.crm.contacts.basicApi.getPage(5, page.paging?.next?.after);
+    expect(next.results.map((r) => r.id).some((id) => page.results.some((r) => r.id === id))).toBe(false);
+    expect(Number(next.results[0]?.id)).toBeGreaterThan(Number(page.results[4]?.id));
+  });
+
+  it('when a contact is created, read, updated and archived, then each answer has HubSpot shape and history records the writes', async () => {
+    const created = await client.crm.contacts.basicApi.create({ properties: { email: 'ada@lovelace.example', firstname: 'Ada', jobtitle: 'VP Engineering' }, associations: [] });
+    expectConforms('POST /crm/v3/objects/contacts', 'contacts', 'SimplePublicObject');
+    expect(created).toBeInstanceOf(contacts.SimplePublicObject);
+    expect(created.properties).toMatchObject({ email: 'ada@lovelace.example', firstname: 'Ada', hs_object_id: created.id });
+    expect(created.properties.createdate).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
+
+    const updated = await client.crm.contacts.basicApi.update(created.id, { properties: { jobtitle: 'CTO' } });
+    expectConforms('PATCH /crm/v3/objects/contacts/{objectId}', 'contacts', 'SimplePublicObject');
+    expect(updated.properties.jobtitle).toBe('CTO');
+
+    const read = await client.crm.contacts.basicApi.getById(created.id, ['jobtitle', 'email'], ['jobtitle']);
+    expectConforms('GET /crm/v3/objects/contacts/{objectId}', 'contacts', 'SimplePublicObjectWithAssociations');
+    const history = read.propertiesWithHistory?.jobtitle ?? [];
+    expect(history.map((h) => h.value)).toEqual(['CTO', 'VP Engineering']);
+    expect(history[0]).toBeInstanceOf(contacts.ValueWithTimestamp);
+    expect(history[0]?.timestamp).toBeInstanceOf(Date);
+    expect(history[0]).toMatchObject({ sourceType: 'INTEGRATION', sourceId: String(sandbox.appId) });
+
+    const byEmail = await client.crm.contacts.basicApi.getById('ada@lovelace.example', ['email'], undefined, undefined, false, 'email');
+    expect(byEmail.id).toBe(created.id);
+
+    await client.crm.contacts.basicApi.archive(created.id);
+    const gone = await rejection(client.crm.contacts.basicApi.getById(created.id));
+    expect(gone.code).toBe(404);
+    expect(gone.body).toMatchObject({ category: 'OBJECT_NOT_FOUND', correlationId: expect.any(String), message: expect.any(String) });
+    expect(conformanceProblems(lastAnswer(sandbox, 'GET /crm/v3/objects/contacts/{objectId}'), 'contacts', 'ModelError', ERROR_STATUS)).toEqual([]);
+    const archived = await client.crm.contacts.basicApi.getById(created.id, undefined, undefined, undefined, true);
+    expect(archived.archived).toBe(true);
+    expect(archived.archivedAt).toBeInstanceOf(Date);
+  });
+
+  it('when two contacts are merged, then the primary keeps its id, gains missing values and the merged id resolves to it', async () => {
+    const a = await client.crm.contacts.basicApi.create({ properties: { email: 'merge-a@example.com', firstname: 'Primary' } });
+    const b = await client.crm.contacts.basicApi.create({ properties: { email: 'merge-b@example.com', jobtitle: 'Head of Data' } });
+    const merged = await client.crm.contacts.basicApi.merge({ primaryObjectId: a.id, objectIdToMerge: b.id });
+    expectConforms('POST /crm/v3/objects/contacts/merge', 'contacts', 'SimplePublicObject');
+    expect(merged.id).toBe(a.id);
+    expect(merged.properties).toMatchObject({ firstname: 'Primary', jobtitle: 'Head of Data', hs_merged_object_ids: b.id });
+    const viaOldId = await client.crm.contacts.basicApi.getById(b.id, ['email']);
+    expect(viaOldId.id).toBe(a.id);
+  });
+
+  it('when the token is wrong, then the SDK gets a 401 with HubSpot error body', async () => {
+    const err = await rejection(sdk(sandbox, 'pat-na1-not-a-real-token').crm.contacts.basicApi.getPage(1));
+    expect(err.code).toBe(401);
+    expect(err.body).toMatchObject({ category: 'INVALID_AUTHENTICATION', correlationId: expect.any(String) });
+    expect(conformanceProblems(lastAnswer(sandbox, 'GET /crm/v3/objects/contacts'), 'contacts', 'ModelError', ERROR_STATUS)).toEqual([]);
+  });
+});
+
+describe('batch APIs', () => {
+  it('when contacts are batch created, read, updated, upserted and archived, then every answer is a HubSpot batch envelope', async () => {
+    const created = await client.crm.contacts.batchApi.create({
+      inputs: [
+        { properties: { email: 'batch1@acme.example', firstname: 'One' }, associations: [] },
+        { properties: { email: 'batch2@acme.example', firstname: 'Two' }, associations: [] },
+      ],
+    });
+    expectConforms('POST /crm/v3/objects/contacts/batch/create', 'contacts', 'BatchResponseSimplePublicObject');
+    expect(created).toBeInstanceOf(contacts.BatchResponseSimplePublicObject);
+    expect(created.status).toBe('COMPLETE');
+    expect(created.startedAt).toBeInstanceOf(Date);
+    const ids = created.results.map((r) => r.id);
+
+    const read = await client.crm.contacts.batchApi.read({ inputs: ids.map((id) => ({ id })), properties: ['email', 'firstname'], propertiesWithHistory: ['firstname'] });
+    expectConforms('POST /crm/v3/objects/contacts/batch/read', 'contacts', 'BatchResponseSimplePublicObject');
+    expect(read.results.map((r) => r.properties.firstname).sort()).toEqual(['One', 'Two']);
+    expect(read.results[0]?.propertiesWithHistory?.firstname?.[0]?.sourceType).toBe('INTEGRATION');
+
+    const updated = await client.crm.contacts.batchApi.update({ inputs: ids.map((id, i) => ({ id, properties: { lastname: `Last${i}` } })) });
+    expectConforms('POST /crm/v3/objects/contacts/batch/update', 'contacts', 'BatchResponseSimplePublicObject');
+    expect(updated.results.map((r) => r.properties.lastname).sort()).toEqual(['Last0', 'Last1']);
+
+    const upserted = await client.crm.contacts.batchApi.upsert({
+      inputs: [
+        { id: 'batch1@acme.example', idProperty: 'email', properties: { jobtitle: 'Director of IT' } },
+        { id: 'fresh@acme.example', idProperty: 'email', properties: { firstname: 'Fresh' } },
+      ],
+    });
+    expectConforms('POST /crm/v3/objects/contacts/batch/upsert', 'contacts', 'BatchResponseSimplePublicUpsertObject');
+    expect(upserted.results.map((r) => [r.properties.firstname ?? r.properties.jobtitle, r._new]).sort()).toEqual([
+      ['Director of IT', false],
+      ['Fresh', true],
+    ]);
+    expect(sandbox.portal.findBy('contacts', 'email', 'fresh@acme.example')).toBeDefined();
+
+    await client.crm.contacts.batchApi.archive({ inputs: ids.map((id) => ({ id })) });
+    expect(ids.every((id) => sandbox.portal.get('contacts', id) === undefined)).toBe(true);
+  });
+});
+
+describe('search API', () => {
+  it('when searching with filter groups, one sort and paging, then results match, are sorted and deserialize with total and paging', async () => {
+    const request = {
+      filterGroups: [
+        { filters: [{ propertyName: 'hs_analytics_num_page_views', operator: FilterOperatorEnum.Gte, value: '5' }, { propertyName: 'jobtitle', operator: FilterOperatorEnum.HasProperty }] },
+        { filters: [{ propertyName: 'recent_conversion_event_name', operator: FilterOperatorEnum.In, values: ['Demo request', 'Pricing page form'] }] },
+      ],
+      sorts: [{ propertyName: 'hs_analytics_num_page_views', direction: 'DESCENDING' }] as unknown as string[],
+      properties: ['hs_analytics_num_page_views', 'jobtitle', 'recent_conversion_event_name'],
+      limit: 20,
+    };
+    const page = await client.crm.contacts.searchApi.doSearch(request);
+    expectConforms('POST /crm/v3/objects/contacts/search', 'contacts', 'CollectionResponseWithTotalSimplePublicObjectForwardPaging');
+    expect(page).toBeInstanceOf(contacts.CollectionResponseWithTotalSimplePublicObjectForwardPaging);
+    expect(page.total).toBeGreaterThan(20);
+    const views = page.results.map((r) => Number(r.properties.hs_analytics_num_page_views));
+    expect(views).toEqual([...views].sort((x, y) => y - x));
+    for (const r of page.results) {
+      const p = r.properties;
+      expect((Number(p.hs_analytics_num_page_views) >= 5 && p.jobtitle) || ['Demo request', 'Pricing page form'].includes(p.recent_conversion_event_name ?? '')).toBeTruthy();
+    }
+    const second = await client.crm.contacts.searchApi.doSearch({ ...request, after: page.paging?.next?.after ?? '' });
+    expect(second.results[0]?.id).not.toBe(page.results[0]?.id);
+  });
+
+  it('when filtering by BETWEEN, LT, GT, LTE and EQ, then each operator selects what HubSpot would', async () => {
+    const now = Date.now();
+    const c = await client.crm.contacts.basicApi.create({ properties: { email: 'between@ops.example', firstname: 'Zed', favorite_number: '42' } });
+    const search = (filters: contacts.Filter[]): Promise<contacts.CollectionResponseWithTotalSimplePublicObjectForwardPaging> =>
+      client.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.Eq, value: 'BETWEEN@ops.example' }, ...filters] }], limit: 10 });
+    expect((await search([])).total).toBe(1);
+    expect((await search([{ propertyName: 'favorite_number', operator: FilterOperatorEnum.Between, value: '40', highValue: '42' }])).total).toBe(1);
+    expect((await search([{ propertyName: 'favorite_number', operator: FilterOperatorEnum.Lt, value: '42' }])).total).toBe(0);
+    expect((await search([{ propertyName: 'favorite_number', operator: FilterOperatorEnum.Lte, value: '42' }])).total).toBe(1);
+    expect((await search([{ propertyName: 'createdate', operator: FilterOperatorEnum.Gt, value: String(now - 60_000) }])).total).toBe(1);
+    expect((await search([{ propertyName: 'createdate', operator: FilterOperatorEnum.Gt, value: String(now + 60_000) }])).total).toBe(0);
+    expect((await search([{ propertyName: 'jobtitle', operator: FilterOperatorEnum.NotHasProperty }])).results[0]?.id).toBe(c.id);
+  });
+});
+
+describe('companies, deals, notes and tasks', () => {
+  it('when companies are listed and searched, then they carry the company properties', async () => {
+    const page = await client.crm.companies.basicApi.getPage(3, undefined, ['name', 'domain', 'industry', 'numberofemployees']);
+    expectConforms('GET /crm/v3/objects/companies', 'companies', 'CollectionResponseSimplePublicObjectWithAssociationsForwardPaging');
+    expect(page.results[0]?.properties).toMatchObject({ name: expect.any(String), domain: expect.any(String), industry: expect.any(String) });
+    const found = await client.crm.companies.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'industry', operator: FilterOperatorEnum.Eq, value: 'COMPUTER_SOFTWARE' }] }], properties: ['industry'], limit: 5 });
+    expectConforms('POST /crm/v3/objects/companies/search', 'companies', 'CollectionResponseWithTotalSimplePublicObjectForwardPaging');
+    expect(found.results.every((r) => r.properties.industry === 'COMPUTER_SOFTWARE')).toBe(true);
+    const batch = await client.crm.companies.batchApi.read({ inputs: page.results.map((r) => ({ id: r.id })), properties: ['name'], propertiesWithHistory: [] });
+    expect(batch.results).toHaveLength(3);
+  });
+
+  it('when a deal moves through stages, then stage entry dates, closed flags and the close date are maintained', async () => {
+    const deal = await client.crm.deals.basicApi.create({ properties: { dealname: 'Contract test deal', dealstage: 'appointmentscheduled', amount: '12000' }, associations: [] });
+    expectConforms('POST /crm/v3/objects/deals', 'deals', 'SimplePublicObject');
+    expect(deal).toBeInstanceOf(deals.SimplePublicObject);
+    await client.crm.deals.basicApi.update(deal.id, { properties: { dealstage: 'contractsent' } });
+    const open = await client.crm.deals.basicApi.getById(deal.id, ['pipeline', 'dealstage', 'hs_is_closed', 'hs_v2_date_entered_appointmentscheduled', 'hs_v2_date_entered_contractsent', 'hs_v2_date_exited_appointmentscheduled']);
+    expect(open.properties).toMatchObject({ pipeline: 'default', dealstage: 'contractsent', hs_is_closed: 'false' });
+    expect(open.properties.hs_v2_date_entered_appointmentscheduled).toEqual(expect.stringMatching(/Z$/));
+    expect(open.properties.hs_v2_date_exited_appointmentscheduled).toBe(open.properties.hs_v2_date_entered_contractsent);
+    await client.crm.deals.basicApi.update(deal.id, { properties: { dealstage: 'closedwon' } });
+    const won = await client.crm.deals.basicApi.getById(deal.id, ['hs_is_closed', 'hs_is_closed_won', 'closedate', 'hs_v2_date_entered_closedwon', 'days_to_close'], ['dealstage']);
+    expect(won.properties).toMatchObject({ hs_is_closed: 'true', hs_is_closed_won: 'true', days_to_close: '0' });
+    expect(won.properties.closedate).toBe(won.properties.hs_v2_date_entered_closedwon);
+    expect(won.propertiesWithHistory?.dealstage?.map((h) => h.value)).toEqual(['closedwon', 'contractsent', 'appointmentscheduled']);
+
+    const invalid = await rejection(client.crm.deals.basicApi.update(deal.id, { properties: { dealstage: 'registered' } }));
+    expect(invalid.code).toBe(400);
+    expect((invalid.body as { message: string }).message).toContain('registered is not a valid pipeline stage ID');
+  });
+
+  it('when a note and a task are created for a contact, then they are associated with HubSpot type ids', async () => {
+    const contact = (await client.crm.contacts.basicApi.getPage(1)).results[0] as contacts.SimplePublicObjectWithAssociations;
+    const note = await client.crm.objects.notes.basicApi.create({
+      properties: { hs_timestamp: new Date().toISOString(), hs_note_body: 'Qualified: VP at a software company' },
+      associations: [{ to: { id: contact.id }, types: [{ associationCategory: Category.HubspotDefined, associationTypeId: 202 }] }],
+    });
+    expectConforms('POST /crm/v3/objects/notes', 'objects/notes', 'SimplePublicObject');
+    const task = await client.crm.objects.tasks.basicApi.create({
+      properties: { hs_timestamp: new Date().toISOString(), hs_task_subject: 'Call the lead', hs_task_status: 'NOT_STARTED', hs_task_priority: 'HIGH' },
+      associations: [{ to: { id: contact.id }, types: [{ associationCategory: Category.HubspotDefined, associationTypeId: 204 }] }],
+    });
+    expectConforms('POST /crm/v3/objects/tasks', 'objects/tasks', 'SimplePublicObject');
+    const notes = await client.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'notes');
+    expectConforms('GET /crm/v4/objects/contacts/{objectId}/associations/notes', 'associations/v4', 'CollectionResponseMultiAssociatedObjectWithLabelForwardPaging', V4_NUMERIC_IDS);
+    expect(notes.results.map((r) => String(r.toObjectId))).toContain(note.id);
+    const tasks = await client.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'tasks');
+    expect(tasks.results[0]?.associationTypes[0]).toMatchObject({ category: 'HUBSPOT_DEFINED', typeId: 203 });
+    expect(String(tasks.results[0]?.toObjectId)).toBe(task.id);
+  });
+});
+
+describe('associations v4', () => {
+  it('when associations are read in batch, then results carry type ids and labels and inputs without any are 207 NO_ASSOCIATIONS_FOUND', async () => {
+    const withCompany = [...sandbox.portal.all('contacts')].find((c) => sandbox.portal.associations.primaryCompany('contacts', c.id));
+    const lonely = await client.crm.contacts.basicApi.create({ properties: { email: 'lonely@nowhere.example' } });
+    const response = await client.crm.associations.v4.batchApi.getPage('contacts', 'companies', { inputs: [{ id: withCompany?.id as string }, { id: lonely.id }] });
+    expectConforms('POST /crm/v4/associations/contacts/companies/batch/read', 'associations/v4', 'BatchResponsePublicAssociationMultiWithLabelWithErrors', V4_NUMERIC_IDS);
+    expect(sandbox.requests.last('POST /crm/v4/associations/contacts/companies/batch/read')?.status).toBe(207);
+    const withErrors = expectInstance(response, v4.BatchResponsePublicAssociationMultiWithLabelWithErrors);
+    const result = response.results[0] as v4.PublicAssociationMultiWithLabel;
+    expect(result._from.id).toBe(withCompany?.id);
+    expect(result.to[0]?.associationTypes.map((t) => [t.typeId, t.label]).sort()).toEqual([
+      [1, 'Primary'],
+      [279, null],
+    ]);
+    expect(withErrors.numErrors).toBe(1);
+    expect(withErrors.errors?.[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND', context: { fromObjectId: [lonely.id] } });
+  });
+
+  it('when associations are created, defaulted and archived, then both directions change with the mirrored type ids', async () => {
+    const [deal] = (await client.crm.deals.basicApi.getPage(1)).results;
+    const contact = await client.crm.contacts.basicApi.create({ properties: { email: 'assoc@acme.example' } });
+    const company = (await client.crm.companies.basicApi.getPage(1)).results[0] as contacts.SimplePublicObjectWithAssociations;
+    const created = await client.crm.associations.v4.batchApi.create('deals', 'contacts', {
+      inputs: [{ _from: { id: deal?.id as string }, to: { id: contact.id }, types: [{ associationCategory: V4Category.HubspotDefined, associationTypeId: 3 }] }],
+    });
+    expectConforms('POST /crm/v4/associations/deals/contacts/batch/create', 'associations/v4', 'BatchResponseLabelsBetweenObjectPair', V4_NUMERIC_IDS);
+    expect(created.results[0]).toMatchObject({ fromObjectTypeId: '0-3', toObjectTypeId: '0-1' });
+    const back = await client.crm.associations.v4.batchApi.getPage('contacts', 'deals', { inputs: [{ id: contact.id }] });
+    expect(back.results[0]?.to[0]?.associationTypes[0]?.typeId).toBe(4);
+
+    const defaulted = await client.crm.associations.v4.batchApi.createDefault('contacts', 'companies', { inputs: [{ _from: { id: contact.id }, to: { id: company.id } }] });
+    expectConforms('POST /crm/v4/associations/contacts/companies/batch/associate/default', 'associations/v4', 'BatchResponsePublicDefaultAssociation');
+    expect(defaulted.results[0]?.associationSpec.associationTypeId).toBe(279);
+    const primary = await client.crm.associations.v4.basicApi.create('contacts', contact.id, 'companies', company.id, [{ associationCategory: V4Category.HubspotDefined, associationTypeId: 1 }]);
+    expectConforms('PUT /crm/v4/objects/contacts/{objectId}/associations/companies/{toObjectId}', 'associations/v4', 'LabelsBetweenObjectPair', V4_NUMERIC_IDS);
+    expect(primary.labels).toEqual(['Primary']);
+    const fromCompany = await client.crm.associations.v4.batchApi.getPage('companies', 'contacts', { inputs: [{ id: company.id }] });
+    const mirror = fromCompany.results[0]?.to.find((t) => String(t.toObjectId) === contact.id);
+    expect(mirror?.associationTypes.map((t) => t.typeId).sort((a, b) => a - b)).toEqual([2, 280]);
+
+    await client.crm.associations.v4.batchApi.archive('contacts', 'companies', { inputs: [{ _from: { id: contact.id }, to: [{ id: company.id }] }] });
+    expect(sandbox.portal.associations.list('contacts', contact.id, 'companies')).toEqual([]);
+    await client.crm.associations.v4.basicApi.createDefault('contacts', contact.id, 'companies', company.id);
+    expectConforms('PUT /crm/v4/objects/contacts/{fromObjectId}/associations/default/companies/{toObjectId}', 'associations/v4', 'BatchResponsePublicDefaultAssociation');
+    await client.crm.associations.v4.basicApi.archive('contacts', contact.id, 'companies', company.id);
+    expect(sandbox.portal.associations.list('companies', company.id, 'contacts').some((t) => t.toId === contact.id)).toBe(false);
+  });
+});
+
+describe('properties and groups', () => {
+  it('when properties are listed, then built-ins carry HubSpot types and enumeration options', async () => {
+    const all = await client.crm.properties.coreApi.getAll('contacts');
+    expectConforms('GET /crm/v3/properties/contacts', 'properties', 'CollectionResponsePropertyNoPaging');
+    expect(all.results[0]).toBeInstanceOf(properties.Property);
+    const source = all.results.find((p) => p.name === 'hs_analytics_source');
+    expect(source?.options.map((o) => o.value)).toEqual(expect.arrayContaining(['ORGANIC_SEARCH', 'PAID_SOCIAL', 'OFFLINE']));
+    const stage = await client.crm.properties.coreApi.getByName('deals', 'dealstage');
+    expectConforms('GET /crm/v3/properties/deals/{propertyName}', 'properties', 'Property');
+    expect(stage.options.map((o) => o.value)).toContain('closedwon');
+    const owner = await client.crm.properties.coreApi.getByName('contacts', 'hubspot_owner_id');
+    expect(owner.options.length).toBe(sandbox.portal.listOwners().length);
+  });
+
+  it('when a group and a property are created, updated and archived, then duplicates answer 409', async () => {
+    const group = await client.crm.properties.groupsApi.create('contacts', { name: 'uld', label: 'Universal Lead Definition', displayOrder: 5 });
+    expectConforms('POST /crm/v3/properties/contacts/groups', 'properties', 'PropertyGroup');
+    expect(group).toBeInstanceOf(properties.PropertyGroup);
+    expect((await rejection(client.crm.properties.groupsApi.create('contacts', { name: 'uld', label: 'again' }))).code).toBe(409);
+    await client.crm.properties.groupsApi.update('contacts', 'uld', { label: 'ULD' });
+    expect((await client.crm.properties.groupsApi.getByName('contacts', 'uld')).label).toBe('ULD');
+    expectConforms('GET /crm/v3/properties/contacts/groups/{groupName}', 'properties', 'PropertyGroup');
+    expect((await client.crm.properties.groupsApi.getAll('contacts')).results.map((g) => g.name)).toContain('uld');
+    expectConforms('GET /crm/v3/properties/contacts/groups', 'properties', 'CollectionResponsePropertyGroupNoPaging');
+
+    const created = await client.crm.properties.coreApi.create('contacts', {
+      name: 'uld_lead_grade',
+      label: 'Lead grade',
+      type: PropertyCreateTypeEnum.Enumeration,
+      fieldType: PropertyCreateFieldTypeEnum.Select,
+      groupName: 'uld',
+      options: [
+        { label: 'A', value: 'A', hidden: false, displayOrder: 0 },
+        { label: 'B', value: 'B', hidden: false, displayOrder: 1 },
+      ],
+    });
+    expectConforms('POST /crm/v3/properties/contacts', 'properties', 'Property');
+    expect(created).toMatchObject({ name: 'uld_lead_grade', type: 'enumeration', hubspotDefined: false });
+    const duplicate = await rejection(client.crm.properties.coreApi.create('contacts', { name: 'uld_lead_grade', label: 'x', type: PropertyCreateTypeEnum.String, fieldType: PropertyCreateFieldTypeEnum.Text, groupName: 'uld' }));
+    expect(duplicate.code).toBe(409);
+    expect(duplicate.body).toMatchObject({ category: 'OBJECT_ALREADY_EXISTS' });
+
+    const updated = await client.crm.properties.coreApi.update('contacts', 'uld_lead_grade', { options: [{ label: 'A', value: 'A', hidden: false }, { label: 'C', value: 'C', hidden: false }] });
+    expectConforms('PATCH /crm/v3/properties/contacts/{propertyName}', 'properties', 'Property');
+    expect(updated.options.map((o) => o.value)).toEqual(['A', 'C']);
+    // The new property is writable, its options enforced.
+    const contact = (await client.crm.contacts.basicApi.getPage(1)).results[0] as contacts.SimplePublicObjectWithAssociations;
+    await client.crm.contacts.basicApi.update(contact.id, { properties: { uld_lead_grade: 'C' } });
+    expect((await rejection(client.crm.contacts.basicApi.update(contact.id, { properties: { uld_lead_grade: 'B' } }))).code).toBe(400);
+
+    await client.crm.properties.coreApi.archive('contacts', 'uld_lead_grade');
+    expect((await rejection(client.crm.properties.coreApi.getByName('contacts', 'uld_lead_grade'))).code).toBe(404);
+    await client.crm.properties.groupsApi.archive('contacts', 'uld');
+  });
+});
+
+describe('pipelines and owners', () => {
+  it('when deal pipelines are read, then the default pipeline has HubSpot stage ids and string metadata', async () => {
+    const all = await client.crm.pipelines.pipelinesApi.getAll('deals');
+    expectConforms('GET /crm/v3/pipelines/deals', 'pipelines', 'CollectionResponsePipelineNoPaging');
+    const pipeline = all.results[0] as pipelines.Pipeline;
+    expect(pipeline).toBeInstanceOf(pipelines.Pipeline);
+    expect(pipeline.id).toBe('default');
+    expect(pipeline.stages.map((s) => s.id)).toEqual(['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost']);
+    expect(pipeline.stages.find((s) => s.id === 'closedwon')?.metadata).toEqual({ isClosed: 'true', probability: '1.0' });
+    expect(pipeline.stages.find((s) => s.id === 'closedlost')?.metadata).toEqual({ isClosed: 'true', probability: '0.0' });
+    const one = await client.crm.pipelines.pipelinesApi.getById('deals', 'default');
+    expectConforms('GET /crm/v3/pipelines/deals/{pipelineId}', 'pipelines', 'Pipeline');
+    expect(one.stages).toHaveLength(7);
+    const stages = await client.crm.pipelines.pipelineStagesApi.getAll('deals', 'default');
+    expectConforms('GET /crm/v3/pipelines/deals/{pipelineId}/stages', 'pipelines', 'CollectionResponsePipelineStageNoPaging');
+    expect(stages.results[0]?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('when owners are listed, then each has a string id and a numeric user id', async () => {
+    const page = await client.crm.owners.ownersApi.getPage(undefined, undefined, 3);
+    expectConforms('GET /crm/v3/owners', 'owners', 'CollectionResponsePublicOwnerForwardPaging');
+    expect(page.results[0]).toBeInstanceOf(owners.PublicOwner);
+    expect(typeof page.results[0]?.id).toBe('string');
+    expect(typeof page.results[0]?.userId).toBe('number');
+    const one = await client.crm.owners.ownersApi.getById(Number(page.results[0]?.id));
+    expectConforms('GET /crm/v3/owners/{ownerId}', 'owners', 'PublicOwner');
+    expect(one.email).toBe(page.results[0]?.email);
+  });
+});
+
+describe('observability', () => {
+  it('when the SDK calls endpoints, then call counters and the request log name them', async () => {
+    sandbox.calls.reset();
+    await client.crm.contacts.basicApi.getPage(1);
+    await client.crm.contacts.basicApi.getPage(1);
+    expect(sandbox.calls.count('GET /crm/v3/objects/contacts')).toBe(2);
+    expect(sandbox.calls.total()).toBe(2);
+    expect(sandbox.requests.last()).toMatchObject({ method: 'GET', path: '/crm/v3/objects/contacts', status: 200, appId: sandbox.appId });
+  });
+});
+
+describe('coverage', () => {
+  it('when the suite has run, then every endpoint the sandbox serves was answered successfully through the SDK', () => {
+    const typeParams = /\\\{(objectType|fromObjectType|toObjectType)\\\}/g;
+    const missing = sandbox.endpoints.filter((endpoint) => {
+      const pattern = new RegExp(`^${endpoint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(typeParams, '[^/]+')}$`);
+      return ![...answered].some((key) => pattern.test(key));
+    });
+    expect(missing).toEqual([]);
+    expect(sandbox.endpoints.length).toBeGreaterThan(30);
+  });
+});

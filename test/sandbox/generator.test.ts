@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { FREE_MAIL_DOMAIN_SET, PORTAL_SIGNALS, Portal, generatePortal, loadGeneratedPortal, propertiesWithRole, type GeneratedPortal } from '../../src/sandbox';
+
+/** The synthetic portal: deterministic, fast, realistic shares, and a funnel driven by fit as documented. */
+const NOW = Date.UTC(2025, 5, 1);
+
+function fingerprint(portal: GeneratedPortal): string {
+  const { conversionProbability, ...metadata } = portal.metadata;
+  return createHash('sha256')
+    .update(JSON.stringify({ ...portal, metadata, probability: Array.from(conversionProbability) }))
+    .digest('hex');
+}
+
+describe('determinism and speed', () => {
+  it('when the same seed is used twice, then the same portal comes out; another seed gives another portal', () => {
+    const a = generatePortal({ seed: 42, contacts: 10_000, now: NOW });
+    const b = generatePortal({ seed: 42, contacts: 10_000, now: NOW });
+    const c = generatePortal({ seed: 43, contacts: 10_000, now: NOW });
+    expect(fingerprint(a)).toBe(fingerprint(b));
+    expect(a.contacts[123]).toEqual(b.contacts[123]);
+    expect(fingerprint(c)).not.toBe(fingerprint(a));
+    expect(c.contacts[0]?.properties.email).not.toBe(a.contacts[0]?.properties.email);
+  });
+
+  it('when 100,000 contacts are generated, then it takes under 10 seconds', () => {
+    const started = process.hrtime.bigint();
+    const portal = generatePortal({ seed: 1, contacts: 100_000, now: NOW });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    expect(portal.contacts).toHaveLength(100_000);
+    expect(new Set(portal.contacts.map((c) => c.properties.email)).size).toBe(100_000);
+    expect(seconds).toBeLessThan(10);
+  });
+});
+
+describe('shape and distributions', () => {
+  const portal = generatePortal({ seed: 7, contacts: 30_000, now: NOW });
+  const companies = new Map(portal.companies.map((c) => [c.id, c.properties]));
+  const companyOf = new Map(portal.associations.contactToCompany);
+  const withDeal = new Set(portal.associations.dealToContact.map(([, contactId]) => contactId));
+  const rate = (predicate: (p: Record<string, string>, id: string) => boolean): number => {
+    let n = 0;
+    let k = 0;
+    for (const c of portal.contacts) {
+      if (!predicate(c.properties, c.id)) continue;
+      n += 1;
+      if (withDeal.has(c.id)) k += 1;
+    }
+    return k / n;
+  };
+
+  it('when a portal is generated, then values are HubSpot-style strings with the product\'s property names', () => {
+    const contact = portal.contacts.find((c) => c.properties.recent_conversion_event_name)?.properties as Record<string, string>;
+    expect(Object.values(contact).every((v) => typeof v === 'string')).toBe(true);
+    for (const name of ['email', 'firstname', 'lastname', 'hs_analytics_source', 'hs_analytics_num_page_views', 'num_conversion_events', 'recent_conversion_date', 'lifecyclestage', 'createdate']) {
+      expect(contact).toHaveProperty(name);
+    }
+    expect(contact.createdate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(Date.parse(contact.createdate as string)).toBeLessThanOrEqual(NOW);
+    const company = portal.companies[5]?.properties as Record<string, string>;
+    for (const name of ['name', 'domain', 'industry', 'numberofemployees', 'annualrevenue', 'country']) expect(company).toHaveProperty(name);
+    expect(Number(portal.contacts[0]?.id)).toBeGreaterThan(2 ** 31);
+  });
+
+  it('when shares are measured, then free mail, students, competitors, missing company and country look like a real database', () => {
+    const { shares } = portal.metadata;
+    const measuredFreeMail = portal.contacts.filter((c) => FREE_MAIL_DOMAIN_SET.has((c.properties.email as string).split('@')[1] as string)).length / portal.contacts.length;
+    expect(measuredFreeMail).toBeCloseTo(shares.freeMail, 5);
+    expect(shares.freeMail).toBeGreaterThan(0.18);
+    expect(shares.freeMail).toBeLessThan(0.28);
+    expect(shares.students).toBeGreaterThan(0.02);
+    expect(portal.contacts.filter((c) => c.properties.jobtitle === 'Student').length).toBeGreaterThan(0);
+    expect(shares.competitors).toBeGreaterThan(0.005);
+    expect(shares.noCompany).toBeGreaterThan(0.1);
+    expect(portal.contacts.filter((c) => !c.properties.country).length / portal.contacts.length).toBeCloseTo(shares.missingCountry, 5);
+    const industries = new Set(portal.companies.map((c) => c.properties.industry));
+    expect(industries.size).toBeGreaterThan(15);
+  });
+
+  it('when conversion is compared by fit, then target industries, the size band, senior titles and high intent convert more', () => {
+    const target = new Set(['COMPUTER_SOFTWARE', 'INFORMATION_TECHNOLOGY_AND_SERVICES', 'FINANCIAL_SERVICES']);
+    const industry = (id: string): string | undefined => companies.get(companyOf.get(id) ?? '')?.industry;
+    const employees = (id: string): number => Number(companies.get(companyOf.get(id) ?? '')?.numberofemployees ?? 0);
+    const senior = /\b(VP|Vice President|Director|Head|Chief|CEO|CTO|COO|Founder)\b/;
+    expect(rate((_, id) => target.has(industry(id) ?? ''))).toBeGreaterThan(2 * rate((_, id) => industry(id) !== undefined && !target.has(industry(id) ?? '')));
+    expect(rate((_, id) => employees(id) >= 50 && employees(id) <= 5000)).toBeGreaterThan(1.5 * rate((_, id) => employees(id) > 0 && employees(id) < 50));
+    expect(rate((p) => senior.test(p.jobtitle ?? ''))).toBeGreaterThan(2 * rate((p) => !senior.test(p.jobtitle ?? '')));
+    expect(rate((p) => p.recent_conversion_event_name === 'Demo request')).toBeGreaterThan(2 * rate((p) => p.recent_conversion_event_name === 'Ebook download'));
+    expect(rate((p) => Number(p.hs_analytics_num_page_views) > 10)).toBeGreaterThan(3 * rate((p) => Number(p.hs_analytics_num_page_views) <= 2));
+    expect(rate((p) => FREE_MAIL_DOMAIN_SET.has((p.email ?? '').split('@')[1] ?? ''))).toBeLessThan(0.5 * rate((p) => !FREE_MAIL_DOMAIN_SET.has((p.email ?? '').split('@')[1] ?? '')));
+    expect(rate((p) => p.jobtitle === 'Student')).toBe(0);
+    expect(rate((p) => /@(leadscope\.io|funnelforge\.com|scorelane\.io)$/.test(p.email ?? ''))).toBe(0);
+  });
+
+  it('when conversion is compared by the random properties, then it does not move', () => {
+    const overall = portal.metadata.funnel.conversionRate;
+    expect(overall).toBeGreaterThan(0.04);
+    expect(overall).toBeLessThan(0.15);
+    const near = (x: number): void => {
+      expect(Math.abs(x - overall)).toBeLessThan(0.25 * overall);
+    };
+    near(rate((p) => (p.firstname ?? '') < 'M'));
+    near(rate((p) => (p.firstname ?? '') >= 'M'));
+    near(rate((p) => Number(p.favorite_number) <= 50));
+    near(rate((p) => Number(p.favorite_number) > 50));
+    for (const source of ['ORGANIC_SEARCH', 'DIRECT_TRAFFIC', 'PAID_SEARCH']) near(rate((p) => p.hs_analytics_source === source));
+  });
+
+  it('when deals are generated, then they carry stage histories, won and lost amounts, cycle lengths and closed flags', () => {
+    const { funnel } = portal.metadata;
+    expect(funnel.won).toBeGreaterThan(0);
+    expect(funnel.lost).toBeGreaterThan(0);
+    expect(funnel.open).toBeGreaterThan(0);
+    expect(funnel.winRate).toBeGreaterThan(0.2);
+    expect(funnel.winRate).toBeLessThan(0.6);
+    for (const deal of portal.deals) {
+      const p = deal.properties;
+      const stages = (deal.history?.dealstage ?? []).map((h) => h.value);
+      expect(stages[0]).toBe('appointmentscheduled');
+      expect(stages[stages.length - 1]).toBe(p.dealstage);
+      for (const stage of stages) expect(p[`hs_v2_date_entered_${stage}`]).toBeDefined();
+      const closed = p.dealstage === 'closedwon' || p.dealstage === 'closedlost';
+      expect(p.hs_is_closed).toBe(String(closed));
+      expect(p.hs_is_closed_won).toBe(String(p.dealstage === 'closedwon'));
+      if (closed) expect(Number(p.days_to_close)).toBeGreaterThanOrEqual(0);
+      expect(Number(p.amount)).toBeGreaterThan(0);
+    }
+    const won = new Set(portal.deals.filter((d) => d.properties.dealstage === 'closedwon').map((d) => d.id));
+    const wonContacts = new Set(portal.associations.dealToContact.filter(([d]) => won.has(d)).map(([, c]) => c));
+    expect(portal.contacts.filter((c) => wonContacts.has(c.id)).every((c) => c.properties.lifecyclestage === 'customer')).toBe(true);
+  });
+
+  it('when the deal count is requested, then the generator aims at it', () => {
+    const aimed = generatePortal({ seed: 8, contacts: 20_000, deals: 500, now: NOW });
+    expect(aimed.deals.length).toBeGreaterThan(400);
+    expect(aimed.deals.length).toBeLessThan(600);
+  });
+});
+
+describe('documented signals', () => {
+  it('when the metadata lists predictive and random properties, then docs/sandbox.md lists the same ones', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'sandbox.md'), 'utf8');
+    const section = (role: string): string[] => {
+      const match = new RegExp(`<!-- signals:${role} -->([\\s\\S]*?)<!-- /signals:${role} -->`).exec(doc);
+      if (!match) throw new Error(`docs/sandbox.md lacks the ${role} signals section`);
+      return [...(match[1] as string).matchAll(/`([a-z_]+)`/g)].map((m) => m[1] as string).sort();
+    };
+    for (const role of ['predictive', 'random', 'outcome'] as const) {
+      const fromMetadata = PORTAL_SIGNALS.filter((s) => s.role === role).map((s) => s.property).sort();
+      expect(section(role)).toEqual(fromMetadata);
+    }
+    expect(propertiesWithRole('random')).toEqual(expect.arrayContaining(['firstname', 'hs_analytics_source', 'favorite_number']));
+  });
+
+  it('when a generated portal is loaded, then the portal holds every record and its primary associations', () => {
+    const generated = generatePortal({ seed: 3, contacts: 2_000, now: NOW });
+    const portal = new Portal(1, () => NOW);
+    loadGeneratedPortal(portal, generated);
+    expect(portal.count('contacts')).toBe(2_000);
+    expect(portal.count('deals')).toBe(generated.deals.length);
+    const [contactId, companyId] = generated.associations.contactToCompany[0] as [string, string];
+    expect(portal.associations.primaryCompany('contacts', contactId)).toBe(companyId);
+    const deal = generated.deals[0];
+    expect(portal.historyOf(portal.get('deals', deal?.id as string) as NonNullable<ReturnType<Portal['get']>>, 'dealstage').length).toBeGreaterThan(0);
+  });
+});

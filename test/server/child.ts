@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+export const ULD_BIN = path.join(ROOT, 'bin', 'uld');
+
+/** The child runs the compiled CLI, as `npm start` does; `npm test` builds first (pretest). */
+export function assertBuilt(): void {
+  const entry = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+  if (!fs.existsSync(entry)) throw new Error('dist/ is missing: run `npm run build` (npm test does it in pretest)');
+}
+
+export interface ServeChild {
+  child: ChildProcess;
+  port: number;
+  logs: Array<Record<string, unknown>>;
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>;
+}
+
+/** Starts `uld serve` in a clean environment and waits for its "listening" log line (info level). */
+export function startServeChild(env: Record<string, string>, cwd: string): Promise<ServeChild> {
+  const child = spawn(process.execPath, [ULD_BIN, 'serve'], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    // Never hang a test run on a child that does not come up: kill it and say what it printed.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`uld serve did not log "listening" within 15 s: ${stderr}`));
+    }, 15_000);
+    void exited.then(() => clearTimeout(timer));
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry.msg === 'listening') {
+        clearTimeout(timer);
+        resolve({ child, port: entry.port as number, logs, exited });
+      }
+    });
+    void exited.then((code) => reject(new Error(`uld serve exited (${code}) before listening: ${stderr}`)));
+  });
+}

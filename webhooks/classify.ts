@@ -1,0 +1,133 @@
+import type { ChangeKind, EventDisposition, IncomingEvent, WorkMark } from '../src/store';
+import type { WebhookEvent } from './events';
+
+/** The objects the engine works on. Events about other objects (tickets, leads, ...) are kept as ignored. */
+export type WorkedObjectType = 'contact' | 'company' | 'deal';
+
+const OBJECT_TYPE_IDS: Record<string, WorkedObjectType> = { '0-1': 'contact', '0-2': 'company', '0-3': 'deal' };
+const WORKED = new Set<string>(['contact', 'company', 'deal']);
+
+/**
+ * Associations that change what we compute: a contact's primary company feeds its fit, a contact's deals
+ * are its conversion, a company's contacts and deals are its roll-ups. Others (a task on a contact) do not.
+ */
+const RELEVANT_PAIRS = new Set(['company|contact', 'contact|deal', 'company|deal']);
+const pairKey = (a: string, b: string) => [a, b].sort().join('|');
+
+/**
+ * Properties only this app writes (docs of issue 5): a change to one of them is the echo of our own write.
+ * `uld_sales_feedback` is the exception: reps write it, and their feedback is work.
+ */
+export function isOwnProperty(propertyName: string): boolean {
+  return propertyName.startsWith('uld_') && propertyName !== 'uld_sales_feedback';
+}
+
+/**
+ * Whether `sourceId` names our app. Integration writes arrive with the bare app id as sourceId (e.g.
+ * `"sourceId":"9318066"`, changeSource INTEGRATION); user changes say `userId:45678`. A prefixed
+ * `appId:<id>` is accepted too, since HubSpot does not document the format.
+ */
+export function isOwnSource(sourceId: string | null, appId: number | undefined): boolean {
+  if (appId === undefined || sourceId === null) return false;
+  const m = /^(?:app(?:id)?[:-])?(\d+)$/i.exec(sourceId.trim());
+  return m !== null && m[1] === String(appId);
+}
+
+/** From `CONTACT_TO_DEAL`, `DEAL_TO_CONTACT`, `PARENT_TO_CHILD_COMPANY`: the worked type at each end, if any. */
+function endsOfAssociationType(associationType: string | undefined): [string | null, string | null] {
+  if (!associationType) return [null, null];
+  const i = associationType.toUpperCase().indexOf('_TO_');
+  if (i < 0) return [null, null];
+  const side = (s: string) => /(?:^|_)(CONTACT|COMPANY|DEAL)$/.exec(s)?.[1]?.toLowerCase() ?? null;
+  return [side(associationType.slice(0, i).toUpperCase()), side(associationType.slice(i + 4).toUpperCase())];
+}
+
+function objectTypeOf(event: WebhookEvent): string {
+  if (event.family !== 'object') return event.family;
+  return OBJECT_TYPE_IDS[event.objectTypeId ?? ''] ?? event.objectTypeId ?? 'object';
+}
+
+export interface ClassifyContext {
+  /** HUBSPOT_APP_ID: events whose sourceId names it are our own writes. */
+  appId?: number;
+}
+
+/** What an event means for the queue: its disposition and the units of work it creates. */
+export function planWork(event: WebhookEvent, ctx: ClassifyContext): { objectType: string; disposition: EventDisposition; marks: WorkMark[] } {
+  const objectType = objectTypeOf(event);
+  const at = event.occurredAt;
+  const mark = (type: string, objectId: string, change: ChangeKind, extra: Partial<WorkMark> = {}): WorkMark => ({ objectType: type, objectId, change, occurredAt: at, ...extra });
+  const ignored = { objectType, disposition: 'ignored' as const, marks: [] };
+  if (!WORKED.has(objectType)) return ignored;
+  const own = { objectType, disposition: 'own_write' as const, marks: [] };
+  if (isOwnSource(event.sourceId, ctx.appId)) return own;
+
+  const marks: WorkMark[] = [];
+  switch (event.action) {
+    case 'creation':
+      marks.push(mark(objectType, event.objectId, 'created'));
+      break;
+    case 'propertyChange': {
+      const property = event.propertyChange!.propertyName;
+      if (isOwnProperty(property)) return own;
+      marks.push(mark(objectType, event.objectId, 'property_changed', { property }));
+      break;
+    }
+    case 'deletion':
+      marks.push(mark(objectType, event.objectId, 'deleted'));
+      break;
+    case 'privacyDeletion':
+      // A GDPR deletion: gone like a deletion, and whatever we mirror about the person must go too.
+      marks.push(mark(objectType, event.objectId, 'deleted'), mark(objectType, event.objectId, 'privacy_deleted'));
+      break;
+    case 'restore':
+      marks.push(mark(objectType, event.objectId, 'restored'));
+      break;
+    case 'merge': {
+      const m = event.merge!;
+      // The record that remains: a new id when HubSpot created one for the merge, else the primary.
+      const survivor = m.newObjectId ?? m.primaryObjectId;
+      marks.push(mark(objectType, survivor, 'merged'));
+      for (const gone of new Set([m.primaryObjectId, ...m.mergedObjectIds])) {
+        if (gone !== survivor) marks.push(mark(objectType, gone, 'merged_away', { mergedInto: survivor }));
+      }
+      break;
+    }
+    case 'associationChange': {
+      const a = event.association!;
+      const [fromByName, toByName] = endsOfAssociationType(a.associationType);
+      const fromType = (a.fromObjectTypeId ? OBJECT_TYPE_IDS[a.fromObjectTypeId] : undefined) ?? fromByName ?? objectType;
+      const toType = (a.toObjectTypeId ? OBJECT_TYPE_IDS[a.toObjectTypeId] : undefined) ?? toByName;
+      if (toType === null || toType === undefined || !RELEVANT_PAIRS.has(pairKey(fromType, toType))) return ignored;
+      marks.push(mark(fromType, a.fromObjectId, 'association_changed'), mark(toType, a.toObjectId, 'association_changed'));
+      // A contact gaining a deal is the conversion the whole product measures: both ends must be recomputed.
+      if (pairKey(fromType, toType) === 'contact|deal' && a.associationRemoved === false) {
+        marks.push(mark(fromType, a.fromObjectId, 'conversion_signal'), mark(toType, a.toObjectId, 'conversion_signal'));
+      }
+      break;
+    }
+    default:
+      return ignored;
+  }
+  return { objectType, disposition: 'work', marks };
+}
+
+/** The store's view of one verified, parsed event. */
+export function toIncomingEvent(event: WebhookEvent, ctx: ClassifyContext): IncomingEvent {
+  const plan = planWork(event, ctx);
+  return {
+    portalId: event.portalId,
+    subscriptionType: event.subscriptionType,
+    objectId: event.objectId,
+    occurredAt: event.occurredAt,
+    eventId: event.eventId,
+    objectType: plan.objectType,
+    changeSource: event.changeSource,
+    sourceId: event.sourceId,
+    propertyName: event.propertyChange?.propertyName ?? null,
+    attemptNumber: event.attemptNumber,
+    disposition: plan.disposition,
+    payload: JSON.stringify(event.raw),
+    marks: plan.marks,
+  };
+}

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/**
+ * The webhook body: a JSON array of events, in the legacy format (`contact.creation`, `deal.propertyChange`,
+ * ...) or the generic one (`object.creation` with `objectTypeId`). Fields common to every event are checked
+ * for every event, including subscription types we do not act on; the fields a kind needs are checked only
+ * for the kinds we act on. Unknown fields pass through (HubSpot adds fields; rejecting them would make it
+ * retry forever).
+ */
+
+/** Ids are JSON numbers in webhooks but strings everywhere else, and exceed 2^31: kept as decimal strings. */
+const hubspotId = z.unknown().transform((v, ctx) => {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
+  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return v;
+  ctx.addIssue({
+    code: 'custom',
+    message: v === undefined ? 'is required' : `must be a non-negative integer id, got ${JSON.stringify(v)?.slice(0, 40) ?? typeof v}`,
+  });
+  return z.NEVER;
+});
+const portalId = z.union([z.number().int().positive(), z.string().regex(/^\d{1,18}$/).transform(Number)]);
+const epochMs = z.number().int().nonnegative();
+const optionalText = z.string().nullish().transform((v) => v ?? null);
+const objectTypeId = z.string().regex(/^\d+-\d+$/, 'must look like 0-1');
+
+const common = z.looseObject({
+  eventId: hubspotId,
+  portalId,
+  occurredAt: epochMs,
+  subscriptionType: z.string().regex(/^[A-Za-z_]+\.[A-Za-z_]+$/, 'must look like contact.propertyChange'),
+  objectId: hubspotId,
+  attemptNumber: z.number().int().nonnegative().nullish().transform((v) => v ?? null),
+  changeSource: optionalText,
+  sourceId: optionalText,
+});
+
+const propertyChange = z.looseObject({ propertyName: z.string().min(1), propertyValue: optionalText });
+const merge = z.looseObject({
+  primaryObjectId: hubspotId,
+  mergedObjectIds: z.array(hubspotId),
+  newObjectId: hubspotId.optional(),
+});
+const associationChange = z.looseObject({
+  fromObjectId: hubspotId,
+  toObjectId: hubspotId,
+  associationType: z.string().min(1).optional(),
+  fromObjectTypeId: objectTypeId.optional(),
+  toObjectTypeId: objectTypeId.optional(),
+  // Optional on purpose: the generic format's fields are not fully documented. Without it a change is
+  // still work; it just cannot be called a conversion.
+  associationRemoved: z.boolean().optional(),
+  isPrimaryAssociation: z.boolean().optional(),
+});
+const generic = z.looseObject({ objectTypeId });
+
+export type CommonFields = z.output<typeof common>;
+export type PropertyChangeFields = z.output<typeof propertyChange>;
+export type MergeFields = z.output<typeof merge>;
+export type AssociationChangeFields = z.output<typeof associationChange>;
+
+/** One event, validated, with the fields of its kind. `raw` is the element exactly as received. */
+export interface WebhookEvent extends CommonFields {
+  /** Legacy prefix (`contact`) or `object`. */
+  family: string;
+  /** `creation`, `propertyChange`, ... */
+  action: string;
+  /** Generic format only. */
+  objectTypeId?: string;
+  propertyChange?: PropertyChangeFields;
+  merge?: MergeFields;
+  association?: AssociationChangeFields;
+  raw: unknown;
+}
+
+/** The families whose events we act on; events of other families are stored as ignored. */
+export const ACTED_FAMILIES = new Set(['contact', 'company', 'deal', 'object']);
+
+export type ParseResult = { ok: true; events: WebhookEvent[] } | { ok: false; message: string };
+
+const MAX_REPORTED_ISSUES = 5;
+
+function describeIssue(index: number, issue: z.core.$ZodIssue): string {
+  const where = `body[${index}]${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
+  const message = issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? `is required (${issue.expected})` : issue.message;
+  return `${where} ${message}`;
+}
+
+function kindSchema(family: string, action: string): z.ZodType | undefined {
+  if (!ACTED_FAMILIES.has(family)) return undefined;
+  switch (action) {
+    case 'propertyChange':
+      return propertyChange;
+    case 'merge':
+      return merge;
+    case 'associationChange':
+      return associationChange;
+    default:
+      return undefined;
+  }
+}
+
+/** Parses the raw body. A message names every problem (up to five) precisely, for the 400 answer. */
+export function parseEventBatch(rawBody: Buffer): ParseResult {
+  if (rawBody.length === 0) return { ok: false, message: 'empty body: expected a JSON array of events' };
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch (err) {
+    return { ok: false, message: `body is not valid JSON: ${(err as Error).message}` };
+  }
+  if (!Array.isArray(json)) {
+    return { ok: false, message: `body must be a JSON array of events, got ${json === null ? 'null' : typeof json}` };
+  }
+  const events: WebhookEvent[] = [];
+  const problems: string[] = [];
+  json.forEach((raw, index) => {
+    if (problems.length >= MAX_REPORTED_ISSUES) return;
+    const base = common.safeParse(raw);
+    if (!base.success) {
+      problems.push(...base.error.issues.map((i) => describeIssue(index, i)));
+      return;
+    }
+    const [family, action] = base.data.subscriptionType.split('.') as [string, string];
+    const event: WebhookEvent = { ...base.data, family, action, raw };
+    if (family === 'object') {
+      const g = generic.safeParse(raw);
+      if (!g.success) {
+        problems.push(...g.error.issues.map((i) => describeIssue(index, i)));
+        return;
+      }
+      event.objectTypeId = g.data.objectTypeId;
+    }
+    const schema = kindSchema(family, action);
+    if (schema) {
+      const k = schema.safeParse(raw);
+      if (!k.success) {
+        problems.push(...k.error.issues.map((i) => describeIssue(index, i)));
+        return;
+      }
+      if (action === 'propertyChange') event.propertyChange = k.data as PropertyChangeFields;
+      if (action === 'merge') event.merge = k.data as MergeFields;
+      if (action === 'associationChange') event.association = k.data as AssociationChangeFields;
+    }
+    events.push(event);
+  });
+  if (problems.length > 0) {
+    const shown = problems.slice(0, MAX_REPORTED_ISSUES);
+    return { ok: false, message: `invalid event${shown.length > 1 ? 's' : ''}: ${shown.join('; ')}` };
+  }
+  return { ok: true, events };
+}
