@@ -13,6 +13,12 @@ const BATCH = 100; // HubSpot's batch size
 const CONCURRENCY = 10; // HubSpot's default maxConcurrentRequests
 const RATES = [500, 1000, 2000, 4000, 8000];
 const STEP_MS = 8_000;
+/**
+ * The headline rate runs longer: at 2,000 events/s a batch leaves every 50 ms, so 8 s would give 160
+ * samples and their "p99" would be the second-worst request. 24 s gives 480.
+ */
+const HEADLINE_EPS = 2000;
+const HEADLINE_STEP_MS = 24_000;
 const CONTACTS = 20_000;
 
 interface Server {
@@ -91,6 +97,8 @@ interface Step {
   achievedEps: number;
   p50: number;
   p99: number;
+  /** p99 counted from when the batch was due, which also charges this client's late timers. */
+  p99FromDue: number;
   failures: number;
 }
 
@@ -104,6 +112,7 @@ async function openLoop(port: number, agent: http.Agent, eps: number, durationMs
   const intervalMs = (BATCH / eps) * 1000;
   const total = Math.floor(durationMs / intervalMs);
   const latencies: number[] = [];
+  const fromDue: number[] = [];
   let failures = 0;
   const start = performance.now();
   const pending: Array<Promise<void>> = [];
@@ -116,8 +125,10 @@ async function openLoop(port: number, agent: http.Agent, eps: number, durationMs
     pending.push(
       post(port, agent, body).then(
         (status) => {
-          if (status === 200) latencies.push(performance.now() - issued);
-          else failures++;
+          if (status !== 200) return void failures++;
+          const answered = performance.now();
+          latencies.push(answered - issued);
+          fromDue.push(answered - due);
         },
         () => void failures++,
       ),
@@ -126,7 +137,15 @@ async function openLoop(port: number, agent: http.Agent, eps: number, durationMs
   await Promise.all(pending);
   const elapsed = performance.now() - start;
   latencies.sort((a, b) => a - b);
-  return { offeredEps: eps, achievedEps: (latencies.length * BATCH * 1000) / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
+  fromDue.sort((a, b) => a - b);
+  return {
+    offeredEps: eps,
+    achievedEps: (latencies.length * BATCH * 1000) / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    p99FromDue: percentile(fromDue, 99),
+    failures,
+  };
 }
 
 /** Closed loop: 10 senders as fast as answers come back. The sustained rate the receiver can take. */
@@ -149,7 +168,7 @@ async function closedLoop(port: number, agent: http.Agent, durationMs: number): 
   await Promise.all(Array.from({ length: CONCURRENCY }, sender));
   const elapsed = performance.now() - start;
   latencies.sort((a, b) => a - b);
-  return { offeredEps: NaN, achievedEps: (latencies.length * BATCH * 1000) / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
+  return { offeredEps: NaN, achievedEps: (latencies.length * BATCH * 1000) / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), p99FromDue: NaN, failures };
 }
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -163,21 +182,25 @@ export const ingestBench: Bench = {
     try {
       await openLoop(server.port, agent, 500, 2000); // warm-up: JIT, page cache, WAL
       const steps: Step[] = [];
-      for (const eps of RATES) steps.push(await openLoop(server.port, agent, eps, STEP_MS));
+      for (const eps of RATES) steps.push(await openLoop(server.port, agent, eps, eps === HEADLINE_EPS ? HEADLINE_STEP_MS : STEP_MS));
       const max = await closedLoop(server.port, agent, STEP_MS);
-      const at2000 = steps.find((s) => s.offeredEps === 2000)!;
+      const at2000 = steps.find((s) => s.offeredEps === HEADLINE_EPS)!;
       const failures = steps.reduce((n, s) => n + s.failures, max.failures);
       return {
         figures: {
           'ingest.p99_ms_at_2000_eps': Math.round(at2000.p99 * 10) / 10,
           'ingest.p50_ms_at_2000_eps': Math.round(at2000.p50 * 10) / 10,
           'ingest.max_eps': Math.round(max.achievedEps),
+          'ingest.p99_ms_at_2000_eps_from_due': Math.round(at2000.p99FromDue * 10) / 10,
+          // Latencies count answered 200s only: a receiver that failed fast would otherwise look fast.
+          // Anything but 0 here makes the figures above meaningless.
+          'ingest.non_200': failures,
         },
         rows: [
           ...steps.map((s) => ({
             measure: `${s.offeredEps} events/s offered: p50 / p99 ack latency`,
             value: `${ms(s.p50)} / ${ms(s.p99)}`,
-            note: `achieved ${Math.round(s.achievedEps)} events/s${s.offeredEps === 2000 ? '; target p99 < 25 ms' : ''}${s.failures ? `; ${s.failures} non-200` : ''}`,
+            note: `achieved ${Math.round(s.achievedEps)} events/s; p99 from due ${ms(s.p99FromDue)}${s.offeredEps === HEADLINE_EPS ? '; target p99 < 25 ms' : ''}${s.failures ? `; ${s.failures} non-200` : ''}`,
           })),
           {
             measure: 'sustained events/s (10 concurrent, closed loop)',

@@ -27,7 +27,17 @@ export const REDACTED_PATHS = [
   'config.hubspot.clientSecret',
   'config.hubspot.accessToken',
   'config.adminToken',
+  // A Postgres URL carries its password.
+  'databaseUrl',
+  '*.databaseUrl',
+  'config.databaseUrl',
 ];
+
+/** A database URL keeps what an operator needs to read (which database) and loses its credentials. */
+function censor(value: unknown, path: string[]): unknown {
+  if (path[path.length - 1] === 'databaseUrl' && typeof value === 'string') return value.replace(/\/\/[^@/]*@/, '//[redacted]@');
+  return '[redacted]';
+}
 
 /**
  * JSON logs, one object per line, with secrets redacted. `destination` is for tests (capture what was
@@ -39,7 +49,7 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
       level,
       base: { service: 'uld', pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACTED_PATHS, censor },
       formatters: { level: (label) => ({ level: label }) },
     },
     destination ?? pino.destination({ dest: 1, sync: true }),

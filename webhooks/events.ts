@@ -27,8 +27,12 @@ const common = z.looseObject({
   eventId: hubspotId,
   portalId,
   occurredAt: epochMs,
-  subscriptionType: z.string().regex(/^[A-Za-z_]+\.[A-Za-z_]+$/, 'must look like contact.propertyChange'),
-  objectId: hubspotId,
+  // Letters only would refuse a well-formed type HubSpot adds with a digit or hyphen in it (custom object
+  // names carry them), and a 4xx makes HubSpot retry it for a day: such types must pass and be ignored.
+  subscriptionType: z.string().regex(/^[\w-]+\.[\w-]+$/, 'must look like contact.propertyChange'),
+  // Optional here only because association changes (and, defensively, merges) may come without it (see
+  // objectIdOf); every other event without one is refused.
+  objectId: hubspotId.optional(),
   attemptNumber: z.number().int().nonnegative().nullish().transform((v) => v ?? null),
   changeSource: optionalText,
   sourceId: optionalText,
@@ -60,6 +64,8 @@ export type AssociationChangeFields = z.output<typeof associationChange>;
 
 /** One event, validated, with the fields of its kind. `raw` is the element exactly as received. */
 export interface WebhookEvent extends CommonFields {
+  /** Always set: from the event, or when it has none, an association's `fromObjectId` or a merge's primary. */
+  objectId: string;
   /** Legacy prefix (`contact`) or `object`. */
   family: string;
   /** `creation`, `propertyChange`, ... */
@@ -99,6 +105,22 @@ function kindSchema(family: string, action: string): z.ZodType | undefined {
   }
 }
 
+/**
+ * The object an event without `objectId` is about. Association changes carry `fromObjectId` and
+ * `toObjectId`, and deliveries recorded from production portals come without `objectId` (for example a
+ * `deal.associationChange` with `DEAL_TO_LINE_ITEM`; HubSpot's reference is silent on it). Refusing them
+ * would make HubSpot retry each for a day and then drop it, and a new contact-deal association is the
+ * conversion signal, so the `from` end stands in (the event is "about" that object). Merges get the same
+ * treatment with their primary id, since losing one would leave the merged-away records mirrored.
+ */
+function objectIdOf(action: string, raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const field = action === 'associationChange' ? 'fromObjectId' : action === 'merge' ? 'primaryObjectId' : undefined;
+  if (field === undefined) return undefined;
+  const id = hubspotId.safeParse((raw as Record<string, unknown>)[field]);
+  return id.success ? id.data : undefined;
+}
+
 /** Parses the raw body. A message names every problem (up to five) precisely, for the 400 answer. */
 export function parseEventBatch(rawBody: Buffer): ParseResult {
   if (rawBody.length === 0) return { ok: false, message: 'empty body: expected a JSON array of events' };
@@ -121,7 +143,12 @@ export function parseEventBatch(rawBody: Buffer): ParseResult {
       return;
     }
     const [family, action] = base.data.subscriptionType.split('.') as [string, string];
-    const event: WebhookEvent = { ...base.data, family, action, raw };
+    const objectId = base.data.objectId ?? objectIdOf(action, raw);
+    if (objectId === undefined) {
+      problems.push(`body[${index}].objectId is required`);
+      return;
+    }
+    const event: WebhookEvent = { ...base.data, objectId, family, action, raw };
     if (family === 'object') {
       const g = generic.safeParse(raw);
       if (!g.success) {

@@ -27,6 +27,7 @@ export interface Config {
   queue: { leaseMs: number; maxAttempts: number; backoffBaseMs: number };
   /** Which roles `uld serve` runs in this process, so instances can be split by role. */
   serve: { http: boolean; worker: boolean; scheduler: boolean; shutdownTimeoutMs: number };
+  sync: { debounceMs: number; handOffTask: boolean; handOffNote: boolean; handOffOwnerIds: string[]; slaHours: number };
 }
 
 export interface ConfigProblem {
@@ -148,6 +149,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       worker: get('SERVE_WORKER'),
       scheduler: get('SERVE_SCHEDULER'),
       shutdownTimeoutMs: get<number>('SHUTDOWN_TIMEOUT_SECONDS') * 1000,
+    },
+    sync: {
+      debounceMs: get('DEBOUNCE_MS'),
+      handOffTask: get('HANDOFF_TASK'),
+      handOffNote: get('HANDOFF_NOTE'),
+      handOffOwnerIds: get<string[] | undefined>('HANDOFF_OWNER_IDS') ?? [],
+      slaHours: get('SLA_HOURS'),
     },
   };
   return deepFreeze(config);

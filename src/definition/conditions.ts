@@ -87,21 +87,36 @@ export class SectionScope {
     return `p${slot}`;
   }
 
-  /** The local holding a property's timestamp (NaN when empty or not a date). */
+  /**
+   * An expression for a property's timestamp (NaN when empty or not a date), parsed at its first use in
+   * the evaluation: a rule whose other conditions fail, or a decay whose rule does not match, parses
+   * nothing. Reads after the first may use `t<slot>` itself, see dateName().
+   */
   date(ref: string): string {
     const slot = this.slots.property(ref);
     this.properties.add(slot);
     this.dates.add(slot);
-    return `t${slot}`;
+    return `(t${slot} ??= (p${slot} === undefined ? NaN : parseTimestamp(p${slot})))`;
   }
 
-  /** Statements declaring the section's locals: property values first, then the values derived from them. */
-  prelude(): string[] {
+  private dateName(ref: string): string {
+    return `t${this.slots.property(ref)}`;
+  }
+
+  /**
+   * Statements declaring the section's locals: property values first, then the values derived from them.
+   * Without `properties`, the property locals are left to the caller, which has them already (the whole
+   * evaluation in one function reads them straight from the record).
+   */
+  prelude(properties = true): string[] {
     const out: string[] = [];
-    for (const i of [...this.properties].sort((a, b) => a - b)) out.push(`const p${i} = s.p${i};`);
+    if (properties) for (const i of [...this.properties].sort((a, b) => a - b)) out.push(`const p${i} = s.p${i};`);
     for (const i of this.numbers) out.push(`const n${i} = p${i} === undefined ? NaN : parseNumber(p${i});`);
-    for (const i of this.dates) out.push(`const t${i} = p${i} === undefined ? NaN : parseTimestamp(p${i});`);
-    for (const i of this.lowers) out.push(`const l${i} = p${i} === undefined ? undefined : p${i}.toLowerCase();`);
+    // Timestamps and lower-cased texts are computed at their first use (see date() and leaf()); these hold
+    // them once computed. A timestamp is always a number and a lower-cased text a string, so undefined
+    // means not computed yet.
+    for (const i of this.dates) out.push(`let t${i};`);
+    for (const i of this.lowers) out.push(`let l${i};`);
     for (const [i, sets] of this.domainSets) {
       out.push(`const d${i} = p${i} === undefined ? null : (domainOf(p${i}) ?? null);`);
       // One DomainIndex per 30 conditions: a mask bit per condition.
@@ -129,9 +144,11 @@ export class SectionScope {
     const ci = c.caseInsensitive === true;
     const fold = (s: string) => (ci ? s.toLowerCase() : s);
     const valuesOf = () => (c.values ?? this.lists[c.list!] ?? []).map((v) => String(v));
-    const lower = () => {
+    // Every read of a lower-cased text is inside defined(), so the property is a string there. The first
+    // read in the expression (`first`) computes it; later reads in the same expression use the local.
+    const lower = (first: boolean) => {
       this.lowers.add(slot);
-      return `l${slot}`;
+      return first ? `(l${slot} ??= ${p}.toLowerCase())` : `l${slot}`;
     };
     const number = () => {
       this.numbers.add(slot);
@@ -160,21 +177,21 @@ export class SectionScope {
           return defined(`(${n} === ${n} ? ${n} ${is} ${k(value)} : ${negate ? `(${report('a number')}, true)` : report('a number')})`);
         }
         if (typeof value === 'boolean') return defined(`${p}.trim().toLowerCase() ${is} ${k(value ? 'true' : 'false')}`);
-        if (ci) return defined(`${lower()} ${is} ${k(value.toLowerCase())}`);
+        if (ci) return defined(`${lower(true)} ${is} ${k(value.toLowerCase())}`);
         return defined(`${p} ${is} ${k(value)}`);
       }
       case 'in':
       case 'not_in': {
         const members = new Set(valuesOf().map(fold));
-        const v = ci ? lower() : p;
+        const v = (first: boolean) => (ci ? lower(first) : p);
         const not = c.operator === 'not_in' ? '!' : '';
         // A few members are compared one by one, which spares hashing the value (a fresh lower-cased
         // string has no hash yet); === on strings is the SameValueZero of Set.prototype.has.
-        if (members.size <= 8) return defined(`${not}(${[...members].map((m) => `${v} === ${k(m)}`).join(' || ')})`);
-        return defined(`${not}${k(members)}.has(${v})`);
+        if (members.size <= 8) return defined(`${not}(${[...members].map((m, i) => `${v(i === 0)} === ${k(m)}`).join(' || ')})`);
+        return defined(`${not}${k(members)}.has(${v(true)})`);
       }
       case 'contains':
-        return defined(`${ci ? lower() : p}.includes(${k(fold(String(c.value)))})`);
+        return defined(`${ci ? lower(true) : p}.includes(${k(fold(String(c.value)))})`);
       case 'contains_any': {
         // One alternation instead of a loop of includes(): the regex engine scans the value once.
         const alternation = new RegExp(valuesOf().map((n) => n.replace(NEEDS_ESCAPE, '\\$&')).join('|'), ci ? 'i' : '');
@@ -198,9 +215,10 @@ export class SectionScope {
       case 'within_days':
       case 'older_than_days': {
         // A date in the future counts as age 0: within any window, older than none.
-        const t = this.date(ref);
+        const first = this.date(ref);
+        const t = this.dateName(ref);
         const cmp = c.operator === 'within_days' ? '<=' : '>';
-        return defined(`(${t} === ${t} ? Math.max(0, now - ${t}) ${cmp} ${k(c.days! * DAY_MS)} : ${report('a date')})`);
+        return defined(`(${first} === ${t} ? Math.max(0, now - ${t}) ${cmp} ${k(c.days! * DAY_MS)} : ${report('a date')})`);
       }
       case 'domain_in':
       case 'domain_not_in': {

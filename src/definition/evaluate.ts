@@ -13,17 +13,13 @@ import { round2 } from './values';
  */
 export function evaluate(def: CompiledDefinition, contact: Facts, company: Facts | null | undefined, now: number): Decision {
   if (!Number.isFinite(now)) throw new TypeError(`evaluate: now must be epoch milliseconds, got ${String(now)}`);
-  const run = def.run;
-  const s = run.load(contact, company ?? null, now);
   // Slot 0 is the status reason, filled in once the status is known; the rest follow in reading order.
   const reasons: Reason[] = [STATUS_PLACEHOLDER];
-  const disqualifiedBy = run.disqualifiers(s, reasons);
-  const missing = run.required(s, reasons);
-  const fitScore = run.fit(s, reasons);
-  const engagementScore = run.engagement(s, reasons);
+  const s = def.run.evaluate(contact, company ?? null, now, reasons);
+  const { disqualifiedBy, missing, fitScore, engagementScore } = s;
   const totalScore = round2(fitScore + engagementScore);
   if (s.caps) reasons.push(...s.caps);
-  if (s.problems) reasons.push(...dataReasons(s.problems));
+  if (s.problems) pushDataReasons(s.problems, reasons);
 
   const status: LeadStatus = disqualifiedBy ? 'disqualified' : missing ? 'needs_data' : climb(def.ladder, fitScore, engagementScore, totalScore);
   reasons[0] = new StatusReason(status, def.ladder, fitScore, engagementScore, totalScore, disqualifiedBy ?? missing);
@@ -33,7 +29,7 @@ export function evaluate(def: CompiledDefinition, contact: Facts, company: Facts
   if (leadStatus !== undefined) decision.hubspot.hs_lead_status = leadStatus;
   const stage = byStatus(def.lifecycleStageMap, status);
   if (stage !== undefined) {
-    const move = forwardLifecycleStage(run.lifecycleStage(s), stage);
+    const move = forwardLifecycleStage(s.lifecycleStage, stage);
     if (move.set) decision.hubspot.lifecyclestage = stage;
     else if (move.why) reasons.push({ kind: 'data', ref: 'lifecyclestage', text: move.why });
   }
@@ -58,7 +54,13 @@ function byStatus(map: Partial<Record<LeadStatus, string>>, status: LeadStatus):
   }
 }
 
-function dataReasons(problems: DataProblem[]): Reason[] {
+function pushDataReasons(problems: DataProblem[], into: Reason[]): void {
+  // Nearly always one problem: its reason needs no grouping.
+  if (problems.length === 1) {
+    const p = problems[0]!;
+    into.push({ kind: 'data' as const, ref: p.property, text: `${p.property} is "${p.value}", not ${p.expected}: rule ${p.rule} not applied` });
+    return;
+  }
   // One reason per unreadable value, naming every rule it kept from applying.
   const byValue = new Map<string, { p: DataProblem; rules: string[] }>();
   for (const p of problems) {
@@ -68,11 +70,13 @@ function dataReasons(problems: DataProblem[]): Reason[] {
       if (!entry.rules.includes(p.rule)) entry.rules.push(p.rule);
     } else byValue.set(key, { p, rules: [p.rule] });
   }
-  return [...byValue.values()].map(({ p, rules }) => ({
-    kind: 'data' as const,
-    ref: p.property,
-    text: `${p.property} is "${p.value}", not ${p.expected}: ${rules.length === 1 ? 'rule' : 'rules'} ${rules.join(', ')} not applied`,
-  }));
+  for (const { p, rules } of byValue.values()) {
+    into.push({
+      kind: 'data' as const,
+      ref: p.property,
+      text: `${p.property} is "${p.value}", not ${p.expected}: ${rules.length === 1 ? 'rule' : 'rules'} ${rules.join(', ')} not applied`,
+    });
+  }
 }
 
 /**

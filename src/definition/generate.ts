@@ -50,7 +50,21 @@ export interface CapReason {
   text: string;
 }
 
+/** What `evaluate` reports besides the reasons: the state's data problems and caps, and each section's result. */
+export interface EvalResult extends EvalState {
+  disqualifiedBy: string[] | undefined;
+  missing: string[] | undefined;
+  fitScore: number;
+  engagementScore: number;
+  lifecycleStage: string | undefined;
+}
+
 export interface GeneratedEvaluator {
+  /**
+   * The whole evaluation, the sections below run in order in one function: pushes every section's reasons
+   * (after the status reason evaluate() puts first) and returns their results.
+   */
+  evaluate(contact: Facts, company: Facts | null, now: number, reasons: Reason[]): EvalResult;
   load(contact: Facts, company: Facts | null, now: number): EvalState;
   disqualifiers(s: EvalState, reasons: Reason[]): string[] | undefined;
   required(s: EvalState, reasons: Reason[]): string[] | undefined;
@@ -126,9 +140,9 @@ export function generateEvaluator(
   const scope = () => new SectionScope(k, slots, lists);
 
   // Sections are compiled in the order that numbers the property slots (see Slots), then laid out in
-  // evaluation order.
-  const section = (kind: 'fit' | 'engagement', rules: readonly Criterion[], criteria: readonly CompiledCriterion[], cap: number): string => {
-    const sc = scope();
+  // evaluation order. Each section's rules are compiled twice from the same templates: into its own
+  // function (the sections of GeneratedEvaluator) and into `evaluate`, the whole evaluation in one function.
+  const sectionBody = (kind: 'fit' | 'engagement', rules: readonly Criterion[], criteria: readonly CompiledCriterion[], cap: number, sc: SectionScope, result: string): string[] => {
     const body: string[] = [];
     const groupsUsed = new Set<number>();
     rules.forEach((rule, i) => {
@@ -150,59 +164,105 @@ export function generateEvaluator(
     });
     const groups = [...groupsUsed].sort((a, b) => a - b);
     return [
-      `function ${kind}(s, reasons) {`,
-      `  const now = s.now;`,
-      ...sc.prelude().map((l) => `  ${l}`),
       `  let raw = 0;`,
       ...groups.map((g) => `  let g${g} = 0; // group ${g} of caps.groups`),
       ...body,
       // Capped groups join the section's points after its rules, in the order caps.groups lists them.
       ...groups.map((g) => `  raw = capGroup(s, raw, g${g}, ${k.add(compiled.caps.groupCaps[g])}, '${kind}', ${k.add(compiled.caps.groupNames[g])});`),
-      `  return capSection(s, raw, ${k.add(cap)}, '${kind}');`,
-      `}`,
-    ].join('\n');
+      `  ${result}capSection(s, raw, ${k.add(cap)}, '${kind}');`,
+    ];
+  };
+  const section = (kind: 'fit' | 'engagement', rules: readonly Criterion[], criteria: readonly CompiledCriterion[], cap: number): string => {
+    const sc = scope();
+    const body = sectionBody(kind, rules, criteria, cap, sc, 'return ');
+    return [`function ${kind}(s, reasons) {`, `  const now = s.now;`, ...sc.prelude().map((l) => `  ${l}`), ...body, `}`].join('\n');
+  };
+
+  const disqualifiersBody = (sc: SectionScope): string[] => {
+    const body: string[] = [];
+    (def.disqualifiers ?? []).forEach((d, i) => {
+      const cond = sc.condition(d.when, k.add(d.id));
+      // A plain condition's property is shown with its value, so a rep sees what tripped it.
+      const shows = d.when.property ? `${k.add(d.when.property)}, ${sc.property(d.when.property)}` : 'undefined, undefined';
+      const reason = k.add(d.reason);
+      body.push(`  // disqualifiers[${i}]`, `  if (${cond}) {`, `    (by ??= []).push(${reason});`, `    reasons.push(new DisqualifierReason(${k.add(d.id)}, ${reason}, ${shows}));`, `  }`);
+    });
+    return body;
+  };
+  const requiredBody = (sc: SectionScope): string[] => {
+    const body: string[] = [];
+    compiled.required.forEach((r, i) => {
+      body.push(`  // required[${i}]`, `  if (${sc.property(r.ref)} === undefined) {`, `    (missing ??= []).push(${k.add(r.label)});`, `    reasons.push(${k.add(r.reason)});`, `  }`);
+    });
+    return body;
   };
 
   const fit = section('fit', def.fit ?? [], compiled.fit, compiled.caps.fit);
   const engagement = section('engagement', def.engagement ?? [], compiled.engagement, compiled.caps.engagement);
 
   const dq = scope();
-  const dqBody: string[] = [];
-  (def.disqualifiers ?? []).forEach((d, i) => {
-    const cond = dq.condition(d.when, k.add(d.id));
-    // A plain condition's property is shown with its value, so a rep sees what tripped it.
-    const shows = d.when.property ? `${k.add(d.when.property)}, ${dq.property(d.when.property)}` : 'undefined, undefined';
-    const reason = k.add(d.reason);
-    dqBody.push(`  // disqualifiers[${i}]`, `  if (${cond}) {`, `    (by ??= []).push(${reason});`, `    reasons.push(new DisqualifierReason(${k.add(d.id)}, ${reason}, ${shows}));`, `  }`);
-  });
+  const dqBody = disqualifiersBody(dq);
   const disqualifiers = [`function disqualifiers(s, reasons) {`, `  const now = s.now;`, ...dq.prelude().map((l) => `  ${l}`), `  let by;`, ...dqBody, `  return by;`, `}`].join('\n');
 
   const rq = scope();
-  const rqBody: string[] = [];
-  compiled.required.forEach((r, i) => {
-    rqBody.push(`  // required[${i}]`, `  if (${rq.property(r.ref)} === undefined) {`, `    (missing ??= []).push(${k.add(r.label)});`, `    reasons.push(${k.add(r.reason)});`, `  }`);
-  });
+  const rqBody = requiredBody(rq);
   const required = [`function required(s, reasons) {`, ...rq.prelude().map((l) => `  ${l}`), `  let missing;`, ...rqBody, `  return missing;`, `}`].join('\n');
 
   // lifecyclestage is read so that the mapping only ever moves it forward.
-  const stage = def.hubspot?.lifecycleStage ? `s.p${slots.property('lifecyclestage')}` : 'undefined';
-  const lifecycleStage = [`function lifecycleStage(s) {`, `  return ${stage};`, `}`].join('\n');
+  const stageSlot = def.hubspot?.lifecycleStage ? slots.property('lifecyclestage') : -1;
+  const lifecycleStage = [`function lifecycleStage(s) {`, `  return ${stageSlot >= 0 ? `s.p${stageSlot}` : 'undefined'};`, `}`].join('\n');
 
   // Each property is read once, in slot order; a non-empty string (nearly every value) is kept without
   // calling textOf, which decides the rest (empty string, numbers, booleans, anything else).
+  const reads = slots.refs.map((ref, i) =>
+    ref.startsWith('company.')
+      ? `  const v${i} = company === null ? undefined : company[${k.add(ref.slice('company.'.length))}];`
+      : `  const v${i} = contact[${k.add(ref)}];`,
+  );
+  const text = (i: number) => `typeof v${i} === 'string' && v${i} !== '' ? v${i} : textOf(v${i})`;
   const load = [
     `function load(contact, company, now) {`,
-    ...slots.refs.map((ref, i) =>
-      ref.startsWith('company.')
-        ? `  const v${i} = company === null ? undefined : company[${k.add(ref.slice('company.'.length))}];`
-        : `  const v${i} = contact[${k.add(ref)}];`,
-    ),
+    ...reads,
     `  return {`,
     `    now,`,
     `    problems: null,`,
     `    caps: null,`,
-    ...slots.refs.map((_, i) => `    p${i}: typeof v${i} === 'string' && v${i} !== '' ? v${i} : textOf(v${i}),`),
+    ...slots.refs.map((_, i) => `    p${i}: ${text(i)},`),
     `  };`,
+    `}`,
+  ].join('\n');
+
+  // The whole evaluation in one function, which is what evaluate() runs: the property values stay in
+  // locals instead of a state object of one field per property, each derived value (number, date, lower
+  // case, domain) is computed once for all sections instead of once per section that reads it, and there
+  // is one call per evaluation instead of six. The sections run in the same order as above, so reasons
+  // and data problems come out in the same order. Every slot is already numbered, so this pass reuses them.
+  const all = scope();
+  const allFit = sectionBody('fit', def.fit ?? [], compiled.fit, compiled.caps.fit, all, 'fitScore = ');
+  const allEngagement = sectionBody('engagement', def.engagement ?? [], compiled.engagement, compiled.caps.engagement, all, 'engagementScore = ');
+  const allDq = disqualifiersBody(all);
+  const allRq = requiredBody(all);
+  const block = (lines: string[]) => [`  {`, ...lines.map((l) => `  ${l}`), `  }`];
+  const whole = [
+    `function evaluate(contact, company, now, reasons) {`,
+    ...reads,
+    ...slots.refs.map((_, i) => `  const p${i} = ${text(i)};`),
+    // The result's fields are all set here, so every result has one shape; the scores are doubles.
+    `  const s = { now, problems: null, caps: null, disqualifiedBy: undefined, missing: undefined, fitScore: 0.5, engagementScore: 0.5, lifecycleStage: ${stageSlot >= 0 ? `p${stageSlot}` : 'undefined'} };`,
+    ...all.prelude(false).map((l) => `  ${l}`),
+    `  let by;`,
+    `  let missing;`,
+    `  let fitScore;`,
+    `  let engagementScore;`,
+    ...allDq,
+    ...allRq,
+    ...block(allFit),
+    ...block(allEngagement),
+    `  s.disqualifiedBy = by;`,
+    `  s.missing = missing;`,
+    `  s.fitScore = fitScore;`,
+    `  s.engagementScore = engagementScore;`,
+    `  return s;`,
     `}`,
   ].join('\n');
 
@@ -212,12 +272,13 @@ export function generateEvaluator(
     `const { ${Object.keys(HELPERS).join(', ')} } = H;`,
     `const [${k.values.map((_, i) => `K${i}`).join(', ')}] = K;`,
     load,
+    whole,
     disqualifiers,
     required,
     fit,
     engagement,
     lifecycleStage,
-    `return { load, disqualifiers, required, fit, engagement, lifecycleStage };`,
+    `return { load, evaluate, disqualifiers, required, fit, engagement, lifecycleStage };`,
     `//# sourceURL=uld-definition-${++generated}.js`,
   ].join('\n\n');
 
@@ -252,6 +313,7 @@ function selfCheck(sections: Sections, refs: readonly string[]): void {
       sections.fit(s, reasons);
       sections.engagement(s, reasons);
       sections.lifecycleStage(s);
+      sections.evaluate(contact, value === undefined ? null : company, 0, []);
     } catch (err) {
       throw new Error(`internal error: the evaluator generated for this definition failed its self-check: ${(err as Error).message}`);
     }

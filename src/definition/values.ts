@@ -125,18 +125,24 @@ export function domainOf(text: string): string | undefined {
   // The common case, an address in plain lower-case ASCII (no capitals, spaces, controls or other
   // characters that trim() or toLowerCase() would change), in one pass that also finds the last "@":
   // the same result as the general path below without its copies of the string.
+  // The same pass finds the first "." after that "@", which decides whether the domain has a dot
+  // without slicing it off first and searching the slice.
   let lastAt = -1;
+  let dot = -1;
   let i = 0;
   const len = text.length;
   for (; i < len; i++) {
     const c = text.charCodeAt(i);
-    if (c === 64) lastAt = i;
-    else if (c <= 32 || c >= 127 || (c >= 65 && c <= 90)) break;
+    if (c === 64) {
+      lastAt = i;
+      dot = -1;
+    } else if (c === 46) {
+      if (dot < 0) dot = i;
+    } else if (c <= 32 || c >= 127 || (c >= 65 && c <= 90)) break;
   }
   if (i === len && lastAt >= 0) {
-    let t = text.slice(lastAt + 1);
-    if (t.charCodeAt(t.length - 1) === 46) t = t.slice(0, -1); // ends with "."
-    return t.length > 0 && t.includes('.') ? t : undefined;
+    const end = text.charCodeAt(len - 1) === 46 ? len - 1 : len; // without a final "."
+    return dot >= 0 && dot < end ? text.slice(lastAt + 1, end) : undefined;
   }
   let t = text.trim().toLowerCase();
   // t.lastIndexOf('@'), without the call into the runtime that String.prototype.lastIndexOf makes.

@@ -71,6 +71,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   try {
     if (webhookSecrets) {
       if (config.adminToken === undefined) logger.warn('ADMIN_TOKEN is not set: /metrics is open to anyone who can reach this port');
+      // Without it our writes to HubSpot's own properties come back as work, and the worker writes again: a loop.
+      if (config.hubspot.appId === undefined) {
+        logger.warn('HUBSPOT_APP_ID is not set: echoes of this app\'s writes are recognised only when they change a uld_* property');
+      }
       const app = createApp({
         store,
         logger,
@@ -84,6 +88,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           portalId: config.hubspot.portalId,
           appId: config.hubspot.appId,
           maxBodyBytes: config.webhooks.maxBodyBytes,
+          // New units wait DEBOUNCE_MS before the worker may claim them, so a burst coalesces into one read and one write.
+          availableAfterMs: config.sync.debounceMs,
         },
       });
       http = await listen(app, config.port, options.host);

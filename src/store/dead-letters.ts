@@ -46,7 +46,7 @@ export async function retryDeadLetters(db: Kysely<Database>, dialect: SqlDialect
         u.eventCount += r.event_count;
       }
     }
-    await upsertUnits(trx, dialect, [...units.values()].sort(byObject), now, now);
+    await upsertUnits(trx, dialect, [...units.values()].sort(byObject), now, now, { freshAttempts: true });
     return rows.length;
   });
 }

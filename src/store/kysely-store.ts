@@ -4,6 +4,7 @@ import { dropDeadLetters, listDeadLetters, retryDeadLetters } from './dead-lette
 import { countEvents, ingestEvents, listEvents, pruneEvents } from './event-log';
 import { migrateToLatest, pendingMigrations, type MigrationTarget } from './migrate';
 import type { SqlDialect } from './migrations';
+import * as mirror from './mirror-store';
 import * as queue from './queue';
 import type { Database } from './schema';
 import {
@@ -17,7 +18,9 @@ import {
   type QueuePolicy,
   type Store,
   type StoreHealth,
+  type WorkMark,
 } from './types';
+import type { DecisionRecord, MirrorContact, MirrorDeal, WriteRecord } from '../sync/mirror';
 
 export interface OpenStoreOptions extends ConnectOptions {
   queue?: Partial<QueuePolicy>;
@@ -102,6 +105,44 @@ class KyselyStore implements Store {
   }
   dropDeadLetters(ids: number[] | 'all') {
     return dropDeadLetters(this.db, ids);
+  }
+
+  getContacts(ids: string[]) {
+    return mirror.getContacts(this.db, ids);
+  }
+  upsertContacts(rows: MirrorContact[]) {
+    return withRetry(this.dialect, () => mirror.upsertContacts(this.db, rows));
+  }
+  markDeleted(objectType: 'contact' | 'deal' | 'company', ids: string[]) {
+    return mirror.markDeleted(this.db, objectType, ids);
+  }
+  contactsOfCompanies(companyIds: string[]) {
+    return mirror.contactsOfCompanies(this.db, companyIds);
+  }
+  getDeals(ids: string[]) {
+    return mirror.getDeals(this.db, ids);
+  }
+  upsertDeals(rows: MirrorDeal[]) {
+    return withRetry(this.dialect, () => mirror.upsertDeals(this.db, rows));
+  }
+  dealsOfContacts(contactIds: string[]) {
+    return mirror.dealsOfContacts(this.db, contactIds);
+  }
+  statusesAt(contactIds: string[], at: number) {
+    return mirror.statusesAt(this.db, contactIds, at);
+  }
+  recordDecisions(rows: DecisionRecord[]) {
+    return mirror.recordDecisions(this.db, rows);
+  }
+  recordWrites(rows: WriteRecord[]) {
+    return mirror.recordWrites(this.db, rows);
+  }
+  history(contactId: string, limit?: number) {
+    return mirror.history(this.db, contactId, limit);
+  }
+  markDirty(marks: WorkMark[], availableAt?: number) {
+    const now = this.clock();
+    return withRetry(this.dialect, () => mirror.markDirty(this.db, this.dialect, marks, now, availableAt ?? now));
   }
 
   async health(): Promise<StoreHealth> {

@@ -24,20 +24,31 @@ const released = {
   claimed_revision: null,
 } as const;
 
+/** Which of the given rows may be dead-lettered: those still under this lease, or those still exhausted. */
+type DeadLetterGuard = { token: string } | { exhaustedBy: { maxAttempts: number; now: number } };
+
 /**
  * Moves rows to the dead letters: DELETE ... RETURNING first, so two instances racing over the same row
- * cannot both copy it (the second delete finds nothing).
+ * cannot both copy it (the second delete finds nothing). The guard is re-checked in the DELETE because the
+ * row may have changed since it was selected (released with its attempt refunded, say).
  */
 export async function deadLetterWhere(
   trx: Transaction<Database>,
   ids: number[],
-  token: string | null,
+  guard: DeadLetterGuard,
   errorFor: (row: WorkItemRow) => string,
   now: number,
 ): Promise<number[]> {
   if (ids.length === 0) return [];
   let q = trx.deleteFrom('work_items').where('id', 'in', ids);
-  if (token !== null) q = q.where('lease_token', '=', token);
+  if ('token' in guard) {
+    q = q.where('lease_token', '=', guard.token);
+  } else {
+    const at = guard.exhaustedBy.now;
+    q = q
+      .where('attempts', '>=', guard.exhaustedBy.maxAttempts)
+      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', at)]));
+  }
   const rows = await q.returningAll().execute();
   if (rows.length > 0) {
     await trx
@@ -73,20 +84,23 @@ export async function claim(
   const lease: Lease = { token: randomUUID(), owner: req.owner, expiresAt: now + (req.leaseMs ?? policy.leaseMs) };
   const rows = await db.transaction().execute(async (trx) => {
     // A unit whose every attempt ended in an expired lease (its worker died or hung each time) would
-    // otherwise never leave the queue: it goes to the dead letters here.
+    // otherwise never leave the queue: it goes to the dead letters here. So does one left unleased with its
+    // attempts spent, which happens when QUEUE_MAX_ATTEMPTS is lowered between restarts: claims skip it, so
+    // without this it would sit in the queue forever.
     const exhausted = await trx
       .selectFrom('work_items')
       .select('id')
       .where('object_type', '=', req.objectType)
       .where('attempts', '>=', policy.maxAttempts)
-      .where('lease_expires_at', '<=', now)
+      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', now)]))
       .limit(MAX_CLAIM)
       .execute();
     await deadLetterWhere(
       trx,
       exhausted.map((r) => r.id),
-      null,
-      (r) => `lease expired on attempt ${r.attempts} of ${policy.maxAttempts} (the worker crashed or took longer than its lease)${r.last_error ? `; last error: ${r.last_error}` : ''}`,
+      { exhaustedBy: { maxAttempts: policy.maxAttempts, now } },
+      (r) =>
+        `${r.lease_expires_at === null ? `attempts spent (${r.attempts} of ${policy.maxAttempts})` : `lease expired on attempt ${r.attempts} of ${policy.maxAttempts} (the worker crashed or took longer than its lease)`}${r.last_error ? `; last error: ${r.last_error}` : ''}`,
       now,
     );
     const candidates = trx
@@ -158,7 +172,7 @@ export async function fail(db: Kysely<Database>, policy: QueuePolicy, lease: Lea
       .execute();
     const heldIds = new Set(held.map((r) => r.id));
     const finalIds = held.filter((r) => byId.get(r.id)!.permanent || r.attempts >= policy.maxAttempts).map((r) => r.id);
-    const deadLettered = await deadLetterWhere(trx, finalIds, lease.token, (r) => byId.get(r.id)!.error, now);
+    const deadLettered = await deadLetterWhere(trx, finalIds, { token: lease.token }, (r) => byId.get(r.id)!.error, now);
     const retrying: number[] = [];
     for (const r of held) {
       if (finalIds.includes(r.id)) continue;

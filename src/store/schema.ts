@@ -62,10 +62,81 @@ export interface DeadLettersTable {
   failed_at: number;
 }
 
+/** The sync engine's mirror (issue 5): the facts the metrics need, so they never re-read the portal. */
+export interface MirrorContactsTable {
+  id: string;
+  created_at: number | null;
+  status: string;
+  fit_score: number;
+  engagement_score: number;
+  total_score: number;
+  definition_version: string;
+  qualified_at: number | null;
+  converted_at: number | null;
+  feedback: string | null;
+  feedback_at: number | null;
+  source: string | null;
+  company_id: string | null;
+  evaluated_at: number;
+  deleted: number;
+}
+
+export interface MirrorDealsTable {
+  id: string;
+  created_at: number | null;
+  closed_at: number | null;
+  closed: number;
+  won: number;
+  amount: number | null;
+  pipeline: string | null;
+  stage: string | null;
+  stage_entered_at: number | null;
+  company_id: string | null;
+  /** JSON array of contact ids, as read; mirror_deal_contacts indexes the same pairs. */
+  contact_ids: string;
+  status_at_creation: string | null;
+  deleted: number;
+}
+
+export interface MirrorDealContactsTable {
+  deal_id: string;
+  contact_id: string;
+}
+
+/** The audit log: every decision and every write. */
+export interface DecisionsTable {
+  id: Generated<number>;
+  contact_id: string;
+  definition_version: string;
+  previous_status: string | null;
+  status: string;
+  fit_score: number;
+  engagement_score: number;
+  total_score: number;
+  /** JSON array of the reasons' texts. */
+  reasons: string;
+  decided_at: number;
+}
+
+export interface CrmWritesTable {
+  id: Generated<number>;
+  object_type: string;
+  object_id: string;
+  properties: string;
+  outcome: string;
+  error: string | null;
+  written_at: number;
+}
+
 export interface Database {
   webhook_events: WebhookEventsTable;
   work_items: WorkItemsTable;
   dead_letters: DeadLettersTable;
+  mirror_contacts: MirrorContactsTable;
+  mirror_deals: MirrorDealsTable;
+  mirror_deal_contacts: MirrorDealContactsTable;
+  decisions: DecisionsTable;
+  crm_writes: CrmWritesTable;
 }
 
 export type WorkItemRow = Selectable<WorkItemsTable>;

@@ -1,4 +1,5 @@
 import type { ChangeKind } from './changes';
+import type { SyncStore } from '../sync/mirror';
 
 /**
  * The store as the domain sees it: plain data in, plain data out. No Kysely, pg or better-sqlite3 type
@@ -229,7 +230,7 @@ export interface StoreHealth {
   error?: string;
 }
 
-export interface Store extends EventLog, WorkQueue, DeadLetterStore {
+export interface Store extends EventLog, WorkQueue, DeadLetterStore, SyncStore {
   readonly dialect: 'sqlite' | 'postgres';
   readonly policy: QueuePolicy;
   /** The store's clock (injectable for tests of leases and backoff). */

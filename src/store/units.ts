@@ -91,6 +91,7 @@ export async function upsertUnits(
   units: CoalescedUnit[],
   now: number,
   availableAt: number,
+  options: { freshAttempts?: boolean } = {},
 ): Promise<void> {
   for (let i = 0; i < units.length; i += 200) {
     const rows = units.slice(i, i + 200).map((u) => ({
@@ -126,6 +127,12 @@ export async function upsertUnits(
           event_count: sql<number>`work_items.event_count + excluded.event_count`,
           revision: sql<number>`work_items.revision + 1`,
           updated_at: sql<number>`excluded.updated_at`,
+          // A retried dead letter promises fresh attempts even when it lands on a unit that has been
+          // failing meanwhile; otherwise that unit's spent attempts would dead-letter it again at once.
+          // The operator asked for it now, so it leaves any backoff the unit was waiting out too.
+          ...(options.freshAttempts
+            ? { attempts: 0, last_error: null, available_at: sql<number>`${least(dialect)}(work_items.available_at, excluded.available_at)` }
+            : {}),
         }),
       )
       .execute();

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
@@ -35,27 +36,46 @@ function waitForLines(child: ChildProcess, until: RegExp, timeoutMs = 20_000): P
   });
 }
 
-it('when `uld sandbox` runs standalone, then it prints its URL, token and secret and answers the SDK from another process', async () => {
+/** A port nobody listens on right now (the machine is shared: a fixed port could be taken). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+it('when `uld sandbox --contacts 5000 --port <n>` runs standalone, then it prints its URL, token and secret and answers the SDK from another process', async () => {
   expect(fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli', 'commands', 'sandbox.js'))).toBe(true); // `npm test` builds first (pretest)
   const receiver = await new Receiver().start();
+  // The documented command is `--port 4010`; a free port stands in for 4010 so that two runs of the suite
+  // (or a sandbox someone left running) do not collide. The default of 4010 is checked below.
+  const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['bin/uld', 'sandbox', '--contacts', '200', '--port', '0', '--seed', '3', '--webhook-url', receiver.url, '--subscribe', 'contact.propertyChange:jobtitle'],
+    ['bin/uld', 'sandbox', '--contacts', '5000', '--port', String(port), '--seed', '3', '--webhook-url', receiver.url, '--subscribe', 'contact.propertyChange:jobtitle'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   try {
     const output = await waitForLines(child, /Press Ctrl\+C to stop/);
     const env = Object.fromEntries([...output.matchAll(/^(HUBSPOT_[A-Z_]+)=(.+)$/gm)].map((m) => [m[1], m[2]]));
-    expect(env.HUBSPOT_API_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(env.HUBSPOT_API_BASE_URL).toBe(`http://127.0.0.1:${port}`);
     expect(env.HUBSPOT_ACCESS_TOKEN).toMatch(/^pat-na1-[0-9a-f-]{36}$/);
     expect(env.HUBSPOT_CLIENT_SECRET).toEqual(expect.any(String));
-    expect(output).toContain('200 contacts');
+    expect(output).toContain('5000 contacts');
 
     const client = new Client({ accessToken: env.HUBSPOT_ACCESS_TOKEN as string, basePath: env.HUBSPOT_API_BASE_URL as string });
     const page = await client.crm.contacts.basicApi.getPage(100, undefined, ['email']);
     expect(page.results).toHaveLength(100);
+    expect(page.paging?.next?.after).toEqual(expect.any(String));
     const found = await client.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.HasProperty }] }], limit: 1 });
-    expect(found.total).toBe(200);
+    expect(found.total).toBe(5000);
+    // The token printed is the one it accepts: another is refused with HubSpot's 401.
+    const stranger = new Client({ accessToken: 'pat-na1-00000000-0000-0000-0000-000000000000', basePath: env.HUBSPOT_API_BASE_URL as string });
+    await expect(stranger.crm.contacts.basicApi.getPage(1)).rejects.toMatchObject({ code: 401 });
     const pipelines = await client.crm.pipelines.pipelinesApi.getAll('deals');
     expect(pipelines.results[0]?.id).toBe('default');
 
@@ -76,6 +96,12 @@ it('when `uld sandbox` runs standalone, then it prints its URL, token and secret
     await receiver.stop();
   }
 }, 30_000);
+
+it('when `uld sandbox --help` is asked, then the port defaults to 4010 and the contacts to 5000', () => {
+  const help = execFileSync(process.execPath, ['bin/uld', 'sandbox', '--help'], { cwd: ROOT, encoding: 'utf8' });
+  expect(help).toMatch(/--port <n>\s+port to listen on \(0 picks a free one\)\s+\(default: 4010\)/);
+  expect(help).toMatch(/--contacts <n>\s+synthetic contacts to generate\s+\(default: 5000\)/);
+});
 
 describe('--subscribe arguments', () => {
   it('when legacy and generic forms are given, then they become HubSpot subscriptions', () => {

@@ -107,6 +107,41 @@ describe('contacts basic API', () => {
   });
 });
 
+describe('timestamps HubSpot maintains', () => {
+  it('when a record is written at a later time, then createdate stays, lastmodifieddate (hs_lastmodifieddate off contacts) and updatedAt move to the write', async () => {
+    let now = Date.UTC(2025, 2, 3, 9, 0, 0, 0);
+    const timed = await startSandbox({ clock: () => now, rateLimit: { enabled: false } });
+    try {
+      const api = sdk(timed).crm;
+      const t0 = new Date(now).toISOString();
+      const contact = await api.contacts.basicApi.create({ properties: { email: 'clock@example.com' } });
+      const deal = await api.deals.basicApi.create({ properties: { dealname: 'Clock deal', dealstage: 'appointmentscheduled' } });
+      const company = await api.companies.basicApi.create({ properties: { name: 'Clock Co', domain: 'clock.example' } });
+      expect(contact.properties).toMatchObject({ createdate: t0, lastmodifieddate: t0 });
+      expect(deal.properties).toMatchObject({ createdate: t0, hs_lastmodifieddate: t0 });
+      expect(company.properties).toMatchObject({ createdate: t0, hs_lastmodifieddate: t0 });
+
+      now += 90_000;
+      const t1 = new Date(now).toISOString();
+      await api.contacts.basicApi.update(contact.id, { properties: { jobtitle: 'Analyst' } });
+      await api.deals.batchApi.update({ inputs: [{ id: deal.id, properties: { amount: '900' } }] });
+      await api.companies.basicApi.update(company.id, { properties: { industry: 'RETAIL' } });
+      const c = await api.contacts.basicApi.getById(contact.id, ['createdate', 'lastmodifieddate'], ['jobtitle']);
+      expect(c.properties).toMatchObject({ createdate: t0, lastmodifieddate: t1 });
+      expect(c.createdAt.toISOString()).toBe(t0);
+      expect(c.updatedAt.toISOString()).toBe(t1);
+      expect(c.propertiesWithHistory?.jobtitle?.[0]?.timestamp.toISOString()).toBe(t1);
+      const d = await api.deals.basicApi.getById(deal.id, ['createdate', 'hs_lastmodifieddate']);
+      expect(d.properties).toMatchObject({ createdate: t0, hs_lastmodifieddate: t1 });
+      expect(d.updatedAt.toISOString()).toBe(t1);
+      const co = await api.companies.basicApi.getById(company.id, ['createdate', 'hs_lastmodifieddate']);
+      expect(co.properties).toMatchObject({ createdate: t0, hs_lastmodifieddate: t1 });
+    } finally {
+      await timed.stop();
+    }
+  });
+});
+
 describe('batch APIs', () => {
   it('when contacts are batch created, read, updated, upserted and archived, then every answer is a HubSpot batch envelope', async () => {
     const created = await client.crm.contacts.batchApi.create({

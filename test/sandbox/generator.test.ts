@@ -14,31 +14,44 @@ function fingerprint(portal: GeneratedPortal): string {
 }
 
 describe('determinism and speed', () => {
+  // First in the file, so that it runs on a fresh heap and no other portal is alive while it is timed.
+  it('when 100,000 contacts are generated, then it takes under 10 seconds of CPU', () => {
+    // CPU time, not wall time: this machine's two cores are shared (load averages of 8 were seen), and
+    // wall time there measures the neighbours. CPU time is what generating costs; it includes GC threads.
+    const cpuBefore = process.cpuUsage();
+    const portal = generatePortal({ seed: 1, contacts: 100_000, now: NOW });
+    const cpu = process.cpuUsage(cpuBefore);
+    const seconds = (cpu.user + cpu.system) / 1e6;
+    expect(portal.contacts).toHaveLength(100_000);
+    expect(portal.companies.length).toBeGreaterThan(16_000);
+    expect(portal.deals.length).toBeGreaterThan(5_000);
+    expect(new Set(portal.contacts.map((c) => c.properties.email)).size).toBe(100_000);
+    expect(seconds).toBeLessThan(10);
+  });
+
   it('when the same seed is used twice, then the same portal comes out; another seed gives another portal', () => {
-    const a = generatePortal({ seed: 42, contacts: 10_000, now: NOW });
-    const b = generatePortal({ seed: 42, contacts: 10_000, now: NOW });
-    const c = generatePortal({ seed: 43, contacts: 10_000, now: NOW });
+    const a = generatePortal({ seed: 42, contacts: 5_000, now: NOW });
+    const b = generatePortal({ seed: 42, contacts: 5_000, now: NOW });
+    const c = generatePortal({ seed: 43, contacts: 5_000, now: NOW });
     expect(fingerprint(a)).toBe(fingerprint(b));
     expect(a.contacts[123]).toEqual(b.contacts[123]);
     expect(fingerprint(c)).not.toBe(fingerprint(a));
     expect(c.contacts[0]?.properties.email).not.toBe(a.contacts[0]?.properties.email);
   });
-
-  it('when 100,000 contacts are generated, then it takes under 10 seconds', () => {
-    const started = process.hrtime.bigint();
-    const portal = generatePortal({ seed: 1, contacts: 100_000, now: NOW });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    expect(portal.contacts).toHaveLength(100_000);
-    expect(new Set(portal.contacts.map((c) => c.properties.email)).size).toBe(100_000);
-    expect(seconds).toBeLessThan(10);
-  });
 });
 
 describe('shape and distributions', () => {
-  const portal = generatePortal({ seed: 7, contacts: 30_000, now: NOW });
-  const companies = new Map(portal.companies.map((c) => [c.id, c.properties]));
-  const companyOf = new Map(portal.associations.contactToCompany);
-  const withDeal = new Set(portal.associations.dealToContact.map(([, contactId]) => contactId));
+  // Built in beforeAll, not while jest collects the tests, so it is not alive while the 100,000 are timed.
+  let portal: GeneratedPortal;
+  let companies: Map<string, Record<string, string>>;
+  let companyOf: Map<string, string>;
+  let withDeal: Set<string>;
+  beforeAll(() => {
+    portal = generatePortal({ seed: 7, contacts: 30_000, now: NOW });
+    companies = new Map(portal.companies.map((c) => [c.id, c.properties]));
+    companyOf = new Map(portal.associations.contactToCompany);
+    withDeal = new Set(portal.associations.dealToContact.map(([, contactId]) => contactId));
+  });
   const rate = (predicate: (p: Record<string, string>, id: string) => boolean): number => {
     let n = 0;
     let k = 0;
@@ -114,18 +127,23 @@ describe('shape and distributions', () => {
     expect(funnel.open).toBeGreaterThan(0);
     expect(funnel.winRate).toBeGreaterThan(0.2);
     expect(funnel.winRate).toBeLessThan(0.6);
+    // Problems are collected and compared once: thousands of expect() calls cost seconds.
+    const problems: string[] = [];
     for (const deal of portal.deals) {
       const p = deal.properties;
       const stages = (deal.history?.dealstage ?? []).map((h) => h.value);
-      expect(stages[0]).toBe('appointmentscheduled');
-      expect(stages[stages.length - 1]).toBe(p.dealstage);
-      for (const stage of stages) expect(p[`hs_v2_date_entered_${stage}`]).toBeDefined();
       const closed = p.dealstage === 'closedwon' || p.dealstage === 'closedlost';
-      expect(p.hs_is_closed).toBe(String(closed));
-      expect(p.hs_is_closed_won).toBe(String(p.dealstage === 'closedwon'));
-      if (closed) expect(Number(p.days_to_close)).toBeGreaterThanOrEqual(0);
-      expect(Number(p.amount)).toBeGreaterThan(0);
+      const fail = (what: string): void => void problems.push(`deal ${deal.id}: ${what}`);
+      if (stages[0] !== 'appointmentscheduled') fail(`first stage ${stages[0]}`);
+      if (stages[stages.length - 1] !== p.dealstage) fail(`last history stage ${stages[stages.length - 1]} is not dealstage ${p.dealstage}`);
+      for (const stage of stages) if (p[`hs_v2_date_entered_${stage}`] === undefined) fail(`no hs_v2_date_entered_${stage}`);
+      if (p.hs_is_closed !== String(closed)) fail(`hs_is_closed ${p.hs_is_closed}`);
+      if (p.hs_is_closed_won !== String(p.dealstage === 'closedwon')) fail(`hs_is_closed_won ${p.hs_is_closed_won}`);
+      if (closed && !(Number(p.days_to_close) >= 0)) fail(`days_to_close ${p.days_to_close}`);
+      if (!(Number(p.amount) > 0)) fail(`amount ${p.amount}`);
     }
+    expect(portal.deals.length).toBeGreaterThan(1_000);
+    expect(problems).toEqual([]);
     const won = new Set(portal.deals.filter((d) => d.properties.dealstage === 'closedwon').map((d) => d.id));
     const wonContacts = new Set(portal.associations.dealToContact.filter(([d]) => won.has(d)).map(([, c]) => c));
     expect(portal.contacts.filter((c) => wonContacts.has(c.id)).every((c) => c.properties.lifecyclestage === 'customer')).toBe(true);

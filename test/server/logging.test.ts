@@ -10,11 +10,14 @@ describe('structured logs', () => {
       HUBSPOT_ACCESS_TOKEN: 'pat-na1-secret-token',
       ADMIN_TOKEN: 'admin-secret-value-123',
       LOG_LEVEL: 'info',
+      DATABASE_URL: 'postgres://uld:db-password-value@db.internal:5432/uld',
     });
     logger.info({ config, req: { headers: { authorization: 'Bearer admin-secret-value-123', 'x-hubspot-signature-v3': 'sig==' } } }, 'hello');
     logger.info({ clientSecret: 'client-secret-value', headers: { authorization: 'Bearer x' } }, 'again');
     const text = lines.join('');
-    for (const secret of ['client-secret-value', 'pat-na1-secret-token', 'admin-secret-value-123', 'sig==', 'Bearer x']) expect(text).not.toContain(secret);
+    for (const secret of ['client-secret-value', 'pat-na1-secret-token', 'admin-secret-value-123', 'sig==', 'Bearer x', 'db-password-value']) expect(text).not.toContain(secret);
+    // The database URL stays readable without its credentials.
+    expect(text).toContain('postgres://[redacted]@db.internal:5432/uld');
     const first = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(first).toMatchObject({ level: 'info', msg: 'hello', service: 'uld' });
     expect(JSON.stringify(first)).toContain('[redacted]');

@@ -72,6 +72,7 @@ describe('uld serve: roles and graceful shutdown', () => {
     const httpOnly = await start(env({ SERVE_WORKER: 'false', SERVE_SCHEDULER: 'false' }), [claimingWorker(events), scheduler]);
     expect(httpOnly.port).toEqual(expect.any(Number));
     expect(events).toEqual([]);
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/^HUBSPOT_APP_ID is not set/) }));
   });
 
   test('when stopped, then leases this instance still holds go back to the queue with the attempt refunded', async () => {

@@ -263,6 +263,36 @@ export function describeStoreConformance(backend: string, fresh: () => Promise<F
       expect(await store.listWork()).toEqual([]);
     });
 
+    test('when the attempt limit is lowered below what a waiting unit has spent, then it is dead-lettered, not stranded', async () => {
+      const before = await open({ queue: { backoffBaseMs: 1, maxAttempts: 8 } });
+      await before.ingest([incoming({ objectId: '1' })]);
+      for (let i = 0; i < 3; i++) {
+        clock.advance(10);
+        const batch = await before.claim({ objectType: 'contact', owner: 'w' });
+        await before.fail(batch.lease, [{ id: batch.units[0]!.id, error: `boom ${i + 1}` }]);
+      }
+      const after = await open({ queue: { maxAttempts: 2 } });
+      clock.advance(10);
+      expect((await after.claim({ objectType: 'contact', owner: 'w' })).units).toEqual([]);
+      expect(await after.listWork()).toEqual([]);
+      const [dead] = await after.listDeadLetters();
+      expect(dead).toMatchObject({ objectId: '1', attempts: 3, lastError: 'attempts spent (3 of 2); last error: boom 3' });
+    });
+
+    test('when a dead letter is retried onto a unit that has been failing since, then the unit gets fresh attempts and no backoff', async () => {
+      const store = await open({ queue: { backoffBaseMs: 60_000, maxAttempts: 3 } });
+      await store.ingest([incoming({ objectId: '1', propertyName: 'email' })]);
+      let batch = await store.claim({ objectType: 'contact', owner: 'w' });
+      await store.fail(batch.lease, [{ id: batch.units[0]!.id, error: 'bad', permanent: true }]);
+      await store.ingest([incoming({ objectId: '1', propertyName: 'country' })]);
+      batch = await store.claim({ objectType: 'contact', owner: 'w' });
+      await store.fail(batch.lease, [{ id: batch.units[0]!.id, error: 'HubSpot 502' }]);
+      expect((await store.listWork())[0]).toMatchObject({ attempts: 1, lastError: 'HubSpot 502' });
+      expect(await store.retryDeadLetters('all')).toBe(1);
+      expect((await store.listWork())[0]).toMatchObject({ attempts: 0, lastError: null, availableAt: clock.now(), properties: ['country', 'email'] });
+      expect((await store.claim({ objectType: 'contact', owner: 'w' })).units.map((u) => u.attempts)).toEqual([1]);
+    });
+
     test('when dead letters are retried, then they return with fresh attempts, merged with newer events; dropped ones are gone', async () => {
       const store = await open({ queue: { maxAttempts: 1 } });
       await store.ingest([incoming({ objectId: '1', propertyName: 'email' }), incoming({ objectId: '2' }), incoming({ objectId: '3' })]);

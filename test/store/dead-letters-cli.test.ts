@@ -56,5 +56,6 @@ describe('uld dead-letters', () => {
   test('when neither ids nor --all are given, or an id is not a number, then exit 2 with the reason', async () => {
     expect(await uld('retry')).toMatchObject({ code: 2, stderr: expect.stringContaining('give the ids of the dead letters') });
     expect(await uld('drop', 'abc')).toMatchObject({ code: 2, stderr: expect.stringContaining('not a dead-letter id: "abc"') });
+    expect(await uld('list', '--limit', 'ten')).toMatchObject({ code: 2, stderr: expect.stringContaining('--limit must be a positive whole number, got "ten"') });
   });
 });

@@ -4,7 +4,7 @@ import pg from 'pg';
 
 /**
  * Whether the Postgres suites run, decided once at collection time:
- *  - ULD_TEST_POSTGRES_URL unset: skipped, and the test list says why;
+ *  - ULD_TEST_POSTGRES_URL unset: skipped, and the test list says why (a failing test if ULD_REQUIRE_POSTGRES=1);
  *  - set and reachable: run;
  *  - set, unreachable, ULD_REQUIRE_POSTGRES=1 (CI): a failing test, never a silent skip;
  *  - set, unreachable, not required: skipped with the reason.
@@ -13,7 +13,9 @@ export type PostgresAvailability = { run: true; url: string } | { run: false; re
 
 export function postgresAvailability(): PostgresAvailability {
   const url = process.env.ULD_TEST_POSTGRES_URL;
-  if (!url) return { run: false, reason: 'ULD_TEST_POSTGRES_URL is not set', mustFail: false };
+  const required = process.env.ULD_REQUIRE_POSTGRES === '1';
+  // A CI job that requires Postgres but lost the URL (a renamed secret, a typo) must fail, not skip.
+  if (!url) return { run: false, reason: 'ULD_TEST_POSTGRES_URL is not set', mustFail: required };
   // Jest collects tests synchronously, so the probe runs in a child process with a bounded wait.
   const probe = spawnSync(
     process.execPath,
@@ -22,7 +24,7 @@ export function postgresAvailability(): PostgresAvailability {
   );
   if (probe.status === 0) return { run: true, url };
   const reason = `Postgres at ${url.replace(/\/\/[^@]*@/, '//***@')} is unreachable: ${(probe.stderr || probe.error?.message || 'no answer').trim()}`;
-  return { run: false, reason, mustFail: process.env.ULD_REQUIRE_POSTGRES === '1' };
+  return { run: false, reason, mustFail: required };
 }
 
 /** Registers the suite, or a loud failure, or a visible skip. */

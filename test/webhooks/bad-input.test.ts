@@ -105,6 +105,15 @@ describe('webhook receiver: bad-input matrix', () => {
     expect(JSON.parse(res.body).message).toBe('invalid event: body[1].objectId is required');
   });
 
+  test('when an association change has neither objectId nor fromObjectId, then 400 naming objectId', async () => {
+    const assoc = hubspotEvent({ subscriptionType: 'deal.associationChange', associationType: 'DEAL_TO_CONTACT', toObjectId: 5, associationRemoved: false });
+    delete assoc.objectId;
+    const body = JSON.stringify([assoc]);
+    const res = await app.post(body, app.signed(body));
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).message).toBe('invalid event: body[0].objectId is required');
+  });
+
   test('when fields of a known kind are wrong, then 400 lists each problem precisely', async () => {
     const body = JSON.stringify([
       hubspotEvent({ occurredAt: 'yesterday' }),
@@ -161,11 +170,31 @@ describe('webhook receiver: accepted input', () => {
   });
 
   test('when the subscription type is unknown but well-formed, then 200 and it is stored as ignored', async () => {
-    const body = JSON.stringify([hubspotEvent({ subscriptionType: 'conversation.newMessage', objectId: 9 }), hubspotEvent({ subscriptionType: 'contact.somethingNew' })]);
+    const body = JSON.stringify([
+      hubspotEvent({ subscriptionType: 'conversation.newMessage', objectId: 9 }),
+      hubspotEvent({ subscriptionType: 'contact.somethingNew' }),
+      hubspotEvent({ subscriptionType: 'p_machine2.creation', objectId: 10 }),
+      hubspotEvent({ subscriptionType: 'ticket.property-change', objectId: 11 }),
+    ]);
     const res = await app.post(body, app.signed(body));
     expect(res.status).toBe(200);
-    expect(await app.store.countEvents({ disposition: 'ignored' })).toBe(2);
+    expect(await app.store.countEvents({ disposition: 'ignored' })).toBe(4);
     expect(await app.store.listWork()).toEqual([]);
+  });
+
+  test('when an association change comes without objectId, as recorded deliveries do, then 200 and both ends get work', async () => {
+    const assoc = hubspotEvent({ subscriptionType: 'contact.associationChange', associationType: 'CONTACT_TO_DEAL', fromObjectId: 31, toObjectId: 32, associationRemoved: false });
+    delete assoc.objectId;
+    delete assoc.propertyName;
+    delete assoc.propertyValue;
+    const body = JSON.stringify([assoc]);
+    const res = await app.post(body, app.signed(body));
+    expect(res.status).toBe(200);
+    expect((await app.store.listEvents()).map((e) => [e.subscriptionType, e.objectId])).toEqual([['contact.associationChange', '31']]);
+    expect((await app.store.listWork()).map((u) => [u.objectType, u.objectId, u.changes])).toEqual([
+      ['contact', '31', ['association_changed', 'conversion_signal']],
+      ['deal', '32', ['association_changed', 'conversion_signal']],
+    ]);
   });
 
   test('when v1 is enabled and a correct v1 signature is sent, then 200', async () => {

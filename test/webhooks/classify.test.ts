@@ -41,6 +41,17 @@ describe('what an event means for the queue', () => {
     ]);
   });
 
+  test('when a merge comes without objectId, then the event is about its primary and the marks are the same', () => {
+    const event = hubspotEvent({ subscriptionType: 'contact.merge', primaryObjectId: 10, mergedObjectIds: [11] });
+    delete event.objectId;
+    const [parsed] = parse(event);
+    expect(parsed!.objectId).toBe('10');
+    expect(planWork(parsed!, { appId: APP_ID }).marks.map((m) => [m.objectId, m.change])).toEqual([
+      ['10', 'merged'],
+      ['11', 'merged_away'],
+    ]);
+  });
+
   test('when a deal is associated with a contact, then both ends get a conversion signal', () => {
     const assoc = { subscriptionType: 'contact.associationChange', objectId: 1, associationType: 'CONTACT_TO_DEAL', fromObjectId: 1, toObjectId: 9, associationRemoved: false };
     expect(marks(assoc)).toEqual([

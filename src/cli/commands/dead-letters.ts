@@ -42,14 +42,20 @@ export function registerDeadLetterCommands(program: Command): void {
     .option('--limit <n>', 'at most this many', '100')
     .option('--json', 'print JSON lines instead of a table')
     .action(async (opts: { type?: string; limit: string; json?: boolean }) => {
-      const letters = await withStore((s) => s.listDeadLetters({ objectType: opts.type, limit: Number(opts.limit) }));
-      if (opts.json) {
-        for (const d of letters) process.stdout.write(`${JSON.stringify(d)}\n`);
-        return;
+      try {
+        // Checked here: NaN would reach the SQL as a limit and fail with a driver message.
+        if (!/^[1-9]\d{0,6}$/.test(opts.limit)) throw new Error(`--limit must be a positive whole number, got ${JSON.stringify(opts.limit)}`);
+        const letters = await withStore((s) => s.listDeadLetters({ objectType: opts.type, limit: Number(opts.limit) }));
+        if (opts.json) {
+          for (const d of letters) process.stdout.write(`${JSON.stringify(d)}\n`);
+          return;
+        }
+        if (letters.length === 0) return void process.stdout.write('no dead letters\n');
+        process.stdout.write(`${'id'.padEnd(6)} ${'type'.padEnd(8)} ${'object'.padEnd(14)} ${'attempts'.padEnd(8)} failed at                 changes\n`);
+        for (const d of letters) process.stdout.write(`${row(d)}\n`);
+      } catch (err) {
+        fail(err);
       }
-      if (letters.length === 0) return void process.stdout.write('no dead letters\n');
-      process.stdout.write(`${'id'.padEnd(6)} ${'type'.padEnd(8)} ${'object'.padEnd(14)} ${'attempts'.padEnd(8)} failed at                 changes\n`);
-      for (const d of letters) process.stdout.write(`${row(d)}\n`);
     });
   cmd
     .command('retry')

@@ -4,6 +4,8 @@ import { registerSandboxCommand } from './sandbox';
 import { registerDefinitionCommands } from './definition';
 import { registerServeCommand } from './serve';
 import { registerDeadLetterCommands } from './dead-letters';
+import { registerDemoCommand } from './demo';
+import { registerHistoryCommand } from './history';
 
 /** Every subcommand of `uld`, one registration function each. */
-export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand];
+export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand];

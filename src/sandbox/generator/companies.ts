@@ -46,7 +46,9 @@ export function makeCompanies(random: Random, count: number, now: number, owners
   const industries = new WeightedTable(INDUSTRY_WEIGHTS);
   const countries = new WeightedTable(COUNTRIES);
   const bands = new WeightedTable(EMPLOYEE_BANDS.map((b) => [b, b[2]] as const));
-  const names = new Set<string>();
+  // Next free number per "First Second" base: a name is taken as `base`, then `base 2`, `base 3`, ...
+  // (400 bases for thousands of companies, so probing a set from 2 upwards was quadratic).
+  const taken = new Map<string, number>();
   const out: CompanyProfile[] = [];
   const total = Math.max(count, COMPETITORS.length);
   for (let i = 0; i < total; i += 1) {
@@ -57,11 +59,11 @@ export function makeCompanies(random: Random, count: number, now: number, owners
       ({ name, domain } = competitor);
     } else {
       const base = `${random.pick(COMPANY_WORDS.first)} ${random.pick(COMPANY_WORDS.second)}`;
-      let candidate = base;
-      for (let n = 2; names.has(candidate); n += 1) candidate = `${base} ${n}`;
+      const n = taken.get(base) ?? 1;
+      taken.set(base, n + 1);
+      const candidate = n === 1 ? base : `${base} ${n}`;
       name = candidate + random.pick(COMPANY_WORDS.suffix);
-      names.add(candidate);
-      domain = `${slug(candidate)}${random.pick(COMPANY_WORDS.tld)}`;
+      domain = `${slug(base)}${n === 1 ? '' : n}${random.pick(COMPANY_WORDS.tld)}`;
     }
     const industry = competitor ? 'COMPUTER_SOFTWARE' : industries.draw(random);
     const employees = competitor ? random.int(150, 900) : drawEmployees(random, bands);

@@ -19,6 +19,11 @@ export interface DealsOut {
   lost: number;
 }
 
+// Read once into module constants: under jest every global lookup goes through the vm context's interceptor
+// (see ./contacts.ts).
+const { exp, floor, log, log10, max, min, round } = Math;
+const str = String;
+
 const OPEN_STAGES = DEFAULT_DEAL_STAGES.filter((s) => s.id !== 'closedwon' && s.id !== 'closedlost');
 const STAGE_PROBABILITY = new Map(DEFAULT_DEAL_STAGES.map((s) => [s.id, s.probability]));
 
@@ -32,14 +37,14 @@ export function makeDeals(random: Random, contacts: ContactsOut, now: number, ow
   const ownerById = new Map(owners.map((o) => [o.id, o]));
 
   contacts.seeds.forEach((contact, index) => {
-    const p = Math.min(1, (contacts.probability[index] as number) * scale);
+    const p = min(1, (contacts.probability[index] as number) * scale);
     if (!random.chance(p)) return;
     const latent = contacts.latent[index] as ContactsOut['latent'][number];
-    const createdAt = contact.createdAt + Math.round((2 + -Math.log(1 - random.next()) * 20) * DAY);
+    const createdAt = contact.createdAt + round((2 + -log(1 - random.next()) * 20) * DAY);
     if (createdAt > now - DAY / 2) return; // not converted yet: the deal would be in the future
     const company = latent.company;
     const employees = company?.employees ?? 5;
-    const cycleDays = (15 + 12 * Math.log10(employees + 1)) * Math.exp(random.normal(0, 0.35));
+    const cycleDays = (15 + 12 * log10(employees + 1)) * exp(random.normal(0, 0.35));
     const won = random.chance(sigmoid(-2.1 + 0.6 * latent.fit + 0.5 * latent.engagement - (latent.freeMail ? 1 : 0)));
     const lastOpenIndex = won ? OPEN_STAGES.length - 1 : random.int(0, OPEN_STAGES.length - 1);
     // Time spent in each stage: random shares of the cycle.
@@ -52,7 +57,7 @@ export function makeDeals(random: Random, contacts: ContactsOut, now: number, ow
     let at = createdAt;
     for (let s = 0; s <= lastOpenIndex; s += 1) {
       entries.push({ stage: (OPEN_STAGES[s] as (typeof OPEN_STAGES)[number]).id, at });
-      at += Math.round(((shares[s] as number) / totalShare) * cycleDays * DAY);
+      at += round(((shares[s] as number) / totalShare) * cycleDays * DAY);
     }
     const closeAt = at;
     const closed = closeAt <= now;
@@ -65,15 +70,15 @@ export function makeDeals(random: Random, contacts: ContactsOut, now: number, ow
     const properties: Record<string, string> = {
       hs_object_id: id,
       dealname: `${company?.name ?? `${contact.properties.firstname} ${contact.properties.lastname}`} - ${random.pick(DEAL_PRODUCTS)}`,
-      amount: String(Math.max(500, Math.round((amountBase * Math.exp(random.normal(0, 0.5))) / 100) * 100)),
+      amount: str(max(500, round((amountBase * exp(random.normal(0, 0.5))) / 100) * 100)),
       pipeline: 'default',
       dealstage: current.stage,
       dealtype: 'newbusiness',
       createdate: iso(createdAt),
       closedate: iso(closeAt),
       hubspot_owner_id: owner.id,
-      hs_is_closed: String(closed),
-      hs_is_closed_won: String(closed && won),
+      hs_is_closed: str(closed),
+      hs_is_closed_won: str(closed && won),
       hs_deal_stage_probability: STAGE_PROBABILITY.get(current.stage) ?? '0',
       hs_lastmodifieddate: iso(current.at),
     };
@@ -83,7 +88,7 @@ export function makeDeals(random: Random, contacts: ContactsOut, now: number, ow
       if (nextEntry) properties[`hs_v2_date_exited_${entry.stage}`] = iso(nextEntry.at);
     });
     if (closed) {
-      properties.days_to_close = String(Math.floor((closeAt - createdAt) / DAY));
+      properties.days_to_close = str(floor((closeAt - createdAt) / DAY));
       if (!won) properties.closed_lost_reason = random.pick(LOST_REASONS);
       if (won) out.won += 1;
       else out.lost += 1;
@@ -104,12 +109,12 @@ export function makeDeals(random: Random, contacts: ContactsOut, now: number, ow
     if (lifecycle !== 'salesqualifiedlead') cp[`hs_lifecyclestage_${lifecycle}_date`] = iso(closed ? closeAt : createdAt);
     cp.hs_lead_status = closed ? (won ? 'CONNECTED' : 'BAD_TIMING') : 'OPEN_DEAL';
     cp.num_associated_deals = '1';
-    const touched = Math.max(contact.updatedAt ?? contact.createdAt, current.at);
+    const touched = max(contact.updatedAt ?? contact.createdAt, current.at);
     cp.lastmodifieddate = iso(touched);
     contact.updatedAt = touched;
     if (company && won) {
       company.record.properties.lifecyclestage = 'customer';
-      company.record.properties.hs_lastmodifieddate = iso(Math.max(company.record.createdAt, closeAt));
+      company.record.properties.hs_lastmodifieddate = iso(max(company.record.createdAt, closeAt));
     }
   });
   return out;

@@ -1,5 +1,6 @@
 import type { MigrationModule } from './types';
 import { webhookIngest } from './0001-webhook-ingest';
+import { syncMirror } from './0002-sync-mirror';
 
 export type { MigrationModule, SqlDialect } from './types';
 
@@ -9,4 +10,5 @@ export type { MigrationModule, SqlDialect } from './types';
  */
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: MigrationModule]> = [
   ['0001_webhook_ingest', webhookIngest],
+  ['0002_sync_mirror', syncMirror],
 ];

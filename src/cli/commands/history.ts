@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { openStore } from '../../store';
+import { configFromEnvironment } from '../env';
+
+/**
+ * `uld history <contactId>`: the audit log of one contact, newest first: every decision (definition
+ * version, previous and new status, scores, the complete reasons) and every write made to HubSpot.
+ */
+export function registerHistoryCommand(program: Command): void {
+  program
+    .command('history')
+    .argument('<contactId>', 'the HubSpot record id of the contact')
+    .description('Every decision and every write for one contact, newest first, with the complete reasons')
+    .option('--limit <n>', 'at most this many decisions and writes', '20')
+    .option('--json', 'print JSON')
+    .action(async (contactId: string, opts: { limit: string; json?: boolean }) => {
+      if (!/^\d+$/.test(contactId)) {
+        process.stderr.write(`uld history: expected a contact's record id (digits), found ${JSON.stringify(contactId)}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (!/^[1-9]\d{0,5}$/.test(opts.limit)) {
+        process.stderr.write(`uld history: --limit must be a positive whole number, found ${JSON.stringify(opts.limit)}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const config = configFromEnvironment();
+      const store = await openStore(config.databaseUrl);
+      try {
+        const h = await store.history(contactId, Number(opts.limit));
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(h, null, 2)}\n`);
+          return;
+        }
+        if (!h.contact && h.decisions.length === 0) {
+          process.stdout.write(`contact ${contactId}: no decisions recorded (not yet synced, or another store)\n`);
+          return;
+        }
+        const out: string[] = [];
+        if (h.contact) {
+          const c = h.contact;
+          out.push(`contact ${contactId}: ${c.status}${c.deleted ? ' (deleted in HubSpot)' : ''}, score ${c.totalScore} (fit ${c.fitScore}, engagement ${c.engagementScore}), definition ${c.definitionVersion}`);
+          if (c.qualifiedAt) out.push(`  first sales ready ${new Date(c.qualifiedAt).toISOString()}`);
+          if (c.convertedAt) out.push(`  first deal        ${new Date(c.convertedAt).toISOString()}`);
+          if (c.feedback) out.push(`  sales feedback    ${c.feedback}`);
+        }
+        out.push('', 'decisions:');
+        for (const d of h.decisions) {
+          out.push(`  ${new Date(d.decidedAt).toISOString()}  ${d.previousStatus ?? '(none)'} -> ${d.status}  score ${d.totalScore} (fit ${d.fitScore}, engagement ${d.engagementScore})  definition ${d.definitionVersion}`);
+          for (const r of d.reasons) out.push(`      ${r}`);
+        }
+        out.push('', 'writes to HubSpot:');
+        for (const w of h.writes) {
+          out.push(`  ${new Date(w.writtenAt).toISOString()}  ${w.outcome}${w.error ? ` (${w.error})` : ''}: ${Object.keys(w.properties).join(', ')}`);
+        }
+        process.stdout.write(`${out.join('\n')}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

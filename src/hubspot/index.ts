@@ -1,0 +1,30 @@
+/**
+ * The HubSpot gateway: the only code that calls HubSpot. See docs/hubspot-gateway.md.
+ */
+export * from './types';
+export {
+  createGateway,
+  gatewayOptionsFromConfig,
+  HubSpotGateway,
+  BATCH_SIZE,
+  HISTORY_BATCH_SIZE,
+  ASSOCIATION_BATCH_SIZE,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  type GatewayOptions,
+  type GatewayStats,
+} from './gateway';
+export {
+  HubSpotError,
+  TransientError,
+  RateLimitedError,
+  ConfigurationError,
+  RecordError,
+  BatchCreateError,
+  errorFromResponse,
+  type ErrorAction,
+  type HubSpotErrorBody,
+  type RateLimitPolicy,
+  type TransientReason,
+} from './errors';
+export { RollingLimiter, type RollingLimiterOptions } from './limiter';

@@ -1,0 +1,276 @@
+import { sql, type Kysely } from 'kysely';
+import type { LeadStatus } from '../definition/types';
+import type { ContactHistory, DecisionRecord, MirrorContact, MirrorDeal, WriteRecord } from '../sync/mirror';
+import { coalesce, upsertUnits } from './units';
+import type { SqlDialect } from './migrations';
+import type { Database, MirrorContactsTable, MirrorDealsTable } from './schema';
+import type { WorkMark } from './types';
+
+/** The sync engine's mirror and audit log in SQL. One function per operation, each taking `db`. */
+
+// Both dialects cap bound parameters per statement (SQLite 32,766; Postgres 65,535): chunk the inputs.
+const CHUNK = 500;
+function* chunks<T>(xs: readonly T[], n = CHUNK): Generator<T[]> {
+  for (let i = 0; i < xs.length; i += n) yield xs.slice(i, i + n);
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function contactFromRow(r: MirrorContactsTable): MirrorContact {
+  return {
+    id: r.id,
+    createdAt: num(r.created_at),
+    status: r.status as LeadStatus,
+    fitScore: Number(r.fit_score),
+    engagementScore: Number(r.engagement_score),
+    totalScore: Number(r.total_score),
+    definitionVersion: r.definition_version,
+    qualifiedAt: num(r.qualified_at),
+    convertedAt: num(r.converted_at),
+    feedback: r.feedback,
+    feedbackAt: num(r.feedback_at),
+    source: r.source,
+    companyId: r.company_id,
+    evaluatedAt: Number(r.evaluated_at),
+    deleted: Number(r.deleted) === 1,
+  };
+}
+
+function dealFromRow(r: MirrorDealsTable): MirrorDeal {
+  return {
+    id: r.id,
+    createdAt: num(r.created_at),
+    closedAt: num(r.closed_at),
+    closed: Number(r.closed) === 1,
+    won: Number(r.won) === 1,
+    amount: num(r.amount),
+    pipeline: r.pipeline,
+    stage: r.stage,
+    stageEnteredAt: num(r.stage_entered_at),
+    companyId: r.company_id,
+    contactIds: JSON.parse(r.contact_ids) as string[],
+    statusAtCreation: r.status_at_creation as LeadStatus | null,
+    deleted: Number(r.deleted) === 1,
+  };
+}
+
+export async function getContacts(db: Kysely<Database>, ids: string[]): Promise<Map<string, MirrorContact>> {
+  const out = new Map<string, MirrorContact>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db.selectFrom('mirror_contacts').selectAll().where('id', 'in', part).execute();
+    for (const r of rows) out.set(r.id, contactFromRow(r));
+  }
+  return out;
+}
+
+export async function upsertContacts(db: Kysely<Database>, rows: MirrorContact[]): Promise<void> {
+  for (const part of chunks(rows, 200)) {
+    await db
+      .insertInto('mirror_contacts')
+      .values(
+        part.map((c) => ({
+          id: c.id,
+          created_at: c.createdAt,
+          status: c.status,
+          fit_score: c.fitScore,
+          engagement_score: c.engagementScore,
+          total_score: c.totalScore,
+          definition_version: c.definitionVersion,
+          qualified_at: c.qualifiedAt,
+          converted_at: c.convertedAt,
+          feedback: c.feedback,
+          feedback_at: c.feedbackAt,
+          source: c.source,
+          company_id: c.companyId,
+          evaluated_at: c.evaluatedAt,
+          deleted: c.deleted ? 1 : 0,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          created_at: eb.ref('excluded.created_at'),
+          status: eb.ref('excluded.status'),
+          fit_score: eb.ref('excluded.fit_score'),
+          engagement_score: eb.ref('excluded.engagement_score'),
+          total_score: eb.ref('excluded.total_score'),
+          definition_version: eb.ref('excluded.definition_version'),
+          // Facts about the past are kept once known, even if a later read comes back without them.
+          qualified_at: sql`coalesce(mirror_contacts.qualified_at, excluded.qualified_at)`,
+          converted_at: sql`coalesce(mirror_contacts.converted_at, excluded.converted_at)`,
+          feedback: eb.ref('excluded.feedback'),
+          feedback_at: eb.ref('excluded.feedback_at'),
+          source: eb.ref('excluded.source'),
+          company_id: eb.ref('excluded.company_id'),
+          evaluated_at: eb.ref('excluded.evaluated_at'),
+          deleted: eb.ref('excluded.deleted'),
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function markDeleted(db: Kysely<Database>, objectType: 'contact' | 'deal' | 'company', ids: string[]): Promise<void> {
+  if (objectType === 'company') {
+    // A deleted company no longer counts its contacts; the contacts themselves stay.
+    for (const part of chunks(ids)) await db.updateTable('mirror_contacts').set({ company_id: null }).where('company_id', 'in', part).execute();
+    return;
+  }
+  const table = objectType === 'contact' ? 'mirror_contacts' : 'mirror_deals';
+  for (const part of chunks(ids)) await db.updateTable(table).set({ deleted: 1 }).where('id', 'in', part).execute();
+}
+
+export async function contactsOfCompanies(db: Kysely<Database>, companyIds: string[]): Promise<MirrorContact[]> {
+  const out: MirrorContact[] = [];
+  for (const part of chunks([...new Set(companyIds)])) {
+    const rows = await db.selectFrom('mirror_contacts').selectAll().where('company_id', 'in', part).where('deleted', '=', 0).execute();
+    out.push(...rows.map(contactFromRow));
+  }
+  return out;
+}
+
+export async function getDeals(db: Kysely<Database>, ids: string[]): Promise<Map<string, MirrorDeal>> {
+  const out = new Map<string, MirrorDeal>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db.selectFrom('mirror_deals').selectAll().where('id', 'in', part).execute();
+    for (const r of rows) out.set(r.id, dealFromRow(r));
+  }
+  return out;
+}
+
+export async function upsertDeals(db: Kysely<Database>, rows: MirrorDeal[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (const part of chunks(rows, 200)) {
+      await trx
+        .insertInto('mirror_deals')
+        .values(
+          part.map((d) => ({
+            id: d.id,
+            created_at: d.createdAt,
+            closed_at: d.closedAt,
+            closed: d.closed ? 1 : 0,
+            won: d.won ? 1 : 0,
+            amount: d.amount,
+            pipeline: d.pipeline,
+            stage: d.stage,
+            stage_entered_at: d.stageEnteredAt,
+            company_id: d.companyId,
+            contact_ids: JSON.stringify(d.contactIds),
+            status_at_creation: d.statusAtCreation,
+            deleted: d.deleted ? 1 : 0,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            created_at: eb.ref('excluded.created_at'),
+            closed_at: eb.ref('excluded.closed_at'),
+            closed: eb.ref('excluded.closed'),
+            won: eb.ref('excluded.won'),
+            amount: eb.ref('excluded.amount'),
+            pipeline: eb.ref('excluded.pipeline'),
+            stage: eb.ref('excluded.stage'),
+            stage_entered_at: eb.ref('excluded.stage_entered_at'),
+            company_id: eb.ref('excluded.company_id'),
+            contact_ids: eb.ref('excluded.contact_ids'),
+            status_at_creation: sql`coalesce(mirror_deals.status_at_creation, excluded.status_at_creation)`,
+            deleted: eb.ref('excluded.deleted'),
+          })),
+        )
+        .execute();
+      await trx.deleteFrom('mirror_deal_contacts').where('deal_id', 'in', part.map((d) => d.id)).execute();
+      const pairs = part.flatMap((d) => d.contactIds.map((c) => ({ deal_id: d.id, contact_id: c })));
+      for (const p of chunks(pairs, 400)) await trx.insertInto('mirror_deal_contacts').values(p).execute();
+    }
+  });
+}
+
+export async function dealsOfContacts(db: Kysely<Database>, contactIds: string[]): Promise<MirrorDeal[]> {
+  const out = new Map<string, MirrorDeal>();
+  for (const part of chunks([...new Set(contactIds)])) {
+    const rows = await db
+      .selectFrom('mirror_deals')
+      .innerJoin('mirror_deal_contacts', 'mirror_deal_contacts.deal_id', 'mirror_deals.id')
+      .selectAll('mirror_deals')
+      .where('mirror_deal_contacts.contact_id', 'in', part)
+      .execute();
+    for (const r of rows) out.set(r.id, dealFromRow(r));
+  }
+  return [...out.values()];
+}
+
+export async function statusesAt(db: Kysely<Database>, contactIds: string[], at: number): Promise<Map<string, LeadStatus>> {
+  const out = new Map<string, LeadStatus>();
+  for (const id of new Set(contactIds)) {
+    const row = await db.selectFrom('decisions').select('status').where('contact_id', '=', id).where('decided_at', '<=', at).orderBy('decided_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (row) out.set(id, row.status as LeadStatus);
+  }
+  return out;
+}
+
+export async function recordDecisions(db: Kysely<Database>, rows: DecisionRecord[]): Promise<void> {
+  for (const part of chunks(rows, 200)) {
+    await db
+      .insertInto('decisions')
+      .values(
+        part.map((d) => ({
+          contact_id: d.contactId,
+          definition_version: d.definitionVersion,
+          previous_status: d.previousStatus,
+          status: d.status,
+          fit_score: d.fitScore,
+          engagement_score: d.engagementScore,
+          total_score: d.totalScore,
+          reasons: JSON.stringify(d.reasons),
+          decided_at: d.decidedAt,
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function recordWrites(db: Kysely<Database>, rows: WriteRecord[]): Promise<void> {
+  for (const part of chunks(rows, 200)) {
+    await db
+      .insertInto('crm_writes')
+      .values(part.map((w) => ({ object_type: w.objectType, object_id: w.objectId, properties: JSON.stringify(w.properties), outcome: w.outcome, error: w.error ?? null, written_at: w.writtenAt })))
+      .execute();
+  }
+}
+
+export async function history(db: Kysely<Database>, contactId: string, limit = 50): Promise<ContactHistory> {
+  const contact = (await getContacts(db, [contactId])).get(contactId) ?? null;
+  const decisions = await db.selectFrom('decisions').selectAll().where('contact_id', '=', contactId).orderBy('decided_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  const writes = await db.selectFrom('crm_writes').selectAll().where('object_type', '=', 'contacts').where('object_id', '=', contactId).orderBy('written_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return {
+    contact,
+    decisions: decisions.map((d) => ({
+      id: Number(d.id),
+      contactId: d.contact_id,
+      definitionVersion: d.definition_version,
+      previousStatus: d.previous_status as LeadStatus | null,
+      status: d.status as LeadStatus,
+      fitScore: Number(d.fit_score),
+      engagementScore: Number(d.engagement_score),
+      totalScore: Number(d.total_score),
+      reasons: JSON.parse(d.reasons) as string[],
+      decidedAt: Number(d.decided_at),
+    })),
+    writes: writes.map((w) => ({
+      id: Number(w.id),
+      objectType: w.object_type,
+      objectId: w.object_id,
+      properties: JSON.parse(w.properties) as Record<string, string>,
+      outcome: w.outcome as WriteRecord['outcome'],
+      ...(w.error ? { error: w.error } : {}),
+      writtenAt: Number(w.written_at),
+    })),
+  };
+}
+
+/** Follow-up work found by the worker: units created or coalesced like an ingest, without an event. */
+export async function markDirty(db: Kysely<Database>, dialect: SqlDialect, marks: WorkMark[], now: number, availableAt: number): Promise<number> {
+  if (marks.length === 0) return 0;
+  const units = coalesce(marks.map((mark, i) => ({ mark, eventKey: `follow-up:${i}` })));
+  await db.transaction().execute((trx) => upsertUnits(trx, dialect, units, now, availableAt));
+  return units.length;
+}

@@ -1,0 +1,7 @@
+import type { Config } from '../config';
+import { compileDefinition, loadDefinitionFile, type CompiledDefinition } from '../definition';
+
+/** The definition the worker runs: LEAD_DEFINITION with the environment's threshold overrides. Throws DefinitionError. */
+export function definitionOrThrow(config: Config): CompiledDefinition {
+  return compileDefinition(loadDefinitionFile(config.leadDefinitionPath), { overrides: config.thresholdOverrides });
+}

@@ -1,0 +1,432 @@
+import type { Logger } from 'pino';
+import { evaluate, type CompiledDefinition, type Decision, type LeadStatus } from '../definition';
+import type { AssociatedRecord, CrmGateway, CrmRecord, DealPipeline, RecordUpdate, WriteResult } from '../hubspot/types';
+import type { ClaimedBatch, Failure, Store, WorkMark, WorkUnit } from '../store/types';
+import { CONTACT_SYNC_INPUTS, contactWriteback, readTime } from './contact-writeback';
+import { companyChanges, COMPANY_SYNC_INPUTS } from './company-rollup';
+import { DEAL_SYNC_INPUTS, dealChanges, dealState } from './deal-figures';
+import type { DecisionRecord, MirrorContact, MirrorDeal, SyncStore, WriteRecord } from './mirror';
+import { classifyFailure } from './failures';
+
+/**
+ * The worker: claims units of work, reads what it needs in as few HubSpot calls as HubSpot allows (batch
+ * reads of 100, associations of 1,000), qualifies, and writes only what changed in batch updates of 100.
+ *
+ * Order per round: deals, then contacts, then companies. Deals first because a new deal is a conversion
+ * for its contacts; companies last because their roll-ups count the contacts just qualified.
+ */
+
+export type SyncObjectType = 'deal' | 'contact' | 'company';
+const ROUND: readonly SyncObjectType[] = ['deal', 'contact', 'company'];
+
+/** HubSpot's association type ids (v4, HUBSPOT_DEFINED): primary contact-to-company, note-to-contact, task-to-contact. */
+const PRIMARY_CONTACT_TO_COMPANY = 1;
+const NOTE_TO_CONTACT = 202;
+const TASK_TO_CONTACT = 204;
+
+export interface SyncEngineOptions {
+  gateway: CrmGateway;
+  store: Store & SyncStore;
+  definition: CompiledDefinition;
+  logger: Logger;
+  /** Lease owner (the instance id). */
+  owner: string;
+  /** Idle wait between empty rounds. */
+  pollMs?: number;
+  /** What happens when a contact first becomes sales_ready (HANDOFF_TASK, HANDOFF_NOTE, HANDOFF_OWNER_IDS, SLA_HOURS). */
+  handOff?: { task: boolean; note: boolean; ownerIds: readonly string[]; slaHours: number };
+  now?: () => number;
+}
+
+export interface RoundResult {
+  processed: Record<SyncObjectType, number>;
+  /** Units given back because HubSpot asked us to wait (429), by object type. */
+  deferred: number;
+  failed: number;
+}
+
+export class SyncEngine {
+  private readonly now: () => number;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  /** Next owner of the round-robin list for hand-offs of contacts without an owner. */
+  private nextOwner = 0;
+
+  constructor(private readonly o: SyncEngineOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** The same engine with another definition (a new version): what a restart with the new file does. */
+  withDefinition(definition: CompiledDefinition): SyncEngine {
+    return new SyncEngine({ ...this.o, definition });
+  }
+
+  /** One claim of each object type. Returns how much was done; 0 everywhere means the queue is empty. */
+  async round(): Promise<RoundResult> {
+    const result: RoundResult = { processed: { deal: 0, contact: 0, company: 0 }, deferred: 0, failed: 0 };
+    for (const objectType of ROUND) {
+      const batch = await this.o.store.claim({ objectType, owner: this.o.owner, limit: 100 });
+      if (batch.units.length === 0) continue;
+      try {
+        const outcome = await this.process(objectType, batch);
+        result.processed[objectType] += outcome.done;
+        result.failed += outcome.failed;
+      } catch (err) {
+        const failure = classifyFailure(err, this.now());
+        if (failure.kind === 'wait') {
+          // HubSpot asked us to wait: the units go back without spending an attempt, claimable after the window.
+          await this.o.store.defer(batch.lease, batch.units.map((u) => u.id), failure.until);
+          result.deferred += batch.units.length;
+        } else {
+          const r = await this.o.store.fail(batch.lease, batch.units.map((u) => ({ id: u.id, error: failure.message, permanent: failure.kind === 'permanent' })));
+          result.failed += r.deadLettered.length + r.retrying.length;
+          this.o.logger.warn({ objectType, units: batch.units.length, error: failure.message, deadLettered: r.deadLettered.length }, 'batch failed');
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Runs rounds until the queue is empty (tests, backfill, benchmarks). */
+  async drain(maxRounds = 10_000): Promise<void> {
+    for (let i = 0; i < maxRounds; i++) {
+      const r = await this.round();
+      if (r.processed.deal + r.processed.contact + r.processed.company + r.deferred + r.failed === 0) return;
+      if (r.deferred > 0) await sleep(this.o.pollMs ?? 250);
+    }
+    throw new Error(`the queue did not drain in ${maxRounds} rounds`);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let r: RoundResult | null = null;
+        try {
+          r = await this.round();
+        } catch (err) {
+          this.o.logger.error({ err }, 'worker round failed; retrying');
+        }
+        const idle = r === null || r.processed.deal + r.processed.contact + r.processed.company === 0;
+        if (idle && this.running) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            setTimeout(resolve, this.o.pollMs ?? 250);
+          });
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async process(objectType: SyncObjectType, batch: ClaimedBatch): Promise<{ done: number; failed: number }> {
+    const now = this.now();
+    const plan = objectType === 'contact' ? await this.contacts(batch.units, now) : objectType === 'deal' ? await this.deals(batch.units, now) : await this.companies(batch.units, now);
+    const failures: Failure[] = plan.rejected.map((r) => ({ id: r.unitId, error: r.error, permanent: true }));
+    const failedIds = new Set(failures.map((f) => f.id));
+    const done = batch.units.filter((u) => !failedIds.has(u.id)).map((u) => u.id);
+    if (plan.followUp.length > 0) await this.o.store.markDirty(plan.followUp, now);
+    await this.o.store.complete(batch.lease, done);
+    if (failures.length > 0) await this.o.store.fail(batch.lease, failures);
+    return { done: done.length, failed: failures.length };
+  }
+
+  // ---- contacts ---------------------------------------------------------------------------------
+
+  private async contacts(units: WorkUnit[], now: number): Promise<Plan> {
+    const { gateway, store, definition: def } = this.o;
+    const ids = units.map((u) => u.objectId);
+    const properties = unique([...def.contactProperties, ...CONTACT_SYNC_INPUTS, 'hs_analytics_source']);
+    const read = await gateway.read('contacts', ids, properties);
+    const live = read.records;
+    const liveIds = live.map((r) => r.id);
+    const followUp: WorkMark[] = [];
+    // A merged-away record is gone; the survivor carries its history now and needs a look.
+    for (const u of units) if (u.mergedInto) followUp.push({ objectType: 'contact', objectId: u.mergedInto, change: 'merged', occurredAt: now });
+
+    const [companyLinks, dealLinks, mirrored] = await Promise.all([
+      liveIds.length > 0 ? gateway.associations('contacts', 'companies', liveIds) : new Map<string, AssociatedRecord[]>(),
+      liveIds.length > 0 ? gateway.associations('contacts', 'deals', liveIds) : new Map<string, AssociatedRecord[]>(),
+      store.getContacts(ids),
+    ]);
+    const primaryCompany = new Map<string, string>();
+    for (const id of liveIds) {
+      const links = companyLinks.get(id) ?? [];
+      const primary = links.find((l) => l.typeIds.includes(PRIMARY_CONTACT_TO_COMPANY)) ?? links[0];
+      if (primary) primaryCompany.set(id, primary.id);
+    }
+    const companyIds = unique([...primaryCompany.values()]);
+    const companies = companyIds.length > 0 && def.companyProperties.length > 0 ? await gateway.read('companies', companyIds, def.companyProperties) : { records: [], missing: [] };
+    const companyById = new Map(companies.records.map((c) => [c.id, c.properties]));
+    const firstDeal = await this.firstDealCreated(dealLinks);
+
+    const updates: RecordUpdate[] = [];
+    const decisions: DecisionRecord[] = [];
+    const rows: MirrorContact[] = [];
+    const decided = new Map<string, { decision: Decision; status: LeadStatus }>();
+    const handOffs: Array<{ id: string; owner: string | null; reasons: string }> = [];
+    for (const c of live) {
+      const companyId = primaryCompany.get(c.id) ?? null;
+      const decision = evaluate(def, c.properties, companyId ? (companyById.get(companyId) ?? null) : null, now);
+      const wb = contactWriteback(decision, { current: c.properties, firstDealCreatedAt: firstDeal.get(c.id) ?? null }, now);
+      decided.set(c.id, { decision, status: wb.status });
+      if (Object.keys(wb.changes).length > 0) updates.push({ id: c.id, properties: wb.changes });
+      if (wb.handOff) handOffs.push({ id: c.id, owner: c.properties.hubspot_owner_id ?? null, reasons: wb.changes.uld_reasons ?? c.properties.uld_reasons ?? '' });
+      const before = mirrored.get(c.id);
+      const previousStatus = (c.properties.uld_status as LeadStatus | null) ?? before?.status ?? null;
+      const reasonsChanged = 'uld_reasons' in wb.changes || 'uld_status' in wb.changes || 'uld_score' in wb.changes;
+      if (reasonsChanged || before === undefined) {
+        decisions.push({
+          contactId: c.id,
+          definitionVersion: decision.definitionVersion,
+          previousStatus,
+          status: wb.status,
+          fitScore: decision.fitScore,
+          engagementScore: decision.engagementScore,
+          totalScore: decision.totalScore,
+          reasons: decision.reasons.map((r) => r.text),
+          decidedAt: now,
+        });
+      }
+      const row: MirrorContact = {
+        id: c.id,
+        createdAt: readTime(c.properties.createdate),
+        status: wb.status,
+        fitScore: decision.fitScore,
+        engagementScore: decision.engagementScore,
+        totalScore: decision.totalScore,
+        definitionVersion: decision.definitionVersion,
+        qualifiedAt: readTime(wb.changes.uld_qualified_at ?? c.properties.uld_qualified_at),
+        convertedAt: readTime(wb.changes.uld_converted_at ?? c.properties.uld_converted_at),
+        feedback: wb.feedback,
+        feedbackAt: readTime(c.properties.uld_feedback_at),
+        source: c.properties.hs_analytics_source ?? null,
+        companyId,
+        evaluatedAt: now,
+        deleted: false,
+      };
+      rows.push(row);
+      // A company's roll-up counts its contacts: it needs a look when one joins, leaves, qualifies or converts.
+      const touched = [row.companyId, before?.companyId].filter((x): x is string => !!x);
+      if (!before || before.companyId !== row.companyId || (before.qualifiedAt === null) !== (row.qualifiedAt === null) || (before.convertedAt === null) !== (row.convertedAt === null) || before.deleted) {
+        for (const companyId of unique(touched)) followUp.push({ objectType: 'company', objectId: companyId, change: 'association_changed', occurredAt: now });
+      }
+    }
+
+    const written = await this.write('contacts', updates, now);
+    const handedOff = new Set(written.written);
+    await this.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
+    await store.upsertContacts(rows);
+    await store.recordDecisions(decisions);
+    const gone = [...read.missing, ...written.missing];
+    if (gone.length > 0) {
+      const goneRows = await store.getContacts(gone);
+      await store.markDeleted('contact', gone);
+      for (const g of goneRows.values()) if (g.companyId) followUp.push({ objectType: 'company', objectId: g.companyId, change: 'association_changed', occurredAt: now });
+    }
+    return { followUp, rejected: this.rejectedUnits(units, written) };
+  }
+
+  /**
+   * The hand-off: a task for the owner due within the SLA, and a note with the reasons, each created in one
+   * batch call for the whole batch of contacts. Only after the status write succeeded, so a failed batch
+   * that is retried does not hand off twice (uld_qualified_at is then set and handOff is false).
+   */
+  private async handOff(contacts: Array<{ id: string; owner: string | null; reasons: string }>, now: number): Promise<void> {
+    const h = this.o.handOff;
+    if (!h || contacts.length === 0 || (!h.task && !h.note)) return;
+    if (h.task) {
+      const due = new Date(now + h.slaHours * 3_600_000).toISOString();
+      await this.o.gateway.create(
+        'tasks',
+        contacts.map((c) => {
+          const owner = c.owner ?? (h.ownerIds.length > 0 ? h.ownerIds[this.nextOwner++ % h.ownerIds.length]! : null);
+          return {
+            properties: {
+              hs_timestamp: due,
+              hs_task_subject: 'Sales-ready lead: follow up',
+              hs_task_body: c.reasons,
+              hs_task_status: 'NOT_STARTED',
+              hs_task_priority: 'HIGH',
+              hs_task_type: 'TODO',
+              ...(owner ? { hubspot_owner_id: owner } : {}),
+            },
+            associations: [{ toId: c.id, typeId: TASK_TO_CONTACT }],
+          };
+        }),
+      );
+    }
+    if (h.note) {
+      await this.o.gateway.create(
+        'notes',
+        contacts.map((c) => ({ properties: { hs_timestamp: new Date(now).toISOString(), hs_note_body: `Handed off to sales: sales ready.\n${c.reasons}` }, associations: [{ toId: c.id, typeId: NOTE_TO_CONTACT }] })),
+      );
+    }
+  }
+
+  /** Each contact's first associated deal's creation, from the mirror where known, else one batch read. */
+  private async firstDealCreated(dealLinks: Map<string, AssociatedRecord[]>): Promise<Map<string, number>> {
+    const dealIds = unique([...dealLinks.values()].flatMap((links) => links.map((l) => l.id)));
+    const out = new Map<string, number>();
+    if (dealIds.length === 0) return out;
+    const known = await this.o.store.getDeals(dealIds);
+    const createdAt = new Map<string, number>();
+    for (const [id, d] of known) if (d.createdAt !== null) createdAt.set(id, d.createdAt);
+    const unknown = dealIds.filter((id) => !createdAt.has(id));
+    if (unknown.length > 0) {
+      const read = await this.o.gateway.read('deals', unknown, ['createdate']);
+      for (const d of read.records) {
+        const t = readTime(d.properties.createdate);
+        if (t !== null) createdAt.set(d.id, t);
+      }
+    }
+    for (const [contactId, links] of dealLinks) {
+      const times = links.map((l) => createdAt.get(l.id)).filter((t): t is number => t !== undefined);
+      if (times.length > 0) out.set(contactId, Math.min(...times));
+    }
+    return out;
+  }
+
+  // ---- deals ------------------------------------------------------------------------------------
+
+  private async deals(units: WorkUnit[], now: number): Promise<Plan> {
+    const { gateway, store } = this.o;
+    const ids = units.map((u) => u.objectId);
+    const pipelines = await gateway.dealPipelines();
+    const stageEntered = unique(pipelines.flatMap((p) => p.stages.map((s) => `hs_v2_date_entered_${s.id}`)));
+    const read = await gateway.read('deals', ids, unique([...DEAL_SYNC_INPUTS, ...stageEntered]));
+    const liveIds = read.records.map((r) => r.id);
+    const [contactLinks, companyLinks, mirrored] = await Promise.all([
+      liveIds.length > 0 ? gateway.associations('deals', 'contacts', liveIds) : new Map<string, AssociatedRecord[]>(),
+      liveIds.length > 0 ? gateway.associations('deals', 'companies', liveIds) : new Map<string, AssociatedRecord[]>(),
+      store.getDeals(ids),
+    ]);
+    const contactIds = unique([...contactLinks.values()].flatMap((l) => l.map((x) => x.id)));
+    const contactCreated = await this.contactCreation(contactIds);
+
+    const updates: RecordUpdate[] = [];
+    const rows: MirrorDeal[] = [];
+    const followUp: WorkMark[] = [];
+    for (const d of read.records) {
+      const contacts = (contactLinks.get(d.id) ?? []).map((l) => l.id);
+      const created = readTime(d.properties.createdate);
+      const earliest = contacts.slice().sort((a, b) => (contactCreated.get(a) ?? Infinity) - (contactCreated.get(b) ?? Infinity))[0];
+      const statusAtCreation = earliest && created !== null ? ((await store.statusesAt([earliest], created)).get(earliest) ?? null) : null;
+      const changes = dealChanges({ current: d.properties, pipelines, contactCreatedAt: contacts.map((c) => contactCreated.get(c)).filter((t): t is number => t !== undefined), statusAtCreation }, now);
+      if (Object.keys(changes).length > 0) updates.push({ id: d.id, properties: changes });
+      const s = dealState(d.properties, pipelines);
+      const before = mirrored.get(d.id);
+      rows.push({
+        id: d.id,
+        createdAt: s.createdAt,
+        closedAt: s.closedAt,
+        closed: s.closed,
+        won: s.won,
+        amount: s.amount,
+        pipeline: d.properties.pipeline ?? null,
+        stage: d.properties.dealstage ?? null,
+        stageEnteredAt: s.stageEnteredAt,
+        companyId: (companyLinks.get(d.id) ?? [])[0]?.id ?? null,
+        contactIds: contacts,
+        statusAtCreation: (changes.uld_lead_status_at_creation as LeadStatus | undefined) ?? (d.properties.uld_lead_status_at_creation as LeadStatus | null) ?? before?.statusAtCreation ?? null,
+        deleted: false,
+      });
+      // New contacts on a deal converted: their uld_converted_at and their companies' roll-ups follow.
+      const added = contacts.filter((c) => !(before?.contactIds ?? []).includes(c));
+      for (const c of added) followUp.push({ objectType: 'contact', objectId: c, change: 'conversion_signal', occurredAt: now });
+    }
+    const written = await this.write('deals', updates, now);
+    await store.upsertDeals(rows);
+    const gone = [...read.missing, ...written.missing];
+    if (gone.length > 0) await store.markDeleted('deal', gone);
+    return { followUp, rejected: this.rejectedUnits(units, written) };
+  }
+
+  private async contactCreation(ids: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (ids.length === 0) return out;
+    const known = await this.o.store.getContacts(ids);
+    for (const [id, c] of known) if (c.createdAt !== null) out.set(id, c.createdAt);
+    const unknown = ids.filter((id) => !out.has(id));
+    if (unknown.length > 0) {
+      const read = await this.o.gateway.read('contacts', unknown, ['createdate']);
+      for (const c of read.records) {
+        const t = readTime(c.properties.createdate);
+        if (t !== null) out.set(c.id, t);
+      }
+    }
+    return out;
+  }
+
+  // ---- companies --------------------------------------------------------------------------------
+
+  private async companies(units: WorkUnit[], now: number): Promise<Plan> {
+    const { gateway, store, definition: def } = this.o;
+    const ids = units.map((u) => u.objectId);
+    const followUp: WorkMark[] = [];
+    // A change to a company property the definition reads changes its contacts' fit: re-qualify them.
+    const readsChanged = units.filter((u) => u.properties.some((p) => def.companyProperties.includes(p)) || u.changes.includes('restored') || u.changes.includes('merged'));
+    if (readsChanged.length > 0) {
+      const links = await gateway.associations('companies', 'contacts', readsChanged.map((u) => u.objectId));
+      for (const list of links.values()) for (const l of list) followUp.push({ objectType: 'contact', objectId: l.id, change: 'association_changed', occurredAt: now });
+    }
+    const read = await gateway.read('companies', ids, [...COMPANY_SYNC_INPUTS]);
+    const contacts = await store.contactsOfCompanies(read.records.map((r) => r.id));
+    const byCompany = new Map<string, MirrorContact[]>();
+    for (const c of contacts) if (c.companyId) byCompany.set(c.companyId, [...(byCompany.get(c.companyId) ?? []), c]);
+    const updates: RecordUpdate[] = [];
+    for (const co of read.records) {
+      const changes = companyChanges(co.properties, byCompany.get(co.id) ?? []);
+      if (Object.keys(changes).length > 0) updates.push({ id: co.id, properties: changes });
+    }
+    const written = await this.write('companies', updates, now);
+    const gone = [...read.missing, ...written.missing];
+    if (gone.length > 0) await store.markDeleted('company', gone);
+    return { followUp, rejected: this.rejectedUnits(units, written) };
+  }
+
+  // ---- shared -----------------------------------------------------------------------------------
+
+  private async write(objectType: 'contacts' | 'deals' | 'companies', updates: RecordUpdate[], now: number): Promise<WriteResult> {
+    if (updates.length === 0) return { written: [], missing: [], rejected: [] };
+    const result = await this.o.gateway.update(objectType, updates);
+    const byId = new Map(updates.map((u) => [u.id, u.properties]));
+    const log: WriteRecord[] = [
+      ...result.written.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'written' as const, writtenAt: now })),
+      ...result.missing.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'missing' as const, writtenAt: now })),
+      ...result.rejected.map((r) => ({ objectType, objectId: r.id, properties: byId.get(r.id) ?? {}, outcome: 'rejected' as const, error: r.error, writtenAt: now })),
+    ];
+    await this.o.store.recordWrites(log);
+    return result;
+  }
+
+  private rejectedUnits(units: WorkUnit[], written: WriteResult): Array<{ unitId: number; error: string }> {
+    const unitOf = new Map(units.map((u) => [u.objectId, u.id]));
+    return written.rejected.flatMap((r) => {
+      const unitId = unitOf.get(r.id);
+      return unitId === undefined ? [] : [{ unitId, error: `HubSpot rejected the write of ${r.properties.join(', ') || 'this record'}: ${r.error}` }];
+    });
+  }
+}
+
+interface Plan {
+  followUp: WorkMark[];
+  rejected: Array<{ unitId: number; error: string }>;
+}
+
+function unique<T>(xs: Iterable<T>): T[] {
+  return [...new Set(xs)];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export type { CrmRecord, DealPipeline };

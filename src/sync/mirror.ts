@@ -1,0 +1,90 @@
+import type { LeadStatus } from '../definition/types';
+import type { WorkMark } from '../store/types';
+
+/**
+ * The sync engine's port to the store: the local mirror of the facts the metrics need (so metrics never
+ * re-read the portal) and the audit log of every decision and write. Plain data; the SQL lives in
+ * src/store/.
+ */
+
+export interface MirrorContact {
+  id: string;
+  createdAt: number | null;
+  status: LeadStatus;
+  fitScore: number;
+  engagementScore: number;
+  totalScore: number;
+  definitionVersion: string;
+  qualifiedAt: number | null;
+  convertedAt: number | null;
+  feedback: string | null;
+  feedbackAt: number | null;
+  /** hs_analytics_source: the cohort "by source". */
+  source: string | null;
+  companyId: string | null;
+  evaluatedAt: number;
+  deleted: boolean;
+}
+
+export interface MirrorDeal {
+  id: string;
+  createdAt: number | null;
+  closedAt: number | null;
+  closed: boolean;
+  won: boolean;
+  amount: number | null;
+  pipeline: string | null;
+  stage: string | null;
+  stageEnteredAt: number | null;
+  companyId: string | null;
+  contactIds: string[];
+  statusAtCreation: LeadStatus | null;
+  deleted: boolean;
+}
+
+export interface DecisionRecord {
+  contactId: string;
+  definitionVersion: string;
+  previousStatus: LeadStatus | null;
+  status: LeadStatus;
+  fitScore: number;
+  engagementScore: number;
+  totalScore: number;
+  reasons: string[];
+  decidedAt: number;
+}
+
+export interface WriteRecord {
+  objectType: string;
+  objectId: string;
+  properties: Record<string, string>;
+  /** written, missing (tombstone) or rejected (with the error). */
+  outcome: 'written' | 'missing' | 'rejected';
+  error?: string;
+  writtenAt: number;
+}
+
+export interface ContactHistory {
+  contact: MirrorContact | null;
+  decisions: Array<DecisionRecord & { id: number }>;
+  writes: Array<WriteRecord & { id: number }>;
+}
+
+export interface SyncStore {
+  getContacts(ids: string[]): Promise<Map<string, MirrorContact>>;
+  upsertContacts(rows: MirrorContact[]): Promise<void>;
+  /** Deletions and merges: the mirror keeps the row (history matters) but counts it no more. */
+  markDeleted(objectType: 'contact' | 'deal' | 'company', ids: string[]): Promise<void>;
+  contactsOfCompanies(companyIds: string[]): Promise<MirrorContact[]>;
+  getDeals(ids: string[]): Promise<Map<string, MirrorDeal>>;
+  upsertDeals(rows: MirrorDeal[]): Promise<void>;
+  /** Deals associated with these contacts (from the mirror's contact lists). */
+  dealsOfContacts(contactIds: string[]): Promise<MirrorDeal[]>;
+  /** Each contact's status as decided at or before `at` (the audit log), for "status at deal creation". */
+  statusesAt(contactIds: string[], at: number): Promise<Map<string, LeadStatus>>;
+  recordDecisions(rows: DecisionRecord[]): Promise<void>;
+  recordWrites(rows: WriteRecord[]): Promise<void>;
+  history(contactId: string, limit?: number): Promise<ContactHistory>;
+  /** Creates or coalesces units of work without an event: follow-up work the worker itself finds. */
+  markDirty(marks: WorkMark[], availableAt?: number): Promise<number>;
+}

@@ -1,0 +1,27 @@
+import { definitionOrThrow } from './definition-loader';
+import { createGateway, gatewayOptionsFromConfig } from '../hubspot';
+import type { BackgroundRole, RoleContext, RunningRole } from '../server/roles';
+import { SyncEngine } from './engine';
+
+/**
+ * The worker role of `uld serve` (SERVE_WORKER): one sync engine over the shared store, with its own
+ * HubSpot gateway (one limiter per process, sized to HUBSPOT_RATE_LIMIT_PER_10S).
+ */
+export const workerRole: BackgroundRole = {
+  name: 'worker',
+  async start(ctx: RoleContext): Promise<RunningRole> {
+    const definition = definitionOrThrow(ctx.config);
+    const gateway = createGateway(gatewayOptionsFromConfig(ctx.config));
+    const engine = new SyncEngine({
+      gateway,
+      store: ctx.store,
+      definition,
+      logger: ctx.logger,
+      owner: ctx.instanceId,
+      handOff: { task: ctx.config.sync.handOffTask, note: ctx.config.sync.handOffNote, ownerIds: ctx.config.sync.handOffOwnerIds, slaHours: ctx.config.sync.slaHours },
+    });
+    ctx.logger.info({ definition: definition.name, version: definition.version }, 'worker qualifying with this definition');
+    engine.start();
+    return { stop: () => engine.stop() };
+  },
+};

@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+/** The fresh-machine promise: `npm run demo -- --minutes N` runs the whole system and ends by itself. */
+it('when the demo runs with --minutes, then it ends by itself and prints the qualification and webhook figures', () => {
+  const run = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'uld'), 'demo', '--contacts', '400', '--minutes', '0.05', '--activity', '40'], {
+    env: { PATH: process.env.PATH },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/400 contacts qualified with \d+ API calls/);
+  const sent = /(\d+) events sent by the portal in \d+ signed requests \(0 failed attempts\); (\d+) stored by the receiver/.exec(run.stdout.trim().split('\n').filter((l) => l.includes('events sent')).pop() ?? '');
+  expect(sent).not.toBeNull();
+  // Every event the portal sent was acknowledged and stored.
+  expect(Number(sent![1])).toBeGreaterThan(0);
+  expect(Number(sent![2])).toBe(Number(sent![1]));
+  expect(run.stdout).toContain('Qualifying again after the activity');
+}, 90_000);

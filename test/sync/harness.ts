@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import { compileDefinition, evaluate, loadDefinitionFile, type CompiledDefinition, type Decision } from '../../src/definition';
+import { createGateway, type HubSpotGateway } from '../../src/hubspot';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
+import { startService, type Service } from '../../src/server';
+import { SyncEngine } from '../../src/sync/engine';
+import { ensureProductProperties } from '../../src/sync/install-properties';
+import { subscriptionsFor } from '../../src/sync/subscriptions';
+
+export const EXAMPLE = path.join(__dirname, '..', '..', 'lead-definition.example.yaml');
+
+export interface SyncWorld {
+  sandbox: Sandbox;
+  service: Service;
+  gateway: HubSpotGateway;
+  engine: SyncEngine;
+  definition: CompiledDefinition;
+  now: number;
+  /** Waits until the portal has delivered every webhook, then until the queue is drained. */
+  settle(): Promise<void>;
+  /** What the evaluator decides on the sandbox's own state, for a contact id. */
+  expected(contactId: string): Decision;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole pipeline on one machine: a sandbox portal delivering signed webhooks to the real receiver
+ * (`startService`, SQLite file), the real gateway over the real SDK, and the sync engine draining the
+ * queue. Time is frozen for the engine so that decay does not move between its run and the check.
+ */
+export async function syncWorld(options: { sandbox?: SandboxOptions; definition?: CompiledDefinition; debounceMs?: number } = {}): Promise<SyncWorld> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-sync-'));
+  const definition = options.definition ?? compileDefinition(loadDefinitionFile(EXAMPLE));
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}/webhooks/hubspot`;
+  const sandbox = await startSandbox({
+    seed: 3,
+    rateLimit: { perWindow: 100_000, searchPerSecond: 1000 },
+    ...options.sandbox,
+    webhooks: { targetUrl: publicUrl, subscriptions: subscriptionsFor(definition), ...options.sandbox?.webhooks },
+  });
+  const config = loadConfig({
+    HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
+    HUBSPOT_CLIENT_SECRET: sandbox.clientSecret,
+    HUBSPOT_APP_ID: String(sandbox.appId),
+    HUBSPOT_PORTAL_ID: String(sandbox.portalId),
+    HUBSPOT_API_BASE_URL: sandbox.url,
+    WEBHOOK_PUBLIC_URL: publicUrl,
+    PORT: String(port),
+    DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,
+    LOG_LEVEL: 'silent',
+    DEBOUNCE_MS: String(options.debounceMs ?? 0),
+    SERVE_WORKER: 'false',
+    SERVE_SCHEDULER: 'false',
+  });
+  const logger = pino({ level: 'silent' });
+  const service = await startService({ config, host: '127.0.0.1', logger, roles: [] });
+  const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000 });
+  await ensureProductProperties(gateway);
+  const now = Date.now();
+  const engine = new SyncEngine({ gateway, store: service.store, definition, logger, owner: 'test-worker', now: () => now, pollMs: 20 });
+  return {
+    sandbox,
+    service,
+    gateway,
+    engine,
+    definition,
+    now,
+    async settle() {
+      for (let i = 0; i < 20; i++) {
+        await sandbox.webhooks.idle(60_000);
+        await engine.drain();
+        // The engine's own writes produce webhooks too (echoes): wait for them, and for follow-up work.
+        await sandbox.webhooks.idle(60_000);
+        const stats = await service.store.queueStats();
+        if (stats.byObjectType.every((q) => q.pending === 0)) return;
+      }
+      throw new Error('the pipeline did not settle');
+    },
+    expected(contactId: string): Decision {
+      const record = sandbox.portal.get('contacts', contactId)!;
+      const companyId = sandbox.portal.associations.primaryCompany('contacts', contactId);
+      const company = companyId ? sandbox.portal.get('companies', companyId) : undefined;
+      return evaluate(definition, record.properties, company ? company.properties : null, now);
+    },
+    async stop() {
+      await engine.stop();
+      await service.stop();
+      await sandbox.stop();
+      gateway.close?.();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
