@@ -1,6 +1,7 @@
 import type { Bench } from './lib';
 import { evaluatorBench } from './evaluator';
 import { ingestBench } from './ingest';
+import { syncBench } from './sync';
 
 /** Every benchmark `npm run bench` runs, in order. Add one line per benchmark. */
-export const BENCHES: Bench[] = [evaluatorBench, ingestBench];
+export const BENCHES: Bench[] = [evaluatorBench, ingestBench, syncBench];

@@ -4,12 +4,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createLogger } from '../logging';
 import { openStore, type Store } from '../store';
+import { pruneWebhookEvents } from '../../jobs/retention';
 import { createApp } from './app';
 import { listen, type RunningHttp } from './http';
 import { createMetrics, type Metrics } from './metrics';
 import { BACKGROUND_ROLES, roleEnabled, type BackgroundRole, type RunningRole } from './roles';
 
-const DAY_MS = 86_400_000;
 const RETENTION_EVERY_MS = 3_600_000;
 
 export interface ServiceOptions {
@@ -107,11 +107,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       // Retention runs with the scheduled jobs (issue 6 may fold it into its scheduler); deleting the same
       // old rows from two instances is harmless.
       const prune = () => {
-        const cutoff = store.now() - config.webhooks.eventRetentionDays * DAY_MS;
-        pruning = store.pruneEvents(cutoff).then(
-          (n) => n > 0 && logger.info({ deleted: n, retentionDays: config.webhooks.eventRetentionDays }, 'old webhook events pruned'),
-          (err: unknown) => logger.warn({ err }, 'webhook event retention failed; will retry'),
-        );
+        pruning = pruneWebhookEvents(store, config.webhooks.eventRetentionDays, logger).catch((err: unknown) => logger.warn({ err }, 'webhook event retention failed; will retry'));
       };
       retention = setInterval(prune, RETENTION_EVERY_MS);
       retention.unref();

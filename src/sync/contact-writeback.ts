@@ -48,6 +48,8 @@ export interface ContactWriteback {
   handOff: boolean;
   /** The rep's feedback, when it is set and valid. */
   feedback: SalesFeedback | null;
+  /** The reasons as written on the record (after feedback), one line each: what the audit log keeps. */
+  reasons: string[];
 }
 
 /** Epoch ms from HubSpot's datetime strings (epoch ms or ISO), or null. */
@@ -92,9 +94,11 @@ export function contactWriteback(decision: Decision, facts: ContactFacts, now: n
   const feedback = feedbackText !== null && (SALES_FEEDBACK as readonly string[]).includes(feedbackText) ? (feedbackText as SalesFeedback) : null;
   let status = decision.status;
   let reasons = reasonsText(decision);
+  let feedbackLine: string | null = null;
   if (status === 'sales_ready' && feedback !== null && feedback.startsWith('rejected_')) {
     status = 'nurture';
-    reasons = `Nurture: sales rejected the hand-off (${feedback.replace('rejected_', '').replace(/_/g, ' ')})\n${reasons}`;
+    feedbackLine = `Nurture: sales rejected the hand-off (${feedback.replace('rejected_', '').replace(/_/g, ' ')})`;
+    reasons = `${feedbackLine}\n${reasons}`;
   }
 
   const next: Record<string, string> = {
@@ -129,5 +133,5 @@ export function contactWriteback(decision: Decision, facts: ContactFacts, now: n
   if (Object.keys(changes).some((k) => k.startsWith('uld_') && k !== 'uld_converted_at' && k !== 'uld_days_to_opportunity') || readTime(cur.uld_evaluated_at) === null) {
     changes.uld_evaluated_at = new Date(now).toISOString();
   }
-  return { status, changes, handOff, feedback };
+  return { status, changes, handOff, feedback, reasons: feedbackLine === null ? decision.reasons.map((r) => r.text) : [feedbackLine, ...decision.reasons.map((r) => r.text)] };
 }

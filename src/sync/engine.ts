@@ -59,7 +59,12 @@ export class SyncEngine {
 
   /** The same engine with another definition (a new version): what a restart with the new file does. */
   withDefinition(definition: CompiledDefinition): SyncEngine {
-    return new SyncEngine({ ...this.o, definition });
+    return this.with({ definition });
+  }
+
+  /** The same engine with some options changed (tests, `uld` commands that run one drain). */
+  with(overrides: Partial<SyncEngineOptions>): SyncEngine {
+    return new SyncEngine({ ...this.o, ...overrides });
   }
 
   /** One claim of each object type. Returns how much was done; 0 everywhere means the queue is empty. */
@@ -191,7 +196,7 @@ export class SyncEngine {
           fitScore: decision.fitScore,
           engagementScore: decision.engagementScore,
           totalScore: decision.totalScore,
-          reasons: decision.reasons.map((r) => r.text),
+          reasons: wb.reasons,
           decidedAt: now,
         });
       }
@@ -242,6 +247,18 @@ export class SyncEngine {
   private async handOff(contacts: Array<{ id: string; owner: string | null; reasons: string }>, now: number): Promise<void> {
     const h = this.o.handOff;
     if (!h || contacts.length === 0 || (!h.task && !h.note)) return;
+    try {
+      await this.createHandOffs(h, contacts, now);
+    } catch (err) {
+      // The status is written and uld_qualified_at set: failing the unit now would not hand off again on a
+      // retry, it would only dead-letter a correctly qualified contact. Say so loudly and keep the record.
+      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      this.o.logger.error({ err, contacts: contacts.map((c) => c.id) }, 'hand-off task or note could not be created; the status was written');
+      await this.o.store.recordWrites(contacts.map((c) => ({ objectType: 'contacts', objectId: c.id, properties: {}, outcome: 'rejected' as const, error: `hand-off not created: ${error}`, writtenAt: now })));
+    }
+  }
+
+  private async createHandOffs(h: NonNullable<SyncEngineOptions['handOff']>, contacts: Array<{ id: string; owner: string | null; reasons: string }>, now: number): Promise<void> {
     if (h.task) {
       const due = new Date(now + h.slaHours * 3_600_000).toISOString();
       await this.o.gateway.create(

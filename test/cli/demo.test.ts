@@ -10,11 +10,15 @@ it('when the demo runs with --minutes, then it ends by itself and prints the qua
   });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
-  expect(run.stdout).toMatch(/400 contacts qualified with \d+ API calls/);
+  expect(run.stdout).toMatch(/400 contacts qualified \(read back with \d+ API calls\)/);
+  // The backfill finished: every record done, none dead-lettered.
+  const done = [...run.stdout.matchAll(/(\d+) of (\d+) records done/g)].pop();
+  expect(done?.[1]).toBe(done?.[2]);
+  expect(run.stdout).toMatch(/ 0 dead letters\./);
   const sent = /(\d+) events sent by the portal in \d+ signed requests \(0 failed attempts\); (\d+) stored by the receiver/.exec(run.stdout.trim().split('\n').filter((l) => l.includes('events sent')).pop() ?? '');
   expect(sent).not.toBeNull();
   // Every event the portal sent was acknowledged and stored.
   expect(Number(sent![1])).toBeGreaterThan(0);
   expect(Number(sent![2])).toBe(Number(sent![1]));
-  expect(run.stdout).toContain('Qualifying again after the activity');
+  expect(run.stdout).toContain('After the activity:');
 }, 90_000);

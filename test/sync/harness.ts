@@ -4,9 +4,10 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { compileDefinition, evaluate, loadDefinitionFile, type CompiledDefinition, type Decision } from '../../src/definition';
-import { createGateway, type HubSpotGateway } from '../../src/hubspot';
+import { createGateway, type GatewayOptions, type HubSpotGateway } from '../../src/hubspot';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
 import { startService, type Service } from '../../src/server';
+import { openStore, type QueuePolicy, type Store } from '../../src/store';
 import { SyncEngine } from '../../src/sync/engine';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { subscriptionsFor } from '../../src/sync/subscriptions';
@@ -20,8 +21,16 @@ export interface SyncWorld {
   engine: SyncEngine;
   definition: CompiledDefinition;
   now: number;
-  /** Waits until the portal has delivered every webhook, then until the queue is drained. */
-  settle(): Promise<void>;
+  /** The store's DATABASE_URL, for `uld` commands run against it. */
+  databaseUrl: string;
+  /** The store the engine works on: the service's, or one over the same database with `queue` as its policy. */
+  store: Store;
+  /**
+   * Waits until the portal has delivered every webhook, then until the queue is drained. With `timeoutMs`,
+   * it also waits out units in backoff or deferred after a 429 (short queue policies in fault tests)
+   * instead of giving up after 20 rounds; `engine` drains with another engine (a wrapped store, say).
+   */
+  settle(options?: { timeoutMs?: number; engine?: SyncEngine }): Promise<void>;
   /** What the evaluator decides on the sandbox's own state, for a contact id. */
   expected(contactId: string): Decision;
   stop(): Promise<void>;
@@ -32,7 +41,17 @@ export interface SyncWorld {
  * (`startService`, SQLite file), the real gateway over the real SDK, and the sync engine draining the
  * queue. Time is frozen for the engine so that decay does not move between its run and the check.
  */
-export async function syncWorld(options: { sandbox?: SandboxOptions; definition?: CompiledDefinition; debounceMs?: number } = {}): Promise<SyncWorld> {
+export async function syncWorld(
+  options: {
+    sandbox?: SandboxOptions;
+    definition?: CompiledDefinition;
+    debounceMs?: number;
+    /** The engine's queue policy (short backoffs, few attempts); the receiver keeps the configured one. */
+    queue?: Partial<QueuePolicy>;
+    /** Gateway options over the defaults (a short `timeoutMs`, fast `retry`). */
+    gateway?: Partial<GatewayOptions>;
+  } = {},
+): Promise<SyncWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-sync-'));
   const definition = options.definition ?? compileDefinition(loadDefinitionFile(EXAMPLE));
   const port = await freePort();
@@ -59,10 +78,11 @@ export async function syncWorld(options: { sandbox?: SandboxOptions; definition?
   });
   const logger = pino({ level: 'silent' });
   const service = await startService({ config, host: '127.0.0.1', logger, roles: [] });
-  const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000 });
+  const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000, ...options.gateway });
   await ensureProductProperties(gateway);
   const now = Date.now();
-  const engine = new SyncEngine({ gateway, store: service.store, definition, logger, owner: 'test-worker', now: () => now, pollMs: 20 });
+  const store = options.queue ? await openStore(config.databaseUrl, { queue: options.queue }) : service.store;
+  const engine = new SyncEngine({ gateway, store, definition, logger, owner: 'test-worker', now: () => now, pollMs: 20 });
   return {
     sandbox,
     service,
@@ -70,14 +90,20 @@ export async function syncWorld(options: { sandbox?: SandboxOptions; definition?
     engine,
     definition,
     now,
-    async settle() {
-      for (let i = 0; i < 20; i++) {
+    databaseUrl: config.databaseUrl,
+    store,
+    async settle(settleOptions = {}) {
+      const drainer = settleOptions.engine ?? engine;
+      const deadline = settleOptions.timeoutMs === undefined ? undefined : Date.now() + settleOptions.timeoutMs;
+      for (let i = 0; deadline === undefined ? i < 20 : Date.now() < deadline; i++) {
         await sandbox.webhooks.idle(60_000);
-        await engine.drain();
+        await drainer.drain();
         // The engine's own writes produce webhooks too (echoes): wait for them, and for follow-up work.
         await sandbox.webhooks.idle(60_000);
         const stats = await service.store.queueStats();
-        if (stats.byObjectType.every((q) => q.pending === 0)) return;
+        if (stats.byObjectType.every((q) => q.pending === 0 && q.leased === 0)) return;
+        // What is left waits out a backoff or a 429 window.
+        if (deadline !== undefined) await new Promise((resolve) => setTimeout(resolve, 25));
       }
       throw new Error('the pipeline did not settle');
     },
@@ -89,6 +115,7 @@ export async function syncWorld(options: { sandbox?: SandboxOptions; definition?
     },
     async stop() {
       await engine.stop();
+      if (store !== service.store) await store.close();
       await service.stop();
       await sandbox.stop();
       gateway.close?.();

@@ -6,21 +6,23 @@ import path from 'node:path';
 import { Client } from '@hubspot/api-client';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
-import { compileDefinition, evaluate, loadDefinitionFile, STATUSES, type CompiledDefinition, type LeadStatus } from '../../definition';
+import { compileDefinition, loadDefinitionFile, STATUSES, type LeadStatus } from '../../definition';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { startService } from '../../server';
 import type { Store } from '../../store';
 import { subscriptionsFor } from '../../sync/subscriptions';
+import { ensureProductProperties } from '../../sync/install-properties';
+import { createGateway } from '../../hubspot';
 
 /**
  * `uld demo` (`npm run demo`): the product on a machine with no HubSpot account. A sandbox portal with
- * synthetic contacts, companies and deals; the webhook receiver on a throw-away SQLite store, subscribed
- * to exactly the properties the example definition reads; an activity simulator changing the portal
- * while the receiver verifies and stores every event; then the portal qualified through the real HubSpot
- * SDK and the evidence that matters: how each status converted to deals.
+ * synthetic contacts, companies and deals; the uld_* properties installed; `uld serve`'s receiver and
+ * worker on a throw-away SQLite store, subscribed to exactly the properties the definition reads; every
+ * record qualified and written back; then an activity simulator whose changes arrive as signed webhooks
+ * and are written back within seconds; and the evidence that matters: how each status converted to deals.
  *
- * What it does not do yet: write statuses back (the sync engine), run the scheduled jobs, or serve the
- * dashboard. It says so at the end rather than pretending.
+ * What it does not do yet: run the scheduled jobs or serve the dashboard. It says so at the end rather
+ * than pretending.
  */
 export function registerDemoCommand(program: Command): void {
   program
@@ -91,6 +93,8 @@ async function runDemo(o: DemoOptions): Promise<void> {
     DATABASE_URL: `sqlite:${path.join(dir, 'demo.db')}`,
     LEAD_DEFINITION: o.file,
     LOG_LEVEL: 'warn',
+    // The sandbox runs at HubSpot's Professional limit; the worker's limiter is sized to it.
+    HUBSPOT_RATE_LIMIT_PER_10S: '190',
     // Throw-away, so /metrics is not open on this machine while the demo runs.
     ADMIN_TOKEN: randomBytes(16).toString('hex'),
   });
@@ -109,11 +113,38 @@ async function runDemo(o: DemoOptions): Promise<void> {
 
   try {
     const client = new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url });
-    say('\nQualifying every contact through the HubSpot API (what the sync engine will write back)...');
-    const before = await qualify(client, def);
+    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 190 });
+    const plan = await ensureProductProperties(gateway);
+    say(`  installed: ${plan.filter((l) => l.action === 'create').length} uld_* properties created on contacts, deals and companies`);
+
+    say('\nBackfill: every contact, company and deal queued for the worker, which qualifies and writes back in batches of 100...');
+    const started = Date.now();
+    const callsBefore = sandbox.calls.total();
+    let queued = 0;
+    for (const [objectType, kind] of [['contacts', 'contact'], ['deals', 'deal'], ['companies', 'company']] as const) {
+      let after: string | undefined;
+      do {
+        const page = await gateway.page(objectType, ['hs_object_id'], after, 100);
+        queued += await service.store.markDirty(page.records.map((r) => ({ objectType: kind, objectId: r.id, change: 'property_changed' as const, occurredAt: Date.now() })));
+        after = page.after;
+      } while (after);
+    }
+    while (!stopped) {
+      const stats = await service.store.queueStats();
+      const waiting = stats.byObjectType.reduce((n, q) => n + q.pending + q.leased, 0);
+      say(`  ${queued - waiting} of ${queued} records done; ${sandbox.calls.total() - callsBefore} API calls; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (waiting === 0) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 1_000);
+      });
+    }
+
+    say('\nWhat reps now see in HubSpot (uld_status on every contact), and how each status converted to deals:');
+    const before = await readFunnel(client);
     printFunnel(before);
 
-    say(`\nSimulating portal activity at ${o.activity} per second${o.minutes === undefined ? ' (Ctrl-C to stop)' : ` for ${o.minutes} minute(s)`}...`);
+    say(`\nSimulating portal activity at ${o.activity} per second${o.minutes === undefined ? ' (Ctrl-C to stop)' : ` for ${o.minutes} minute(s)`}: changes arrive as signed webhooks and are written back within seconds...`);
     sandbox.simulator.start(o.activity);
     const until = o.minutes === undefined ? Infinity : Date.now() + o.minutes * 60_000;
     while (!stopped && Date.now() < until) {
@@ -124,15 +155,22 @@ async function runDemo(o: DemoOptions): Promise<void> {
       await progress(sandbox, service.store);
     }
     sandbox.simulator.stop();
-    // Let the deliveries in flight land before the last count.
+    // Let the deliveries in flight land, and the worker finish them, before the last count.
     await sandbox.webhooks.idle(15_000).catch(() => undefined);
+    for (let i = 0; i < 30; i++) {
+      const stats = await service.store.queueStats();
+      if (stats.byObjectType.every((q) => q.pending + q.leased === 0)) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     await progress(sandbox, service.store);
 
-    say('\nQualifying again after the activity:');
-    const after = await qualify(client, def);
+    say('\nAfter the activity:');
+    const after = await readFunnel(client);
     printFunnel(after);
     printMoves(before.statuses, after.statuses);
-    say('\nNot in this demo yet: writing uld_* properties back, the scheduled jobs and the dashboard.');
+    const dead = (await service.store.queueStats()).deadLetters;
+    say(`\n${sandbox.calls.total()} API calls in all; ${dead} dead letters. Inspect a contact with \`uld history <id>\` (on a store of your own).`);
+    say('Not in this demo yet: the scheduled jobs (reconcile, requalify, metrics) and the dashboard.');
   } finally {
     sandbox.simulator.stop();
     await service.stop();
@@ -146,7 +184,7 @@ async function progress(sandbox: Sandbox, store: Store): Promise<void> {
   const stored = await store.countEvents();
   const queue = await store.queueStats();
   const depth = queue.byObjectType.reduce((n, q) => n + q.pending, 0);
-  say(`  webhooks: ${w.eventsGenerated} events sent by the portal in ${w.requests} signed requests (${w.failedAttempts} failed attempts); ${stored} stored by the receiver; ${depth} units of work queued`);
+  say(`  webhooks: ${w.eventsGenerated} events sent by the portal in ${w.requests} signed requests (${w.failedAttempts} failed attempts); ${stored} stored by the receiver; ${depth} units of work queued; ${sandbox.calls.total()} API calls so far`);
 }
 
 interface Qualified {
@@ -156,27 +194,20 @@ interface Qualified {
   calls: number;
 }
 
-async function qualify(client: Client, def: CompiledDefinition): Promise<Qualified> {
+/** Reads uld_status back from HubSpot, as a rep or a report sees it, with each contact's deals. */
+async function readFunnel(client: Client): Promise<Qualified> {
   const statuses = new Map<string, LeadStatus>();
   const withDeal = new Map<LeadStatus, number>();
   let calls = 0;
   let after: string | undefined;
-  const now = Date.now();
   do {
-    const page = await client.crm.contacts.basicApi.getPage(100, after, def.contactProperties, undefined, ['companies', 'deals']);
+    const page = await client.crm.contacts.basicApi.getPage(100, after, ['uld_status'], undefined, ['deals']);
     calls++;
-    const companyIds = [...new Set(page.results.map((c) => c.associations?.companies?.results?.[0]?.id).filter((id): id is string => !!id))];
-    const companies = new Map<string, Record<string, string | null>>();
-    if (companyIds.length > 0 && def.companyProperties.length > 0) {
-      const batch = await client.crm.companies.batchApi.read({ inputs: companyIds.map((id) => ({ id })), properties: def.companyProperties, propertiesWithHistory: [] });
-      calls++;
-      for (const c of batch.results) companies.set(c.id, c.properties);
-    }
     for (const c of page.results) {
-      const companyId = c.associations?.companies?.results?.[0]?.id;
-      const decision = evaluate(def, c.properties, companyId ? (companies.get(companyId) ?? null) : null, now);
-      statuses.set(c.id, decision.status);
-      if ((c.associations?.deals?.results?.length ?? 0) > 0) withDeal.set(decision.status, (withDeal.get(decision.status) ?? 0) + 1);
+      const status = (c.properties.uld_status ?? null) as LeadStatus | null;
+      if (status === null) continue;
+      statuses.set(c.id, status);
+      if ((c.associations?.deals?.results?.length ?? 0) > 0) withDeal.set(status, (withDeal.get(status) ?? 0) + 1);
     }
     after = page.paging?.next?.after;
   } while (after);
@@ -192,7 +223,7 @@ function printFunnel(q: Qualified): void {
     const d = q.withDeal.get(s) ?? 0;
     say(`  ${s.padEnd(22)}${String(n).padStart(9)}${String(d).padStart(13)}${(n === 0 ? '-' : `${((100 * d) / n).toFixed(1)}%`).padStart(12)}`);
   }
-  say(`  ${q.statuses.size} contacts qualified with ${q.calls} API calls (${(q.calls / Math.max(1, q.statuses.size)).toFixed(3)} per contact)`);
+  say(`  ${q.statuses.size} contacts qualified (read back with ${q.calls} API calls)`);
 }
 
 function printMoves(before: Map<string, LeadStatus>, after: Map<string, LeadStatus>): void {

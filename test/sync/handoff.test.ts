@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { syncWorld, type SyncWorld } from './harness';
+
+/**
+ * The hand-off as a rep lives it: a lead becomes sales_ready, a task lands on the owner's list due within
+ * the SLA and a note with the reasons on the timeline, once; the rep's feedback is recorded and a
+ * rejection sends the lead back to nurture; `uld history` shows every decision and write.
+ */
+
+const USER = { sourceType: 'CRM_UI' as const, userId: 7 };
+const SALES_READY = {
+  email: 'vp@fintech-handoff.example',
+  jobtitle: 'VP Marketing',
+  country: 'Germany',
+  recent_conversion_event_name: 'Demo request',
+  num_conversion_events: '4',
+  hs_analytics_num_page_views: '25',
+};
+
+describe('hand-off, feedback and history', () => {
+  let world: SyncWorld;
+  let contactId: string;
+  beforeAll(async () => {
+    world = await syncWorld({ sandbox: { contacts: 0 } });
+    const { portal } = world.sandbox;
+    const company = portal.create('companies', { name: 'Fintech Handoff', domain: 'fintech-handoff.example', industry: 'FINANCIAL_SERVICES', numberofemployees: '400', annualrevenue: '50000000', country: 'Germany' }, USER);
+    const contact = portal.create('contacts', { ...SALES_READY, recent_conversion_date: new Date(world.now - 86_400_000).toISOString(), hs_analytics_last_visit_timestamp: String(world.now - 3_600_000), hubspot_owner_id: '' }, USER);
+    portal.associate('contacts', contact.id, 'companies', company.id, (await import('../../src/sandbox')).ASSOCIATION_KINDS.find((k) => k.from === 'contacts' && k.to === 'companies' && k.primary)!, USER);
+    contactId = contact.id;
+  }, 60_000);
+  afterAll(() => world?.stop());
+
+  it('when a contact first becomes sales_ready, then one task due within the SLA and one note with the reasons are created, once', async () => {
+    const owners = world.sandbox.portal.listOwners().map((o) => o.id);
+    const engine = world.engine.with({ handOff: { task: true, note: true, ownerIds: owners.slice(0, 2), slaHours: 24 } });
+    await world.sandbox.webhooks.idle();
+    await engine.drain();
+    const { portal } = world.sandbox;
+    expect(portal.get('contacts', contactId)!.properties.uld_status).toBe('sales_ready');
+    const tasks = portal.associations.list('contacts', contactId, 'tasks').map((l) => portal.get('tasks', l.toId)!);
+    const notes = portal.associations.list('contacts', contactId, 'notes').map((l) => portal.get('notes', l.toId)!);
+    expect(tasks).toHaveLength(1);
+    expect(notes).toHaveLength(1);
+    expect(Date.parse(tasks[0]!.properties.hs_timestamp!)).toBe(world.now + 24 * 3_600_000);
+    // No owner on the contact: the round-robin list gives the first one.
+    expect(tasks[0]!.properties.hubspot_owner_id).toBe(owners[0]);
+    expect(notes[0]!.properties.hs_note_body).toContain('Sales ready: fit');
+
+    // Seen again (another event): no second hand-off.
+    portal.update('contacts', contactId, { hs_analytics_num_page_views: '26' }, USER);
+    await world.sandbox.webhooks.idle();
+    await engine.drain();
+    expect(portal.associations.list('contacts', contactId, 'tasks')).toHaveLength(1);
+    expect(portal.associations.list('contacts', contactId, 'notes')).toHaveLength(1);
+  }, 60_000);
+
+  it("when the rep rejects the lead, then its status goes back to nurture with the rep's reason, and the feedback is in the mirror", async () => {
+    const { portal } = world.sandbox;
+    portal.update('contacts', contactId, { uld_sales_feedback: 'rejected_bad_data' }, USER);
+    await world.settle();
+    const props = portal.get('contacts', contactId)!.properties;
+    expect(props.uld_status).toBe('nurture');
+    expect(props.uld_reasons!.split('\n')[0]).toBe('Nurture: sales rejected the hand-off (bad data)');
+    // First qualification stays a fact.
+    expect(props.uld_qualified_at).toBeDefined();
+    const mirror = (await world.service.store.getContacts([contactId])).get(contactId)!;
+    expect(mirror).toMatchObject({ status: 'nurture', feedback: 'rejected_bad_data' });
+    expect(mirror.qualifiedAt).toBe(world.now);
+  }, 60_000);
+
+  it('when `uld history` is asked about the contact, then it lists every decision with its reasons and every write', async () => {
+    const h = await world.service.store.history(contactId);
+    // Newest first; the second look changed nothing, so it is no decision of its own.
+    expect(h.decisions.map((d) => `${d.previousStatus ?? '-'} -> ${d.status}`)).toEqual(['sales_ready -> nurture', '- -> sales_ready']);
+    expect(h.decisions[0]!.reasons[0]).toBe('Nurture: sales rejected the hand-off (bad data)');
+    expect(h.writes.every((w) => w.outcome === 'written')).toBe(true);
+    expect(h.writes.at(-1)!.properties).toHaveProperty('uld_status', 'sales_ready');
+
+    const run = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'uld'), 'history', contactId], {
+      env: { PATH: process.env.PATH, DATABASE_URL: world.databaseUrl },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`contact ${contactId}: nurture`);
+    expect(run.stdout).toContain('sales_ready -> nurture');
+    expect(run.stdout).toContain('Nurture: sales rejected the hand-off (bad data)');
+    expect(run.stdout).toMatch(/written: .*uld_status/);
+  }, 60_000);
+
+  it('when HubSpot refuses the hand-off task (an owner id it does not know), then the status is still written and the error is on the record, not a dead letter', async () => {
+    const { portal } = world.sandbox;
+    const c = portal.create('contacts', { ...SALES_READY, email: 'vp2@fintech-handoff.example', recent_conversion_date: new Date(world.now - 86_400_000).toISOString(), hs_analytics_last_visit_timestamp: String(world.now - 3_600_000) }, USER);
+    const companyId = portal.associations.primaryCompany('contacts', contactId)!;
+    portal.associate('contacts', c.id, 'companies', companyId, (await import('../../src/sandbox')).ASSOCIATION_KINDS.find((k) => k.from === 'contacts' && k.to === 'companies' && k.primary)!, USER);
+    await world.sandbox.webhooks.idle();
+    await world.engine.with({ handOff: { task: true, note: false, ownerIds: ['999999'], slaHours: 24 } }).drain();
+    expect(portal.get('contacts', c.id)!.properties.uld_status).toBe('sales_ready');
+    expect(portal.associations.list('contacts', c.id, 'tasks')).toHaveLength(0);
+    expect(await world.service.store.listDeadLetters()).toEqual([]);
+    const h = await world.service.store.history(c.id);
+    expect(h.writes.find((w) => w.outcome === 'rejected')?.error).toMatch(/^hand-off not created: .*999999 was not one of the allowed options/);
+  }, 60_000);
+});
