@@ -1,10 +1,16 @@
 import { openStore } from '../../src/store';
 import { describeStoreConformance } from './conformance';
+import { describeMirrorConformance } from './mirror-conformance';
 import { incoming } from './fixtures';
 import { describePostgres, dropSchema, postgresAvailability, uniqueSchema } from './postgres';
 
 describePostgres('postgres store', postgresAvailability(), (url) => {
   describeStoreConformance('postgres', async () => {
+    const pgSchema = uniqueSchema();
+    return { url, options: { pgSchema, pgPoolSize: 4 }, dispose: () => dropSchema(url, pgSchema) };
+  });
+
+  describeMirrorConformance('postgres', async () => {
     const pgSchema = uniqueSchema();
     return { url, options: { pgSchema, pgPoolSize: 4 }, dispose: () => dropSchema(url, pgSchema) };
   });

@@ -1,0 +1,123 @@
+import { openStore, type Store } from '../../src/store';
+import type { MirrorContact, MirrorDeal } from '../../src/sync/mirror';
+import type { FreshDatabase } from './conformance';
+
+/**
+ * The sync engine's mirror and audit log, asserted the same way on every backend: what the worker, the
+ * metrics and `uld history` rely on.
+ */
+export function describeMirrorConformance(backend: string, fresh: () => Promise<FreshDatabase>): void {
+  describe(`mirror conformance: ${backend}`, () => {
+    let database: FreshDatabase;
+    let store: Store;
+    beforeEach(async () => {
+      database = await fresh();
+      store = await openStore(database.url, database.options);
+    });
+    afterEach(async () => {
+      await store.close();
+      await database.dispose();
+    });
+
+    const contact = (over: Partial<MirrorContact> = {}): MirrorContact => ({
+      id: '100000000001',
+      createdAt: 1_700_000_000_000,
+      status: 'nurture',
+      fitScore: 12.5,
+      engagementScore: 3.25,
+      totalScore: 15.75,
+      definitionVersion: '1',
+      qualifiedAt: null,
+      convertedAt: null,
+      feedback: null,
+      feedbackAt: null,
+      source: 'ORGANIC_SEARCH',
+      companyId: '20000000001',
+      evaluatedAt: 1_700_000_100_000,
+      deleted: false,
+      ...over,
+    });
+    const deal = (over: Partial<MirrorDeal> = {}): MirrorDeal => ({
+      id: '30000000001',
+      createdAt: 1_700_000_200_000,
+      closedAt: null,
+      closed: false,
+      won: false,
+      amount: 12000.5,
+      pipeline: 'default',
+      stage: 'appointmentscheduled',
+      stageEnteredAt: 1_700_000_200_000,
+      companyId: '20000000001',
+      contactIds: ['100000000001', '100000000002'],
+      statusAtCreation: null,
+      deleted: false,
+      ...over,
+    });
+
+    test('when a contact is written twice, then it reads back as written, and facts about the past are never lost', async () => {
+      await store.upsertContacts([contact({ qualifiedAt: 1_700_000_050_000 })]);
+      await store.upsertContacts([contact({ status: 'sales_ready', qualifiedAt: null, convertedAt: 1_700_000_300_000 })]);
+      const got = (await store.getContacts(['100000000001', 'nope'])).get('100000000001');
+      expect(got).toEqual(contact({ status: 'sales_ready', qualifiedAt: 1_700_000_050_000, convertedAt: 1_700_000_300_000 }));
+      expect((await store.getContacts(['nope'])).size).toBe(0);
+    });
+
+    test("when contacts belong to companies, then a company's contacts are found, and deleted ones drop out", async () => {
+      await store.upsertContacts([contact(), contact({ id: '2', companyId: '20000000001' }), contact({ id: '3', companyId: 'other' })]);
+      expect((await store.contactsOfCompanies(['20000000001'])).map((c) => c.id).sort()).toEqual(['100000000001', '2']);
+      await store.markDeleted('contact', ['2']);
+      expect((await store.contactsOfCompanies(['20000000001'])).map((c) => c.id)).toEqual(['100000000001']);
+      expect((await store.getContacts(['2'])).get('2')!.deleted).toBe(true);
+      await store.markDeleted('company', ['20000000001']);
+      expect(await store.contactsOfCompanies(['20000000001'])).toEqual([]);
+    });
+
+    test('when deals are written, then they read back, are found by their contacts, and keep the first status at creation', async () => {
+      await store.upsertDeals([deal({ statusAtCreation: 'sales_ready' })]);
+      await store.upsertDeals([deal({ contactIds: ['100000000002'], statusAtCreation: 'nurture', closed: true, won: true, closedAt: 1_700_000_900_000 })]);
+      const got = (await store.getDeals(['30000000001'])).get('30000000001');
+      expect(got).toEqual(deal({ contactIds: ['100000000002'], statusAtCreation: 'sales_ready', closed: true, won: true, closedAt: 1_700_000_900_000 }));
+      expect((await store.dealsOfContacts(['100000000002'])).map((d) => d.id)).toEqual(['30000000001']);
+      // The contact list was replaced, not appended to.
+      expect(await store.dealsOfContacts(['100000000001'])).toEqual([]);
+    });
+
+    test('when decisions and writes are recorded, then history lists them newest first and statusesAt answers for a time', async () => {
+      const base = { contactId: '100000000001', definitionVersion: '1', fitScore: 1, engagementScore: 2, totalScore: 3, reasons: ['Nurture: not yet', '+1 fit: A'] };
+      await store.recordDecisions([{ ...base, previousStatus: null, status: 'nurture', decidedAt: 1000 }]);
+      await store.recordDecisions([{ ...base, previousStatus: 'nurture', status: 'sales_ready', decidedAt: 2000 }]);
+      await store.recordWrites([{ objectType: 'contacts', objectId: '100000000001', properties: { uld_status: 'sales_ready' }, outcome: 'written', writtenAt: 2000 }]);
+      await store.recordWrites([{ objectType: 'contacts', objectId: '100000000001', properties: { uld_status: 'x' }, outcome: 'rejected', error: 'INVALID_OPTION', writtenAt: 2500 }]);
+      const h = await store.history('100000000001');
+      expect(h.decisions.map((d) => [d.status, d.decidedAt, d.reasons])).toEqual([
+        ['sales_ready', 2000, base.reasons],
+        ['nurture', 1000, base.reasons],
+      ]);
+      expect(h.writes.map((w) => [w.outcome, w.error ?? null, w.properties])).toEqual([
+        ['rejected', 'INVALID_OPTION', { uld_status: 'x' }],
+        ['written', null, { uld_status: 'sales_ready' }],
+      ]);
+      expect([...(await store.statusesAt(['100000000001', 'unknown'], 1500))]).toEqual([['100000000001', 'nurture']]);
+      expect((await store.statusesAt(['100000000001'], 999)).size).toBe(0);
+      expect((await store.statusesAt(['100000000001'], 5000)).get('100000000001')).toBe('sales_ready');
+    });
+
+    test('when the worker marks follow-up work, then units are created and coalesced like events, claimable at once', async () => {
+      const n = await store.markDirty([
+        { objectType: 'company', objectId: '7', change: 'association_changed', occurredAt: 10 },
+        { objectType: 'company', objectId: '7', change: 'conversion_signal', occurredAt: 20 },
+        { objectType: 'contact', objectId: '8', change: 'property_changed', property: 'jobtitle', occurredAt: 30 },
+      ]);
+      expect(n).toBe(2);
+      const batch = await store.claim({ objectType: 'company', owner: 'w' });
+      expect(batch.units.map((u) => [u.objectId, u.changes])).toEqual([['7', ['association_changed', 'conversion_signal']]]);
+      expect((await store.listWork({ objectType: 'contact' }))[0]).toMatchObject({ objectId: '8', properties: ['jobtitle'] });
+    });
+
+    test('when more ids are asked for than one statement can bind, then all are read', async () => {
+      const many = Array.from({ length: 1200 }, (_, i) => contact({ id: String(i + 1) }));
+      await store.upsertContacts(many);
+      expect((await store.getContacts(many.map((c) => c.id))).size).toBe(1200);
+    });
+  });
+}
