@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /**
@@ -43,6 +44,15 @@ const httpUrl = z.string().refine((s) => {
   try {
     const u = new URL(s);
     return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+});
+const cronExpression = z.string().refine((s) => cron.validate(s.trim()));
+const timeZone = z.string().refine((s) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: s });
+    return true;
   } catch {
     return false;
   }
@@ -290,5 +300,37 @@ export const ENV_SPECS: EnvVarSpec[] = [
     description: 'Hours sales has to act on a sales_ready lead: the hand-off task is due then, and the requalify job flags a breach after it.',
     defaultText: '24',
     group: 'Sync',
+  },
+  {
+    name: 'RECONCILE_SCHEDULE',
+    schema: cronExpression,
+    expected: 'a cron expression (5 fields, or 6 with seconds)',
+    description: 'When `reconcile` runs: searches records modified since its checkpoint and queues what the webhooks missed.',
+    defaultText: '*/10 * * * *',
+    group: 'Scheduled jobs',
+  },
+  {
+    name: 'REQUALIFY_SCHEDULE',
+    schema: cronExpression,
+    expected: 'a cron expression (5 fields, or 6 with seconds)',
+    description: 'When `requalify` runs: re-evaluates contacts whose decision can change with time alone (decay, "within N days") and flags SLA breaches.',
+    defaultText: '0 3 * * *',
+    group: 'Scheduled jobs',
+  },
+  {
+    name: 'JOBS_TIMEZONE',
+    schema: timeZone,
+    expected: 'an IANA time zone such as UTC or Europe/Berlin',
+    description: 'The time zone the job schedules are read in.',
+    defaultText: 'UTC',
+    group: 'Scheduled jobs',
+  },
+  {
+    name: 'RECONCILE_OVERLAP_MINUTES',
+    schema: integer(0, 24 * 60),
+    expected: 'an integer from 0 to 1440',
+    description: "How far before its checkpoint `reconcile` searches again: HubSpot's search is eventually consistent, so the newest changes may show up late.",
+    defaultText: '5',
+    group: 'Scheduled jobs',
   },
 ];

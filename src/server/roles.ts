@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Store } from '../store';
 import type { Metrics } from './metrics';
 import { workerRole } from '../sync/role';
+import { schedulerRole } from './scheduler-role';
 
 /** What a background role gets from `uld serve`: the configuration, the shared store, logs and metrics. */
 export interface RoleContext {
@@ -29,7 +30,7 @@ export interface BackgroundRole {
   start(ctx: RoleContext): Promise<RunningRole>;
 }
 
-export const BACKGROUND_ROLES: BackgroundRole[] = [workerRole];
+export const BACKGROUND_ROLES: BackgroundRole[] = [workerRole, schedulerRole];
 
 export function roleEnabled(role: BackgroundRole['name'], config: Config): boolean {
   return role === 'worker' ? config.serve.worker : config.serve.scheduler;

@@ -4,6 +4,7 @@ import { dropDeadLetters, listDeadLetters, retryDeadLetters } from './dead-lette
 import { countEvents, ingestEvents, listEvents, pruneEvents } from './event-log';
 import { migrateToLatest, pendingMigrations, type MigrationTarget } from './migrate';
 import type { SqlDialect } from './migrations';
+import * as jobStore from './job-store';
 import * as mirror from './mirror-store';
 import * as queue from './queue';
 import type { Database } from './schema';
@@ -140,9 +141,28 @@ class KyselyStore implements Store {
   history(contactId: string, limit?: number) {
     return mirror.history(this.db, contactId, limit);
   }
+  listMirror(options: { since?: number } = {}) {
+    return mirror.listMirror(this.db, options);
+  }
   markDirty(marks: WorkMark[], availableAt?: number) {
     const now = this.clock();
     return withRetry(this.dialect, () => mirror.markDirty(this.db, this.dialect, marks, now, availableAt ?? now));
+  }
+
+  claimJobRun(job: string, tickAt: number, instance: string) {
+    return jobStore.claimJobRun(this.db, job, tickAt, instance, this.clock());
+  }
+  finishJobRun(id: number, outcome: 'ok' | 'failed', counts: Record<string, number>, error: string | null) {
+    return jobStore.finishJobRun(this.db, id, outcome, counts, error, this.clock());
+  }
+  listJobRuns(filter: { job?: string; limit?: number } = {}) {
+    return jobStore.listJobRuns(this.db, filter);
+  }
+  getCheckpoint(name: string) {
+    return jobStore.getCheckpoint(this.db, name);
+  }
+  setCheckpoint(name: string, value: string | null) {
+    return jobStore.setCheckpoint(this.db, name, value, this.clock());
   }
 
   async health(): Promise<StoreHealth> {

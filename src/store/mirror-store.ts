@@ -274,3 +274,60 @@ export async function markDirty(db: Kysely<Database>, dialect: SqlDialect, marks
   await db.transaction().execute((trx) => upsertUnits(trx, dialect, units, now, availableAt));
   return units.length;
 }
+
+/**
+ * The mirror for the metrics, in one read: contacts, deals, and each contact's first decision of each status.
+ * Deleted rows are returned flagged (the metrics skip them). Ties on the first time keep the earliest id.
+ */
+export async function listMirror(
+  db: Kysely<Database>,
+  options: { since?: number } = {},
+): Promise<{ contacts: MirrorContact[]; deals: MirrorDeal[]; decisions: DecisionRecord[] }> {
+  const { since } = options;
+  let contactQuery = db.selectFrom('mirror_contacts').selectAll().orderBy('id');
+  let dealQuery = db.selectFrom('mirror_deals').selectAll().orderBy('id');
+  if (since !== undefined) {
+    contactQuery = contactQuery.where('created_at', '>=', since);
+    dealQuery = dealQuery.where('created_at', '>=', since);
+  }
+  const contacts = (await contactQuery.execute()).map(contactFromRow);
+  const deals = (await dealQuery.execute()).map(dealFromRow);
+
+  // The first time each (contact, status) was decided, joined back to its row: one row per status reached,
+  // whatever the number of re-evaluations since.
+  const rows = await db
+    .selectFrom('decisions as d')
+    .innerJoin(
+      (eb) => {
+        let firsts = eb.selectFrom('decisions').select(['contact_id', 'status', eb.fn.min('decided_at').as('first_at')]).groupBy(['contact_id', 'status']);
+        if (since !== undefined) {
+          firsts = firsts.where('contact_id', 'in', eb.selectFrom('mirror_contacts').select('mirror_contacts.id').where('mirror_contacts.created_at', '>=', since));
+        }
+        return firsts.as('f');
+      },
+      (join) => join.onRef('f.contact_id', '=', 'd.contact_id').onRef('f.status', '=', 'd.status').onRef('f.first_at', '=', 'd.decided_at'),
+    )
+    .selectAll('d')
+    .orderBy('d.decided_at')
+    .orderBy('d.id')
+    .execute();
+  const seen = new Set<string>();
+  const decisions: DecisionRecord[] = [];
+  for (const d of rows) {
+    const key = `${d.contact_id}\u0000${d.status}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    decisions.push({
+      contactId: d.contact_id,
+      definitionVersion: d.definition_version,
+      previousStatus: d.previous_status as LeadStatus | null,
+      status: d.status as LeadStatus,
+      fitScore: Number(d.fit_score),
+      engagementScore: Number(d.engagement_score),
+      totalScore: Number(d.total_score),
+      reasons: JSON.parse(d.reasons) as string[],
+      decidedAt: Number(d.decided_at),
+    });
+  }
+  return { contacts, deals, decisions };
+}

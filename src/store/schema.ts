@@ -128,6 +128,25 @@ export interface CrmWritesTable {
   written_at: number;
 }
 
+/** Scheduled job runs (issue 6): one row per job and tick, unique, so a tick runs once across instances. */
+export interface JobRunsTable {
+  id: Generated<number>;
+  job: string;
+  tick_at: number;
+  instance: string;
+  started_at: number;
+  finished_at: number | null;
+  outcome: string;
+  counts: string;
+  error: string | null;
+}
+
+export interface CheckpointsTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface Database {
   webhook_events: WebhookEventsTable;
   work_items: WorkItemsTable;
@@ -137,6 +156,8 @@ export interface Database {
   mirror_deal_contacts: MirrorDealContactsTable;
   decisions: DecisionsTable;
   crm_writes: CrmWritesTable;
+  job_runs: JobRunsTable;
+  checkpoints: CheckpointsTable;
 }
 
 export type WorkItemRow = Selectable<WorkItemsTable>;

@@ -224,13 +224,38 @@ export interface DeadLetterStore {
   dropDeadLetters(ids: number[] | 'all'): Promise<number>;
 }
 
+/** One run of a scheduled job. */
+export interface JobRun {
+  id: number;
+  job: string;
+  /** The tick it ran for (the scheduled minute or second, epoch ms). */
+  tickAt: number;
+  instance: string;
+  startedAt: number;
+  finishedAt: number | null;
+  outcome: 'running' | 'ok' | 'failed';
+  counts: Record<string, number>;
+  error: string | null;
+}
+
+/** Scheduled jobs' bookkeeping: runs (once per tick across instances) and resumable checkpoints. */
+export interface JobStore {
+  /** The run's id when this caller won the tick; null when another instance already has it. */
+  claimJobRun(job: string, tickAt: number, instance: string): Promise<number | null>;
+  finishJobRun(id: number, outcome: 'ok' | 'failed', counts: Record<string, number>, error: string | null): Promise<void>;
+  listJobRuns(filter?: { job?: string; limit?: number }): Promise<JobRun[]>;
+  getCheckpoint(name: string): Promise<string | null>;
+  /** null deletes it. */
+  setCheckpoint(name: string, value: string | null): Promise<void>;
+}
+
 export interface StoreHealth {
   reachable: boolean;
   pendingMigrations: number;
   error?: string;
 }
 
-export interface Store extends EventLog, WorkQueue, DeadLetterStore, SyncStore {
+export interface Store extends EventLog, WorkQueue, DeadLetterStore, SyncStore, JobStore {
   readonly dialect: 'sqlite' | 'postgres';
   readonly policy: QueuePolicy;
   /** The store's clock (injectable for tests of leases and backoff). */

@@ -18,6 +18,10 @@ import { classifyFailure } from './failures';
 
 export type SyncObjectType = 'deal' | 'contact' | 'company';
 const ROUND: readonly SyncObjectType[] = ['deal', 'contact', 'company'];
+/** Units per claim: HubSpot's batch size (the store's MAX_CLAIM). */
+const CLAIM = 100;
+/** Units worked together per type and round: one associations v4 batch read (1,000 inputs). */
+const BLOCK = 1000;
 
 /** HubSpot's association type ids (v4, HUBSPOT_DEFINED): primary contact-to-company, note-to-contact, task-to-contact. */
 const PRIMARY_CONTACT_TO_COMPANY = 1;
@@ -67,30 +71,55 @@ export class SyncEngine {
     return new SyncEngine({ ...this.o, ...overrides });
   }
 
-  /** One claim of each object type. Returns how much was done; 0 everywhere means the queue is empty. */
+  /**
+   * One block of each object type. Returns how much was done; 0 everywhere means the queue is empty.
+   *
+   * A block is up to BLOCK units (claims of 100, HubSpot's batch size), worked together: its reads go out
+   * in full batches of 100 and its association reads in one call of up to 1,000, instead of one call per
+   * 100 units. While a type has more than a block waiting (a backlog: an import, a backfill), the types
+   * after it in ROUND wait, so their follow-up work (a deal's contacts, a contact's company) is coalesced
+   * and each record is read and written once when the backlog is through, not once per block.
+   */
   async round(): Promise<RoundResult> {
     const result: RoundResult = { processed: { deal: 0, contact: 0, company: 0 }, deferred: 0, failed: 0 };
     for (const objectType of ROUND) {
-      const batch = await this.o.store.claim({ objectType, owner: this.o.owner, limit: 100 });
-      if (batch.units.length === 0) continue;
+      const batches = await this.claimBlock(objectType);
+      const units = batches.flatMap((b) => b.units);
+      if (units.length === 0) continue;
       try {
-        const outcome = await this.process(objectType, batch);
+        const outcome = await this.process(objectType, batches);
         result.processed[objectType] += outcome.done;
         result.failed += outcome.failed;
       } catch (err) {
         const failure = classifyFailure(err, this.now());
-        if (failure.kind === 'wait') {
-          // HubSpot asked us to wait: the units go back without spending an attempt, claimable after the window.
-          await this.o.store.defer(batch.lease, batch.units.map((u) => u.id), failure.until);
-          result.deferred += batch.units.length;
-        } else {
-          const r = await this.o.store.fail(batch.lease, batch.units.map((u) => ({ id: u.id, error: failure.message, permanent: failure.kind === 'permanent' })));
-          result.failed += r.deadLettered.length + r.retrying.length;
-          this.o.logger.warn({ objectType, units: batch.units.length, error: failure.message, deadLettered: r.deadLettered.length }, 'batch failed');
+        for (const batch of batches) {
+          if (failure.kind === 'wait') {
+            // HubSpot asked us to wait: the units go back without spending an attempt, claimable after the window.
+            await this.o.store.defer(batch.lease, batch.units.map((u) => u.id), failure.until);
+            result.deferred += batch.units.length;
+          } else {
+            const r = await this.o.store.fail(batch.lease, batch.units.map((u) => ({ id: u.id, error: failure.message, permanent: failure.kind === 'permanent' })));
+            result.failed += r.deadLettered.length + r.retrying.length;
+            this.o.logger.warn({ objectType, units: batch.units.length, error: failure.message, deadLettered: r.deadLettered.length }, 'batch failed');
+          }
         }
       }
+      // A backlog of this type: the later types wait for the next round (see above).
+      if (units.length >= BLOCK) break;
     }
     return result;
+  }
+
+  /** Claims of 100 until a block is full or the type has nothing more claimable. */
+  private async claimBlock(objectType: SyncObjectType): Promise<ClaimedBatch[]> {
+    const batches: ClaimedBatch[] = [];
+    for (let n = 0; n < BLOCK; ) {
+      const batch = await this.o.store.claim({ objectType, owner: this.o.owner, limit: Math.min(CLAIM, BLOCK - n) });
+      if (batch.units.length > 0) batches.push(batch);
+      n += batch.units.length;
+      if (batch.units.length < CLAIM) break;
+    }
+    return batches;
   }
 
   /** Runs rounds until the queue is empty (tests, backfill, benchmarks). */
@@ -131,16 +160,23 @@ export class SyncEngine {
     await this.loop;
   }
 
-  private async process(objectType: SyncObjectType, batch: ClaimedBatch): Promise<{ done: number; failed: number }> {
+  private async process(objectType: SyncObjectType, batches: ClaimedBatch[]): Promise<{ done: number; failed: number }> {
     const now = this.now();
-    const plan = objectType === 'contact' ? await this.contacts(batch.units, now) : objectType === 'deal' ? await this.deals(batch.units, now) : await this.companies(batch.units, now);
+    const units = batches.flatMap((b) => b.units);
+    const plan = objectType === 'contact' ? await this.contacts(units, now) : objectType === 'deal' ? await this.deals(units, now) : await this.companies(units, now);
     const failures: Failure[] = plan.rejected.map((r) => ({ id: r.unitId, error: r.error, permanent: true }));
     const failedIds = new Set(failures.map((f) => f.id));
-    const done = batch.units.filter((u) => !failedIds.has(u.id)).map((u) => u.id);
     if (plan.followUp.length > 0) await this.o.store.markDirty(plan.followUp, now);
-    await this.o.store.complete(batch.lease, done);
-    if (failures.length > 0) await this.o.store.fail(batch.lease, failures);
-    return { done: done.length, failed: failures.length };
+    let done = 0;
+    for (const batch of batches) {
+      const ids = new Set(batch.units.map((u) => u.id));
+      const completed = batch.units.filter((u) => !failedIds.has(u.id)).map((u) => u.id);
+      await this.o.store.complete(batch.lease, completed);
+      done += completed.length;
+      const failed = failures.filter((f) => ids.has(f.id));
+      if (failed.length > 0) await this.o.store.fail(batch.lease, failed);
+    }
+    return { done, failed: failures.length };
   }
 
   // ---- contacts ---------------------------------------------------------------------------------

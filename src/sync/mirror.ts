@@ -87,4 +87,11 @@ export interface SyncStore {
   history(contactId: string, limit?: number): Promise<ContactHistory>;
   /** Creates or coalesces units of work without an event: follow-up work the worker itself finds. */
   markDirty(marks: WorkMark[], availableAt?: number): Promise<number>;
+  /**
+   * The mirror as the metrics read it: every contact and deal (deleted rows included, flagged, so the caller
+   * decides), and each contact's first decision of each status (when each status was first reached; the
+   * whole audit log grows with every re-evaluation and the metrics need only the firsts). `since` (epoch ms)
+   * keeps contacts and deals created at or after it, and the decisions of those contacts.
+   */
+  listMirror(options?: { since?: number }): Promise<{ contacts: MirrorContact[]; deals: MirrorDeal[]; decisions: DecisionRecord[] }>;
 }

@@ -114,6 +114,40 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
       expect((await store.listWork({ objectType: 'contact' }))[0]).toMatchObject({ objectId: '8', properties: ['jobtitle'] });
     });
 
+    test('when the metrics list the mirror, then every contact and deal comes back, with each first decision per status, and since filters by creation', async () => {
+      await store.upsertContacts([contact({ id: '1', createdAt: 1000 }), contact({ id: '2', createdAt: 5000, deleted: true }), contact({ id: '3', createdAt: null })]);
+      await store.upsertDeals([deal({ id: 'd1', createdAt: 6000, contactIds: ['2'] }), deal({ id: 'd2', createdAt: 500, contactIds: [] })]);
+      const base = { definitionVersion: '1', fitScore: 1, engagementScore: 2, totalScore: 3, reasons: ['why'] };
+      await store.recordDecisions([
+        { ...base, contactId: '1', previousStatus: null, status: 'nurture', decidedAt: 1100 },
+        { ...base, contactId: '1', previousStatus: 'nurture', status: 'marketing_qualified', decidedAt: 1200 },
+        // Re-evaluations at the same status add rows to the log but not to the firsts.
+        { ...base, contactId: '1', previousStatus: 'marketing_qualified', status: 'marketing_qualified', decidedAt: 1300 },
+        { ...base, contactId: '2', previousStatus: null, status: 'sales_ready', decidedAt: 5100 },
+      ]);
+      const all = await store.listMirror();
+      expect(all.contacts.map((c) => [c.id, c.createdAt, c.deleted])).toEqual([
+        ['1', 1000, false],
+        ['2', 5000, true],
+        ['3', null, false],
+      ]);
+      expect(all.deals.map((d) => [d.id, d.contactIds])).toEqual([
+        ['d1', ['2']],
+        ['d2', []],
+      ]);
+      expect(all.decisions.map((d) => [d.contactId, d.status, d.decidedAt])).toEqual([
+        ['1', 'nurture', 1100],
+        ['1', 'marketing_qualified', 1200],
+        ['2', 'sales_ready', 5100],
+      ]);
+      expect(all.decisions[0]).toEqual({ ...base, contactId: '1', previousStatus: null, status: 'nurture', decidedAt: 1100 });
+
+      const since = await store.listMirror({ since: 5000 });
+      expect(since.contacts.map((c) => c.id)).toEqual(['2']);
+      expect(since.deals.map((d) => d.id)).toEqual(['d1']);
+      expect(since.decisions.map((d) => [d.contactId, d.status])).toEqual([['2', 'sales_ready']]);
+    });
+
     test('when more ids are asked for than one statement can bind, then all are read', async () => {
       const many = Array.from({ length: 1200 }, (_, i) => contact({ id: String(i + 1) }));
       await store.upsertContacts(many);

@@ -12,8 +12,8 @@ import { syncWorld, type SyncWorld } from './harness';
  */
 
 const DAY = 86_400_000;
-const CONTACTS = 300;
-const DEALS = 60;
+const CONTACTS = 200;
+const DEALS = 40;
 const MAX_ATTEMPTS = 5;
 const GATEWAY_RETRIES = 1;
 const RATE_WINDOW_MS = 200;
@@ -219,7 +219,7 @@ describe('the sync engine under injected faults', () => {
       archived.push(id);
     }
     sandbox.faults.set(randomFaults);
-    startStorms(500);
+    startStorms(600);
     // On top of the random ones, so that the queue surely sees each kind: HubSpot's own 429s on contact
     // reads, whatever the counters say; a contact write that fails with 500 however often the gateway
     // retries it; an association read that times out each time it is tried.
@@ -229,6 +229,7 @@ describe('the sync engine under injected faults', () => {
     await world.settle({ engine, timeoutMs: 20_000 });
     stopStorms();
 
+    expect(sandbox.faults.pending()).toEqual([]);
     const stats = gateway.stats();
     if (process.env.ULD_FAULTS_DEBUG) console.log(JSON.stringify({ stats, injected: sandbox.faults.injected, calls: gateway.calls(), claims: watched.claims, batches: Object.fromEntries(watched.batches), deferred: watched.deferred, retried: watched.retried, maxClaims: Math.max(...watched.claimsOf.values()), maxDeferrals: Math.max(...watched.deferralsOf.values()) }));
     expect(sandbox.faults.injected.error).toBeGreaterThan(0);
@@ -290,7 +291,7 @@ describe('the sync engine under injected faults', () => {
       archived.push(id);
     }
     sandbox.faults.set(randomFaults);
-    startStorms(500);
+    startStorms(600);
     await world.settle({ engine, timeoutMs: 20_000 });
     stopStorms();
 

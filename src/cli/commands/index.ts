@@ -6,6 +6,7 @@ import { registerServeCommand } from './serve';
 import { registerDeadLetterCommands } from './dead-letters';
 import { registerDemoCommand } from './demo';
 import { registerHistoryCommand } from './history';
+import { registerReportCommand } from './report';
 
 /** Every subcommand of `uld`, one registration function each. */
-export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand];
+export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand, registerReportCommand];

@@ -147,11 +147,18 @@ export function runSearch<T>(
   if (search.sort) {
     const { propertyName, descending } = search.sort;
     const type = propertyType(propertyName);
-    const keyed = matches.map((candidate, index) => ({ candidate, index, key: read(candidate, propertyName) }));
+    // Dates and numbers are read once per record, not once per comparison: a sort of 10,000 records
+    // otherwise parses 300,000 timestamps per page.
+    const numeric = type === 'number' || type === 'datetime' || type === 'date';
+    const keyed = matches.map((candidate, index) => {
+      const key = read(candidate, propertyName);
+      const num = numeric && key !== undefined ? (type === 'number' ? Number(key) : parseHubSpotTime(key)) : undefined;
+      return { candidate, index, key, num };
+    });
     keyed.sort((a, b) => {
       // Records without the value go last whatever the direction; ties keep id order.
       if (a.key === undefined || b.key === undefined) return a.key === b.key ? a.index - b.index : a.key === undefined ? 1 : -1;
-      const c = compareValues(a.key, b.key, type);
+      const c = a.num !== undefined && b.num !== undefined && !Number.isNaN(a.num) && !Number.isNaN(b.num) ? a.num - b.num : compareValues(a.key, b.key, type);
       return c === 0 ? a.index - b.index : descending ? -c : c;
     });
     matches.splice(0, matches.length, ...keyed.map((k) => k.candidate));

@@ -1,6 +1,7 @@
 import type { MigrationModule } from './types';
 import { webhookIngest } from './0001-webhook-ingest';
 import { syncMirror } from './0002-sync-mirror';
+import { jobs } from './0003-jobs';
 
 export type { MigrationModule, SqlDialect } from './types';
 
@@ -11,4 +12,5 @@ export type { MigrationModule, SqlDialect } from './types';
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: MigrationModule]> = [
   ['0001_webhook_ingest', webhookIngest],
   ['0002_sync_mirror', syncMirror],
+  ['0003_jobs', jobs],
 ];

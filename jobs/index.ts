@@ -1,0 +1,21 @@
+import type { Config } from '../src/config';
+import type { CrmGateway } from '../src/hubspot/types';
+import type { Store } from '../src/store/types';
+import { reconcile } from './reconcile';
+import type { Job } from './scheduler';
+
+export { Scheduler, runJobForTick, type Job, type RunResult } from './scheduler';
+export { reconcile, SEARCH_RESULT_CAP } from './reconcile';
+export { pruneWebhookEvents } from './retention';
+
+/** Every scheduled job, with its schedule from the configuration. */
+export function scheduledJobs(ctx: { config: Config; store: Store; gateway: CrmGateway; now?: () => number }): Job[] {
+  const now = ctx.now ?? Date.now;
+  return [
+    {
+      name: 'reconcile',
+      schedule: ctx.config.jobs.reconcileSchedule,
+      run: () => reconcile({ gateway: ctx.gateway, store: ctx.store, now: now(), overlapMs: ctx.config.jobs.reconcileOverlapMs }),
+    },
+  ];
+}

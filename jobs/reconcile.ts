@@ -1,0 +1,74 @@
+import type { CrmGateway, CrmObjectType } from '../src/hubspot/types';
+import type { Store, WorkMark } from '../src/store/types';
+
+/**
+ * `reconcile`: what the webhooks missed. HubSpot gives up on a delivery after a day of retries, and an
+ * outage of ours can outlast that; the search API still knows what changed. Searches every object type
+ * for records modified since the checkpoint (minus an overlap, because search is eventually consistent),
+ * in time windows small enough to stay under search's 10,000-result cap, and queues them. The worker then
+ * writes only what really changed, so re-queueing a record that was fine costs reads, never writes.
+ */
+
+/** HubSpot's search refuses paging past 10,000 results (a 400): a window must hold fewer. */
+export const SEARCH_RESULT_CAP = 10_000;
+
+const TYPES: ReadonlyArray<{ objectType: CrmObjectType; unit: string; modified: string }> = [
+  { objectType: 'contacts', unit: 'contact', modified: 'lastmodifieddate' },
+  { objectType: 'companies', unit: 'company', modified: 'hs_lastmodifieddate' },
+  { objectType: 'deals', unit: 'deal', modified: 'hs_lastmodifieddate' },
+];
+
+export interface ReconcileOptions {
+  gateway: CrmGateway;
+  store: Store;
+  now: number;
+  overlapMs: number;
+  /** Where a first run starts when there is no checkpoint (default: one day back). */
+  firstRunFromMs?: number;
+}
+
+export interface ReconcileCounts {
+  [k: string]: number;
+  found: number;
+  queued: number;
+  windows: number;
+  searches: number;
+}
+
+export const checkpointName = (objectType: CrmObjectType) => `reconcile:${objectType}`;
+
+export async function reconcile(o: ReconcileOptions): Promise<ReconcileCounts> {
+  const counts: ReconcileCounts = { found: 0, queued: 0, windows: 0, searches: 0 };
+  for (const t of TYPES) {
+    const saved = await o.store.getCheckpoint(checkpointName(t.objectType));
+    const from = saved !== null ? Number(saved) - o.overlapMs : (o.firstRunFromMs ?? o.now - 86_400_000);
+    await reconcileWindow(o, t, Math.max(0, from), o.now, counts);
+    // The checkpoint moves only after the whole range is queued: a crash re-searches it, never skips it.
+    await o.store.setCheckpoint(checkpointName(t.objectType), String(o.now));
+  }
+  return counts;
+}
+
+async function reconcileWindow(o: ReconcileOptions, t: (typeof TYPES)[number], from: number, to: number, counts: ReconcileCounts): Promise<void> {
+  const filters = [{ propertyName: t.modified, operator: 'BETWEEN' as const, value: String(from), highValue: String(to) }];
+  const sort = { propertyName: t.modified, direction: 'ASCENDING' as const };
+  let page = await o.gateway.search(t.objectType, filters, [t.modified], { limit: 200, sort });
+  counts.searches++;
+  if (page.total >= SEARCH_RESULT_CAP && to - from > 1) {
+    // Too many for one query: split the window in halves until each fits. Both halves include the middle
+    // millisecond's neighbours exactly once (BETWEEN is inclusive): [from, mid] and [mid + 1, to].
+    const mid = Math.floor((from + to) / 2);
+    await reconcileWindow(o, t, from, mid, counts);
+    await reconcileWindow(o, t, mid + 1, to, counts);
+    return;
+  }
+  counts.windows++;
+  for (;;) {
+    counts.found += page.records.length;
+    const marks: WorkMark[] = page.records.map((r) => ({ objectType: t.unit, objectId: r.id, change: 'property_changed', occurredAt: o.now }));
+    if (marks.length > 0) counts.queued += await o.store.markDirty(marks);
+    if (!page.after) return;
+    page = await o.gateway.search(t.objectType, filters, [t.modified], { limit: 200, sort, after: page.after });
+    counts.searches++;
+  }
+}

@@ -1,0 +1,323 @@
+import { STATUSES } from '../definition/types';
+import type { DecisionRecord, MirrorContact, MirrorDeal } from '../sync/mirror';
+import { DAY_MS, HOUR_MS, monthOf, monthsBetween, ratio, summarize } from './stats';
+import {
+  NONE,
+  REJECTION_REASONS,
+  STAGES,
+  type DealFigures,
+  type FunnelFigures,
+  type GroupFigures,
+  type HandOffFigures,
+  type Metrics,
+  type MetricsSnapshot,
+  type Stage,
+} from './types';
+
+/**
+ * The conversion and velocity figures, computed from the mirror alone: pure (no store, no clock; `now` is a
+ * parameter), so the metrics job, `uld report` and the tests compute the same numbers from the same rows.
+ * The formulas are the shared domain doc's; docs/metrics.md states each one and every choice made here.
+ */
+
+export interface MetricsInput {
+  contacts: readonly MirrorContact[];
+  deals: readonly MirrorDeal[];
+  /** The audit log (at least each contact's first decision of each status): when each status was first reached. */
+  decisions: readonly DecisionRecord[];
+  /** Epoch ms: the instant open deals are aged and SLAs are judged at. */
+  now: number;
+  /** A sales_ready contact with no verdict after this many hours is in breach. */
+  slaHours: number;
+}
+
+export interface MetricsOptions {
+  /** Epoch ms: count only contacts and deals created at or after it; cohorts start at its month. */
+  since?: number;
+}
+
+/** One contact's path down the waterfall. */
+interface Journey {
+  contact: MirrorContact;
+  reached: Record<Stage, boolean>;
+  /** The earliest dated evidence of the stage or of any later one; null when none is dated. */
+  entered: Record<Stage, number | null>;
+  /** First sales_ready: qualifiedAt, or the first sales_ready decision. */
+  handOffAt: number | null;
+  /** Own evidence of sales_ready (dated or not: the current status counts). */
+  handedOff: boolean;
+  firstDeal: MirrorDeal | null;
+  /** When the first associated deal was created: convertedAt or the earliest live deal. */
+  firstDealAt: number | null;
+}
+
+const minOf = (...xs: Array<number | null | undefined>): number | null => {
+  let m: number | null = null;
+  for (const x of xs) if (x !== null && x !== undefined && (m === null || x < m)) m = x;
+  return m;
+};
+
+const keyOrNone = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? NONE : v);
+
+/** Earliest created first; no created date last; then by id, so attribution never depends on input order. */
+function byCreation(a: { id: string; createdAt: number | null }, b: { id: string; createdAt: number | null }): number {
+  if (a.createdAt !== b.createdAt) {
+    if (a.createdAt === null) return 1;
+    if (b.createdAt === null) return -1;
+    return a.createdAt - b.createdAt;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function journeyOf(contact: MirrorContact, firstDecisionAt: Map<string, number>, deals: MirrorDeal[]): Journey {
+  const firstAt = (status: string) => firstDecisionAt.get(`${contact.id}\u0000${status}`) ?? null;
+  const sorted = [...deals].sort(byCreation);
+  const wonDeals = deals.filter((d) => d.closed && d.won);
+  const handOffAt = minOf(contact.qualifiedAt, firstAt('sales_ready'));
+  const firstDealAt = minOf(contact.convertedAt, ...deals.map((d) => d.createdAt));
+
+  // Each stage's own evidence: whether it was reached, and when (if known).
+  const own: Record<Stage, { reached: boolean; at: number | null }> = {
+    lead: { reached: true, at: contact.createdAt },
+    marketing_qualified: { reached: firstAt('marketing_qualified') !== null || contact.status === 'marketing_qualified', at: firstAt('marketing_qualified') },
+    sales_ready: { reached: handOffAt !== null || contact.status === 'sales_ready', at: handOffAt },
+    accepted: { reached: contact.feedback === 'accepted', at: contact.feedback === 'accepted' ? contact.feedbackAt : null },
+    opportunity: { reached: contact.convertedAt !== null || deals.length > 0, at: firstDealAt },
+    won: { reached: wonDeals.length > 0, at: minOf(...wonDeals.map((d) => d.closedAt)) },
+  };
+  // The waterfall is cumulative: reaching a stage means having passed every earlier one, no later than the
+  // later evidence. Taking the minimum over the later stages also keeps every stage duration non-negative.
+  const reached = {} as Record<Stage, boolean>;
+  const entered = {} as Record<Stage, number | null>;
+  let laterReached = false;
+  let laterAt: number | null = null;
+  for (let i = STAGES.length - 1; i >= 0; i--) {
+    const stage = STAGES[i];
+    laterReached ||= own[stage].reached;
+    laterAt = minOf(laterAt, own[stage].at);
+    reached[stage] = laterReached;
+    entered[stage] = laterAt;
+  }
+  return { contact, reached, entered, handOffAt, handedOff: own.sales_ready.reached, firstDeal: sorted[0] ?? null, firstDealAt };
+}
+
+function funnelOf(journeys: readonly Journey[]): FunnelFigures {
+  const reached = Object.fromEntries(STAGES.map((s) => [s, journeys.filter((j) => j.reached[s]).length])) as Record<Stage, number>;
+  const steps = STAGES.slice(1).map((to, i) => {
+    const from = STAGES[i];
+    const days: number[] = [];
+    for (const j of journeys) {
+      const a = j.entered[from];
+      const b = j.entered[to];
+      if (j.reached[to] && a !== null && b !== null) days.push((b - a) / DAY_MS);
+    }
+    return { from, to, rate: ratio(reached[to], reached[from]), days: summarize(days) };
+  });
+  const fromCreated: number[] = [];
+  const fromQualified: number[] = [];
+  for (const j of journeys) {
+    if (j.firstDealAt === null) continue;
+    // A deal that predates the contact (or its qualification) was not converted from it: no sample.
+    if (j.contact.createdAt !== null && j.firstDealAt >= j.contact.createdAt) fromCreated.push((j.firstDealAt - j.contact.createdAt) / DAY_MS);
+    if (j.handOffAt !== null && j.firstDealAt >= j.handOffAt) fromQualified.push((j.firstDealAt - j.handOffAt) / DAY_MS);
+  }
+  return {
+    leads: journeys.length,
+    reached,
+    steps,
+    leadToOpportunityRate: ratio(reached.opportunity, journeys.length),
+    leadConversionDays: { fromCreated: summarize(fromCreated), fromQualified: summarize(fromQualified) },
+  };
+}
+
+function dealFiguresOf(deals: readonly MirrorDeal[], now: number): DealFigures {
+  const open = deals.filter((d) => !d.closed);
+  const closed = deals.filter((d) => d.closed);
+  const won = closed.filter((d) => d.won);
+  const wonAmounts = won.map((d) => d.amount).filter((a): a is number => a !== null);
+  const cycles: number[] = [];
+  for (const d of closed) if (d.createdAt !== null && d.closedAt !== null && d.closedAt >= d.createdAt) cycles.push((d.closedAt - d.createdAt) / DAY_MS);
+  const ages: number[] = [];
+  for (const d of open) if (d.createdAt !== null && now >= d.createdAt) ages.push((now - d.createdAt) / DAY_MS);
+  const winRate = ratio(won.length, closed.length);
+  const averageDealSize = wonAmounts.length === 0 ? null : wonAmounts.reduce((s, a) => s + a, 0) / wonAmounts.length;
+  const salesCycleDays = summarize(cycles);
+  const cycle = salesCycleDays.mean;
+  return {
+    deals: deals.length,
+    open: open.length,
+    closed: closed.length,
+    won: won.length,
+    lost: closed.length - won.length,
+    winRate,
+    averageDealSize,
+    wonAmount: wonAmounts.reduce((s, a) => s + a, 0),
+    openAmount: open.reduce((s, d) => s + (d.amount ?? 0), 0),
+    salesCycleDays,
+    openAgeDays: summarize(ages),
+    // Unknown when any factor is unknown, or when the cycle is 0 days (a division by zero is not a speed).
+    pipelineVelocityPerDay: winRate === null || averageDealSize === null || cycle === null || cycle === 0 ? null : (open.length * averageDealSize * winRate) / cycle,
+  };
+}
+
+function handOffOf(journeys: readonly Journey[], now: number, slaMs: number): HandOffFigures {
+  const rejectionReasons: Record<string, number> = Object.fromEntries(REJECTION_REASONS.map((r) => [r, 0]));
+  let accepted = 0;
+  let rejected = 0;
+  let awaitingFeedback = 0;
+  let slaBreaches = 0;
+  let answeredAfterSla = 0;
+  const firstAction: number[] = [];
+  for (const j of journeys) {
+    const { feedback, feedbackAt } = j.contact;
+    if (feedback === 'accepted') accepted++;
+    else if (feedback !== null && feedback.startsWith('rejected')) {
+      rejected++;
+      rejectionReasons[feedback] = (rejectionReasons[feedback] ?? 0) + 1;
+    }
+    if (j.handedOff && feedback === null) awaitingFeedback++;
+    if (isSlaBreach(j, now, slaMs)) slaBreaches++;
+    // A verdict given before the hand-off is not a response to it: no sample.
+    if (feedback !== null && feedbackAt !== null && j.handOffAt !== null && feedbackAt >= j.handOffAt) {
+      firstAction.push((feedbackAt - j.handOffAt) / HOUR_MS);
+      if (feedbackAt - j.handOffAt > slaMs) answeredAfterSla++;
+    }
+  }
+  return {
+    handedOff: journeys.filter((j) => j.handedOff).length,
+    accepted,
+    rejected,
+    acceptanceRate: ratio(accepted, accepted + rejected),
+    rejectionReasons,
+    awaitingFeedback,
+    timeToFirstActionHours: summarize(firstAction),
+    slaBreaches,
+    answeredAfterSla,
+  };
+}
+
+function isSlaBreach(j: Journey, now: number, slaMs: number): boolean {
+  return j.contact.status === 'sales_ready' && j.contact.feedback === null && j.handOffAt !== null && now - j.handOffAt > slaMs;
+}
+
+function groupOf(key: string, journeys: readonly Journey[], deals: readonly MirrorDeal[], now: number, slaMs: number): GroupFigures {
+  return { key, funnel: funnelOf(journeys), deals: dealFiguresOf(deals, now), handOff: handOffOf(journeys, now, slaMs) };
+}
+
+/** Groups records by a key; records whose key is undefined belong to no group. */
+function bucket<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    if (k === undefined) continue;
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+/** Alphabetical, the missing-attribute group last. */
+const byKey = (a: string, b: string) => (a === NONE ? 1 : b === NONE ? -1 : a < b ? -1 : a > b ? 1 : 0);
+/** Best status first (the ladder, reversed), unknown values next, the missing-attribute group last. */
+const STATUS_ORDER = [...STATUSES].reverse() as string[];
+const byStatus = (a: string, b: string) => {
+  const ia = STATUS_ORDER.indexOf(a);
+  const ib = STATUS_ORDER.indexOf(b);
+  if (ia >= 0 || ib >= 0) return ia < 0 ? 1 : ib < 0 ? -1 : ia - ib;
+  return byKey(a, b);
+};
+
+export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}): Metrics {
+  const { now, slaHours } = input;
+  const { since } = options;
+  const slaMs = slaHours * HOUR_MS;
+  const inWindow = (createdAt: number | null) => since === undefined || (createdAt !== null && createdAt >= since);
+  // Deleted and merged-away records stay in the mirror for history but count no more.
+  const contacts = input.contacts.filter((c) => !c.deleted && inWindow(c.createdAt));
+  const deals = input.deals.filter((d) => !d.deleted && inWindow(d.createdAt));
+
+  const firstDecisionAt = new Map<string, number>();
+  for (const d of input.decisions) {
+    const k = `${d.contactId}\u0000${d.status}`;
+    const seen = firstDecisionAt.get(k);
+    if (seen === undefined || d.decidedAt < seen) firstDecisionAt.set(k, d.decidedAt);
+  }
+
+  const contactById = new Map(contacts.map((c) => [c.id, c]));
+  const dealsOfContact = new Map<string, MirrorDeal[]>();
+  /** Each deal's lead: its earliest-created live associated contact; deals without one have none. */
+  const leadOfDeal = new Map<string, MirrorContact>();
+  for (const d of deals) {
+    const linked = [...new Set(d.contactIds)].map((id) => contactById.get(id)).filter((c): c is MirrorContact => c !== undefined);
+    for (const c of linked) {
+      const list = dealsOfContact.get(c.id);
+      if (list) list.push(d);
+      else dealsOfContact.set(c.id, [d]);
+    }
+    const lead = linked.sort(byCreation)[0];
+    if (lead) leadOfDeal.set(d.id, lead);
+  }
+  const journeys = contacts.map((c) => journeyOf(c, firstDecisionAt, dealsOfContact.get(c.id) ?? []));
+
+  const cohortOfContact = (c: MirrorContact) => (c.createdAt === null ? NONE : monthOf(c.createdAt));
+  const dimension = (
+    journeyKey: (j: Journey) => string | undefined,
+    dealKey: (d: MirrorDeal) => string | undefined,
+    order: (a: string, b: string) => number,
+    keys: string[] = [],
+  ): GroupFigures[] => {
+    const js = bucket(journeys, journeyKey);
+    const ds = bucket(deals, dealKey);
+    const all = [...new Set([...keys, ...js.keys(), ...ds.keys()])].sort(order);
+    return all.map((k) => groupOf(k, js.get(k) ?? [], ds.get(k) ?? [], now, slaMs));
+  };
+
+  // Cohorts run from the first month (or since's) to now's, so a month without leads shows, empty.
+  const months = contacts.filter((c) => c.createdAt !== null).map((c) => monthOf(c.createdAt!));
+  const first = since !== undefined ? monthOf(since) : months.length > 0 ? months.reduce((a, b) => (a < b ? a : b)) : null;
+  const last = [monthOf(now), ...months].reduce((a, b) => (a > b ? a : b));
+  const cohortMonths = first === null || first > last ? [] : monthsBetween(first, last);
+
+  const byCohort = dimension(
+    (j) => cohortOfContact(j.contact),
+    (d) => {
+      const lead = leadOfDeal.get(d.id);
+      return lead ? cohortOfContact(lead) : undefined;
+    },
+    byKey,
+    cohortMonths,
+  );
+  const bySource = dimension(
+    (j) => keyOrNone(j.contact.source),
+    (d) => {
+      const lead = leadOfDeal.get(d.id);
+      return lead ? keyOrNone(lead.source) : undefined;
+    },
+    byKey,
+  );
+  const byStatusGroups = dimension(
+    (j) => (j.firstDeal ? keyOrNone(j.firstDeal.statusAtCreation) : undefined),
+    (d) => keyOrNone(d.statusAtCreation),
+    byStatus,
+  );
+
+  return {
+    slaHours,
+    since: since === undefined ? null : new Date(since).toISOString().slice(0, 10),
+    overall: groupOf('overall', journeys, deals, now, slaMs),
+    byCohort,
+    bySource,
+    byStatus: byStatusGroups,
+    dealsWithoutContacts: deals.filter((d) => !leadOfDeal.has(d.id)).length,
+    slaBreachedContactIds: journeys
+      .filter((j) => isSlaBreach(j, now, slaMs))
+      .map((j) => j.contact.id)
+      .sort(),
+  };
+}
+
+/** The figures as stored for trends: plain JSON, stamped with when they were computed. */
+export function snapshotOf(metrics: Metrics, computedAt: number): MetricsSnapshot {
+  return { computedAt: new Date(computedAt).toISOString(), ...metrics };
+}

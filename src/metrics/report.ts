@@ -1,0 +1,171 @@
+import type { Summary } from './stats';
+import { REJECTION_REASONS, STAGES, type Dimension, type GroupFigures, type Metrics, type MetricsSnapshot, type Stage } from './types';
+
+/**
+ * The report of the figures, as a table for people, JSON for programs and CSV for spreadsheets. Pure: it
+ * returns the text; the caller prints it. Null (unknown: an empty cohort's rate) is '-' in the table and an
+ * empty cell in CSV, never 0.
+ */
+
+export type ReportFormat = 'table' | 'json' | 'csv';
+export interface ReportOptions {
+  format: ReportFormat;
+  /** Which grouping to list under the overall row; cohort by default. */
+  by?: Dimension;
+}
+
+type Kind = 'count' | 'rate' | 'days' | 'hours' | 'money';
+interface Column {
+  /** Table header. */
+  header: string;
+  /** CSV header: snake_case, stable, for spreadsheets and scripts. */
+  csv: string;
+  kind: Kind;
+  get: (g: GroupFigures) => number | null;
+}
+interface Section {
+  title: string;
+  columns: Column[];
+}
+
+const SHORT: Record<Stage, string> = { lead: 'lead', marketing_qualified: 'mql', sales_ready: 'sr', accepted: 'acc', opportunity: 'opp', won: 'won' };
+const REASON_SHORT: Record<string, string> = { rejected_misrouted: 'misrouted', rejected_bad_data: 'bad data', rejected_below_definition: 'below def' };
+
+const summaryColumns = (header: string, csv: string, kind: Kind, get: (g: GroupFigures) => Summary): Column[] => [
+  { header: `${header} mean`, csv: `${csv}_mean`, kind, get: (g) => get(g).mean },
+  { header: `${header} median`, csv: `${csv}_median`, kind, get: (g) => get(g).median },
+  { header: `${header} n`, csv: `${csv}_count`, kind: 'count', get: (g) => get(g).count },
+];
+
+const SECTIONS: Section[] = [
+  {
+    title: 'Waterfall: contacts that reached each stage, and stage conversion (reached B / reached A)',
+    columns: [
+      ...STAGES.map((s): Column => ({ header: SHORT[s], csv: `reached_${s}`, kind: 'count', get: (g) => g.funnel.reached[s] })),
+      ...STAGES.slice(1).map((to, i): Column => ({
+        header: `${SHORT[STAGES[i]]}>${SHORT[to]}`,
+        csv: `rate_${STAGES[i]}_to_${to}`,
+        kind: 'rate',
+        get: (g) => g.funnel.steps[i].rate,
+      })),
+      { header: 'lead>opp', csv: 'lead_to_opportunity_rate', kind: 'rate', get: (g) => g.funnel.leadToOpportunityRate },
+    ],
+  },
+  {
+    title: 'Stage duration, days (mean, median, records)',
+    columns: [
+      ...STAGES.slice(1).flatMap((to, i) => summaryColumns(`${SHORT[STAGES[i]]}>${SHORT[to]}`, `days_${STAGES[i]}_to_${to}`, 'days', (g) => g.funnel.steps[i].days)),
+      ...summaryColumns('created>deal', 'lead_conversion_days_from_created', 'days', (g) => g.funnel.leadConversionDays.fromCreated),
+      ...summaryColumns('qualified>deal', 'lead_conversion_days_from_qualified', 'days', (g) => g.funnel.leadConversionDays.fromQualified),
+    ],
+  },
+  {
+    title: 'Deals: win rate = won / (won + lost); deal size = mean of won deals; cycle = closed deals only; open deals by age',
+    columns: [
+      { header: 'deals', csv: 'deals', kind: 'count', get: (g) => g.deals.deals },
+      { header: 'open', csv: 'deals_open', kind: 'count', get: (g) => g.deals.open },
+      { header: 'won', csv: 'deals_won', kind: 'count', get: (g) => g.deals.won },
+      { header: 'lost', csv: 'deals_lost', kind: 'count', get: (g) => g.deals.lost },
+      { header: 'win rate', csv: 'win_rate', kind: 'rate', get: (g) => g.deals.winRate },
+      { header: 'avg won size', csv: 'average_deal_size', kind: 'money', get: (g) => g.deals.averageDealSize },
+      { header: 'won amount', csv: 'won_amount', kind: 'money', get: (g) => g.deals.wonAmount },
+      { header: 'open amount', csv: 'open_amount', kind: 'money', get: (g) => g.deals.openAmount },
+      ...summaryColumns('cycle', 'sales_cycle_days', 'days', (g) => g.deals.salesCycleDays),
+      ...summaryColumns('open age', 'open_age_days', 'days', (g) => g.deals.openAgeDays),
+      { header: 'velocity/day', csv: 'pipeline_velocity_per_day', kind: 'money', get: (g) => g.deals.pipelineVelocityPerDay },
+    ],
+  },
+  {
+    title: 'Hand-off: acceptance = accepted / (accepted + rejected); first action = hours from first sales_ready to the verdict',
+    columns: [
+      { header: 'handed off', csv: 'handed_off', kind: 'count', get: (g) => g.handOff.handedOff },
+      { header: 'accepted', csv: 'accepted', kind: 'count', get: (g) => g.handOff.accepted },
+      { header: 'rejected', csv: 'rejected', kind: 'count', get: (g) => g.handOff.rejected },
+      { header: 'acceptance', csv: 'acceptance_rate', kind: 'rate', get: (g) => g.handOff.acceptanceRate },
+      ...REJECTION_REASONS.map((r): Column => ({ header: REASON_SHORT[r], csv: r, kind: 'count', get: (g) => g.handOff.rejectionReasons[r] ?? 0 })),
+      { header: 'awaiting', csv: 'awaiting_feedback', kind: 'count', get: (g) => g.handOff.awaitingFeedback },
+      ...summaryColumns('first action h', 'time_to_first_action_hours', 'hours', (g) => g.handOff.timeToFirstActionHours),
+      { header: 'SLA breaches', csv: 'sla_breaches', kind: 'count', get: (g) => g.handOff.slaBreaches },
+      { header: 'late verdicts', csv: 'answered_after_sla', kind: 'count', get: (g) => g.handOff.answeredAfterSla },
+    ],
+  },
+];
+
+/** Rejection reasons seen beyond the definition's three (a portal may add options): listed in CSV too. */
+function extraReasons(groups: GroupFigures[]): string[] {
+  const known = new Set<string>(REJECTION_REASONS);
+  return [...new Set(groups.flatMap((g) => Object.keys(g.handOff.rejectionReasons)))].filter((r) => !known.has(r)).sort();
+}
+
+function groupsOf(metrics: Metrics, by: Dimension): GroupFigures[] {
+  return by === 'source' ? metrics.bySource : by === 'status' ? metrics.byStatus : metrics.byCohort;
+}
+
+/** Table cells: rates as percentages, durations and amounts to two decimals. */
+function cell(kind: Kind, v: number | null): string {
+  if (v === null) return '-';
+  if (kind === 'count') return String(v);
+  if (kind === 'rate') return `${(v * 100).toFixed(1)}%`;
+  return v.toFixed(2);
+}
+
+/** CSV cells: rates as fractions; a few decimals, enough for a spreadsheet to recompute nothing wrongly. */
+function csvNumber(kind: Kind, v: number | null): string {
+  if (v === null) return '';
+  if (kind === 'count') return String(v);
+  return String(Number(v.toFixed(kind === 'rate' ? 6 : 4)));
+}
+
+/** RFC 4180: quote a field holding a comma, a quote or a line break, doubling inner quotes. */
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function renderTable(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: GroupFigures[]): string {
+  const rows = [metrics.overall, ...groups];
+  const head = [
+    `Lead conversion report by ${by}` +
+      ('computedAt' in metrics ? `, computed ${metrics.computedAt}` : '') +
+      (metrics.since ? `, records created since ${metrics.since}` : '') +
+      `, SLA ${metrics.slaHours} h`,
+  ];
+  const parts = SECTIONS.map((s) => `${s.title}\n${table([by, ...s.columns.map((c) => c.header)], rows.map((g) => [g.key, ...s.columns.map((c) => cell(c.kind, c.get(g)))]))}`);
+  const extra = extraReasons(rows);
+  const foot = [
+    `Leads per ${by}: ${groups.map((g) => `${g.key} ${g.funnel.leads}`).join(', ') || 'none'}.`,
+    `Deals without contacts: ${metrics.dealsWithoutContacts} (in the overall and status figures, in no cohort or source).`,
+    ...(extra.length > 0 ? [`Other rejection reasons: ${extra.map((r) => `${r} ${metrics.overall.handOff.rejectionReasons[r] ?? 0}`).join(', ')}.`] : []),
+    `SLA breaches (sales_ready, no verdict after ${metrics.slaHours} h): ${metrics.slaBreachedContactIds.length === 0 ? 'none' : metrics.slaBreachedContactIds.join(', ')}.`,
+  ];
+  return `${[head.join('\n'), ...parts, foot.join('\n')].join('\n\n')}\n`;
+}
+
+function renderCsv(by: Dimension, groups: GroupFigures[], overall: GroupFigures): string {
+  const rows = [overall, ...groups];
+  const columns = SECTIONS.flatMap((s) => s.columns);
+  const extra = extraReasons(rows);
+  const header = ['dimension', 'group', ...columns.map((c) => c.csv), ...extra];
+  const lines = rows.map((g) => [g === overall ? 'overall' : by, g.key, ...columns.map((c) => csvNumber(c.kind, c.get(g))), ...extra.map((r) => String(g.handOff.rejectionReasons[r] ?? 0))]);
+  return `${[header, ...lines].map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+export function renderReport(metrics: Metrics | MetricsSnapshot, options: ReportOptions): string {
+  const by = options.by ?? 'cohort';
+  const groups = groupsOf(metrics, by);
+  switch (options.format) {
+    case 'json': {
+      const { byCohort: _c, bySource: _s, byStatus: _t, ...rest } = metrics;
+      return `${JSON.stringify({ ...rest, by, groups }, null, 2)}\n`;
+    }
+    case 'csv':
+      return renderCsv(by, groups, metrics.overall);
+    case 'table':
+      return renderTable(metrics, by, groups);
+  }
+}

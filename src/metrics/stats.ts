@@ -1,0 +1,48 @@
+/**
+ * The arithmetic of the figures, null-safe: an empty sample has no mean and no median (null), a ratio over
+ * nothing is null. Never 0 for "unknown" and never NaN, so an empty cohort reads as empty, not as failing.
+ */
+
+export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+
+/** A sample of durations (or amounts): its size, mean and median; null when the sample is empty. */
+export interface Summary {
+  count: number;
+  mean: number | null;
+  median: number | null;
+}
+
+export function summarize(values: readonly number[]): Summary {
+  if (values.length === 0) return { count: 0, mean: null, median: null };
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  // An even sample's median is the mean of its two middle values.
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { count: sorted.length, mean: sorted.reduce((s, v) => s + v, 0) / sorted.length, median };
+}
+
+/** numerator / denominator, or null when the denominator is 0 (a rate over nobody is unknown, not 0). */
+export function ratio(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+/** The UTC created-month cohort of an instant: 'YYYY-MM'. */
+export function monthOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 7);
+}
+
+/** Every month from `from` to `to` inclusive ('YYYY-MM'), so a month without leads still shows as a cohort. */
+export function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let [y, m] = from.split('-').map(Number);
+  const [ty, tm] = to.split('-').map(Number);
+  while (y < ty || (y === ty && m <= tm)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+import type { Summary } from './stats';
+
+/**
+ * The figures the metrics job computes from the mirror: plain, JSON-serialisable data (no Map, no Date,
+ * no undefined, no NaN), so a snapshot can be stored and compared over time as it is.
+ */
+
+/** The demand waterfall, in order. A contact that reached a stage counts as having reached every earlier one. */
+export const STAGES = ['lead', 'marketing_qualified', 'sales_ready', 'accepted', 'opportunity', 'won'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The key of the group for records whose attribute is missing (no source, no status at deal creation, no created date). */
+export const NONE = '(none)';
+
+/** Sales' verdicts on a hand-off (uld_sales_feedback). */
+export const REJECTION_REASONS = ['rejected_misrouted', 'rejected_bad_data', 'rejected_below_definition'] as const;
+
+/** One step of the waterfall: from stage A to the next stage B. */
+export interface StageStep {
+  from: Stage;
+  to: Stage;
+  /** reached B / reached A; null when nobody reached A. */
+  rate: number | null;
+  /** Days from entering A to entering B, over the records that reached B with both dates known. */
+  days: Summary;
+}
+
+export interface FunnelFigures {
+  /** Contacts in the group (every live contact is a lead). */
+  leads: number;
+  reached: Record<Stage, number>;
+  steps: StageStep[];
+  /** Leads that got an associated deal / leads (the cohort's lead-to-opportunity conversion rate). */
+  leadToOpportunityRate: number | null;
+  /** Days to the first associated deal, from the contact's creation and from its first sales_ready. */
+  leadConversionDays: { fromCreated: Summary; fromQualified: Summary };
+}
+
+export interface DealFigures {
+  deals: number;
+  open: number;
+  closed: number;
+  won: number;
+  lost: number;
+  /** won / (won + lost); null with no closed deal. */
+  winRate: number | null;
+  /** Mean amount of the won deals that have an amount; null with none. */
+  averageDealSize: number | null;
+  wonAmount: number;
+  /** Sum of the amounts of the open deals: the pipeline's value. */
+  openAmount: number;
+  /** Days from create to close, closed deals only. */
+  salesCycleDays: Summary;
+  /** Days from create to now, open deals only: their age, never a cycle length. */
+  openAgeDays: Summary;
+  /** open deals x average deal size x win rate / mean sales-cycle length: revenue per day; null when a factor is unknown. */
+  pipelineVelocityPerDay: number | null;
+}
+
+export interface HandOffFigures {
+  /** Contacts the definition passed to sales: those that became sales_ready. */
+  handedOff: number;
+  accepted: number;
+  rejected: number;
+  /** accepted / (accepted + rejected); null with no verdict yet. */
+  acceptanceRate: number | null;
+  /** Rejections by reason; the three reasons of the definition always present. */
+  rejectionReasons: Record<string, number>;
+  /** Handed off, no verdict yet. */
+  awaitingFeedback: number;
+  /** Hours from hand-off (first sales_ready) to sales' first verdict. */
+  timeToFirstActionHours: Summary;
+  /** Contacts still sales_ready with no verdict more than SLA hours after hand-off (as of `now`). */
+  slaBreaches: number;
+  /** Verdicts given, but more than SLA hours after hand-off. */
+  answeredAfterSla: number;
+}
+
+export interface GroupFigures {
+  /** 'overall', a cohort month 'YYYY-MM', a source, or a status at deal creation; '(none)' when missing. */
+  key: string;
+  funnel: FunnelFigures;
+  deals: DealFigures;
+  handOff: HandOffFigures;
+}
+
+export type Dimension = 'cohort' | 'source' | 'status';
+
+export interface Metrics {
+  /** The SLA the breaches were counted against. */
+  slaHours: number;
+  /** 'YYYY-MM-DD' (UTC) when only records created since then were counted. */
+  since: string | null;
+  overall: GroupFigures;
+  /** By created month (UTC), every month from the first to `now`'s, empty ones included. */
+  byCohort: GroupFigures[];
+  /** By hs_analytics_source. */
+  bySource: GroupFigures[];
+  /** By deal.statusAtCreation (contacts: that of their first deal). */
+  byStatus: GroupFigures[];
+  /** Live deals with no live associated contact: in the overall and status figures, in no cohort or source. */
+  dealsWithoutContacts: number;
+  /** Ids of the contacts in SLA breach, for the report. */
+  slaBreachedContactIds: string[];
+}
+
+/** A stored copy of the figures for trends: the figures plus when they were computed (ISO 8601, UTC). */
+export interface MetricsSnapshot extends Metrics {
+  computedAt: string;
+}

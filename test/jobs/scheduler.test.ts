@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { Scheduler, type Job } from '../../jobs';
+import { openStore, type Store } from '../../src/store';
+import { describePostgres, dropSchema, postgresAvailability, uniqueSchema } from '../store/postgres';
+
+/**
+ * One run per tick across instances: every instance's scheduler fires on the same schedule, and the store
+ * lets exactly one of them run each tick.
+ */
+
+const logger = pino({ level: 'silent' });
+
+async function twoInstances(stores: [Store, Store]): Promise<void> {
+  const executions: Array<{ instance: string; at: number }> = [];
+  const job = (instance: string): Job => ({
+    name: 'tick-counter',
+    schedule: '* * * * * *',
+    run: async () => {
+      executions.push({ instance, at: Date.now() });
+      // A run that takes a while: the other instance's attempt lands while it is in progress.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { executions: 1 };
+    },
+  });
+  const schedulers = stores.map((store, i) => new Scheduler({ store, logger, instanceId: `instance-${i}`, timezone: 'UTC', jobs: [job(`instance-${i}`)] }));
+  schedulers.forEach((s) => s.start());
+  await new Promise((resolve) => setTimeout(resolve, 4_200));
+  await Promise.all(schedulers.map((s) => s.stop()));
+
+  const runs = await stores[0].listJobRuns({ job: 'tick-counter', limit: 100 });
+  const ticks = new Set(runs.map((r) => r.tickAt));
+  expect(ticks.size).toBeGreaterThanOrEqual(3);
+  // Exactly one run per tick, and every claimed tick ran once.
+  expect(runs).toHaveLength(ticks.size);
+  expect(executions).toHaveLength(ticks.size);
+  expect(runs.every((r) => r.outcome === 'ok' && r.counts.executions === 1 && r.finishedAt !== null)).toBe(true);
+}
+
+describe('the scheduler', () => {
+  it('when two instances share one SQLite store, then each tick runs exactly once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-sched-'));
+    const url = `sqlite:${path.join(dir, 'uld.db')}`;
+    const stores = [await openStore(url), await openStore(url)] as [Store, Store];
+    try {
+      await twoInstances(stores);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('when a job fails, then the run is recorded as failed with the error and the next tick runs again', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-sched-'));
+    const store = await openStore(`sqlite:${path.join(dir, 'uld.db')}`);
+    try {
+      let calls = 0;
+      const scheduler = new Scheduler({
+        store,
+        logger,
+        instanceId: 'a',
+        timezone: 'UTC',
+        jobs: [{ name: 'flaky', schedule: '* * * * * *', run: async () => (++calls === 1 ? Promise.reject(new Error('HubSpot was down')) : { ok: 1 }) }],
+      });
+      scheduler.start();
+      await new Promise((resolve) => setTimeout(resolve, 2_600));
+      await scheduler.stop();
+      const runs = (await store.listJobRuns({ job: 'flaky' })).reverse();
+      expect(runs[0]).toMatchObject({ outcome: 'failed', error: 'Error: HubSpot was down' });
+      expect(runs.slice(1).every((r) => r.outcome === 'ok')).toBe(true);
+      expect(runs.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+describePostgres('the scheduler on Postgres', postgresAvailability(), (url) => {
+  it('when two instances share one Postgres store, then each tick runs exactly once', async () => {
+    const schema = uniqueSchema();
+    const stores = [await openStore(url, { pgSchema: schema, pgPoolSize: 2 }), await openStore(url, { pgSchema: schema, pgPoolSize: 2 })] as [Store, Store];
+    try {
+      await twoInstances(stores);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      await dropSchema(url, schema);
+    }
+  }, 30_000);
+});
