@@ -1,21 +1,30 @@
 import type { Config } from '../src/config';
 import type { CrmGateway } from '../src/hubspot/types';
 import type { Store } from '../src/store/types';
+import type { CompiledDefinition } from '../src/definition';
 import { reconcile } from './reconcile';
+import { requalify } from './requalify';
 import type { Job } from './scheduler';
 
 export { Scheduler, runJobForTick, type Job, type RunResult } from './scheduler';
 export { reconcile, SEARCH_RESULT_CAP } from './reconcile';
+export { requalify, dependsOnTime } from './requalify';
+export { backfill, dryRunGateway, resetBackfill } from './backfill';
 export { pruneWebhookEvents } from './retention';
 
 /** Every scheduled job, with its schedule from the configuration. */
-export function scheduledJobs(ctx: { config: Config; store: Store; gateway: CrmGateway; now?: () => number }): Job[] {
+export function scheduledJobs(ctx: { config: Config; store: Store; gateway: CrmGateway; definition: CompiledDefinition; now?: () => number }): Job[] {
   const now = ctx.now ?? Date.now;
   return [
     {
       name: 'reconcile',
       schedule: ctx.config.jobs.reconcileSchedule,
       run: () => reconcile({ gateway: ctx.gateway, store: ctx.store, now: now(), overlapMs: ctx.config.jobs.reconcileOverlapMs }),
+    },
+    {
+      name: 'requalify',
+      schedule: ctx.config.jobs.requalifySchedule,
+      run: () => requalify({ gateway: ctx.gateway, store: ctx.store, definition: ctx.definition, now: now(), slaHours: ctx.config.sync.slaHours }),
     },
   ];
 }

@@ -53,6 +53,13 @@ export const CONTACT_PROPERTIES: PropertyDefinition[] = [
     fieldType: 'radio',
   }),
   p('uld_feedback_at', 'Sales feedback at (ULD)', 'datetime', 'When the sales feedback was last changed.'),
+  p('uld_sla_breached', 'Hand-off SLA breached (ULD)', 'bool', 'Sales ready for longer than SLA_HOURS without sales feedback (set by the nightly requalify job).', {
+    fieldType: 'booleancheckbox',
+    options: [
+      { value: 'true', label: 'Yes', displayOrder: 0 },
+      { value: 'false', label: 'No', displayOrder: 1 },
+    ],
+  }),
 ];
 
 export const DEAL_PROPERTIES: PropertyDefinition[] = [

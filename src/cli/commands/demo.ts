@@ -162,6 +162,8 @@ async function runDemo(o: DemoOptions): Promise<void> {
       if (stats.byObjectType.every((q) => q.pending + q.leased === 0)) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    // The worker's own writes come back as webhooks too (stored, no work): let those land as well.
+    await sandbox.webhooks.idle(15_000).catch(() => undefined);
     await progress(sandbox, service.store);
 
     say('\nAfter the activity:');

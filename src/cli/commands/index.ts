@@ -6,7 +6,8 @@ import { registerServeCommand } from './serve';
 import { registerDeadLetterCommands } from './dead-letters';
 import { registerDemoCommand } from './demo';
 import { registerHistoryCommand } from './history';
+import { registerJobCommands } from './jobs';
 import { registerReportCommand } from './report';
 
 /** Every subcommand of `uld`, one registration function each. */
-export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand, registerReportCommand];
+export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand, registerReportCommand, registerJobCommands];

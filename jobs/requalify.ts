@@ -1,0 +1,43 @@
+import type { CompiledDefinition } from '../src/definition';
+import type { CrmGateway } from '../src/hubspot/types';
+import type { Store } from '../src/store/types';
+
+/**
+ * `requalify` (nightly): decisions that change with time alone. Engagement decays and "within N days"
+ * rules expire while nothing in HubSpot changes, so no webhook arrives: every contact of the mirror is
+ * queued again (the worker writes only what changed). And hand-offs nobody answered: a sales_ready
+ * contact without feedback after SLA_HOURS gets `uld_sla_breached`, and the breach is counted.
+ */
+
+/** Whether any rule's outcome can move with the clock: decay, or a date-window operator. */
+export function dependsOnTime(def: CompiledDefinition): boolean {
+  if ((def.source.engagement ?? []).some((c) => c.decay)) return true;
+  return /"operator":"(within_days|older_than_days)"/.test(JSON.stringify(def.source));
+}
+
+export interface RequalifyOptions {
+  gateway: CrmGateway;
+  store: Store;
+  definition: CompiledDefinition;
+  now: number;
+  slaHours: number;
+}
+
+export async function requalify(o: RequalifyOptions): Promise<Record<string, number>> {
+  const { contacts } = await o.store.listMirror();
+  const live = contacts.filter((c) => !c.deleted);
+  let queued = 0;
+  if (dependsOnTime(o.definition)) {
+    queued = await o.store.markDirty(live.map((c) => ({ objectType: 'contact', objectId: c.id, change: 'property_changed' as const, occurredAt: o.now })));
+  }
+  const deadline = o.now - o.slaHours * 3_600_000;
+  const breached = live.filter((c) => c.status === 'sales_ready' && c.feedback === null && c.qualifiedAt !== null && c.qualifiedAt < deadline).map((c) => c.id);
+  let flagged = 0;
+  if (breached.length > 0) {
+    // Read first: a flag already set is not written again (no write, no echo).
+    const current = await o.gateway.read('contacts', breached, ['uld_sla_breached']);
+    const toFlag = current.records.filter((r) => r.properties.uld_sla_breached !== 'true').map((r) => ({ id: r.id, properties: { uld_sla_breached: 'true' } }));
+    if (toFlag.length > 0) flagged = (await o.gateway.update('contacts', toFlag)).written.length;
+  }
+  return { contacts: live.length, queued, slaBreaches: breached.length, newlyFlagged: flagged };
+}
