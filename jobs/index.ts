@@ -4,11 +4,13 @@ import type { Store } from '../src/store/types';
 import type { CompiledDefinition } from '../src/definition';
 import { reconcile } from './reconcile';
 import { requalify } from './requalify';
+import { metricsJob } from './metrics';
 import type { Job } from './scheduler';
 
 export { Scheduler, runJobForTick, type Job, type RunResult } from './scheduler';
 export { reconcile, SEARCH_RESULT_CAP } from './reconcile';
 export { requalify, dependsOnTime } from './requalify';
+export { metricsJob } from './metrics';
 export { backfill, dryRunGateway, resetBackfill } from './backfill';
 export { pruneWebhookEvents } from './retention';
 
@@ -25,6 +27,11 @@ export function scheduledJobs(ctx: { config: Config; store: Store; gateway: CrmG
       name: 'requalify',
       schedule: ctx.config.jobs.requalifySchedule,
       run: () => requalify({ gateway: ctx.gateway, store: ctx.store, definition: ctx.definition, now: now(), slaHours: ctx.config.sync.slaHours }),
+    },
+    {
+      name: 'metrics',
+      schedule: ctx.config.jobs.metricsSchedule,
+      run: () => metricsJob({ store: ctx.store, now: now(), slaHours: ctx.config.sync.slaHours }),
     },
   ];
 }

@@ -28,7 +28,7 @@ export interface Config {
   /** Which roles `uld serve` runs in this process, so instances can be split by role. */
   serve: { http: boolean; worker: boolean; scheduler: boolean; shutdownTimeoutMs: number };
   sync: { debounceMs: number; handOffTask: boolean; handOffNote: boolean; handOffOwnerIds: string[]; slaHours: number };
-  jobs: { reconcileSchedule: string; requalifySchedule: string; timezone: string; reconcileOverlapMs: number };
+  jobs: { reconcileSchedule: string; requalifySchedule: string; metricsSchedule: string; timezone: string; reconcileOverlapMs: number };
 }
 
 export interface ConfigProblem {
@@ -161,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: {
       reconcileSchedule: get<string>('RECONCILE_SCHEDULE').trim(),
       requalifySchedule: get<string>('REQUALIFY_SCHEDULE').trim(),
+      metricsSchedule: get<string>('METRICS_SCHEDULE').trim(),
       timezone: get('JOBS_TIMEZONE'),
       reconcileOverlapMs: get<number>('RECONCILE_OVERLAP_MINUTES') * 60_000,
     },

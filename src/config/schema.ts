@@ -318,6 +318,14 @@ export const ENV_SPECS: EnvVarSpec[] = [
     group: 'Scheduled jobs',
   },
   {
+    name: 'METRICS_SCHEDULE',
+    schema: cronExpression,
+    expected: 'a cron expression (5 fields, or 6 with seconds)',
+    description: 'When `metrics` runs: computes the funnel, conversion and velocity figures from the mirror and keeps a snapshot for trends.',
+    defaultText: '0 * * * *',
+    group: 'Scheduled jobs',
+  },
+  {
     name: 'JOBS_TIMEZONE',
     schema: timeZone,
     expected: 'an IANA time zone such as UTC or Europe/Berlin',

@@ -52,3 +52,12 @@ export async function setCheckpoint(db: Kysely<Database>, name: string, value: s
     .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }))
     .execute();
 }
+
+export async function saveMetricSnapshot(db: Kysely<Database>, computedAt: number, figures: string): Promise<void> {
+  await db.insertInto('metric_snapshots').values({ computed_at: computedAt, figures }).execute();
+}
+
+export async function listMetricSnapshots(db: Kysely<Database>, limit = 100): Promise<Array<{ computedAt: number; figures: string }>> {
+  const rows = await db.selectFrom('metric_snapshots').select(['computed_at', 'figures']).orderBy('computed_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ computedAt: Number(r.computed_at), figures: r.figures }));
+}

@@ -164,6 +164,12 @@ class KyselyStore implements Store {
   setCheckpoint(name: string, value: string | null) {
     return jobStore.setCheckpoint(this.db, name, value, this.clock());
   }
+  saveMetricSnapshot(computedAt: number, figures: string) {
+    return jobStore.saveMetricSnapshot(this.db, computedAt, figures);
+  }
+  listMetricSnapshots(limit?: number) {
+    return jobStore.listMetricSnapshots(this.db, limit);
+  }
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { reachable: false, pendingMigrations: 0, error: 'store closed' };

@@ -147,6 +147,13 @@ export interface CheckpointsTable {
   updated_at: number;
 }
 
+export interface MetricSnapshotsTable {
+  id: Generated<number>;
+  computed_at: number;
+  /** The snapshot as JSON (MetricsSnapshot). */
+  figures: string;
+}
+
 export interface Database {
   webhook_events: WebhookEventsTable;
   work_items: WorkItemsTable;
@@ -158,6 +165,7 @@ export interface Database {
   crm_writes: CrmWritesTable;
   job_runs: JobRunsTable;
   checkpoints: CheckpointsTable;
+  metric_snapshots: MetricSnapshotsTable;
 }
 
 export type WorkItemRow = Selectable<WorkItemsTable>;

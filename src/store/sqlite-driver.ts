@@ -14,6 +14,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
+import type { Checkpointer } from './sqlite-checkpointer';
 
 const STATEMENT_CACHE_SIZE = 200;
 
@@ -82,7 +83,10 @@ class WaitingSqliteDriver implements Driver {
   private turn: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly checkpointer?: Checkpointer,
+  ) {
     this.connection = new WaitingConnection(db);
   }
 
@@ -120,6 +124,7 @@ class WaitingSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
@@ -132,9 +137,12 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 }
 
 export class WaitingSqliteDialect implements Dialect {
-  constructor(private readonly db: BetterSqlite3.Database) {}
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly checkpointer?: Checkpointer,
+  ) {}
   createDriver(): Driver {
-    return new WaitingSqliteDriver(this.db);
+    return new WaitingSqliteDriver(this.db, this.checkpointer);
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();

@@ -247,6 +247,9 @@ export interface JobStore {
   getCheckpoint(name: string): Promise<string | null>;
   /** null deletes it. */
   setCheckpoint(name: string, value: string | null): Promise<void>;
+  /** The metrics job's snapshots, kept for trends: the figures as JSON text, newest first. */
+  saveMetricSnapshot(computedAt: number, figures: string): Promise<void>;
+  listMetricSnapshots(limit?: number): Promise<Array<{ computedAt: number; figures: string }>>;
 }
 
 export interface StoreHealth {

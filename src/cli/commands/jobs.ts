@@ -36,7 +36,7 @@ export function registerJobCommands(program: Command): void {
     });
   jobs
     .command('run')
-    .argument('<name>', 'the job: reconcile or requalify')
+    .argument('<name>', 'the job: reconcile, requalify or metrics')
     .description('Run one job now, recorded like a scheduled run')
     .action(async (name: string) => {
       const config = configFromEnvironment();

@@ -2,6 +2,7 @@ import type { MigrationModule } from './types';
 import { webhookIngest } from './0001-webhook-ingest';
 import { syncMirror } from './0002-sync-mirror';
 import { jobs } from './0003-jobs';
+import { metricSnapshots } from './0004-metric-snapshots';
 
 export type { MigrationModule, SqlDialect } from './types';
 
@@ -13,4 +14,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0001_webhook_ingest', webhookIngest],
   ['0002_sync_mirror', syncMirror],
   ['0003_jobs', jobs],
+  ['0004_metric_snapshots', metricSnapshots],
 ];
