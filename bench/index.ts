@@ -1,7 +1,8 @@
 import type { Bench } from './lib';
+import { backfillBench } from './backfill';
 import { evaluatorBench } from './evaluator';
 import { ingestBench } from './ingest';
 import { syncBench } from './sync';
 
 /** Every benchmark `npm run bench` runs, in order. Add one line per benchmark. */
-export const BENCHES: Bench[] = [evaluatorBench, ingestBench, syncBench];
+export const BENCHES: Bench[] = [evaluatorBench, ingestBench, syncBench, backfillBench];

@@ -1,19 +1,27 @@
-import type { CrmGateway, CrmObjectType, RecordCreate, RecordUpdate, WriteResult } from '../src/hubspot/types';
+import type { CrmGateway, CrmObjectType, CrmRecord, RecordCreate, RecordUpdate, WriteResult } from '../src/hubspot/types';
 import type { Store } from '../src/store/types';
-import type { SyncEngine } from '../src/sync/engine';
+import type { PreloadType, SyncEngine, SyncObjectType } from '../src/sync/engine';
 
 /**
- * `backfill`: a new install starts with a portal full of history. Pages through every contact, company and
- * deal (100 per call), queues each page for the worker and lets the engine qualify and write back, block by
- * block. After each block the page cursor is saved, so a crash resumes at the next page: completed pages
- * are not read again, and a block that was queued but not finished is still in the durable queue. The
+ * `backfill`: a new install starts with a portal full of history. Pages through every company, deal and
+ * contact (100 per call) with the properties the engine reads, and hands each page to the engine
+ * (`preload`), so no record is read twice: the page is the read.
+ *
+ * Order: companies and deals are paged first and only queued (the engine keeps their pages: a contact's fit
+ * needs its company's properties, its conversion date its deals' creation), then contacts, block by block
+ * (10 pages, one engine block of 1,000), each qualified and written back before the next; last the deals
+ * (their figures need the contacts' creation dates) and the companies (their roll-ups count the contacts).
+ *
+ * After each block the page cursor is saved, so a crash resumes at the next page: completed pages are not
+ * read again, and whatever was queued but not finished is still in the durable queue and is finished (a
+ * restarted process has no pages in memory: the engine then reads what it needs, as it always can). The
  * engine writes only values that differ from the record, so nothing is written twice.
  */
 
-const TYPES: ReadonlyArray<{ objectType: CrmObjectType; unit: string }> = [
-  { objectType: 'contacts', unit: 'contact' },
-  { objectType: 'companies', unit: 'company' },
-  { objectType: 'deals', unit: 'deal' },
+const PHASES: ReadonlyArray<{ objectType: PreloadType; unit: SyncObjectType; work: boolean }> = [
+  { objectType: 'companies', unit: 'company', work: false },
+  { objectType: 'deals', unit: 'deal', work: false },
+  { objectType: 'contacts', unit: 'contact', work: true },
 ];
 
 /** Pages per block: 10 pages of 100 are one block of the engine's claims (1,000 units). */
@@ -45,42 +53,84 @@ interface Checkpoint {
   done: boolean;
 }
 
+interface Page {
+  records: CrmRecord[];
+  after?: string;
+  readAt: number;
+}
+
+/** Up to one block of pages from `after` on. */
+async function readBlock(gateway: CrmGateway, objectType: CrmObjectType, properties: string[], after: string | null): Promise<Page[]> {
+  const pages: Page[] = [];
+  let cursor = after;
+  for (let i = 0; i < PAGES_PER_BLOCK; i++) {
+    // Asked for now: the page reflects every change until this moment, and its units say so.
+    const readAt = Date.now();
+    const page = await gateway.page(objectType, properties, cursor ?? undefined, 100);
+    pages.push({ ...page, readAt });
+    if (!page.after) break;
+    cursor = page.after;
+  }
+  return pages;
+}
+
 export async function backfill(o: BackfillOptions): Promise<Record<string, number>> {
   const counts: Record<string, number> = { records: 0, pages: 0, resumed: 0 };
   let blocks = 0;
-  let total = 0;
-  for (const t of TYPES) {
+  for (const t of PHASES) {
     const saved = await o.store.getCheckpoint(backfillCheckpoint(t.objectType));
     const cp: Checkpoint = saved ? (JSON.parse(saved) as Checkpoint) : { after: null, records: 0, pages: 0, done: false };
     if (saved) counts.resumed++;
+    if (cp.done) continue;
     // Whatever an interrupted run queued and did not finish is still in the queue: finish it first.
-    await o.engine.drain();
-    while (!cp.done) {
-      if (o.maxBlocks !== undefined && blocks >= o.maxBlocks) return counts;
-      for (let i = 0; i < PAGES_PER_BLOCK && !cp.done; i++) {
-        const page = await o.gateway.page(t.objectType, ['hs_object_id'], cp.after ?? undefined, 100);
-        await o.store.markDirty(page.records.map((r) => ({ objectType: t.unit, objectId: r.id, change: 'property_changed' as const, occurredAt: Date.now() })));
-        cp.records += page.records.length;
-        cp.pages++;
-        counts.records += page.records.length;
-        counts.pages++;
-        cp.after = page.after ?? null;
-        cp.done = !page.after;
+    if (t.work) await o.engine.drain(undefined, [t.unit]);
+    const properties = await o.engine.readProperties(t.objectType);
+    // The next block's pages are read while the engine works this one (they are queued only after this
+    // block's checkpoint, so a crash re-reads them, as before).
+    let next: Promise<Page[]> | null = null;
+    try {
+      while (!cp.done) {
+        if (o.maxBlocks !== undefined && blocks >= o.maxBlocks) return counts;
+        const pages = await (next ?? readBlock(o.gateway, t.objectType, properties, cp.after));
+        next = null;
+        for (const page of pages) {
+          o.engine.preload(t.objectType, page.records, page.readAt);
+          await o.store.markDirty(page.records.map((r) => ({ objectType: t.unit, objectId: r.id, change: 'property_changed' as const, occurredAt: page.readAt })));
+          cp.records += page.records.length;
+          cp.pages++;
+          counts.records += page.records.length;
+          counts.pages++;
+          cp.after = page.after ?? null;
+          cp.done = !page.after;
+        }
+        // Contacts are worked block by block; deals and companies wait in the queue for them (see above).
+        if (t.work) {
+          if (!cp.done && (o.maxBlocks === undefined || blocks + 1 < o.maxBlocks)) {
+            next = readBlock(o.gateway, t.objectType, properties, cp.after);
+            // Its error, if any, is thrown where it is awaited (the next block), not as an unhandled rejection meanwhile.
+            next.catch(() => undefined);
+          }
+          await o.engine.drain(undefined, [t.unit]);
+        }
+        // Saved after the block is queued (and, for contacts, written back): a crash before this line
+        // re-reads at most this block's pages and the next.
+        await o.store.setCheckpoint(backfillCheckpoint(t.objectType), JSON.stringify(cp));
+        blocks++;
+        o.onProgress?.({ objectType: t.objectType, records: cp.records, pages: cp.pages, done: cp.done, total: counts.records });
       }
-      await o.engine.drain();
-      // Saved after the block is written back: a crash before this line re-reads at most this block's pages.
-      await o.store.setCheckpoint(backfillCheckpoint(t.objectType), JSON.stringify(cp));
-      blocks++;
-      total = counts.records;
-      o.onProgress?.({ objectType: t.objectType, records: cp.records, pages: cp.pages, done: cp.done, total });
+    } finally {
+      // A read ahead that is no longer wanted (an error, maxBlocks) must not outlive the run.
+      if (next) await (next as Promise<Page[]>).catch(() => undefined);
     }
   }
+  // The deals, then the companies (the engine's round order), and any follow-up work.
+  await o.engine.drain();
   return counts;
 }
 
 /** Forgets the checkpoints, so the next backfill starts from the first page. */
 export async function resetBackfill(store: Store): Promise<void> {
-  for (const t of TYPES) await store.setCheckpoint(backfillCheckpoint(t.objectType), null);
+  for (const t of PHASES) await store.setCheckpoint(backfillCheckpoint(t.objectType), null);
 }
 
 /**

@@ -14,7 +14,7 @@ export interface Metrics {
  * run several apps side by side and later issues add their metrics to the same registry.
  * Queue figures are read from the store at scrape time: they are the queue's truth, not this process's.
  */
-export function createMetrics(store: Pick<Store, 'queueStats' | 'now'>, logger: Logger): Metrics {
+export function createMetrics(store: Pick<Store, 'queueStats' | 'now'> & Partial<Pick<Store, 'listJobRuns'>>, logger: Logger): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -89,6 +89,40 @@ export function createMetrics(store: Pick<Store, 'queueStats' | 'now'>, logger: 
     async collect() {
       const s = await stats();
       if (s) this.set(s.deadLetters);
+    },
+  });
+
+  // The last finished run of each scheduled job, from the store: visible from any instance, whichever ran it.
+  const lastRuns = async () => {
+    if (!store.listJobRuns) return [];
+    try {
+      const runs = await store.listJobRuns({ limit: 200 });
+      const last = new Map<string, (typeof runs)[number]>();
+      for (const r of runs) if (r.finishedAt !== null && !last.has(r.job)) last.set(r.job, r);
+      return [...last.values()];
+    } catch (err) {
+      logger.warn({ err }, 'job runs unavailable for /metrics');
+      return [];
+    }
+  };
+  new Gauge({
+    name: 'uld_job_last_run_timestamp_seconds',
+    help: 'When each scheduled job last finished (see `uld jobs`), by outcome of that run.',
+    labelNames: ['job', 'outcome'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await lastRuns()) this.set({ job: r.job, outcome: r.outcome }, r.finishedAt! / 1000);
+    },
+  });
+  new Gauge({
+    name: 'uld_job_last_run_duration_seconds',
+    help: 'How long the last finished run of each scheduled job took.',
+    labelNames: ['job'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await lastRuns()) this.set({ job: r.job }, (r.finishedAt! - r.startedAt) / 1000);
     },
   });
 

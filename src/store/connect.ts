@@ -5,7 +5,6 @@ import { Kysely, PostgresDialect, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { SqlDialect } from './migrations';
 import type { Database } from './schema';
-import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
 import { WaitingSqliteDialect } from './sqlite-driver';
 
 export interface ConnectOptions {
@@ -30,16 +29,10 @@ function openSqlite(file: string): Dialect {
   // No busy_timeout: SQLite would sleep inside the call and freeze the event loop; the driver waits
   // for a busy database asynchronously instead (see sqlite-driver.ts).
   database.pragma('busy_timeout = 0');
-  // Checkpoints run on their own thread, not inside whichever commit crosses the WAL threshold (see
-  // sqlite-checkpointer.ts). If that thread fails, SQLite's automatic checkpoint takes over again.
-  let checkpointer: Checkpointer | undefined;
-  if (file !== ':memory:' && !file.startsWith('file:')) {
-    database.pragma('wal_autocheckpoint = 0');
-    checkpointer = startCheckpointer(path.resolve(file), () => {
-      if (database.open) database.pragma('wal_autocheckpoint = 1000');
-    });
-  }
-  return new WaitingSqliteDialect(database, checkpointer);
+  // The default page cache is 2 MB: once the event log and the queue outgrow it, every 100-event insert and
+  // upsert re-reads index pages (random object ids) from the OS. 64 MB keeps the hot indexes in memory.
+  database.pragma('cache_size = -65536');
+  return new WaitingSqliteDialect(database);
 }
 
 const PG_INT8 = 20;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from './migrations';
 import type { Database } from './schema';
+import { executeShaped } from './statement-cache';
 import { coalesce, upsertUnits } from './units';
 import type { EventDisposition, EventFilter, IncomingEvent, IngestOptions, IngestResult, StoredEvent } from './types';
 
@@ -25,27 +26,38 @@ export async function ingestEvents(
   return db.transaction().execute(async (trx) => {
     const fresh = new Set<string>();
     for (let i = 0; i < ordered.length; i += 500) {
-      const rows = ordered.slice(i, i + 500).map(({ e }) => ({
-        portal_id: e.portalId,
-        subscription_type: e.subscriptionType,
-        object_id: e.objectId,
-        occurred_at: e.occurredAt,
-        event_id: e.eventId,
-        object_type: e.objectType,
-        change_source: e.changeSource,
-        source_id: e.sourceId,
-        property_name: e.propertyName,
-        attempt_number: e.attemptNumber,
-        disposition: e.disposition,
-        payload: e.payload,
-        received_at: now,
-      }));
-      const inserted = await trx
-        .insertInto('webhook_events')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['occurred_at', 'event_id', 'object_id', 'subscription_type', 'portal_id']).doNothing())
-        .returning(['portal_id', 'subscription_type', 'object_id', 'occurred_at', 'event_id'])
-        .execute();
+      const chunk = ordered.slice(i, i + 500);
+      // The values in the order of EVENT_COLUMNS, which is the order of the row objects below.
+      const parameters: unknown[] = [];
+      for (const { e } of chunk) {
+        parameters.push(
+          e.portalId, e.subscriptionType, e.objectId, e.occurredAt, e.eventId, e.objectType, e.changeSource,
+          e.sourceId, e.propertyName, e.attemptNumber, e.disposition, e.payload, now,
+        );
+      }
+      const build = () => {
+        const rows = chunk.map(({ e }) => ({
+          portal_id: e.portalId,
+          subscription_type: e.subscriptionType,
+          object_id: e.objectId,
+          occurred_at: e.occurredAt,
+          event_id: e.eventId,
+          object_type: e.objectType,
+          change_source: e.changeSource,
+          source_id: e.sourceId,
+          property_name: e.propertyName,
+          attempt_number: e.attemptNumber,
+          disposition: e.disposition,
+          payload: e.payload,
+          received_at: now,
+        }));
+        return trx
+          .insertInto('webhook_events')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['occurred_at', 'event_id', 'object_id', 'subscription_type', 'portal_id']).doNothing())
+          .returning(['portal_id', 'subscription_type', 'object_id', 'occurred_at', 'event_id']);
+      };
+      const { rows: inserted } = await executeShaped(trx, `${dialect}:webhook_events:${chunk.length}`, parameters, build);
       for (const r of inserted) {
         fresh.add(dedupeKey({ portalId: r.portal_id, subscriptionType: r.subscription_type, objectId: r.object_id, occurredAt: r.occurred_at, eventId: r.event_id }));
       }

@@ -14,7 +14,6 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
-import type { Checkpointer } from './sqlite-checkpointer';
 
 const STATEMENT_CACHE_SIZE = 200;
 
@@ -83,10 +82,7 @@ class WaitingSqliteDriver implements Driver {
   private turn: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
 
-  constructor(
-    private readonly db: BetterSqlite3.Database,
-    private readonly checkpointer?: Checkpointer,
-  ) {
+  constructor(private readonly db: BetterSqlite3.Database) {
     this.connection = new WaitingConnection(db);
   }
 
@@ -124,7 +120,6 @@ class WaitingSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    await this.checkpointer?.stop();
     this.db.close();
   }
 }
@@ -137,12 +132,9 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 }
 
 export class WaitingSqliteDialect implements Dialect {
-  constructor(
-    private readonly db: BetterSqlite3.Database,
-    private readonly checkpointer?: Checkpointer,
-  ) {}
+  constructor(private readonly db: BetterSqlite3.Database) {}
   createDriver(): Driver {
-    return new WaitingSqliteDriver(this.db, this.checkpointer);
+    return new WaitingSqliteDriver(this.db);
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();

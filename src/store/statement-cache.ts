@@ -19,7 +19,8 @@ export async function executeShaped<R>(
   build: () => Compilable<R>,
 ): Promise<QueryResult<R>> {
   const text = texts.get(shape);
-  if (text !== undefined) return db.executeQuery<R>(CompiledQuery.raw(text, parameters));
+  // Kysely leaves an undefined value out of the statement (DEFAULT), so such rows go through it.
+  if (text !== undefined && !parameters.includes(undefined)) return db.executeQuery<R>(CompiledQuery.raw(text, parameters));
   const compiled = build().compile();
   if (sameValues(compiled.parameters, parameters)) texts.set(shape, compiled.sql);
   return db.executeQuery<R>(compiled);

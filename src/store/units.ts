@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { decodeChanges, encodeChanges } from './changes';
+import { executeShaped } from './statement-cache';
 import type { SqlDialect } from './migrations';
 import type { Database, DeadLetterRow, WorkItemRow } from './schema';
 import type { DeadLetter, WorkMark, WorkUnit } from './types';
@@ -94,48 +95,60 @@ export async function upsertUnits(
   options: { freshAttempts?: boolean } = {},
 ): Promise<void> {
   for (let i = 0; i < units.length; i += 200) {
-    const rows = units.slice(i, i + 200).map((u) => ({
-      object_type: u.objectType,
-      object_id: u.objectId,
-      changes: u.changes,
-      properties: JSON.stringify([...u.properties].sort()),
-      merged_into: u.mergedInto,
-      first_occurred_at: u.firstOccurredAt,
-      last_occurred_at: u.lastOccurredAt,
-      event_count: u.eventCount,
-      revision: 0,
-      claimed_revision: null,
-      attempts: 0,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-      available_at: availableAt,
-      lease_owner: null,
-      lease_token: null,
-      lease_expires_at: null,
-    }));
-    await db
-      .insertInto('work_items')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['object_type', 'object_id']).doUpdateSet({
-          changes: sql<number>`work_items.changes | excluded.changes`,
-          properties: propertiesUnion(dialect),
-          merged_into: sql<string | null>`coalesce(excluded.merged_into, work_items.merged_into)`,
-          first_occurred_at: sql<number>`${least(dialect)}(work_items.first_occurred_at, excluded.first_occurred_at)`,
-          last_occurred_at: sql<number>`${greatest(dialect)}(work_items.last_occurred_at, excluded.last_occurred_at)`,
-          event_count: sql<number>`work_items.event_count + excluded.event_count`,
-          revision: sql<number>`work_items.revision + 1`,
-          updated_at: sql<number>`excluded.updated_at`,
-          // A retried dead letter promises fresh attempts even when it lands on a unit that has been
-          // failing meanwhile; otherwise that unit's spent attempts would dead-letter it again at once.
-          // The operator asked for it now, so it leaves any backoff the unit was waiting out too.
-          ...(options.freshAttempts
-            ? { attempts: 0, last_error: null, available_at: sql<number>`${least(dialect)}(work_items.available_at, excluded.available_at)` }
-            : {}),
-        }),
-      )
-      .execute();
+    const chunk = units.slice(i, i + 200);
+    const properties = chunk.map((u) => JSON.stringify([...u.properties].sort()));
+    // The values in the order of the row objects below.
+    const parameters: unknown[] = [];
+    chunk.forEach((u, j) => {
+      parameters.push(
+        u.objectType, u.objectId, u.changes, properties[j], u.mergedInto, u.firstOccurredAt, u.lastOccurredAt, u.eventCount,
+        0, null, 0, null, now, now, availableAt, null, null, null,
+      );
+    });
+    const build = () => {
+      const rows = chunk.map((u, j) => ({
+        object_type: u.objectType,
+        object_id: u.objectId,
+        changes: u.changes,
+        properties: properties[j]!,
+        merged_into: u.mergedInto,
+        first_occurred_at: u.firstOccurredAt,
+        last_occurred_at: u.lastOccurredAt,
+        event_count: u.eventCount,
+        revision: 0,
+        claimed_revision: null,
+        attempts: 0,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+        available_at: availableAt,
+        lease_owner: null,
+        lease_token: null,
+        lease_expires_at: null,
+      }));
+      return db
+        .insertInto('work_items')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['object_type', 'object_id']).doUpdateSet({
+            changes: sql<number>`work_items.changes | excluded.changes`,
+            properties: propertiesUnion(dialect),
+            merged_into: sql<string | null>`coalesce(excluded.merged_into, work_items.merged_into)`,
+            first_occurred_at: sql<number>`${least(dialect)}(work_items.first_occurred_at, excluded.first_occurred_at)`,
+            last_occurred_at: sql<number>`${greatest(dialect)}(work_items.last_occurred_at, excluded.last_occurred_at)`,
+            event_count: sql<number>`work_items.event_count + excluded.event_count`,
+            revision: sql<number>`work_items.revision + 1`,
+            updated_at: sql<number>`excluded.updated_at`,
+            // A retried dead letter promises fresh attempts even when it lands on a unit that has been
+            // failing meanwhile; otherwise that unit's spent attempts would dead-letter it again at once.
+            // The operator asked for it now, so it leaves any backoff the unit was waiting out too.
+            ...(options.freshAttempts
+              ? { attempts: 0, last_error: null, available_at: sql<number>`${least(dialect)}(work_items.available_at, excluded.available_at)` }
+              : {}),
+          }),
+        );
+    };
+    await executeShaped(db, `${dialect}:work_items${options.freshAttempts ? ':fresh' : ''}:${chunk.length}`, parameters, build);
   }
 }
 

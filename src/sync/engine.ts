@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { evaluate, type CompiledDefinition, type Decision, type LeadStatus } from '../definition';
-import type { AssociatedRecord, CrmGateway, CrmRecord, DealPipeline, RecordUpdate, WriteResult } from '../hubspot/types';
+import type { AssociatedRecord, BatchReadResult, CrmGateway, CrmRecord, DealPipeline, RecordUpdate, WriteResult } from '../hubspot/types';
 import type { ClaimedBatch, Failure, Store, WorkMark, WorkUnit } from '../store/types';
 import { CONTACT_SYNC_INPUTS, contactWriteback, readTime } from './contact-writeback';
 import { companyChanges, COMPANY_SYNC_INPUTS } from './company-rollup';
@@ -49,8 +49,34 @@ export interface RoundResult {
   failed: number;
 }
 
+/** The object types whose records a caller can hand to the engine (`preload`). */
+export type PreloadType = 'contacts' | 'companies' | 'deals';
+
+/**
+ * A record the caller read, and when it asked for it (the record reflects every change before then). Kept
+ * compact, since a backfill hands over whole portals: only the values that are set, and the names the read
+ * carried (set or not) once per read.
+ */
+interface Preloaded {
+  values: Record<string, string>;
+  names: ReadonlySet<string>;
+  readAt: number;
+}
+
+function hasAll(p: Preloaded, properties: readonly string[]): boolean {
+  return properties.every((name) => p.names.has(name));
+}
+
+function propertiesOf(p: Preloaded): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const name of p.names) out[name] = p.values[name] ?? null;
+  return out;
+}
+
 export class SyncEngine {
   private readonly now: () => number;
+  /** Records handed over by `preload`, by type and id, until a unit of the record is worked. */
+  private readonly preloaded: Record<PreloadType, Map<string, Preloaded>> = { contacts: new Map(), companies: new Map(), deals: new Map() };
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -72,6 +98,39 @@ export class SyncEngine {
   }
 
   /**
+   * The properties the engine reads of each object type: what a caller that pages through records (the
+   * backfill) asks for, so the pages can be handed over with `preload` instead of being read again. For
+   * companies: the definition's fit inputs and the current roll-ups.
+   */
+  async readProperties(objectType: PreloadType): Promise<string[]> {
+    if (objectType === 'contacts') return this.contactProperties();
+    if (objectType === 'companies') return unique([...this.o.definition.companyProperties, ...COMPANY_SYNC_INPUTS]);
+    return this.dealProperties(await this.o.gateway.dealPipelines());
+  }
+
+  /**
+   * Records the caller has just read, asked for at `readAt` (before the call, so they reflect every
+   * change until then): a backfill's pages. The engine uses them instead of reading:
+   * - for a unit of the record, when the unit's last change is not after `readAt` and the record has every
+   *   property the engine reads (else it reads as usual); the record is then forgotten, used or not;
+   * - as the company (fit inputs) of contacts and the deals (creation dates) of contacts, until a unit of
+   *   that company or deal is worked.
+   * Nothing is kept on disk: a process that restarts just reads. Memory is what the caller hands over.
+   */
+  preload(objectType: PreloadType, records: readonly CrmRecord[], readAt: number): void {
+    const first = records[0];
+    if (!first) return;
+    const map = this.preloaded[objectType];
+    // A read carries the names asked for in every record (unset ones as null).
+    const names = new Set(Object.keys(first.properties).filter((name) => records.every((r) => name in r.properties)));
+    for (const r of records) {
+      const values: Record<string, string> = {};
+      for (const [name, value] of Object.entries(r.properties)) if (value !== null && names.has(name)) values[name] = value;
+      map.set(r.id, { values, names, readAt });
+    }
+  }
+
+  /**
    * One block of each object type. Returns how much was done; 0 everywhere means the queue is empty.
    *
    * A block is up to BLOCK units (claims of 100, HubSpot's batch size), worked together: its reads go out
@@ -80,9 +139,10 @@ export class SyncEngine {
    * after it in ROUND wait, so their follow-up work (a deal's contacts, a contact's company) is coalesced
    * and each record is read and written once when the backlog is through, not once per block.
    */
-  async round(): Promise<RoundResult> {
+  async round(only?: readonly SyncObjectType[]): Promise<RoundResult> {
     const result: RoundResult = { processed: { deal: 0, contact: 0, company: 0 }, deferred: 0, failed: 0 };
     for (const objectType of ROUND) {
+      if (only && !only.includes(objectType)) continue;
       const batches = await this.claimBlock(objectType);
       const units = batches.flatMap((b) => b.units);
       if (units.length === 0) continue;
@@ -122,10 +182,14 @@ export class SyncEngine {
     return batches;
   }
 
-  /** Runs rounds until the queue is empty (tests, backfill, benchmarks). */
-  async drain(maxRounds = 10_000): Promise<void> {
+  /**
+   * Runs rounds until the queue is empty (tests, backfill, benchmarks). With `only`, works only those
+   * object types and leaves the others queued (a backfill qualifies every contact before the deals and
+   * companies that depend on them).
+   */
+  async drain(maxRounds = 10_000, only?: readonly SyncObjectType[]): Promise<void> {
     for (let i = 0; i < maxRounds; i++) {
-      const r = await this.round();
+      const r = await this.round(only);
       if (r.processed.deal + r.processed.contact + r.processed.company + r.deferred + r.failed === 0) return;
       if (r.deferred > 0) await sleep(this.o.pollMs ?? 250);
     }
@@ -184,8 +248,7 @@ export class SyncEngine {
   private async contacts(units: WorkUnit[], now: number): Promise<Plan> {
     const { gateway, store, definition: def } = this.o;
     const ids = units.map((u) => u.objectId);
-    const properties = unique([...def.contactProperties, ...CONTACT_SYNC_INPUTS, 'hs_analytics_source']);
-    const read = await gateway.read('contacts', ids, properties);
+    const read = await this.readUnits('contacts', units, this.contactProperties());
     const live = read.records;
     const liveIds = live.map((r) => r.id);
     const followUp: WorkMark[] = [];
@@ -204,8 +267,7 @@ export class SyncEngine {
       if (primary) primaryCompany.set(id, primary.id);
     }
     const companyIds = unique([...primaryCompany.values()]);
-    const companies = companyIds.length > 0 && def.companyProperties.length > 0 ? await gateway.read('companies', companyIds, def.companyProperties) : { records: [], missing: [] };
-    const companyById = new Map(companies.records.map((c) => [c.id, c.properties]));
+    const companyById = def.companyProperties.length > 0 ? await this.readLinked('companies', companyIds, def.companyProperties) : new Map<string, Record<string, string | null>>();
     const firstDeal = await this.firstDealCreated(dealLinks);
 
     const updates: RecordUpdate[] = [];
@@ -334,10 +396,9 @@ export class SyncEngine {
     for (const [id, d] of known) if (d.createdAt !== null) createdAt.set(id, d.createdAt);
     const unknown = dealIds.filter((id) => !createdAt.has(id));
     if (unknown.length > 0) {
-      const read = await this.o.gateway.read('deals', unknown, ['createdate']);
-      for (const d of read.records) {
-        const t = readTime(d.properties.createdate);
-        if (t !== null) createdAt.set(d.id, t);
+      for (const [id, p] of await this.readLinked('deals', unknown, ['createdate'])) {
+        const t = readTime(p.createdate);
+        if (t !== null) createdAt.set(id, t);
       }
     }
     for (const [contactId, links] of dealLinks) {
@@ -353,8 +414,7 @@ export class SyncEngine {
     const { gateway, store } = this.o;
     const ids = units.map((u) => u.objectId);
     const pipelines = await gateway.dealPipelines();
-    const stageEntered = unique(pipelines.flatMap((p) => p.stages.map((s) => `hs_v2_date_entered_${s.id}`)));
-    const read = await gateway.read('deals', ids, unique([...DEAL_SYNC_INPUTS, ...stageEntered]));
+    const read = await this.readUnits('deals', units, this.dealProperties(pipelines));
     const liveIds = read.records.map((r) => r.id);
     const [contactLinks, companyLinks, mirrored] = await Promise.all([
       liveIds.length > 0 ? gateway.associations('deals', 'contacts', liveIds) : new Map<string, AssociatedRecord[]>(),
@@ -362,7 +422,8 @@ export class SyncEngine {
       store.getDeals(ids),
     ]);
     const contactIds = unique([...contactLinks.values()].flatMap((l) => l.map((x) => x.id)));
-    const contactCreated = await this.contactCreation(contactIds);
+    const mirroredContacts = contactIds.length > 0 ? await store.getContacts(contactIds) : new Map<string, MirrorContact>();
+    const contactCreated = await this.contactCreation(contactIds, mirroredContacts);
 
     const updates: RecordUpdate[] = [];
     const rows: MirrorDeal[] = [];
@@ -392,7 +453,8 @@ export class SyncEngine {
         deleted: false,
       });
       // New contacts on a deal converted: their uld_converted_at and their companies' roll-ups follow.
-      const added = contacts.filter((c) => !(before?.contactIds ?? []).includes(c));
+      // A contact the mirror already has as converted gains nothing (uld_converted_at is set once).
+      const added = contacts.filter((c) => !(before?.contactIds ?? []).includes(c) && (mirroredContacts.get(c)?.convertedAt ?? null) === null);
       for (const c of added) followUp.push({ objectType: 'contact', objectId: c, change: 'conversion_signal', occurredAt: now });
     }
     const written = await this.write('deals', updates, now);
@@ -402,10 +464,9 @@ export class SyncEngine {
     return { followUp, rejected: this.rejectedUnits(units, written) };
   }
 
-  private async contactCreation(ids: string[]): Promise<Map<string, number>> {
+  private async contactCreation(ids: string[], known: Map<string, MirrorContact>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (ids.length === 0) return out;
-    const known = await this.o.store.getContacts(ids);
     for (const [id, c] of known) if (c.createdAt !== null) out.set(id, c.createdAt);
     const unknown = ids.filter((id) => !out.has(id));
     if (unknown.length > 0) {
@@ -422,7 +483,6 @@ export class SyncEngine {
 
   private async companies(units: WorkUnit[], now: number): Promise<Plan> {
     const { gateway, store, definition: def } = this.o;
-    const ids = units.map((u) => u.objectId);
     const followUp: WorkMark[] = [];
     // A change to a company property the definition reads changes its contacts' fit: re-qualify them.
     const readsChanged = units.filter((u) => u.properties.some((p) => def.companyProperties.includes(p)) || u.changes.includes('restored') || u.changes.includes('merged'));
@@ -430,7 +490,7 @@ export class SyncEngine {
       const links = await gateway.associations('companies', 'contacts', readsChanged.map((u) => u.objectId));
       for (const list of links.values()) for (const l of list) followUp.push({ objectType: 'contact', objectId: l.id, change: 'association_changed', occurredAt: now });
     }
-    const read = await gateway.read('companies', ids, [...COMPANY_SYNC_INPUTS]);
+    const read = await this.readUnits('companies', units, [...COMPANY_SYNC_INPUTS]);
     const contacts = await store.contactsOfCompanies(read.records.map((r) => r.id));
     const byCompany = new Map<string, MirrorContact[]>();
     for (const c of contacts) if (c.companyId) byCompany.set(c.companyId, [...(byCompany.get(c.companyId) ?? []), c]);
@@ -446,6 +506,51 @@ export class SyncEngine {
   }
 
   // ---- shared -----------------------------------------------------------------------------------
+
+  private contactProperties(): string[] {
+    return unique([...this.o.definition.contactProperties, ...CONTACT_SYNC_INPUTS, 'hs_analytics_source']);
+  }
+
+  private dealProperties(pipelines: readonly DealPipeline[]): string[] {
+    const stageEntered = unique(pipelines.flatMap((p) => p.stages.map((s) => `hs_v2_date_entered_${s.id}`)));
+    return unique([...DEAL_SYNC_INPUTS, ...stageEntered]);
+  }
+
+  /**
+   * The records of a block's units: preloaded ones where still good (see `preload`), a batch read for the
+   * rest. Every preloaded record of these units is forgotten: the unit is worked now.
+   */
+  private async readUnits(objectType: PreloadType, units: WorkUnit[], properties: string[]): Promise<BatchReadResult> {
+    const map = this.preloaded[objectType];
+    const records: CrmRecord[] = [];
+    const toRead: string[] = [];
+    const seen = new Set<string>();
+    for (const u of units) {
+      if (seen.has(u.objectId)) continue;
+      seen.add(u.objectId);
+      const p = map.get(u.objectId);
+      map.delete(u.objectId);
+      if (p && u.lastOccurredAt <= p.readAt && hasAll(p, properties)) records.push({ id: u.objectId, properties: propertiesOf(p) });
+      else toRead.push(u.objectId);
+    }
+    if (toRead.length === 0) return { records, missing: [] };
+    const read = await this.o.gateway.read(objectType, toRead, properties);
+    return { records: [...records, ...read.records], missing: read.missing };
+  }
+
+  /** Properties of records a block depends on (contacts' companies and deals): preloaded where they have them, else one batch read. */
+  private async readLinked(objectType: PreloadType, ids: string[], properties: string[]): Promise<Map<string, Record<string, string | null>>> {
+    const map = this.preloaded[objectType];
+    const out = new Map<string, Record<string, string | null>>();
+    const toRead: string[] = [];
+    for (const id of ids) {
+      const p = map.get(id);
+      if (p && hasAll(p, properties)) out.set(id, propertiesOf(p));
+      else toRead.push(id);
+    }
+    if (toRead.length > 0) for (const r of (await this.o.gateway.read(objectType, toRead, properties)).records) out.set(r.id, r.properties);
+    return out;
+  }
 
   private async write(objectType: 'contacts' | 'deals' | 'companies', updates: RecordUpdate[], now: number): Promise<WriteResult> {
     if (updates.length === 0) return { written: [], missing: [], rejected: [] };

@@ -90,3 +90,21 @@ describePostgres('the scheduler on Postgres', postgresAvailability(), (url) => {
     }
   }, 30_000);
 });
+
+describe('job runs in /metrics', () => {
+  it('when jobs have run, then /metrics shows when each last finished, its outcome and duration', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-sched-metrics-'));
+    const store = await openStore(`sqlite:${path.join(dir, 'uld.db')}`, { clock: () => 10_000 });
+    try {
+      const id = (await store.claimJobRun('reconcile', 5_000, 'a'))!;
+      await store.finishJobRun(id, 'ok', { found: 3 }, null);
+      const { createMetrics } = await import('../../src/server/metrics');
+      const text = await createMetrics(store, logger).registry.metrics();
+      expect(text).toContain('uld_job_last_run_timestamp_seconds{job="reconcile",outcome="ok"} 10');
+      expect(text).toContain('uld_job_last_run_duration_seconds{job="reconcile"} 0');
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
