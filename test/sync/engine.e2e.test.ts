@@ -31,13 +31,15 @@ function touchEveryRecord(world: SyncWorld): { contacts: string[]; deals: string
 describe('the sync engine on a sandbox portal', () => {
   let world: SyncWorld;
   beforeAll(async () => {
-    world = await syncWorld({ sandbox: { contacts: CONTACTS, deals: Math.round(CONTACTS / 5) } });
+    // The generator lands a little under the deal count it aims at: 1.32 times aims at one deal per five contacts.
+    world = await syncWorld({ sandbox: { contacts: CONTACTS, deals: Math.round((CONTACTS / 5) * 1.32) } });
   }, 120_000);
   afterAll(() => world?.stop());
 
   it(`when events arrive for ${CONTACTS} contacts and their deals, then every record shows what the definition and the formulas say`, async () => {
     const { contacts, deals } = touchEveryRecord(world);
-    expect(deals.length).toBeGreaterThan(CONTACTS / 10);
+    // 5,000 contacts and at least 1,000 deals, as the acceptance asks.
+    expect(deals.length).toBeGreaterThanOrEqual(CONTACTS / 5);
     await world.settle();
     const { portal } = world.sandbox;
 
