@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@hubspot/api-client';
@@ -9,7 +8,7 @@ import { compileDefinition, evaluate, loadDefinitionFile, type CompiledDefinitio
 import { createGateway, type HubSpotGateway } from '../src/hubspot';
 import type { DealPipeline } from '../src/hubspot/types';
 import { startSandbox, type PortalChange, type Sandbox } from '../src/sandbox';
-import { startService, type Service } from '../src/server';
+import { freePort, startService, type Service } from '../src/server';
 import { CONTACT_SYNC_INPUTS, contactWriteback } from '../src/sync/contact-writeback';
 import { DEAL_SYNC_INPUTS, dealFigures } from '../src/sync/deal-figures';
 import { SyncEngine } from '../src/sync/engine';
@@ -53,16 +52,6 @@ interface World {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The sandbox (rate limit high: only call counts matter), the real receiver and the engine, as `uld serve` wires them. */
 async function startWorld(options: { seed: number; debounceMs: number; pollMs?: number }): Promise<World> {

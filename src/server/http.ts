@@ -1,5 +1,5 @@
 import type { Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
 export interface RunningHttp {
@@ -48,5 +48,20 @@ function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
     });
     // Idle keep-alive connections have nothing in flight: close them now rather than at the deadline.
     server.closeIdleConnections();
+  });
+}
+
+/**
+ * A port nobody listens on right now, for a server whose URL must be known before it starts (the URL
+ * HubSpot signs, configured before the receiver listens). The machine is shared: a fixed port could be taken.
+ */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
 }

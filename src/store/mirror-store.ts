@@ -1,9 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { LeadStatus } from '../definition/types';
 import type { ContactHistory, DecisionRecord, MirrorContact, MirrorDeal, WriteRecord } from '../sync/mirror';
 import { coalesce, upsertUnits } from './units';
 import type { SqlDialect } from './migrations';
-import type { Database, MirrorContactsTable, MirrorDealsTable } from './schema';
+import type { Database, DecisionsTable, MirrorContactsTable, MirrorDealsTable } from './schema';
 import type { WorkMark } from './types';
 
 /** The sync engine's mirror and audit log in SQL. One function per operation, each taking `db`. */
@@ -33,6 +33,20 @@ function contactFromRow(r: MirrorContactsTable): MirrorContact {
     companyId: r.company_id,
     evaluatedAt: Number(r.evaluated_at),
     deleted: Number(r.deleted) === 1,
+  };
+}
+
+function decisionFromRow(d: Omit<Selectable<DecisionsTable>, 'id'>): DecisionRecord {
+  return {
+    contactId: d.contact_id,
+    definitionVersion: d.definition_version,
+    previousStatus: d.previous_status as LeadStatus | null,
+    status: d.status as LeadStatus,
+    fitScore: Number(d.fit_score),
+    engagementScore: Number(d.engagement_score),
+    totalScore: Number(d.total_score),
+    reasons: JSON.parse(d.reasons) as string[],
+    decidedAt: Number(d.decided_at),
   };
 }
 
@@ -243,18 +257,7 @@ export async function history(db: Kysely<Database>, contactId: string, limit = 5
   const writes = await db.selectFrom('crm_writes').selectAll().where('object_type', '=', 'contacts').where('object_id', '=', contactId).orderBy('written_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   return {
     contact,
-    decisions: decisions.map((d) => ({
-      id: Number(d.id),
-      contactId: d.contact_id,
-      definitionVersion: d.definition_version,
-      previousStatus: d.previous_status as LeadStatus | null,
-      status: d.status as LeadStatus,
-      fitScore: Number(d.fit_score),
-      engagementScore: Number(d.engagement_score),
-      totalScore: Number(d.total_score),
-      reasons: JSON.parse(d.reasons) as string[],
-      decidedAt: Number(d.decided_at),
-    })),
+    decisions: decisions.map((d) => ({ id: Number(d.id), ...decisionFromRow(d) })),
     writes: writes.map((w) => ({
       id: Number(w.id),
       objectType: w.object_type,
@@ -317,17 +320,7 @@ export async function listMirror(
     const key = `${d.contact_id}\u0000${d.status}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    decisions.push({
-      contactId: d.contact_id,
-      definitionVersion: d.definition_version,
-      previousStatus: d.previous_status as LeadStatus | null,
-      status: d.status as LeadStatus,
-      fitScore: Number(d.fit_score),
-      engagementScore: Number(d.engagement_score),
-      totalScore: Number(d.total_score),
-      reasons: JSON.parse(d.reasons) as string[],
-      decidedAt: Number(d.decided_at),
-    });
+    decisions.push(decisionFromRow(d));
   }
   return { contacts, deals, decisions };
 }

@@ -1,11 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { parseSubscriptionArgument } from '../../src/cli/commands/sandbox';
+import { freePort } from '../../src/server';
 import { Receiver } from './helpers';
 
 /**
@@ -36,17 +36,6 @@ function waitForLines(child: ChildProcess, until: RegExp, timeoutMs = 20_000): P
   });
 }
 
-/** A port nobody listens on right now (the machine is shared: a fixed port could be taken). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 it('when `uld sandbox --contacts 5000 --port <n>` runs standalone, then it prints its URL, token and secret and answers the SDK from another process', async () => {
   expect(fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli', 'commands', 'sandbox.js'))).toBe(true); // `npm test` builds first (pretest)

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config';
 import { compileDefinition, evaluate, loadDefinitionFile, type CompiledDefinition, type Decision } from '../../src/definition';
 import { createGateway, type GatewayOptions, type HubSpotGateway } from '../../src/hubspot';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
-import { startService, type Service } from '../../src/server';
+import { freePort, startService, type Service } from '../../src/server';
 import { openStore, type QueuePolicy, type Store } from '../../src/store';
 import { SyncEngine } from '../../src/sync/engine';
 import { ensureProductProperties } from '../../src/sync/install-properties';
@@ -124,14 +124,3 @@ export async function syncWorld(
   };
 }
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as import('node:net').AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

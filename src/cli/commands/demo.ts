@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@hubspot/api-client';
@@ -8,7 +7,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { compileDefinition, loadDefinitionFile, STATUSES, type LeadStatus } from '../../definition';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { startService } from '../../server';
+import { freePort, startService } from '../../server';
 import type { Store } from '../../store';
 import { subscriptionsFor } from '../../sync/subscriptions';
 import { ensureProductProperties } from '../../sync/install-properties';
@@ -60,16 +59,6 @@ interface DemoOptions {
   file: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
