@@ -1,6 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import type { Config } from '../config';
-import { BatchCreateError, RecordError, type HubSpotErrorBody } from './errors';
+import { BatchCreateError, HubSpotError, RecordError, type HubSpotErrorBody } from './errors';
 import { RollingLimiter } from './limiter';
 import { Transport, deadlineAgent, type RetryPolicy, type TransportStats } from './transport';
 import type {
@@ -16,6 +16,7 @@ import type {
   RecordUpdate,
   SearchFilter,
   SearchPage,
+  TokenInfo,
   WriteResult,
 } from './types';
 
@@ -173,7 +174,10 @@ export class HubSpotGateway implements CrmGateway {
   private isolations = 0;
   private splits = 0;
 
+  private readonly accessToken: string;
+
   constructor(options: GatewayOptions) {
+    this.accessToken = options.accessToken;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.client = new Client({
       accessToken: options.accessToken,
@@ -480,6 +484,38 @@ export class HubSpotGateway implements CrmGateway {
         })
         .sort((a, b) => a.displayOrder - b.displayOrder),
     }));
+  }
+
+  /**
+   * What the token is: its app, account and granted scopes, from HubSpot's private-app token introspection
+   * (`POST /oauth/v2/private-apps/get/access-token-info`, HubSpot's private apps guide). The SDK has no model
+   * for it, so this goes through `apiRequest`, which answers a fetch Response and does not throw on errors.
+   */
+  async tokenInfo(): Promise<TokenInfo> {
+    const { data } = await this.transport.call('oauth.token-info.read', async () => {
+      const response = await this.client.apiRequest({ method: 'POST', path: '/oauth/v2/private-apps/get/access-token-info', body: { tokenKey: this.accessToken } });
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = text.length > 0 ? JSON.parse(text) : undefined;
+      } catch {
+        body = undefined;
+      }
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, key) => {
+        headers[key] = value;
+      });
+      // Shaped like the SDK's own errors, so the transport classifies it the same way (401, 403, 429, 5xx).
+      if (response.status >= 300) throw Object.assign(new Error(`HTTP ${response.status}`), { code: response.status, body, headers });
+      return body;
+    });
+    const o = (data ?? {}) as { hubId?: unknown; appId?: unknown; userId?: unknown; scopes?: unknown };
+    if (!Array.isArray(o.scopes)) throw new HubSpotError('HubSpot token introspection answered without a scopes list', { kind: 'oauth.token-info.read' });
+    return {
+      hubId: o.hubId === undefined ? null : String(o.hubId),
+      appId: o.appId === undefined ? null : String(o.appId),
+      scopes: (o.scopes as unknown[]).map(String).sort(),
+    };
   }
 
   async listProperties(objectType: CrmObjectType): Promise<PropertyDefinition[]> {

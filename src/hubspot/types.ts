@@ -89,6 +89,13 @@ export interface SearchPage {
   after?: string;
 }
 
+/** A private app token as HubSpot describes it. Ids as strings; scopes sorted. */
+export interface TokenInfo {
+  hubId: string | null;
+  appId: string | null;
+  scopes: string[];
+}
+
 /** Calls made, by kind (`contacts.batch.read`, `associations.batch.read`, ...), for tests and benchmarks. */
 export type CallCounts = Record<string, number>;
 

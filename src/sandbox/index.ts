@@ -2,7 +2,7 @@
  * The sandbox portal: a fake HubSpot that the real `@hubspot/api-client` talks to, for running, testing,
  * demoing and benchmarking the product without a HubSpot account. See docs/sandbox.md.
  */
-export { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
+export { startSandbox, SANDBOX_DEFAULT_SCOPES, type Sandbox, type SandboxOptions } from './sandbox';
 export { generatePortal, loadGeneratedPortal, DEFAULT_GENERATOR_NOW, type GeneratePortalOptions, type GeneratedPortal, type PortalMetadata } from './generator/generate';
 export { PORTAL_SIGNALS, TARGET_PROFILE, propertiesWithRole, type PropertySignal, type SignalRole } from './generator/signals';
 export { FREE_MAIL_DOMAIN_SET, COMPETITORS } from './generator/vocabulary';

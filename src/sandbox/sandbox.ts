@@ -6,6 +6,7 @@ import { registerAssociationRoutes } from './http/routes/associations';
 import { registerBatchRoutes } from './http/routes/batch';
 import { registerObjectRoutes } from './http/routes/objects';
 import { registerOwnerRoutes } from './http/routes/owners';
+import { registerTokenInfoRoutes } from './http/routes/token-info';
 import { registerPipelineRoutes } from './http/routes/pipelines';
 import { registerPropertyRoutes } from './http/routes/properties';
 import { registerSearchRoutes } from './http/routes/search';
@@ -16,6 +17,28 @@ import { RateLimiter, type RateLimitOptions, type Tier } from './rate-limiter';
 import { ActivitySimulator, type SimulatorOptions } from './simulator';
 import { WebhookDispatcher, type WebhookFaults, type WebhookSettings } from './webhooks/dispatcher';
 import type { WebhookSubscriptionInput } from './webhooks/subscriptions';
+
+/**
+ * What a private app created for this product would be granted (the scopes of HubSpot's CRM objects,
+ * schemas and owners APIs), plus two unrelated ones a real token often carries.
+ */
+export const SANDBOX_DEFAULT_SCOPES: readonly string[] = [
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.objects.companies.read',
+  'crm.objects.companies.write',
+  'crm.objects.deals.read',
+  'crm.objects.deals.write',
+  'crm.schemas.contacts.read',
+  'crm.schemas.contacts.write',
+  'crm.schemas.companies.read',
+  'crm.schemas.companies.write',
+  'crm.schemas.deals.read',
+  'crm.schemas.deals.write',
+  'crm.objects.owners.read',
+  'oauth',
+  'crm.lists.read',
+];
 
 export interface SandboxOptions {
   /** Interface to listen on; 127.0.0.1 by default (the sandbox is for this machine). */
@@ -37,6 +60,8 @@ export interface SandboxOptions {
   portalId?: number;
   /** Other apps installed in the portal: their writes come back as webhooks naming them. */
   otherApps?: Array<{ accessToken: string; appId: number }>;
+  /** Scopes granted to the private app's token (`SANDBOX_DEFAULT_SCOPES` when absent), as token introspection reports them. */
+  scopes?: readonly string[];
   tier?: Tier;
   rateLimit?: RateLimitOptions;
   behaviour?: Partial<SandboxBehaviour>;
@@ -54,6 +79,8 @@ export interface Sandbox {
   accessToken: string;
   /** Same as `accessToken`. */
   token: string;
+  /** Scopes the token carries; mutable, so a test can revoke one. */
+  scopes: string[];
   clientSecret: string;
   appId: number;
   portalId: number;
@@ -129,6 +156,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   registerOwnerRoutes(router, env);
 
   const tokens = new Map<string, number>([[accessToken, appId], ...(options.otherApps ?? []).map((a) => [a.accessToken, a.appId] as [string, number])]);
+  const scopes = [...(options.scopes ?? SANDBOX_DEFAULT_SCOPES)];
+  registerTokenInfoRoutes(router, {
+    portalId,
+    lookup: (token) => {
+      const app = tokens.get(token);
+      // Other apps are not ours to configure: they carry every default scope.
+      return app === undefined ? undefined : { appId: app, scopes: token === accessToken ? scopes : SANDBOX_DEFAULT_SCOPES };
+    },
+  });
   const server = new ApiServer({ router, rateLimiter, faults, log: requests, counters: calls, authenticate: (token) => tokens.get(token) });
   const url = await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
   if (autoStart) simulator.start();
@@ -138,6 +174,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url,
     accessToken,
     token: accessToken,
+    scopes,
     clientSecret,
     appId,
     portalId,

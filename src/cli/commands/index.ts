@@ -8,6 +8,8 @@ import { registerDemoCommand } from './demo';
 import { registerHistoryCommand } from './history';
 import { registerJobCommands } from './jobs';
 import { registerReportCommand } from './report';
+import { registerInstallCommand } from './install';
+import { registerDoctorCommand } from './doctor';
 
 /** Every subcommand of `uld`, one registration function each. */
-export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand, registerReportCommand, registerJobCommands];
+export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand, registerReportCommand, registerJobCommands, registerInstallCommand, registerDoctorCommand];

@@ -61,53 +61,62 @@ export function registerJobCommands(program: Command): void {
     .option('--dry-run', 'read everything, write nothing, and report what would change')
     .option('--restart', 'forget the checkpoint and start from the first page')
     .option('--no-progress', 'no progress bar (logs and CI)')
-    .action(async (opts: { dryRun?: boolean; restart?: boolean; progress: boolean }) => {
-      const config = configFromEnvironment();
-      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-      const definition = definitionForCommand(config);
-      // A dry run works on a throw-away store, so neither HubSpot nor the mirror changes.
-      const dir = opts.dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'uld-dry-run-')) : null;
-      const store = await openStore(dir ? `sqlite:${path.join(dir, 'dry-run.db')}` : config.databaseUrl);
-      const real = createGateway(gatewayOptionsFromConfig(config));
-      const gateway = opts.dryRun ? dryRunGateway(real) : real;
-      const engine = new SyncEngine({ gateway, store, definition, logger, owner: `backfill:${os.hostname()}:${process.pid}` });
-      const bar = opts.progress && process.stdout.isTTY ? new cliProgress.SingleBar({ format: '{objectType} {records} records | {rate} rec/s | {calls} API calls, {left} left in the window | ETA {eta_formatted}', etaBuffer: 20 }, cliProgress.Presets.shades_classic) : null;
-      const started = Date.now();
-      try {
-        if (opts.restart) await resetBackfill(store);
-        bar?.start(1, 0, { objectType: 'contacts', records: 0, rate: 0, calls: 0, left: '?' });
-        const counts = await backfill({
-          gateway,
-          store,
-          engine,
-          onProgress: (p) => {
-            const calls = Object.values(gateway.calls()).reduce((a, b) => a + b, 0);
-            const rate = Math.round(p.total / Math.max(0.001, (Date.now() - started) / 1000));
-            const left = real.limiter.free();
-            if (bar) {
-              bar.setTotal(Math.max(p.total + 1000, bar.getTotal()));
-              bar.update(p.total, { objectType: p.objectType, records: p.total, rate, calls, left });
-            } else process.stdout.write(`${p.objectType}: ${p.records} records in ${p.pages} pages; ${rate} records/s; ${calls} API calls, ${left} left in the window${p.done ? '; done' : ''}\n`);
-          },
-        });
-        bar?.stop();
+    .action((opts: BackfillCommandOptions) => runBackfillCommand(opts));
+}
+
+export interface BackfillCommandOptions {
+  dryRun?: boolean;
+  restart?: boolean;
+  progress: boolean;
+}
+
+/** `uld backfill`, also offered at the end of `uld install`. */
+export async function runBackfillCommand(opts: BackfillCommandOptions): Promise<void> {
+  const config = configFromEnvironment();
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const definition = definitionForCommand(config);
+  // A dry run works on a throw-away store, so neither HubSpot nor the mirror changes.
+  const dir = opts.dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'uld-dry-run-')) : null;
+  const store = await openStore(dir ? `sqlite:${path.join(dir, 'dry-run.db')}` : config.databaseUrl);
+  const real = createGateway(gatewayOptionsFromConfig(config));
+  const gateway = opts.dryRun ? dryRunGateway(real) : real;
+  const engine = new SyncEngine({ gateway, store, definition, logger, owner: `backfill:${os.hostname()}:${process.pid}` });
+  const bar = opts.progress && process.stdout.isTTY ? new cliProgress.SingleBar({ format: '{objectType} {records} records | {rate} rec/s | {calls} API calls, {left} left in the window | ETA {eta_formatted}', etaBuffer: 20 }, cliProgress.Presets.shades_classic) : null;
+  const started = Date.now();
+  try {
+    if (opts.restart) await resetBackfill(store);
+    bar?.start(1, 0, { objectType: 'contacts', records: 0, rate: 0, calls: 0, left: '?' });
+    const counts = await backfill({
+      gateway,
+      store,
+      engine,
+      onProgress: (p) => {
         const calls = Object.values(gateway.calls()).reduce((a, b) => a + b, 0);
-        process.stdout.write(`backfill ${opts.dryRun ? '(dry run) ' : ''}done: ${counts.records} records in ${counts.pages} pages, ${calls} API calls, ${((Date.now() - started) / 1000).toFixed(1)} s${counts.resumed ? ' (resumed from a checkpoint)' : ''}\n`);
-        if ('wouldWrite' in gateway) {
-          for (const [objectType, updates] of gateway.wouldWrite) {
-            // Records, not updates: with nothing written, a record looked at twice would count twice.
-            const byProperty = new Map<string, Set<string>>();
-            for (const u of updates) for (const p of Object.keys(u.properties)) byProperty.set(p, (byProperty.get(p) ?? new Set()).add(u.id));
-            process.stdout.write(`  would write ${new Set(updates.map((u) => u.id)).size} ${objectType}: ${[...byProperty].map(([p, ids]) => `${p} ${ids.size}`).join(', ')}\n`);
-          }
-          process.stdout.write(`  would create ${gateway.wouldCreate} hand-off tasks and notes\n`);
-        }
-      } finally {
-        bar?.stop();
-        await store.close();
-        if (dir) fs.rmSync(dir, { recursive: true, force: true });
-      }
+        const rate = Math.round(p.total / Math.max(0.001, (Date.now() - started) / 1000));
+        const left = real.limiter.free();
+        if (bar) {
+          bar.setTotal(Math.max(p.total + 1000, bar.getTotal()));
+          bar.update(p.total, { objectType: p.objectType, records: p.total, rate, calls, left });
+        } else process.stdout.write(`${p.objectType}: ${p.records} records in ${p.pages} pages; ${rate} records/s; ${calls} API calls, ${left} left in the window${p.done ? '; done' : ''}\n`);
+      },
     });
+    bar?.stop();
+    const calls = Object.values(gateway.calls()).reduce((a, b) => a + b, 0);
+    process.stdout.write(`backfill ${opts.dryRun ? '(dry run) ' : ''}done: ${counts.records} records in ${counts.pages} pages, ${calls} API calls, ${((Date.now() - started) / 1000).toFixed(1)} s${counts.resumed ? ' (resumed from a checkpoint)' : ''}\n`);
+    if ('wouldWrite' in gateway) {
+      for (const [objectType, updates] of gateway.wouldWrite) {
+        // Records, not updates: with nothing written, a record looked at twice would count twice.
+        const byProperty = new Map<string, Set<string>>();
+        for (const u of updates) for (const p of Object.keys(u.properties)) byProperty.set(p, (byProperty.get(p) ?? new Set()).add(u.id));
+        process.stdout.write(`  would write ${new Set(updates.map((u) => u.id)).size} ${objectType}: ${[...byProperty].map(([p, ids]) => `${p} ${ids.size}`).join(', ')}\n`);
+      }
+      process.stdout.write(`  would create ${gateway.wouldCreate} hand-off tasks and notes\n`);
+    }
+  } finally {
+    bar?.stop();
+    await store.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function fail(command: string, message: string): void {

@@ -1,0 +1,207 @@
+import { didYouMean, type Config } from '../config';
+import type { CompiledDefinition } from '../definition';
+import type { Store } from '../store';
+import { ensureProductProperties } from '../sync/install-properties';
+import { signWebhookRequest } from '../../webhooks';
+import type { AdminGateway } from './install';
+import { REQUIRED_SCOPES, missingScopes } from './scopes';
+
+/**
+ * `uld doctor`: every check an admin would otherwise do by hand, in dependency order. Each line passes or
+ * says what to do; a check whose ground failed (no store, no token) is skipped and says why.
+ */
+
+export type CheckOutcome = 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface CheckLine {
+  check: string;
+  outcome: CheckOutcome;
+  detail: string;
+  /** What to do, for warn and fail. */
+  fix?: string;
+}
+
+export interface DoctorInputs {
+  /** The configuration, or every problem with it. */
+  config: Config | { error: string };
+  /** The compiled definition, or why it did not load. */
+  definition: CompiledDefinition | { error: string } | undefined;
+  /** Opens the store without migrating (the doctor never changes anything). */
+  openStore: (databaseUrl: string) => Promise<Store>;
+  /** Absent when there is no token. */
+  gateway: AdminGateway | undefined;
+  /** For the webhook round-trip; the global fetch by default. */
+  fetch?: typeof fetch;
+  now?: number;
+  /** A queue item older than this is worth a warning (the worker is not keeping up, or not running). */
+  staleQueueMs?: number;
+}
+
+/** The password of a database URL is not for printing. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]+:)[^@]*@/i, '$1***@');
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export async function runDoctor(inputs: DoctorInputs): Promise<CheckLine[]> {
+  const lines: CheckLine[] = [];
+  const add = (check: string, outcome: CheckOutcome, detail: string, fix?: string) => lines.push({ check, outcome, detail, ...(fix ? { fix } : {}) });
+  const now = inputs.now ?? Date.now();
+
+  if ('error' in inputs.config) {
+    add('configuration', 'fail', inputs.config.error, 'fix the variables named above in .env or the environment (see docs/configuration.md)');
+    for (const c of ['definition', 'store', 'hubspot', 'scopes', 'properties', 'definition properties', 'webhook endpoint', 'queue', 'jobs']) add(c, 'skip', 'skipped: the configuration is invalid');
+    return lines;
+  }
+  const config = inputs.config;
+  add('configuration', 'pass', 'environment valid');
+
+  const def = inputs.definition && !('error' in inputs.definition) ? inputs.definition : undefined;
+  if (def) add('definition', 'pass', `"${def.name}" version ${def.version} (${config.leadDefinitionPath})`);
+  else add('definition', 'fail', inputs.definition && 'error' in inputs.definition ? inputs.definition.error : 'no definition loaded', `fix ${config.leadDefinitionPath} (\`uld check-definition\` shows every problem)`);
+
+  // Store and migrations.
+  let store: Store | undefined;
+  try {
+    store = await inputs.openStore(config.databaseUrl);
+    const health = await store.health();
+    if (!health.reachable) throw new Error(health.error ?? 'not reachable');
+    if (health.pendingMigrations > 0) add('store', 'fail', `${redactUrl(config.databaseUrl)}: ${health.pendingMigrations} migrations not applied`, 'start `uld serve` once: it migrates the store at start-up');
+    else add('store', 'pass', `${redactUrl(config.databaseUrl)} reachable, migrations applied`);
+  } catch (err) {
+    add('store', 'fail', `cannot use the store at ${redactUrl(config.databaseUrl)}: ${errorText(err)}`, 'check DATABASE_URL and that the database server is running and reachable from here');
+    await store?.close().catch(() => undefined);
+    store = undefined;
+  }
+
+  try {
+    await hubspotChecks(inputs.gateway, config, def, add);
+    await webhookCheck(config, inputs.fetch ?? fetch, add);
+    if (store) await storeChecks(store, now, inputs.staleQueueMs ?? 15 * 60_000, add);
+    else for (const c of ['queue', 'jobs']) add(c, 'skip', 'skipped: the store is unreachable');
+  } finally {
+    await store?.close();
+  }
+  return lines;
+}
+
+type Add = (check: string, outcome: CheckOutcome, detail: string, fix?: string) => void;
+
+async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, def: CompiledDefinition | undefined, add: Add): Promise<void> {
+  const later = ['scopes', 'properties', 'definition properties'];
+  if (!gateway) {
+    add('hubspot', 'fail', 'HUBSPOT_ACCESS_TOKEN is not set', 'create a private app (README, "Installing into a real portal") and put its token in HUBSPOT_ACCESS_TOKEN');
+    for (const c of later) add(c, 'skip', 'skipped: no HubSpot token');
+    return;
+  }
+  let scopes: string[];
+  try {
+    const info = await gateway.tokenInfo();
+    scopes = info.scopes;
+    if (config.hubspot.portalId !== undefined && info.hubId !== null && info.hubId !== String(config.hubspot.portalId)) {
+      add('hubspot', 'fail', `the token belongs to portal ${info.hubId}, but HUBSPOT_PORTAL_ID is ${config.hubspot.portalId}`, 'use the token of the portal this instance serves, or correct HUBSPOT_PORTAL_ID (webhooks from other portals are refused)');
+    } else add('hubspot', 'pass', `${config.hubspot.apiBaseUrl} answers; token of portal ${info.hubId ?? '?'}, app ${info.appId ?? '?'}`);
+  } catch (err) {
+    add('hubspot', 'fail', `${config.hubspot.apiBaseUrl}: ${errorText(err)}`, 'check HUBSPOT_ACCESS_TOKEN and HUBSPOT_API_BASE_URL, and that this machine can reach HubSpot');
+    for (const c of later) add(c, 'skip', 'skipped: HubSpot is unreachable or refused the token');
+    return;
+  }
+
+  const missing = missingScopes(scopes);
+  if (missing.length === 0) add('scopes', 'pass', `all ${REQUIRED_SCOPES.length} required scopes granted`);
+  else add('scopes', 'fail', `missing ${missing.map((m) => m.scope).join(', ')}`, 'grant these scopes to the private app (Auth tab), then update HUBSPOT_ACCESS_TOKEN if it changed');
+
+  try {
+    const plan = await ensureProductProperties(gateway, { dryRun: true });
+    const absent = plan.filter((p) => p.action === 'create');
+    const differ = plan.filter((p) => p.action === 'update');
+    if (absent.length + differ.length === 0) add('properties', 'pass', `all ${plan.length} uld_* properties present and matching`);
+    else
+      add(
+        'properties',
+        'fail',
+        [absent.length > 0 ? `missing ${absent.map((p) => `${p.objectType}.${p.name}`).join(', ')}` : '', differ.length > 0 ? `different ${differ.map((p) => `${p.objectType}.${p.name} (${(p.differences ?? []).join(', ')})`).join(', ')}` : '']
+          .filter(Boolean)
+          .join('; '),
+        'run `uld install` (it creates what is missing and updates what differs; it never deletes)',
+      );
+  } catch (err) {
+    add('properties', 'fail', `cannot list properties: ${errorText(err)}`, 'grant crm.schemas.*.read scopes to the private app');
+  }
+
+  if (!def) {
+    add('definition properties', 'skip', 'skipped: the definition did not load');
+    return;
+  }
+  try {
+    const problems: string[] = [];
+    for (const [objectType, wanted, prefix] of [
+      ['contacts', def.contactProperties, ''],
+      ['companies', def.companyProperties, 'company.'],
+    ] as const) {
+      if (wanted.length === 0) continue;
+      const have = new Set((await gateway.listProperties(objectType)).map((p) => p.name));
+      for (const name of wanted) {
+        if (have.has(name)) continue;
+        const hint = didYouMean(name, have);
+        problems.push(`${prefix}${name} does not exist in the portal's ${objectType}${hint ? ` (did you mean ${prefix}${hint}?)` : ''}`);
+      }
+    }
+    const total = def.contactProperties.length + def.companyProperties.length;
+    if (problems.length === 0) add('definition properties', 'pass', `all ${total} properties the definition reads exist in the portal`);
+    else add('definition properties', 'fail', problems.join('; '), `correct ${config.leadDefinitionPath}, or create the properties in HubSpot: a rule on a property that does not exist never matches`);
+  } catch (err) {
+    add('definition properties', 'fail', `cannot list properties: ${errorText(err)}`, 'grant crm.schemas.contacts.read and crm.schemas.companies.read');
+  }
+}
+
+/**
+ * Signs an empty batch with HUBSPOT_CLIENT_SECRET for WEBHOOK_PUBLIC_URL and posts it there: a 200 proves the
+ * URL reaches a receiver that shares our secret and public URL (an empty batch stores nothing).
+ */
+async function webhookCheck(config: Config, doFetch: typeof fetch, add: Add): Promise<void> {
+  const url = config.webhookPublicUrl;
+  if (!url) return void add('webhook endpoint', 'fail', 'WEBHOOK_PUBLIC_URL is not set', 'set it to the public https URL of POST /webhooks/hubspot, as HubSpot calls it');
+  const secret = config.hubspot.clientSecret;
+  if (!secret) return void add('webhook endpoint', 'fail', 'HUBSPOT_CLIENT_SECRET is not set: no webhook can be verified', "copy the client secret from the private app's Auth tab");
+  const body = '[]';
+  try {
+    const response = await doFetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signWebhookRequest({ clientSecret: secret, uri: url, body }) }, body, signal: AbortSignal.timeout(5_000) });
+    if (response.status === 200) add('webhook endpoint', 'pass', `${url} accepted a request signed with HUBSPOT_CLIENT_SECRET`);
+    else if (response.status === 401)
+      add('webhook endpoint', 'fail', `${url} refused a request signed with HUBSPOT_CLIENT_SECRET (401)`, 'the server runs with another secret or another WEBHOOK_PUBLIC_URL: give both the same values as HubSpot (the secret is on the Auth tab)');
+    else add('webhook endpoint', 'fail', `${url} answered ${response.status} to a signed empty batch`, 'is WEBHOOK_PUBLIC_URL the path of POST /webhooks/hubspot on `uld serve`?');
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    add('webhook endpoint', 'fail', `${url} did not answer: ${cause ?? errorText(err)}`, 'start `uld serve`, and make WEBHOOK_PUBLIC_URL reach it (HubSpot must reach it too)');
+  }
+}
+
+async function storeChecks(store: Store, now: number, staleMs: number, add: Add): Promise<void> {
+  const stats = await store.queueStats();
+  const pending = stats.byObjectType.reduce((n, q) => n + q.pending + q.leased, 0);
+  const oldest = Math.min(...stats.byObjectType.map((q) => q.oldestCreatedAt ?? Infinity));
+  const age = Number.isFinite(oldest) ? now - oldest : 0;
+  const depth = `${pending} units of work queued${Number.isFinite(oldest) ? `, the oldest ${Math.round(age / 1000)} s old` : ''}; ${stats.deadLetters} dead letters`;
+  if (stats.deadLetters > 0) add('queue', 'warn', depth, '`uld dead-letters list` shows why each failed; `uld dead-letters retry` after fixing the cause');
+  else if (age > staleMs) add('queue', 'warn', depth, 'the worker is behind or not running: check `uld serve` (ULD_WORKER) and its logs');
+  else add('queue', 'pass', depth);
+
+  const runs = await store.listJobRuns({ limit: 200 });
+  const last = new Map<string, (typeof runs)[number]>();
+  for (const r of runs) if (!last.has(r.job) || last.get(r.job)!.startedAt < r.startedAt) last.set(r.job, r);
+  const failed = [...last.values()].filter((r) => r.outcome === 'failed');
+  const summary = ['reconcile', 'requalify', 'metrics'].map((j) => (last.has(j) ? `${j} ${last.get(j)!.outcome} ${new Date(last.get(j)!.startedAt).toISOString()}` : `${j} never`)).join('; ');
+  if (failed.length > 0) add('jobs', 'fail', summary, failed.map((r) => `${r.job} failed: ${r.error ?? 'no error recorded'}; run it again with \`uld jobs run ${r.job}\``).join('; '));
+  else if (last.size === 0) add('jobs', 'warn', 'no job has run yet', '`uld serve` runs the scheduler; or run one now with `uld jobs run reconcile`');
+  else add('jobs', 'pass', summary);
+}
+
+export function renderDoctor(lines: CheckLine[]): string {
+  const mark: Record<CheckOutcome, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
+  const out = lines.map((l) => `${mark[l.outcome]}  ${l.check.padEnd(22)}${l.detail}${l.fix ? `\n      -> ${l.fix}` : ''}`);
+  const failed = lines.filter((l) => l.outcome === 'fail').length;
+  out.push(failed === 0 ? '\nAll checks passed.' : `\n${failed} check${failed === 1 ? '' : 's'} failed.`);
+  return `${out.join('\n')}\n`;
+}

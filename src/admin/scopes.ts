@@ -1,0 +1,25 @@
+/**
+ * The scopes the product's private app needs, each with the reason an admin is asked for it (scope names
+ * from HubSpot's scopes reference; shared platform doc, "Private apps and configuration").
+ */
+export const REQUIRED_SCOPES: ReadonlyArray<{ scope: string; why: string }> = [
+  { scope: 'crm.objects.contacts.read', why: 'read the contact properties the lead definition uses' },
+  { scope: 'crm.objects.contacts.write', why: 'write uld_status, scores and reasons on contacts, and create hand-off tasks and notes' },
+  { scope: 'crm.objects.companies.read', why: 'read the primary company of each contact' },
+  { scope: 'crm.objects.companies.write', why: 'write the conversion roll-ups on companies' },
+  { scope: 'crm.objects.deals.read', why: 'read deals for conversion and cycle time' },
+  { scope: 'crm.objects.deals.write', why: 'write cycle-time figures on deals' },
+  { scope: 'crm.schemas.contacts.read', why: 'check the uld_* contact properties exist' },
+  { scope: 'crm.schemas.contacts.write', why: 'create the uld group and properties on contacts' },
+  { scope: 'crm.schemas.companies.read', why: 'check the uld_* company properties exist' },
+  { scope: 'crm.schemas.companies.write', why: 'create the uld group and properties on companies' },
+  { scope: 'crm.schemas.deals.read', why: 'check the uld_* deal properties and read pipelines' },
+  { scope: 'crm.schemas.deals.write', why: 'create the uld group and properties on deals' },
+  { scope: 'crm.objects.owners.read', why: 'assign hand-off tasks to the contact owner' },
+];
+
+/** Required scopes the token lacks, in the order of REQUIRED_SCOPES. */
+export function missingScopes(granted: readonly string[]): Array<{ scope: string; why: string }> {
+  const have = new Set(granted);
+  return REQUIRED_SCOPES.filter((s) => !have.has(s.scope));
+}
