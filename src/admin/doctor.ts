@@ -185,7 +185,7 @@ async function storeChecks(store: Store, now: number, staleMs: number, add: Add)
   const age = Number.isFinite(oldest) ? now - oldest : 0;
   const depth = `${pending} units of work queued${Number.isFinite(oldest) ? `, the oldest ${Math.round(age / 1000)} s old` : ''}; ${stats.deadLetters} dead letters`;
   if (stats.deadLetters > 0) add('queue', 'warn', depth, '`uld dead-letters list` shows why each failed; `uld dead-letters retry` after fixing the cause');
-  else if (age > staleMs) add('queue', 'warn', depth, 'the worker is behind or not running: check `uld serve` (ULD_WORKER) and its logs');
+  else if (age > staleMs) add('queue', 'warn', depth, 'the worker is behind or not running: check `uld serve` (SERVE_WORKER) and its logs');
   else add('queue', 'pass', depth);
 
   const runs = await store.listJobRuns({ limit: 200 });

@@ -411,6 +411,21 @@ describe('pipelines and owners', () => {
   });
 });
 
+describe('token introspection', () => {
+  it("when the app's token is described, then the answer names the portal, the app and the granted scopes; an unknown token is a 404", async () => {
+    const res = await client.apiRequest({ method: 'POST', path: '/oauth/v2/private-apps/get/access-token-info', body: { tokenKey: sandbox.accessToken } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { hubId: number; appId: number; scopes: string[] };
+    expect(body).toMatchObject({ hubId: sandbox.portalId, appId: sandbox.appId });
+    expect(body.scopes).toEqual(sandbox.scopes);
+    expect(body.scopes).toContain('crm.schemas.contacts.write');
+    const unknown = await client.apiRequest({ method: 'POST', path: '/oauth/v2/private-apps/get/access-token-info', body: { tokenKey: 'pat-na1-00000000-0000-0000-0000-000000000000' } });
+    expect(unknown.status).toBe(404);
+    const missing = await client.apiRequest({ method: 'POST', path: '/oauth/v2/private-apps/get/access-token-info', body: {} });
+    expect(missing.status).toBe(400);
+  });
+});
+
 describe('observability', () => {
   it('when the SDK calls endpoints, then call counters and the request log name them', async () => {
     sandbox.calls.reset();

@@ -10,6 +10,7 @@ import { registerJobCommands } from './jobs';
 import { registerReportCommand } from './report';
 import { registerInstallCommand } from './install';
 import { registerDoctorCommand } from './doctor';
+import { registerAnalysisCommands } from './analysis';
 
 /** Every subcommand of `uld`, one registration function each. */
-export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand, registerReportCommand, registerJobCommands, registerInstallCommand, registerDoctorCommand];
+export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand, registerReportCommand, registerJobCommands, registerInstallCommand, registerDoctorCommand, registerAnalysisCommands];

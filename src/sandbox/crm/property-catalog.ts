@@ -206,6 +206,9 @@ export function builtInProperties(): Record<ObjectType, PropertySeed[]> {
     datetime('first_conversion_date', 'First Conversion Date', 'conversioninformation', ro),
     datetime('hs_email_last_open_date', 'Last marketing email open date', 'emailinformation', ro),
     datetime('hs_email_last_click_date', 'Last marketing email click date', 'emailinformation', ro),
+    // HubSpot's read-only record of why a marketing email hard-bounced; the option values here are a
+    // representative set (UNCONFIRMED against HubSpot's full list), enough for "exists" rules.
+    select('hs_email_hard_bounce_reason_enum', 'Email hard bounce reason', 'emailinformation', options(['BLOCKED_CONTENT', 'MAILBOX_FULL', 'UNKNOWN_USER', 'DOMAIN_NOT_FOUND', 'OTHER']), ro),
     text('hs_merged_object_ids', 'Merged Contact IDs', 'contactinformation', ro),
     number('num_associated_deals', 'Number of Associated Deals', 'contactinformation', ro),
     number('favorite_number', 'Favorite number', 'lead_profile', {

@@ -1,0 +1,241 @@
+import { evaluate, type CompiledDefinition } from '../definition';
+import { lift, proportion, twoProportionZ, type Lift, type Proportion } from './evidence';
+import type { LeadOutcome } from './outcomes';
+import type { LeadFacts } from './what-if';
+
+/**
+ * `uld calibrate`: how each criterion of the definition relates to conversion (lead to opportunity) in the
+ * portal's own history, which criteria do not predict it, which properties outside the definition do, and
+ * the point changes that would follow. Suggestions are printed, never applied: the definition is a reviewed
+ * file that sales and marketing agree on. Pure.
+ */
+
+export type Verdict = 'predicts' | 'no evidence' | 'backwards' | 'too few';
+
+export interface CriterionEvidence {
+  kind: 'fit' | 'engagement' | 'disqualifier';
+  id: string;
+  label: string;
+  points: number | null;
+  matched: Proportion;
+  unmatched: Proportion;
+  lift: Lift;
+  z: number;
+  verdict: Verdict;
+  /** Suggested points (fit and engagement), or a sentence for disqualifiers; null when nothing to change. */
+  suggestion: string | null;
+}
+
+export interface CandidateProperty {
+  objectType: 'contacts' | 'companies';
+  name: string;
+  type: string;
+}
+
+export interface PropertyEvidence {
+  /** `jobtitle`, or `company.industry`. */
+  property: string;
+  /** The segment that stands out: a value, `>= median`, or `(empty)`. */
+  segment: string;
+  segmentLeads: Proportion;
+  rest: Proportion;
+  lift: Lift;
+  z: number;
+}
+
+export interface CalibrationResult {
+  leads: number;
+  /** Leads left out as too young to have converted (created within `minAgeDays`). */
+  tooYoung: number;
+  /** Leads without an outcome in the mirror. */
+  unknown: number;
+  baseline: Proportion;
+  /** Strongest evidence first: by the lower bound of the lift (disqualifiers by the upper bound, inverted). */
+  criteria: CriterionEvidence[];
+  /** Properties outside the definition whose values predict conversion, strongest first. */
+  properties: PropertyEvidence[];
+  /** Candidate properties skipped because their values are free text (too many distinct values). */
+  freeText: string[];
+}
+
+export interface CalibrateOptions {
+  /** Leave out leads created fewer than this many days before `now` (default 30): they had no time to convert. */
+  minAgeDays?: number;
+  /** A criterion or segment needs this many matching leads to be judged (default 30). */
+  minSupport?: number;
+  /** |z| for a criterion's verdict (default 2.58, 99% two-sided). */
+  z?: number;
+  /** |z| for naming a property outside the definition (default 4: many values are tried, so the bar is higher). */
+  propertyZ?: number;
+  /** Properties outside the definition to test. */
+  candidates?: readonly CandidateProperty[];
+  /** More distinct values than this and a string property counts as free text (default 40). */
+  maxDistinct?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function calibrate(def: CompiledDefinition, leads: readonly LeadFacts[], outcomes: ReadonlyMap<string, LeadOutcome>, now: number, options: CalibrateOptions = {}): CalibrationResult {
+  const minAge = (options.minAgeDays ?? 30) * DAY_MS;
+  const minSupport = options.minSupport ?? 30;
+  const zCrit = options.z ?? 2.58;
+  let tooYoung = 0;
+  let unknown = 0;
+  const judged: Array<{ lead: LeadFacts; converted: boolean; refs: Set<string> }> = [];
+  for (const lead of leads) {
+    const outcome = outcomes.get(lead.id);
+    if (!outcome) {
+      unknown += 1;
+      continue;
+    }
+    if (outcome.createdAt !== null && now - outcome.createdAt < minAge) {
+      tooYoung += 1;
+      continue;
+    }
+    const decision = evaluate(def, lead.contact, lead.company, now);
+    const refs = new Set<string>();
+    for (const r of decision.reasons) if (r.kind === 'fit' || r.kind === 'engagement' || r.kind === 'disqualifier') refs.add(`${r.kind}:${r.ref}`);
+    judged.push({ lead, converted: outcome.opportunity, refs });
+  }
+  const baseline = proportion(judged.filter((j) => j.converted).length, judged.length);
+
+  const criteria: CriterionEvidence[] = [];
+  const all = [
+    ...def.fit.map((c) => ({ kind: 'fit' as const, id: c.id, label: c.label, points: c.points })),
+    ...def.engagement.map((c) => ({ kind: 'engagement' as const, id: c.id, label: c.label, points: c.points })),
+    ...def.disqualifiers.map((d) => ({ kind: 'disqualifier' as const, id: d.id, label: d.reason, points: null })),
+  ];
+  for (const c of all) {
+    const key = `${c.kind}:${c.id}`;
+    const { yes, no } = split(judged, (j) => j.refs.has(key));
+    const z = twoProportionZ(yes, no);
+    // A disqualifier is right when the leads it catches convert less; a scoring rule when they convert more.
+    const direction = c.kind === 'disqualifier' ? -1 : 1;
+    const verdict: Verdict = yes.n < minSupport || no.n < minSupport ? 'too few' : direction * z >= zCrit ? 'predicts' : direction * z <= -zCrit ? 'backwards' : 'no evidence';
+    criteria.push({ ...c, matched: yes, unmatched: no, lift: lift(yes, no), z, verdict, suggestion: null });
+  }
+  suggest(criteria);
+  const strength = (c: CriterionEvidence) => (c.kind === 'disqualifier' ? 1 / (c.lift.high ?? 1) : (c.lift.low ?? 0));
+  criteria.sort((a, b) => rank(a) - rank(b) || strength(b) - strength(a));
+
+  const { properties, freeText } = propertyEvidence(judged, options.candidates ?? [], minSupport, options.propertyZ ?? 4, options.maxDistinct ?? 40);
+  return { leads: leads.length, tooYoung, unknown, baseline, criteria, properties, freeText };
+}
+
+/** Judged criteria first (a 'too few' criterion has no place in a ranking). */
+const rank = (c: CriterionEvidence) => (c.verdict === 'too few' ? 1 : 0);
+
+function split<T extends { converted: boolean }>(rows: readonly T[], inGroup: (row: T) => boolean): { yes: Proportion; no: Proportion } {
+  let n1 = 0;
+  let k1 = 0;
+  let n0 = 0;
+  let k0 = 0;
+  for (const r of rows) {
+    if (inGroup(r)) {
+      n1 += 1;
+      if (r.converted) k1 += 1;
+    } else {
+      n0 += 1;
+      if (r.converted) k0 += 1;
+    }
+  }
+  return { yes: proportion(k1, n1), no: proportion(k0, n0) };
+}
+
+/**
+ * Points in proportion to the log of the lift (what a logistic model's weight measures), scaled so each
+ * kind keeps its total points and the ladder's thresholds keep their meaning; rounded to 5. Criteria without
+ * evidence are suggested 0; a backwards one is flagged for removal.
+ */
+function suggest(criteria: CriterionEvidence[]): void {
+  for (const kind of ['fit', 'engagement'] as const) {
+    const group = criteria.filter((c) => c.kind === kind && c.verdict !== 'too few');
+    const weight = (c: CriterionEvidence) => (c.verdict === 'predicts' && c.lift.lift !== null ? Math.max(0, Math.log(c.lift.lift)) : 0);
+    const totalWeight = group.reduce((s, c) => s + weight(c), 0);
+    const totalPoints = group.reduce((s, c) => s + (c.points ?? 0), 0);
+    for (const c of group) {
+      if (c.verdict === 'backwards') {
+        c.suggestion = 'remove: matching leads convert less than the others';
+        continue;
+      }
+      const points = totalWeight === 0 ? 0 : Math.round((totalPoints * weight(c)) / totalWeight / 5) * 5;
+      if (points !== c.points) c.suggestion = `${c.points} -> ${points} points`;
+    }
+  }
+  for (const c of criteria) {
+    if (c.kind !== 'disqualifier') continue;
+    if (c.verdict === 'no evidence') c.suggestion = 'review: the leads it disqualifies convert about as often as the others';
+    if (c.verdict === 'backwards') c.suggestion = 'remove: the leads it disqualifies convert more often than the others';
+  }
+}
+
+function propertyEvidence(judged: ReadonlyArray<{ lead: LeadFacts; converted: boolean }>, candidates: readonly CandidateProperty[], minSupport: number, zCrit: number, maxDistinct: number): { properties: PropertyEvidence[]; freeText: string[] } {
+  const properties: PropertyEvidence[] = [];
+  const freeText: string[] = [];
+  for (const candidate of candidates) {
+    const label = candidate.objectType === 'companies' ? `company.${candidate.name}` : candidate.name;
+    const valueOf = (lead: LeadFacts): string | null => {
+      const raw = candidate.objectType === 'companies' ? lead.company?.[candidate.name] : lead.contact[candidate.name];
+      return raw === null || raw === undefined || raw === '' ? null : raw;
+    };
+    let segments: Array<{ name: string; test: (v: string | null) => boolean }>;
+    if (candidate.type === 'number') {
+      const values = judged.flatMap((j) => {
+        const v = valueOf(j.lead);
+        return v === null || !Number.isFinite(Number(v)) ? [] : [Number(v)];
+      }).sort((a, b) => a - b);
+      if (values.length === 0) continue;
+      const median = values[values.length >> 1]!;
+      segments = [
+        { name: `>= ${median}`, test: (v) => v !== null && Number(v) >= median },
+        { name: '(empty)', test: (v) => v === null },
+      ];
+    } else {
+      const distinct = new Set(judged.map((j) => valueOf(j.lead)?.trim().toLowerCase() ?? null));
+      if (distinct.size > maxDistinct) {
+        freeText.push(label);
+        continue;
+      }
+      segments = [...distinct].map((d) => ({ name: d ?? '(empty)', test: (v) => (v?.trim().toLowerCase() ?? null) === d }));
+    }
+    let best: PropertyEvidence | undefined;
+    for (const s of segments) {
+      const { yes, no } = split(judged, (j) => s.test(valueOf(j.lead)));
+      if (yes.n < minSupport || no.n < minSupport) continue;
+      const z = twoProportionZ(yes, no);
+      if (Math.abs(z) < zCrit) continue;
+      if (!best || Math.abs(z) > Math.abs(best.z)) best = { property: label, segment: s.name, segmentLeads: yes, rest: no, lift: lift(yes, no), z };
+    }
+    if (best) properties.push(best);
+  }
+  properties.sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
+  return { properties, freeText };
+}
+
+const pct = (p: Proportion) => (p.rate === null ? '-' : `${(100 * p.rate).toFixed(1)}% [${(100 * (p.low as number)).toFixed(1)}-${(100 * (p.high as number)).toFixed(1)}]`);
+const x = (l: Lift) => (l.lift === null ? '-' : `${l.lift.toFixed(2)}x [${(l.low as number).toFixed(2)}-${(l.high as number).toFixed(2)}]`);
+
+export function renderCalibration(r: CalibrationResult, def: { name: string; version: string }): string {
+  const out: string[] = [];
+  out.push(`Calibration of "${def.name}" (version ${def.version}) against the portal's history: lead to opportunity.`);
+  out.push(`${r.baseline.n} leads judged, ${pct(r.baseline)} converted; left out: ${r.tooYoung} too young to have converted, ${r.unknown} not in the mirror.\n`);
+  out.push(`${'criterion'.padEnd(28)}${'points'.padStart(7)}${'matching'.padStart(10)}${'converted'.padStart(22)}${'others'.padStart(9)}${'converted'.padStart(22)}${'lift'.padStart(22)}  verdict`);
+  for (const c of r.criteria) {
+    out.push(
+      `${`${c.kind === 'disqualifier' ? 'dq' : c.kind}:${c.id}`.slice(0, 27).padEnd(28)}${(c.points === null ? '-' : String(c.points)).padStart(7)}${String(c.matched.n).padStart(10)}${pct(c.matched).padStart(22)}${String(c.unmatched.n).padStart(9)}${pct(c.unmatched).padStart(22)}${x(c.lift).padStart(22)}  ${c.verdict}`,
+    );
+  }
+  const weak = r.criteria.filter((c) => c.verdict === 'no evidence' || c.verdict === 'backwards');
+  out.push(weak.length === 0 ? '\nEvery judged criterion predicts conversion.' : `\nDo not predict conversion: ${weak.map((c) => `${c.id} (${c.verdict})`).join(', ')}.`);
+  const suggestions = r.criteria.filter((c) => c.suggestion !== null);
+  if (suggestions.length > 0) {
+    out.push('\nSuggested changes (printed, never applied; edit the definition, review it, then `uld what-if`):');
+    for (const c of suggestions) out.push(`  ${c.id}: ${c.suggestion}`);
+  }
+  if (r.properties.length > 0) {
+    out.push('\nProperties outside the definition that predict conversion:');
+    for (const p of r.properties) out.push(`  ${p.property} = ${p.segment}: ${p.segmentLeads.n} leads, ${pct(p.segmentLeads)} vs ${pct(p.rest)} for the rest, lift ${x(p.lift)}`);
+  } else out.push('\nNo property outside the definition stands out.');
+  if (r.freeText.length > 0) out.push(`(Free-text properties not tested: ${r.freeText.join(', ')}.)`);
+  return `${out.join('\n')}\n`;
+}

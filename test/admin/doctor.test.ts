@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runDoctor, redactUrl } from '../../src/admin/doctor';
+import { loadConfig } from '../../src/config';
+import { compileDefinition, loadDefinitionFile } from '../../src/definition';
+import { createGateway } from '../../src/hubspot';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { freePort, startService, type Service } from '../../src/server';
+import { openStore } from '../../src/store';
+import { ensureProductProperties } from '../../src/sync/install-properties';
+import { subscriptionsFor } from '../../src/sync/subscriptions';
+import { EXAMPLE_DEFINITION, runUld } from './uld';
+
+/**
+ * Issue 7, acceptance 3: `uld doctor` passes on a healthy demo set-up (sandbox portal, `uld serve`, the
+ * properties installed, a job run) and names the failing check for each thing an admin gets wrong.
+ */
+describe('uld doctor', () => {
+  let sandbox: Sandbox;
+  let service: Service;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-doctor-'));
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}/webhooks/hubspot`;
+    const def = compileDefinition(loadDefinitionFile(EXAMPLE_DEFINITION));
+    sandbox = await startSandbox({ seed: 3, contacts: 60, webhooks: { targetUrl: publicUrl, subscriptions: subscriptionsFor(def) } });
+    env = {
+      HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
+      HUBSPOT_CLIENT_SECRET: sandbox.clientSecret,
+      HUBSPOT_PORTAL_ID: String(sandbox.portalId),
+      HUBSPOT_API_BASE_URL: sandbox.url,
+      WEBHOOK_PUBLIC_URL: publicUrl,
+      PORT: String(port),
+      LEAD_DEFINITION: EXAMPLE_DEFINITION,
+      DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`,
+      LOG_LEVEL: 'silent',
+      SERVE_SCHEDULER: 'false',
+    };
+    service = await startService({ config: loadConfig(env), host: '127.0.0.1' });
+    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url });
+    await ensureProductProperties(gateway);
+    gateway.close();
+    const job = await runUld(['jobs', 'run', 'metrics'], env, { cwd: dir });
+    expect(job.stderr + job.stdout).toContain('metrics: ok');
+  }, 60_000);
+  afterAll(async () => {
+    await service?.stop();
+    await sandbox?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const doctor = (overrides: Record<string, string> = {}) => runUld(['doctor'], { ...env, ...overrides }, { cwd: dir });
+  const line = (stdout: string, check: string) => stdout.split('\n').find((l) => l.slice(6).startsWith(check.padEnd(22))) ?? '';
+
+  it('when everything is set up, then every check passes and it exits 0', async () => {
+    const run = await doctor();
+    expect(run.stderr).toBe('');
+    for (const check of ['configuration', 'definition', 'store', 'hubspot', 'scopes', 'properties', 'definition properties', 'webhook endpoint', 'queue', 'jobs']) {
+      expect(line(run.stdout, check)).toMatch(/^PASS /);
+    }
+    expect(run.stdout).toContain('All checks passed.');
+    expect(run.status).toBe(0);
+  }, 60_000);
+
+  it('when the client secret is wrong, then the webhook round-trip fails and says what to do', async () => {
+    const run = await doctor({ HUBSPOT_CLIENT_SECRET: 'not-the-secret-the-server-uses' });
+    expect(run.status).toBe(1);
+    expect(line(run.stdout, 'webhook endpoint')).toMatch(/^FAIL .*refused a request signed with HUBSPOT_CLIENT_SECRET \(401\)/);
+    expect(run.stdout).toContain('1 check failed.');
+    // The secret is not printed.
+    expect(run.stdout).not.toContain('not-the-secret-the-server-uses');
+  }, 60_000);
+
+  it('when the definition reads a property the portal does not have, then it names it with a suggestion', async () => {
+    const typo = path.join(dir, 'typo.yaml');
+    fs.writeFileSync(typo, fs.readFileSync(EXAMPLE_DEFINITION, 'utf8').replace('{ property: jobtitle, operator: contains_any, list: senior_titles', '{ property: jobtite, operator: contains_any, list: senior_titles'));
+    const run = await doctor({ LEAD_DEFINITION: typo });
+    expect(run.status).toBe(1);
+    expect(line(run.stdout, 'definition properties')).toContain("FAIL  definition properties jobtite does not exist in the portal's contacts (did you mean jobtitle?)");
+  }, 60_000);
+
+  it('when the store is unreachable, then the store check fails and the checks that need it are skipped', async () => {
+    const run = await doctor({ DATABASE_URL: 'postgres://uld:hunter2@127.0.0.1:1/nothing' });
+    expect(run.status).toBe(1);
+    expect(line(run.stdout, 'store')).toMatch(/^FAIL {2}store\s+cannot use the store at postgres:\/\/uld:\*\*\*@127\.0\.0\.1:1\/nothing: .*ECONNREFUSED/);
+    expect(line(run.stdout, 'queue')).toContain('SKIP');
+    expect(run.stdout).not.toContain('hunter2');
+  }, 60_000);
+
+  it('when a uld property was deleted in HubSpot, then the properties check names it and points at uld install', async () => {
+    const res = await fetch(`${sandbox.url}/crm/v3/properties/contacts/uld_sla_breached`, { method: 'DELETE', headers: { Authorization: `Bearer ${sandbox.accessToken}` } });
+    expect(res.status).toBe(204);
+    const run = await doctor();
+    expect(run.status).toBe(1);
+    expect(line(run.stdout, 'properties')).toContain('FAIL  properties            missing contacts.uld_sla_breached');
+    expect(run.stdout).toContain('-> run `uld install`');
+  }, 60_000);
+
+  it('when the configuration is invalid, then that is the failing line, not a crash', async () => {
+    const lines = await runDoctor({ config: { error: 'Invalid environment (1 problem):\n  PORT: expected a port, found "x"' }, definition: undefined, gateway: undefined, openStore });
+    expect(lines[0]).toMatchObject({ check: 'configuration', outcome: 'fail' });
+    expect(lines.slice(1).every((l) => l.outcome === 'skip')).toBe(true);
+  });
+
+  it('redacts database passwords', () => {
+    expect(redactUrl('postgres://me:s3cret@db:5432/uld')).toBe('postgres://me:***@db:5432/uld');
+    expect(redactUrl('sqlite:./data/uld.db')).toBe('sqlite:./data/uld.db');
+  });
+});
