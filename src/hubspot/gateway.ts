@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Client } from '@hubspot/api-client';
 import type { Config } from '../config';
 import { BatchCreateError, HubSpotError, RecordError, type HubSpotErrorBody } from './errors';
@@ -46,6 +47,11 @@ export interface GatewayOptions {
   searchLimiter?: RollingLimiter;
   now?: () => number;
   random?: () => number;
+  /**
+   * Draw from the process-wide limiters of this app and portal (see `createGateway`). On for every gateway
+   * built from the configuration; off by default so a test's gateway starts with a budget of its own.
+   */
+  shareLimits?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -54,11 +60,43 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 250, max
 /** Gateway options from the validated configuration. */
 export function gatewayOptionsFromConfig(config: Config, extra: Partial<GatewayOptions> = {}): GatewayOptions {
   if (!config.hubspot.accessToken) throw new Error('HUBSPOT_ACCESS_TOKEN is not set: the gateway needs the private app token');
-  return { accessToken: config.hubspot.accessToken, baseUrl: config.hubspot.apiBaseUrl, rateLimitPer10s: config.hubspot.rateLimitPer10s, ...extra };
+  return { accessToken: config.hubspot.accessToken, baseUrl: config.hubspot.apiBaseUrl, rateLimitPer10s: config.hubspot.rateLimitPer10s, shareLimits: true, ...extra };
 }
 
+/**
+ * Limiters shared by every gateway of this process that calls the same portal as the same app: HubSpot
+ * counts one burst budget per app and account, so the worker, the scheduler, a backfill and the dashboard
+ * in one process must draw from one limiter, not each believe it has the whole budget (which ends in 429s).
+ * Counted, so the limiters close with the last gateway that uses them.
+ */
+function limitersFor(options: GatewayOptions): { limiter: RollingLimiter; searchLimiter: RollingLimiter } {
+  const now = options.now ?? Date.now;
+  return {
+    limiter: new RollingLimiter({ limit: options.rateLimitPer10s ?? 100, windowMs: options.rateLimitWindowMs ?? 10_000, name: 'hubspot', now }),
+    searchLimiter: new RollingLimiter({ limit: options.searchPerSecond ?? 5, windowMs: options.searchWindowMs ?? 1_000, name: 'search', now }),
+  };
+}
+
+const sharedLimiters = new Map<string, { limiter: RollingLimiter; searchLimiter: RollingLimiter; users: number }>();
+
 export function createGateway(options: GatewayOptions): HubSpotGateway {
-  return new HubSpotGateway(options);
+  // Injected limiters or clocks are the caller's own business: nothing to share.
+  if (!options.shareLimits || options.limiter || options.searchLimiter || options.now) return new HubSpotGateway(options);
+  const key = [options.baseUrl.replace(/\/+$/, ''), createHash('sha256').update(options.accessToken).digest('hex'), options.rateLimitPer10s ?? 100, options.rateLimitWindowMs ?? 10_000, options.searchPerSecond ?? 5, options.searchWindowMs ?? 1_000].join('|');
+  let shared = sharedLimiters.get(key);
+  if (!shared) {
+    shared = { ...limitersFor(options), users: 0 };
+    sharedLimiters.set(key, shared);
+  }
+  const entry = shared;
+  entry.users += 1;
+  return new HubSpotGateway({ ...options, limiter: entry.limiter, searchLimiter: entry.searchLimiter }, () => {
+    entry.users -= 1;
+    if (entry.users > 0) return;
+    sharedLimiters.delete(key);
+    entry.limiter.close();
+    entry.searchLimiter.close();
+  });
 }
 
 /** One invalid property value as HubSpot lists it in "Property values were not valid: [...]". */
@@ -175,8 +213,10 @@ export class HubSpotGateway implements CrmGateway {
   private splits = 0;
 
   private readonly accessToken: string;
+  private closed = false;
 
-  constructor(options: GatewayOptions) {
+  /** `release` is given for limiters shared through `createGateway`: close hands them back instead. */
+  constructor(options: GatewayOptions, private readonly release?: () => void) {
     this.accessToken = options.accessToken;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.client = new Client({
@@ -196,10 +236,9 @@ export class HubSpotGateway implements CrmGateway {
     void this.client.crm.properties.coreApi;
     void this.client.crm.properties.groupsApi;
     const now = options.now ?? Date.now;
-    this.limiter =
-      options.limiter ?? new RollingLimiter({ limit: options.rateLimitPer10s ?? 100, windowMs: options.rateLimitWindowMs ?? 10_000, name: 'hubspot', now });
-    this.searchLimiter =
-      options.searchLimiter ?? new RollingLimiter({ limit: options.searchPerSecond ?? 5, windowMs: options.searchWindowMs ?? 1_000, name: 'search', now });
+    const own = options.limiter && options.searchLimiter ? undefined : limitersFor(options);
+    this.limiter = options.limiter ?? own!.limiter;
+    this.searchLimiter = options.searchLimiter ?? own!.searchLimiter;
     this.transport = new Transport({
       limiter: this.limiter,
       searchLimiter: this.searchLimiter,
@@ -218,8 +257,11 @@ export class HubSpotGateway implements CrmGateway {
     return { ...this.transport.stats, isolations: this.isolations, splits: this.splits };
   }
 
-  /** Stops the limiters' timers (pending waits are rejected). */
+  /** Stops the limiters' timers (pending waits are rejected); shared limiters only with their last user. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.release) return this.release();
     this.limiter.close();
     this.searchLimiter.close();
   }

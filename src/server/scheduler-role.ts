@@ -10,6 +10,11 @@ export const schedulerRole: BackgroundRole = {
     const gateway = createGateway(gatewayOptionsFromConfig(ctx.config));
     const scheduler = new Scheduler({ store: ctx.store, logger: ctx.logger, instanceId: ctx.instanceId, timezone: ctx.config.jobs.timezone, jobs: scheduledJobs({ config: ctx.config, store: ctx.store, gateway, definition: definitionOrThrow(ctx.config) }) });
     scheduler.start();
-    return { stop: () => scheduler.stop() };
+    return {
+      stop: async () => {
+        await scheduler.stop();
+        gateway.close();
+      },
+    };
   },
 };

@@ -4,8 +4,9 @@ import type { BackgroundRole, RoleContext, RunningRole } from '../server/roles';
 import { SyncEngine } from './engine';
 
 /**
- * The worker role of `uld serve` (SERVE_WORKER): one sync engine over the shared store, with its own
- * HubSpot gateway (one limiter per process, sized to HUBSPOT_RATE_LIMIT_PER_10S).
+ * The worker role of `uld serve` (SERVE_WORKER): one sync engine over the shared store, with a HubSpot
+ * gateway whose limiter it shares with the other roles of the process (HUBSPOT_RATE_LIMIT_PER_10S is the
+ * app's budget, not each role's).
  */
 export const workerRole: BackgroundRole = {
   name: 'worker',
@@ -22,6 +23,11 @@ export const workerRole: BackgroundRole = {
     });
     ctx.logger.info({ definition: definition.name, version: definition.version }, 'worker qualifying with this definition');
     engine.start();
-    return { stop: () => engine.stop() };
+    return {
+      stop: async () => {
+        await engine.stop();
+        gateway.close();
+      },
+    };
   },
 };

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@hubspot/api-client';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { compileDefinition, loadDefinitionFile, STATUSES, type LeadStatus } from '../../definition';
@@ -10,8 +9,12 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import { freePort, startService } from '../../server';
 import type { Store } from '../../store';
 import { subscriptionsFor } from '../../sync/subscriptions';
-import { ensureProductProperties } from '../../sync/install-properties';
-import { createGateway } from '../../hubspot';
+import { SyncEngine } from '../../sync/engine';
+import { createGateway, gatewayOptionsFromConfig, type CrmGateway } from '../../hubspot';
+import { install } from '../../admin/install';
+import { backfill, metricsJob, runJobForTick } from '../../../jobs';
+import { createLogger } from '../../logging';
+import { renderReport, type MetricsSnapshot } from '../../metrics';
 
 /**
  * `uld demo` (`npm run demo`): the product on a machine with no HubSpot account. A sandbox portal with
@@ -20,8 +23,8 @@ import { createGateway } from '../../hubspot';
  * record qualified and written back; then an activity simulator whose changes arrive as signed webhooks
  * and are written back within seconds; and the evidence that matters: how each status converted to deals.
  *
- * What it does not do yet: run the scheduled jobs or serve the dashboard. It says so at the end rather
- * than pretending.
+ * The scheduled jobs run on demo schedules (seconds, not hours) so a short demo sees each of them, and the
+ * dashboard is served by the same process; the end is the funnel report from the metrics job.
  */
 export function registerDemoCommand(program: Command): void {
   program
@@ -62,11 +65,16 @@ interface DemoOptions {
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/** Demo schedules (cron with seconds): a few runs of each job within a two-minute demo. */
+const DEMO_SCHEDULES = { RECONCILE_SCHEDULE: '*/30 * * * * *', REQUALIFY_SCHEDULE: '15 * * * * *', METRICS_SCHEDULE: '*/20 * * * * *' };
+
 async function runDemo(o: DemoOptions): Promise<void> {
   const def = compileDefinition(loadDefinitionFile(o.file));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-demo-'));
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}/webhooks/hubspot`;
+  // Throw-away, valid while the demo runs: printed so the dashboard can be opened, never stored.
+  const adminToken = randomBytes(16).toString('hex');
 
   say(`Universal Lead Definition demo: "${def.name}" (version ${def.version})`);
   say(`Generating a sandbox portal with ${o.contacts.toLocaleString('en-US')} contacts (seed ${o.seed})...`);
@@ -84,12 +92,10 @@ async function runDemo(o: DemoOptions): Promise<void> {
     LOG_LEVEL: 'warn',
     // The sandbox runs at HubSpot's Professional limit; the worker's limiter is sized to it.
     HUBSPOT_RATE_LIMIT_PER_10S: '190',
-    // Throw-away, so /metrics is not open on this machine while the demo runs.
-    ADMIN_TOKEN: randomBytes(16).toString('hex'),
+    ADMIN_TOKEN: adminToken,
+    ...DEMO_SCHEDULES,
   });
-  const service = await startService({ config, host: '127.0.0.1' });
   say(`  sandbox portal ${sandbox.portalId} at ${sandbox.url}`);
-  say(`  webhook receiver at ${publicUrl} (store: ${path.join(dir, 'demo.db')})`);
 
   let stopped = false;
   let wake: () => void = () => {};
@@ -99,51 +105,59 @@ async function runDemo(o: DemoOptions): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, ms);
+    });
 
+  let service: Awaited<ReturnType<typeof startService>> | undefined;
+  // The limiter the service's worker and scheduler use too: one budget for the app, as at HubSpot.
+  const gateway = createGateway(gatewayOptionsFromConfig(config));
   try {
-    const client = new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url });
-    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 190 });
-    const plan = await ensureProductProperties(gateway);
-    say(`  installed: ${plan.filter((l) => l.action === 'create').length} uld_* properties created on contacts, deals and companies`);
+    say('\nInstall (as `uld install` does):');
+    const installed = await install({ gateway, definition: def, targetUrl: publicUrl });
+    const created = installed.properties.filter((l) => l.action === 'create').length;
+    say(`  token of portal ${installed.token.hubId}: ${installed.missingScopes.length === 0 ? 'every required scope granted' : `MISSING ${installed.missingScopes.map((m) => m.scope).join(', ')}`}`);
+    say(`  ${created} uld_* properties created on contacts, deals and companies; ${installed.subscriptions.length} webhook subscriptions (exactly what the definition reads)`);
 
-    say('\nBackfill: every contact, company and deal queued for the worker, which qualifies and writes back in batches of 100...');
+    // The service: webhook receiver, worker, scheduler (jobs on demo schedules) and dashboard.
+    service = await startService({ config, host: '127.0.0.1' });
+    say(`  \`uld serve\` running: webhooks at ${publicUrl}, store ${path.join(dir, 'demo.db')}`);
+
+    say('\nBackfill (as `uld backfill` does): every contact, company and deal read, qualified and written back in batches of 100...');
     const started = Date.now();
     const callsBefore = sandbox.calls.total();
-    let queued = 0;
-    for (const [objectType, kind] of [['contacts', 'contact'], ['deals', 'deal'], ['companies', 'company']] as const) {
-      let after: string | undefined;
-      do {
-        const page = await gateway.page(objectType, ['hs_object_id'], after, 100);
-        queued += await service.store.markDirty(page.records.map((r) => ({ objectType: kind, objectId: r.id, change: 'property_changed' as const, occurredAt: Date.now() })));
-        after = page.after;
-      } while (after);
-    }
-    while (!stopped) {
-      const stats = await service.store.queueStats();
-      const waiting = stats.byObjectType.reduce((n, q) => n + q.pending + q.leased, 0);
-      say(`  ${queued - waiting} of ${queued} records done; ${sandbox.calls.total() - callsBefore} API calls; ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      if (waiting === 0) break;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, 1_000);
-      });
-    }
+    const logger = createLogger('warn');
+    const engine = new SyncEngine({ gateway, store: service.store, definition: def, logger, owner: `demo-backfill:${process.pid}` });
+    let lastLine = 0;
+    const counts = await backfill({
+      gateway,
+      store: service.store,
+      engine,
+      onProgress: (p) => {
+        if (Date.now() - lastLine < 1_000 && !p.done) return;
+        lastLine = Date.now();
+        say(`  ${p.objectType}: ${p.records} records; ${sandbox.calls.total() - callsBefore} API calls; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      },
+    });
+    say(`  backfill done: ${counts.records} records in ${counts.pages} pages, ${sandbox.calls.total() - callsBefore} API calls, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     say('\nWhat reps now see in HubSpot (uld_status on every contact), and how each status converted to deals:');
-    const before = await readFunnel(client);
+    const before = await readFunnel(gateway);
     printFunnel(before);
 
+    say(`\nDashboard: http://127.0.0.1:${port}/dashboard  (sign in with the demo's throw-away admin token ${adminToken})`);
+    say(`Jobs on demo schedules: reconcile ${DEMO_SCHEDULES.RECONCILE_SCHEDULE}, requalify ${DEMO_SCHEDULES.REQUALIFY_SCHEDULE}, metrics ${DEMO_SCHEDULES.METRICS_SCHEDULE} (cron with seconds).`);
     say(`\nSimulating portal activity at ${o.activity} per second${o.minutes === undefined ? ' (Ctrl-C to stop)' : ` for ${o.minutes} minute(s)`}: changes arrive as signed webhooks and are written back within seconds...`);
     sandbox.simulator.start(o.activity);
     const until = o.minutes === undefined ? Infinity : Date.now() + o.minutes * 60_000;
     while (!stopped && Date.now() < until) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, Math.min(5_000, Math.max(0, until - Date.now())));
-      });
+      await pause(Math.min(5_000, Math.max(0, until - Date.now())));
       await progress(sandbox, service.store);
     }
     sandbox.simulator.stop();
+    say(stopped ? '\nStopping (Ctrl-C): letting deliveries in flight land...' : '\nTime is up: letting deliveries in flight land...');
     // Let the deliveries in flight land, and the worker finish them, before the last count.
     await sandbox.webhooks.idle(15_000).catch(() => undefined);
     for (let i = 0; i < 30; i++) {
@@ -156,15 +170,25 @@ async function runDemo(o: DemoOptions): Promise<void> {
     await progress(sandbox, service.store);
 
     say('\nAfter the activity:');
-    const after = await readFunnel(client);
+    const after = await readFunnel(gateway);
     printFunnel(after);
     printMoves(before.statuses, after.statuses);
+
+    // One last metrics run, so the report reflects the activity; then the report as `uld report` prints it.
+    const final = await runJobForTick(service.store, logger, `demo:${process.pid}`, { name: 'metrics', schedule: DEMO_SCHEDULES.METRICS_SCHEDULE, run: () => metricsJob({ store: service!.store, now: Date.now(), slaHours: config.sync.slaHours }) }, Date.now());
+    say('\nJob runs (as `uld jobs` shows them):');
+    for (const r of (await service.store.listJobRuns({ limit: 50 })).reverse()) say(`  ${new Date(r.startedAt).toISOString()}  ${r.job.padEnd(10)} ${r.outcome.padEnd(7)} ${r.error ?? JSON.stringify(r.counts)}`);
+    const [latest] = await service.store.listMetricSnapshots(1);
+    if (final.outcome === 'ok' && latest) {
+      say('\nThe funnel report (as `uld report --by status` prints it; `--by cohort` and `--by source` too), from the metrics job:');
+      process.stdout.write(renderReport(JSON.parse(latest.figures) as MetricsSnapshot, { format: 'table', by: 'status' }));
+    } else say(`\nThe metrics job failed: ${final.error ?? 'no figures'}`);
     const dead = (await service.store.queueStats()).deadLetters;
-    say(`\n${sandbox.calls.total()} API calls in all; ${dead} dead letters. Inspect a contact with \`uld history <id>\` (on a store of your own).`);
-    say('Not in this demo yet: the scheduled jobs (reconcile, requalify, metrics) and the dashboard.');
+    say(`\n${sandbox.calls.total()} API calls in all; ${dead} dead letters. Dashboard was at http://127.0.0.1:${port}/dashboard while the demo ran.`);
   } finally {
     sandbox.simulator.stop();
-    await service.stop();
+    gateway.close();
+    await service?.stop();
     await sandbox.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -185,24 +209,23 @@ interface Qualified {
   calls: number;
 }
 
-/** Reads uld_status back from HubSpot, as a rep or a report sees it, with each contact's deals. */
-async function readFunnel(client: Client): Promise<Qualified> {
+/** Reads uld_status back from HubSpot, as a rep or a report sees it, with each contact's deals (through the gateway's limiter). */
+async function readFunnel(gateway: CrmGateway): Promise<Qualified> {
   const statuses = new Map<string, LeadStatus>();
   const withDeal = new Map<LeadStatus, number>();
-  let calls = 0;
+  const before = Object.values(gateway.calls()).reduce((a, b) => a + b, 0);
   let after: string | undefined;
   do {
-    const page = await client.crm.contacts.basicApi.getPage(100, after, ['uld_status'], undefined, ['deals']);
-    calls++;
-    for (const c of page.results) {
+    const page = await gateway.page('contacts', ['uld_status'], after);
+    for (const c of page.records) {
       const status = (c.properties.uld_status ?? null) as LeadStatus | null;
-      if (status === null) continue;
-      statuses.set(c.id, status);
-      if ((c.associations?.deals?.results?.length ?? 0) > 0) withDeal.set(status, (withDeal.get(status) ?? 0) + 1);
+      if (status !== null) statuses.set(c.id, status);
     }
-    after = page.paging?.next?.after;
+    after = page.after;
   } while (after);
-  return { statuses, withDeal, calls };
+  const deals = await gateway.associations('contacts', 'deals', [...statuses.keys()]);
+  for (const [id, status] of statuses) if ((deals.get(id)?.length ?? 0) > 0) withDeal.set(status, (withDeal.get(status) ?? 0) + 1);
+  return { statuses, withDeal, calls: Object.values(gateway.calls()).reduce((a, b) => a + b, 0) - before };
 }
 
 function printFunnel(q: Qualified): void {
