@@ -165,33 +165,43 @@ function suggest(criteria: CriterionEvidence[]): void {
   for (const c of criteria) {
     if (c.kind !== 'disqualifier') continue;
     if (c.verdict === 'no evidence') c.suggestion = 'review: the leads it disqualifies convert about as often as the others';
-    if (c.verdict === 'backwards') c.suggestion = 'remove: the leads it disqualifies convert more often than the others';
+    if (c.verdict === 'backwards') c.suggestion = 'review: the leads it disqualifies convert more often than the others (keep it only if it exists for another reason, such as existing customers)';
   }
 }
 
 function propertyEvidence(judged: ReadonlyArray<{ lead: LeadFacts; converted: boolean }>, candidates: readonly CandidateProperty[], minSupport: number, zCrit: number, maxDistinct: number): { properties: PropertyEvidence[]; freeText: string[] } {
   const properties: PropertyEvidence[] = [];
   const freeText: string[] = [];
+  const withCompany = judged.filter((j) => j.lead.company !== null);
   for (const candidate of candidates) {
     const label = candidate.objectType === 'companies' ? `company.${candidate.name}` : candidate.name;
+    // A company property is judged among leads with a company: otherwise every one of them would "predict"
+    // through the leads without any company, which is one fact (and the required-data rule's business).
+    const rows = candidate.objectType === 'companies' ? withCompany : judged;
     const valueOf = (lead: LeadFacts): string | null => {
       const raw = candidate.objectType === 'companies' ? lead.company?.[candidate.name] : lead.contact[candidate.name];
       return raw === null || raw === undefined || raw === '' ? null : raw;
     };
     let segments: Array<{ name: string; test: (v: string | null) => boolean }>;
     if (candidate.type === 'number') {
-      const values = judged.flatMap((j) => {
+      const values = rows.flatMap((j) => {
         const v = valueOf(j.lead);
         return v === null || !Number.isFinite(Number(v)) ? [] : [Number(v)];
       }).sort((a, b) => a - b);
       if (values.length === 0) continue;
-      const median = values[values.length >> 1]!;
-      segments = [
-        { name: `>= ${median}`, test: (v) => v !== null && Number(v) >= median },
-        { name: '(empty)', test: (v) => v === null },
-      ];
+      // Quartiles, each against the rest: an effect inside a band (50 to 5,000 employees) shows as well as a
+      // monotone one, which a single split at the median would blur.
+      const q = [0.25, 0.5, 0.75].map((f) => values[Math.floor(f * (values.length - 1))]!);
+      const bounds = [-Infinity, ...q, Infinity];
+      segments = [0, 1, 2, 3]
+        .filter((i) => bounds[i]! < bounds[i + 1]!)
+        .map((i) => ({
+          name: i === 0 ? `< ${q[0]}` : i === 3 ? `>= ${q[2]}` : `${bounds[i]} to < ${bounds[i + 1]}`,
+          test: (v: string | null) => v !== null && Number(v) >= bounds[i]! && Number(v) < bounds[i + 1]!,
+        }));
+      segments.push({ name: '(empty)', test: (v) => v === null });
     } else {
-      const distinct = new Set(judged.map((j) => valueOf(j.lead)?.trim().toLowerCase() ?? null));
+      const distinct = new Set(rows.map((j) => valueOf(j.lead)?.trim().toLowerCase() ?? null));
       if (distinct.size > maxDistinct) {
         freeText.push(label);
         continue;
@@ -200,7 +210,7 @@ function propertyEvidence(judged: ReadonlyArray<{ lead: LeadFacts; converted: bo
     }
     let best: PropertyEvidence | undefined;
     for (const s of segments) {
-      const { yes, no } = split(judged, (j) => s.test(valueOf(j.lead)));
+      const { yes, no } = split(rows, (j) => s.test(valueOf(j.lead)));
       if (yes.n < minSupport || no.n < minSupport) continue;
       const z = twoProportionZ(yes, no);
       if (Math.abs(z) < zCrit) continue;

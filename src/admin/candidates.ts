@@ -22,6 +22,10 @@ const OUTCOME_PROPERTIES = new Set([
   'hs_object_id',
   'hubspot_score',
   'hubspotscore',
+  // Owners are assigned when sales starts working a record: a consequence of the hand-off, not a trait.
+  'hubspot_owner_id',
+  'hubspot_owner_assigneddate',
+  'hs_all_owner_ids',
 ]);
 const OUTCOME_PREFIXES = ['uld_', 'hs_lifecyclestage_', 'hs_v2_date_entered_', 'hs_v2_date_exited_', 'hs_date_entered_', 'hs_date_exited_', 'hs_time_in_', 'hs_predictivescor'];
 
