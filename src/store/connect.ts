@@ -29,9 +29,12 @@ function openSqlite(file: string): Dialect {
   // No busy_timeout: SQLite would sleep inside the call and freeze the event loop; the driver waits
   // for a busy database asynchronously instead (see sqlite-driver.ts).
   database.pragma('busy_timeout = 0');
-  // The default page cache is 2 MB: once the event log and the queue outgrow it, every 100-event insert and
-  // upsert re-reads index pages (random object ids) from the OS. 64 MB keeps the hot indexes in memory.
-  database.pragma('cache_size = -65536');
+  // The page cache is per connection and counts in the process's RSS. SQLite's default (2 MB) is too
+  // small once the event log and the queue outgrow it: every 100-event insert and upsert then re-reads
+  // index pages (random object ids) from the OS. 16 MB keeps the hot index pages in memory; 64 MB was no
+  // faster on `npm run bench -- ingest` and added 50-60 MB to a backfill's peak RSS (docs/jobs.md). Pages
+  // beyond it are still in the OS's file cache, a copy away.
+  database.pragma('cache_size = -16384');
   return new WaitingSqliteDialect(database);
 }
 
