@@ -3,6 +3,7 @@ import { backfillBench } from './backfill';
 import { evaluatorBench } from './evaluator';
 import { ingestBench } from './ingest';
 import { syncBench } from './sync';
+import { dashboardBench } from './dashboard';
 
 /** Every benchmark `npm run bench` runs, in order. Add one line per benchmark. */
-export const BENCHES: Bench[] = [evaluatorBench, ingestBench, syncBench, backfillBench];
+export const BENCHES: Bench[] = [evaluatorBench, ingestBench, syncBench, backfillBench, dashboardBench];

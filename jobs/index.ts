@@ -31,7 +31,7 @@ export function scheduledJobs(ctx: { config: Config; store: Store; gateway: CrmG
     {
       name: 'metrics',
       schedule: ctx.config.jobs.metricsSchedule,
-      run: () => metricsJob({ store: ctx.store, now: now(), slaHours: ctx.config.sync.slaHours }),
+      run: () => metricsJob({ store: ctx.store, now: now(), slaHours: ctx.config.sync.slaHours, databaseUrl: ctx.config.databaseUrl }),
     },
   ];
 }

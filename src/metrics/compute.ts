@@ -130,13 +130,26 @@ function funnelOf(journeys: readonly Journey[]): FunnelFigures {
   };
 }
 
+/**
+ * One deal's sales-cycle length in days (close date - create date), or null when it is no sample: open, a
+ * date missing, or closed before it was created. The one definition behind `salesCycleDays`, exported so a
+ * per-deal view (the dashboard's distribution) counts exactly the samples of the mean and median.
+ */
+export function salesCycleDaysOf(d: Pick<MirrorDeal, 'closed' | 'createdAt' | 'closedAt'>): number | null {
+  if (!d.closed || d.createdAt === null || d.closedAt === null || d.closedAt < d.createdAt) return null;
+  return (d.closedAt - d.createdAt) / DAY_MS;
+}
+
 function dealFiguresOf(deals: readonly MirrorDeal[], now: number): DealFigures {
   const open = deals.filter((d) => !d.closed);
   const closed = deals.filter((d) => d.closed);
   const won = closed.filter((d) => d.won);
   const wonAmounts = won.map((d) => d.amount).filter((a): a is number => a !== null);
   const cycles: number[] = [];
-  for (const d of closed) if (d.createdAt !== null && d.closedAt !== null && d.closedAt >= d.createdAt) cycles.push((d.closedAt - d.createdAt) / DAY_MS);
+  for (const d of closed) {
+    const days = salesCycleDaysOf(d);
+    if (days !== null) cycles.push(days);
+  }
   const ages: number[] = [];
   for (const d of open) if (d.createdAt !== null && now >= d.createdAt) ages.push((now - d.createdAt) / DAY_MS);
   const winRate = ratio(won.length, closed.length);

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { webhookRouter, type ReceiverOptions } from '../../webhooks';
+import { dashboardRouter, type DashboardOptions } from '../dashboard';
 import type { Store } from '../store';
 import type { Metrics } from './metrics';
 
@@ -14,6 +15,8 @@ export interface AppOptions {
   adminToken?: string;
   /** True once shutdown began: readiness fails so a load balancer stops sending, connections close. */
   draining: () => boolean;
+  /** The dashboard's settings beyond the store and ADMIN_TOKEN; SLA_HOURS defaults to its configured default, 24. */
+  dashboard?: Partial<Omit<DashboardOptions, 'store' | 'adminToken' | 'logger'>>;
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {
@@ -61,6 +64,9 @@ export function createApp(options: AppOptions): Express {
     }
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  // The dashboard and its JSON (/dashboard, /api/metrics): closed unless ADMIN_TOKEN is set.
+  app.use(dashboardRouter({ slaHours: 24, ...options.dashboard, store, adminToken: options.adminToken, logger }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

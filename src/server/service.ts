@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createLogger } from '../logging';
 import { openStore, type Store } from '../store';
+import { emailLookup } from '../dashboard';
+import { createGateway, gatewayOptionsFromConfig, type HubSpotGateway } from '../hubspot';
 import { pruneWebhookEvents } from '../../jobs/retention';
 import { createApp } from './app';
 import { listen, type RunningHttp } from './http';
@@ -66,6 +68,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   let http: RunningHttp | null = null;
   const running: Array<{ name: string; role: RunningRole }> = [];
   let retention: NodeJS.Timeout | null = null;
+  let dashboardGateway: HubSpotGateway | null = null;
   let pruning: Promise<unknown> = Promise.resolve();
 
   try {
@@ -75,6 +78,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       if (config.hubspot.appId === undefined) {
         logger.warn('HUBSPOT_APP_ID is not set: echoes of this app\'s writes are recognised only when they change a uld_* property');
       }
+      // The dashboard's search by email asks HubSpot (the mirror keeps no email). Like the worker and the
+      // scheduler roles, the HTTP role builds its own gateway from the configuration; without
+      // HUBSPOT_ACCESS_TOKEN there is none, and the decisions page says only record ids can be searched.
+      if (config.hubspot.accessToken) dashboardGateway = createGateway(gatewayOptionsFromConfig(config));
+      else logger.info('HUBSPOT_ACCESS_TOKEN is not set: the dashboard searches decisions by record id only, not by email');
       const app = createApp({
         store,
         logger,
@@ -90,6 +98,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           maxBodyBytes: config.webhooks.maxBodyBytes,
           // New units wait DEBOUNCE_MS before the worker may claim them, so a burst coalesces into one read and one write.
           availableAfterMs: config.sync.debounceMs,
+        },
+        // SLA_HOURS as the metrics job uses it, so the breaches shown are the job's; DATABASE_URL so the
+        // figures are computed in a worker thread with its own connection, off this event loop.
+        dashboard: {
+          slaHours: config.sync.slaHours,
+          databaseUrl: config.databaseUrl,
+          ...(dashboardGateway ? { findContactIdsByEmail: emailLookup(dashboardGateway) } : {}),
         },
       });
       http = await listen(app, config.port, options.host);
@@ -116,6 +131,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   } catch (err) {
     await Promise.allSettled(running.map((r) => r.role.stop()));
     await http?.close(0);
+    dashboardGateway?.close();
     await store.close();
     throw err;
   }
@@ -133,6 +149,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           role.stop().catch((err: unknown) => logger.error({ err, role: name }, 'role did not stop cleanly')),
         ),
       ]);
+      // Its limiters' timers would otherwise outlive the service.
+      dashboardGateway?.close();
       // Whatever a role still held goes back to the queue now, not after its lease runs out.
       const released = await store.releaseLeases({ owner: instanceId }).catch((err: unknown) => {
         logger.error({ err }, 'could not release leases; they will expire');

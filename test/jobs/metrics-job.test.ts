@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { metricsJob } from '../../jobs';
+import { computeMode } from '../../src/figures-worker';
 import { computeMetrics, snapshotOf } from '../../src/metrics';
 import { openStore } from '../../src/store';
 import { CONTACTS, DEALS, DECISIONS, NOW, SLA_HOURS } from '../metrics/portal';
@@ -25,5 +26,38 @@ it('when the metrics job runs twice, then two snapshots are kept, each equal to 
   } finally {
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('when the metrics job is given DATABASE_URL, then it computes in a worker thread and stores the same snapshot as in-thread', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-metrics-job-worker-'));
+  const databaseUrl = `sqlite:${path.join(dir, 'uld.db')}`;
+  const store = await openStore(databaseUrl);
+  try {
+    await store.upsertContacts(CONTACTS);
+    await store.upsertDeals(DEALS);
+    await store.recordDecisions(DECISIONS);
+    expect(computeMode(databaseUrl)).toBe('worker');
+    const inWorker = await metricsJob({ store, now: NOW, slaHours: SLA_HOURS, databaseUrl });
+    const inThread = await metricsJob({ store, now: NOW, slaHours: SLA_HOURS });
+    expect(inWorker).toEqual(inThread);
+    const [a, b] = await store.listMetricSnapshots();
+    expect(JSON.parse(a!.figures)).toEqual(JSON.parse(b!.figures));
+    expect(JSON.parse(a!.figures).overall.funnel.leads).toBeGreaterThan(0);
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('when the database is an in-memory SQLite one, then the job computes in-thread (another thread would open an empty database)', async () => {
+  expect(computeMode('sqlite::memory:')).toBe('in-thread');
+  const store = await openStore('sqlite::memory:');
+  try {
+    await store.upsertContacts(CONTACTS);
+    await store.recordDecisions(DECISIONS);
+    expect((await metricsJob({ store, now: NOW, slaHours: SLA_HOURS, databaseUrl: 'sqlite::memory:' })).contacts).toBe(CONTACTS.length);
+  } finally {
+    await store.close();
   }
 });

@@ -1,0 +1,89 @@
+import { STATUSES, type LeadStatus } from '../definition/types';
+import { computeMetrics, salesCycleDaysOf, snapshotOf, type MetricsSnapshot } from '../metrics';
+import type { Store } from '../store';
+import type { MirrorContact } from '../sync/mirror';
+
+/**
+ * What the dashboard shows, read from the mirror: the metrics job's figures (computeMetrics, the same
+ * function and inputs as jobs/metrics.ts) plus the few views the figures do not keep, such as the
+ * distribution behind the sales-cycle mean and the current status of every lead.
+ */
+
+/** Sales-cycle buckets in days, upper bounds inclusive; the last is open-ended. */
+export const CYCLE_BUCKETS: ReadonlyArray<{ label: string; maxDays: number }> = [
+  { label: '0-7 days', maxDays: 7 },
+  { label: '8-14 days', maxDays: 14 },
+  { label: '15-30 days', maxDays: 30 },
+  { label: '31-60 days', maxDays: 60 },
+  { label: '61-90 days', maxDays: 90 },
+  { label: '91-180 days', maxDays: 180 },
+  { label: '181-365 days', maxDays: 365 },
+  { label: 'over 365 days', maxDays: Infinity },
+];
+
+export interface DefinitionVersions {
+  /** The version that decided the most recently evaluated lead. */
+  current: string | null;
+  /** The latest other version in the audit log; null when the log knows only one. */
+  previous: string | null;
+  /** When the mirror's audit log first shows a decision under the current version (epoch ms). */
+  currentSince: number | null;
+}
+
+export interface DashboardFigures {
+  snapshot: MetricsSnapshot;
+  /** Live contacts by current status, every status listed. */
+  statusNow: Record<LeadStatus, number>;
+  /** Closed deals by sales-cycle length, in CYCLE_BUCKETS order. */
+  cycleHistogram: number[];
+  versions: DefinitionVersions;
+  /** Live contacts created before `versions.currentSince`: the leads whose status "then" is asked for. */
+  contactsBeforeVersion: string[];
+  /** The most recently evaluated live contacts, newest first, for the decisions page. */
+  recentlyEvaluated: string[];
+}
+
+const RECENT = 25;
+
+function newestFirst(a: MirrorContact, b: MirrorContact): number {
+  return b.evaluatedAt - a.evaluatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** Reads the mirror once and derives every figure the pages show. */
+export async function readFigures(store: Store, now: number, slaHours: number): Promise<DashboardFigures> {
+  const mirror = await store.listMirror();
+  const snapshot = snapshotOf(computeMetrics({ ...mirror, now, slaHours }), now);
+  const live = mirror.contacts.filter((c) => !c.deleted);
+
+  const statusNow = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<LeadStatus, number>;
+  for (const c of live) statusNow[c.status] = (statusNow[c.status] ?? 0) + 1;
+
+  // Each closed deal's cycle length is the metrics' own per-deal sample (salesCycleDaysOf, the function
+  // behind salesCycleDays), so the histogram cannot disagree with the mean and median next to it (same
+  // samples, same exclusions), computed once per deal instead of a whole computeMetrics per deal.
+  const cycleHistogram = CYCLE_BUCKETS.map(() => 0);
+  for (const deal of mirror.deals) {
+    if (deal.deleted) continue;
+    const days = salesCycleDaysOf(deal);
+    if (days === null) continue;
+    cycleHistogram[CYCLE_BUCKETS.findIndex((b) => days <= b.maxDays)]++;
+  }
+
+  const newest = live.reduce<MirrorContact | null>((best, c) => (best === null || newestFirst(c, best) < 0 ? c : best), null);
+  const current = newest?.definitionVersion ?? null;
+  let currentSince: number | null = null;
+  let previous: { version: string; at: number } | null = null;
+  for (const d of mirror.decisions) {
+    if (d.definitionVersion === current) currentSince = currentSince === null ? d.decidedAt : Math.min(currentSince, d.decidedAt);
+    else if (previous === null || d.decidedAt > previous.at) previous = { version: d.definitionVersion, at: d.decidedAt };
+  }
+  const since = previous === null ? null : currentSince;
+  return {
+    snapshot,
+    statusNow,
+    cycleHistogram,
+    versions: { current, previous: previous?.version ?? null, currentSince: since },
+    contactsBeforeVersion: since === null ? [] : live.filter((c) => c.createdAt !== null && c.createdAt < since).map((c) => c.id),
+    recentlyEvaluated: [...live].sort(newestFirst).slice(0, RECENT).map((c) => c.id),
+  };
+}

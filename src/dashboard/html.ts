@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { chartOf, escapeXml } from './svg';
+import { formatValue, type Page, type Table } from './table';
+
+/**
+ * The pages' HTML: one layout, one stylesheet served by the app itself (/dashboard/assets/dashboard.css),
+ * system fonts, no script. Every dynamic string goes through `escapeHtml`.
+ */
+
+export const escapeHtml = escapeXml;
+
+export const NAV: ReadonlyArray<{ slug: string; title: string }> = [
+  { slug: 'funnel', title: 'Funnel' },
+  { slug: 'trend', title: 'Lead-to-opportunity trend' },
+  { slug: 'cycle', title: 'Sales cycle and days in stage' },
+  { slug: 'velocity', title: 'Pipeline velocity' },
+  { slug: 'status', title: 'Status distribution' },
+  { slug: 'handoff', title: 'Hand-off health' },
+  { slug: 'decisions', title: 'Decisions' },
+  { slug: 'operations', title: 'Dead letters and job runs' },
+];
+
+export const STYLESHEET = `
+:root { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #111; background: #fafafa; }
+body { margin: 0; }
+header { background: #1f2933; color: #fff; padding: 0.6rem 1.2rem; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
+header a { color: #fff; }
+header nav a { margin-right: 0.9rem; text-decoration: none; border-bottom: 2px solid transparent; }
+header nav a[aria-current="page"] { border-bottom-color: #fff; font-weight: 600; }
+header form { margin-left: auto; }
+main { padding: 1rem 1.2rem 3rem; max-width: 1200px; }
+h1 { font-size: 1.5rem; margin: 0.4rem 0; }
+h2 { font-size: 1.15rem; margin: 1.6rem 0 0.4rem; }
+.meta, .note { color: #444; font-size: 0.9rem; }
+table { border-collapse: collapse; margin: 0.4rem 0; font-variant-numeric: tabular-nums; background: #fff; }
+th, td { border: 1px solid #c8ccd0; padding: 0.25rem 0.55rem; text-align: right; }
+th:first-child, td:first-child, td.text { text-align: left; }
+th { background: #eef1f4; }
+td.reasons { text-align: left; white-space: pre-line; font-size: 0.85rem; }
+.chart { max-width: 100%; height: auto; font-size: 12px; }
+.chart text { fill: #111; }
+.csv { font-size: 0.85rem; }
+form.search input[type=search] { width: 22rem; }
+`;
+
+const STYLESHEET_HASH = createHash('sha256').update(STYLESHEET).digest('hex').slice(0, 12);
+export const STYLESHEET_PATH = `/dashboard/assets/dashboard.${STYLESHEET_HASH}.css`;
+
+function tableHtml(page: Page, table: Table): string {
+  const head = table.columns.map((c) => `<th scope="col">${escapeHtml(c.header)}</th>`).join('');
+  const body = table.rows
+    .map((row) => {
+      const cells = table.columns.map((c, i) => {
+        const v = row[i] ?? null;
+        const cls = c.key === 'reasons' ? 'reasons' : c.kind === 'text' ? 'text' : '';
+        // data-value keeps the raw figure (rates as fractions) next to the formatted text, for tools and tests.
+        const raw = v === null ? '' : String(v);
+        return `<td data-key="${escapeHtml(c.key)}" data-value="${escapeHtml(raw)}"${cls ? ` class="${cls}"` : ''}>${escapeHtml(formatValue(v, c.kind))}</td>`;
+      });
+      return `<tr>${cells.join('')}</tr>`;
+    })
+    .join('');
+  const empty = table.rows.length === 0 ? '<p class="note">Nothing to show yet.</p>' : '';
+  return `<section aria-labelledby="${table.id}-title">
+<h2 id="${table.id}-title">${escapeHtml(table.title)}</h2>
+${table.note ? `<p class="note">${escapeHtml(table.note)}</p>` : ''}
+${chartOf(table)}
+<table id="${table.id}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${empty}
+<p class="csv"><a href="/dashboard/${page.slug}/${table.id}.csv" download>Download ${escapeHtml(table.title)} as CSV</a> · <a href="/api/metrics/${page.slug}">JSON</a></p>
+</section>`;
+}
+
+export function pageHtml(page: Page): string {
+  const nav = NAV.map((n) => `<a href="/dashboard/${n.slug}"${n.slug === page.slug ? ' aria-current="page"' : ''}>${escapeHtml(n.title)}</a>`).join('');
+  const search = page.search
+    ? `<form class="search" method="get" action="/dashboard/decisions" role="search"><label>Contact email or record id <input type="search" name="q" value="${escapeHtml(page.search.query)}"></label> <button type="submit">Search</button></form>${page.search.message ? `<p class="note" id="search-message">${escapeHtml(page.search.message)}</p>` : ''}`
+    : '';
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)} · Universal Lead Definition</title>
+<link rel="stylesheet" href="${STYLESHEET_PATH}"></head>
+<body>
+<header><strong>ULD dashboard</strong><nav aria-label="Pages">${nav}</nav>
+<form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form></header>
+<main>
+<h1>${escapeHtml(page.title)}</h1>
+<p>${escapeHtml(page.intro)}</p>
+${page.computedAt ? `<p class="meta">Figures computed from the mirror at <time id="computed-at" datetime="${escapeHtml(page.computedAt)}">${escapeHtml(page.computedAt)}</time>${page.figuresFrom === 'stored' ? ' by the metrics job (its latest snapshot; newer figures are being computed)' : ''}. Formulas: docs/metrics.md.</p>` : ''}
+${search}
+${page.tables.map((t) => tableHtml(page, t)).join('\n')}
+</main>
+</body>
+</html>
+`;
+}
+
+/** The login page's own style, allowed by its hash in the CSP: the stylesheet itself needs a session. */
+export const LOGIN_STYLE = 'body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}input{width:100%;padding:.4rem;margin:.4rem 0 1rem}';
+export const LOGIN_STYLE_CSP = `'sha256-${createHash('sha256').update(LOGIN_STYLE).digest('base64')}'`;
+
+export function loginHtml(message: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in · ULD dashboard</title><style>${LOGIN_STYLE}</style></head>
+<body>
+<h1>ULD dashboard</h1>
+<p id="login-message">${escapeHtml(message)}</p>
+<form method="post" action="/dashboard/login">
+<label for="token">Admin token (ADMIN_TOKEN)</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,342 @@
+import { STATUSES } from '../definition/types';
+import { STAGES, type GroupFigures, type MetricsSnapshot } from '../metrics';
+import type { Store } from '../store';
+import { CYCLE_BUCKETS, type FigureSource, type ServedSnapshot } from './figures';
+import type { Column, Page, Table, Value } from './table';
+
+/**
+ * Each page as tables of figures. Every number comes from computeMetrics (through FigureSource), the metric
+ * snapshots, or the store's own records; nothing here recomputes a formula of docs/metrics.md.
+ */
+
+export interface PageContext {
+  figures: FigureSource;
+  store: Store;
+  /** Query string parameters of the request (the decisions page's `q`). */
+  query: Record<string, string | undefined>;
+  /** HubSpot ids of the contacts with this email; absent when the server has no HubSpot access for it. */
+  findContactIdsByEmail?: (email: string) => Promise<string[]>;
+}
+
+const col = (key: string, header: string, kind: Column['kind']): Column => ({ key, header, kind });
+
+const STAGE_LABEL: Record<(typeof STAGES)[number], string> = {
+  lead: 'Lead',
+  marketing_qualified: 'Marketing qualified',
+  sales_ready: 'Sales ready',
+  accepted: 'Accepted',
+  opportunity: 'Opportunity',
+  won: 'Won',
+};
+
+const cohortColumns: Column[] = [
+  col('group', 'Group', 'text'),
+  ...STAGES.map((s) => col(`reached_${s}`, STAGE_LABEL[s], 'count')),
+  col('lead_to_opportunity_rate', 'Lead to opportunity', 'rate'),
+];
+const cohortRow = (g: GroupFigures): Value[] => [g.key, ...STAGES.map((s) => g.funnel.reached[s]), g.funnel.leadToOpportunityRate];
+
+function funnelPage({ snapshot: s, origin }: ServedSnapshot): Page {
+  const f = s.overall.funnel;
+  return {
+    slug: 'funnel',
+    title: 'Funnel',
+    intro: 'Every live contact down the demand waterfall, cumulative: a lead that reached a stage counts in every earlier one. Step conversion = reached B / reached A.',
+    computedAt: s.computedAt,
+    figuresFrom: origin,
+    tables: [
+      {
+        id: 'stages',
+        title: 'Contacts that reached each stage',
+        columns: [col('stage', 'Stage', 'text'), col('reached', 'Contacts', 'count')],
+        rows: STAGES.map((st) => [STAGE_LABEL[st], f.reached[st]]),
+        chart: { type: 'bars', label: 'stage', values: ['reached'] },
+      },
+      {
+        id: 'steps',
+        title: 'Conversion between steps',
+        columns: [col('from', 'From', 'text'), col('to', 'To', 'text'), col('reached_from', 'Reached from', 'count'), col('reached_to', 'Reached to', 'count'), col('rate', 'Step conversion', 'rate')],
+        rows: f.steps.map((st) => [STAGE_LABEL[st.from], STAGE_LABEL[st.to], f.reached[st.from], f.reached[st.to], st.rate]),
+        chart: { type: 'bars', label: 'to', values: ['rate'] },
+      },
+      {
+        id: 'cohorts',
+        title: 'By cohort month (created, UTC)',
+        note: 'Lead to opportunity = leads of the cohort that got an associated deal / leads of the cohort. Empty months are listed with counts 0 and an unknown (-) rate.',
+        columns: cohortColumns,
+        rows: s.byCohort.map(cohortRow),
+        chart: { type: 'bars', label: 'group', values: ['lead_to_opportunity_rate'] },
+      },
+      {
+        id: 'sources',
+        title: 'By source (hs_analytics_source)',
+        columns: cohortColumns,
+        rows: s.bySource.map(cohortRow),
+        chart: { type: 'bars', label: 'group', values: ['lead_to_opportunity_rate'] },
+      },
+    ],
+  };
+}
+
+async function trendPage(ctx: PageContext): Promise<Page> {
+  const stored = await ctx.store.listMetricSnapshots(500);
+  // Oldest first, so the line reads left to right in time.
+  const snapshots = stored.map((r) => JSON.parse(r.figures) as MetricsSnapshot).reverse();
+  return {
+    slug: 'trend',
+    title: 'Lead-to-opportunity trend',
+    intro: 'The overall lead-to-opportunity conversion rate as each hourly metrics-job snapshot recorded it (up to the latest 500 snapshots).',
+    computedAt: snapshots.at(-1)?.computedAt ?? null,
+    tables: [
+      {
+        id: 'trend',
+        title: 'Lead-to-opportunity rate by snapshot',
+        columns: [col('computed_at', 'Snapshot', 'text'), col('leads', 'Leads', 'count'), col('opportunities', 'Reached opportunity', 'count'), col('lead_to_opportunity_rate', 'Lead to opportunity', 'rate')],
+        rows: snapshots.map((sn) => [sn.computedAt, sn.overall.funnel.leads, sn.overall.funnel.reached.opportunity, sn.overall.funnel.leadToOpportunityRate]),
+        chart: { type: 'line', label: 'computed_at', values: ['lead_to_opportunity_rate'] },
+      },
+    ],
+  };
+}
+
+async function cyclePage(ctx: PageContext): Promise<Page> {
+  const figures = await ctx.figures.current();
+  const s = figures.snapshot;
+  const d = s.overall.deals;
+  return {
+    slug: 'cycle',
+    title: 'Sales cycle and days in stage',
+    intro: 'Sales-cycle length = close date - create date over closed deals only; open deals are reported as their age, never as a cycle length.',
+    computedAt: s.computedAt,
+    tables: [
+      {
+        id: 'cycle_distribution',
+        title: 'Closed deals by sales-cycle length',
+        columns: [col('cycle', 'Cycle length', 'text'), col('closed_deals', 'Closed deals', 'count')],
+        rows: CYCLE_BUCKETS.map((b, i) => [b.label, figures.cycleHistogram[i] ?? 0]),
+        chart: { type: 'bars', label: 'cycle', values: ['closed_deals'] },
+      },
+      {
+        id: 'cycle_summary',
+        title: 'Sales-cycle length and open-deal age, days',
+        columns: [col('measure', 'Measure', 'text'), col('deals', 'Deals', 'count'), col('mean_days', 'Mean', 'days'), col('median_days', 'Median', 'days')],
+        rows: [
+          ['Sales cycle (closed deals)', d.salesCycleDays.count, d.salesCycleDays.mean, d.salesCycleDays.median],
+          ['Age of open deals', d.openAgeDays.count, d.openAgeDays.mean, d.openAgeDays.median],
+        ],
+      },
+      {
+        id: 'stage_days',
+        title: 'Days in stage: from entering one stage to entering the next',
+        note: 'Over the contacts that reached the next stage with both entry dates known.',
+        columns: [col('step', 'Step', 'text'), col('contacts', 'Contacts', 'count'), col('mean_days', 'Mean days', 'days'), col('median_days', 'Median days', 'days')],
+        rows: s.overall.funnel.steps.map((st) => [`${STAGE_LABEL[st.from]} to ${STAGE_LABEL[st.to]}`, st.days.count, st.days.mean, st.days.median]),
+        chart: { type: 'bars', label: 'step', values: ['mean_days', 'median_days'] },
+      },
+    ],
+  };
+}
+
+const velocityColumns: Column[] = [
+  col('group', 'Group', 'text'),
+  col('open_deals', 'Qualified opportunities (open deals)', 'count'),
+  col('average_deal_size', 'Average deal size (won)', 'money'),
+  col('win_rate', 'Win rate', 'rate'),
+  col('sales_cycle_mean_days', 'Sales cycle, mean days', 'days'),
+  col('pipeline_velocity_per_day', 'Velocity per day', 'money'),
+];
+const velocityRow = (g: GroupFigures): Value[] => [g.key, g.deals.open, g.deals.averageDealSize, g.deals.winRate, g.deals.salesCycleDays.mean, g.deals.pipelineVelocityPerDay];
+
+function velocityPage({ snapshot: s, origin }: ServedSnapshot): Page {
+  return {
+    slug: 'velocity',
+    title: 'Pipeline velocity',
+    intro: 'Pipeline velocity (revenue per day) = qualified opportunities x average deal size x win rate / sales-cycle length; unknown (-) when a factor is unknown.',
+    computedAt: s.computedAt,
+    figuresFrom: origin,
+    tables: [
+      { id: 'velocity', title: 'Velocity and its four factors, overall', columns: velocityColumns, rows: [velocityRow(s.overall)] },
+      { id: 'velocity_sources', title: 'By source', columns: velocityColumns, rows: s.bySource.map(velocityRow), chart: { type: 'bars', label: 'group', values: ['pipeline_velocity_per_day'] } },
+      { id: 'velocity_cohorts', title: 'By cohort month', columns: velocityColumns, rows: s.byCohort.map(velocityRow) },
+    ],
+  };
+}
+
+async function statusPage(ctx: PageContext): Promise<Page> {
+  const figures = await ctx.figures.current();
+  const { versions } = figures;
+  const then = await ctx.figures.statusBeforeVersion(figures);
+  const note =
+    then === null
+      ? `Every decision in the audit log is under definition version ${versions.current ?? '(none yet)'}: there is no earlier version to compare with.`
+      : `Now: every live contact by its current status. Before: the same leads (those created before ${new Date(versions.currentSince!).toISOString()}) by the status the audit log shows just before the first decision under version ${versions.current} (previous version ${versions.previous}).`;
+  return {
+    slug: 'status',
+    title: 'Status distribution',
+    intro: `Leads by status now (definition version ${versions.current ?? '(none yet)'}) and the change since the previous definition version.`,
+    computedAt: figures.snapshot.computedAt,
+    tables: [
+      {
+        id: 'status_now',
+        title: 'Leads by status',
+        note,
+        columns: [col('status', 'Status', 'text'), col('now', 'Now', 'count'), col('before_version', 'Before this version', 'count'), col('change', 'Change', 'count')],
+        rows: [...STATUSES].reverse().map((st) => [st, figures.statusNow[st], then === null ? null : then[st], then === null ? null : figures.statusNow[st] - then[st]]),
+        chart: { type: 'bars', label: 'status', values: then === null ? ['now'] : ['now', 'before_version'] },
+      },
+    ],
+  };
+}
+
+function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
+  const h = s.overall.handOff;
+  return {
+    slug: 'handoff',
+    title: 'Hand-off health',
+    intro: `Sales acceptance rate = accepted / (accepted + rejected) hand-offs. SLA: ${s.slaHours} hours from the first sales_ready to a verdict.`,
+    computedAt: s.computedAt,
+    figuresFrom: origin,
+    tables: [
+      {
+        id: 'handoff',
+        title: 'Hand-offs',
+        columns: [col('measure', 'Measure', 'text'), col('value', 'Value', 'count')],
+        rows: [
+          ['Handed off (became sales_ready)', h.handedOff],
+          ['Accepted', h.accepted],
+          ['Rejected', h.rejected],
+          ['Awaiting a verdict', h.awaitingFeedback],
+          ['In SLA breach now', h.slaBreaches],
+          ['Answered after the SLA', h.answeredAfterSla],
+        ],
+        chart: { type: 'bars', label: 'measure', values: ['value'] },
+      },
+      {
+        id: 'acceptance',
+        title: 'Acceptance rate and time to first action',
+        columns: [col('acceptance_rate', 'Acceptance rate', 'rate'), col('first_action_count', 'Verdicts timed', 'count'), col('first_action_mean_hours', 'Time to first action, mean hours', 'hours'), col('first_action_median_hours', 'Median hours', 'hours')],
+        rows: [[h.acceptanceRate, h.timeToFirstActionHours.count, h.timeToFirstActionHours.mean, h.timeToFirstActionHours.median]],
+      },
+      {
+        id: 'rejections',
+        title: 'Rejection reasons',
+        columns: [col('reason', 'Reason', 'text'), col('rejections', 'Rejections', 'count')],
+        rows: Object.entries(h.rejectionReasons).map(([reason, n]) => [reason, n]),
+        chart: { type: 'bars', label: 'reason', values: ['rejections'] },
+      },
+      {
+        id: 'sla_breaches',
+        title: 'Contacts in SLA breach',
+        note: 'Still sales_ready, no verdict, handed off more than the SLA ago (first 200).',
+        columns: [col('contact_id', 'Contact id', 'text')],
+        rows: s.slaBreachedContactIds.slice(0, 200).map((id) => [id]),
+      },
+    ],
+  };
+}
+
+const decisionColumns: Column[] = [
+  col('decided_at', 'Decided', 'time'),
+  col('contact_id', 'Contact', 'text'),
+  col('previous_status', 'From', 'text'),
+  col('status', 'To', 'text'),
+  col('total_score', 'Score', 'count'),
+  col('definition_version', 'Definition', 'text'),
+  col('reasons', 'Reasons', 'text'),
+];
+
+async function decisionsPage(ctx: PageContext): Promise<Page> {
+  const query = (ctx.query.q ?? '').trim();
+  let ids: string[];
+  let limit: number;
+  let message: string | null = null;
+  let computedAt: string | null = null;
+  if (query === '') {
+    const figures = await ctx.figures.current();
+    computedAt = figures.snapshot.computedAt;
+    ids = figures.recentlyEvaluated;
+    limit = 1;
+  } else if (/^\d{1,20}$/.test(query)) {
+    ids = [query];
+    limit = 50;
+  } else if (query.includes('@')) {
+    if (!ctx.findContactIdsByEmail) {
+      ids = [];
+      limit = 0;
+      message = 'Search by email needs HubSpot access, which this server was not given; search by the contact record id instead.';
+    } else {
+      ids = await ctx.findContactIdsByEmail(query);
+      limit = 50;
+      if (ids.length === 0) message = `No contact with the email ${query} in HubSpot.`;
+    }
+  } else {
+    ids = [];
+    limit = 0;
+    message = 'Enter a contact record id (digits) or an email address.';
+  }
+  const rows: Value[][] = [];
+  for (const id of ids) {
+    const h = await ctx.store.history(id, limit || 1);
+    for (const d of h.decisions) rows.push([d.decidedAt, d.contactId, d.previousStatus ?? '(none)', d.status, d.totalScore, d.definitionVersion, d.reasons.join('\n')]);
+  }
+  if (query !== '' && message === null && rows.length === 0) message = `No decision recorded for ${query} (not yet synced, or another store).`;
+  rows.sort((a, b) => (b[0] as number) - (a[0] as number));
+  return {
+    slug: 'decisions',
+    title: 'Decisions',
+    intro: query === '' ? 'The latest decision of each of the most recently evaluated contacts, with its complete reasons.' : `Every decision recorded for ${query}, newest first, with its complete reasons.`,
+    computedAt,
+    search: { query, message },
+    tables: [{ id: 'decisions', title: query === '' ? 'Recent decisions' : `Decisions for ${query}`, columns: decisionColumns, rows }],
+  };
+}
+
+async function operationsPage(ctx: PageContext): Promise<Page> {
+  const [deadLetters, runs] = await Promise.all([ctx.store.listDeadLetters({ limit: 200 }), ctx.store.listJobRuns({ limit: 50 })]);
+  return {
+    slug: 'operations',
+    title: 'Dead letters and job runs',
+    intro: 'Units of work that failed every attempt (retry or drop them with `uld dead-letters`), and the scheduled jobs\' latest runs.',
+    computedAt: null,
+    tables: [
+      {
+        id: 'dead_letters',
+        title: 'Dead letters',
+        columns: [col('id', 'Id', 'count'), col('object_type', 'Object', 'text'), col('object_id', 'Record id', 'text'), col('attempts', 'Attempts', 'count'), col('last_error', 'Last error', 'text'), col('failed_at', 'Failed', 'time')],
+        rows: deadLetters.map((d) => [d.id, d.objectType, d.objectId, d.attempts, d.lastError, d.failedAt]),
+      },
+      {
+        id: 'job_runs',
+        title: 'Last job runs',
+        columns: [col('job', 'Job', 'text'), col('started_at', 'Started', 'time'), col('finished_at', 'Finished', 'time'), col('outcome', 'Outcome', 'text'), col('counts', 'Counts', 'text'), col('error', 'Error', 'text'), col('instance', 'Instance', 'text')],
+        rows: runs.map((r) => [r.job, r.startedAt, r.finishedAt, r.outcome, Object.entries(r.counts).map(([k, v]) => `${k}=${v}`).join(' '), r.error, r.instance]),
+      },
+    ],
+  };
+}
+
+export const PAGE_SLUGS = ['funnel', 'trend', 'cycle', 'velocity', 'status', 'handoff', 'decisions', 'operations'] as const;
+export type PageSlug = (typeof PAGE_SLUGS)[number];
+
+export async function buildPage(slug: PageSlug, ctx: PageContext): Promise<Page> {
+  switch (slug) {
+    case 'funnel':
+      return funnelPage(await ctx.figures.snapshot());
+    case 'trend':
+      return trendPage(ctx);
+    case 'cycle':
+      return cyclePage(ctx);
+    case 'velocity':
+      return velocityPage(await ctx.figures.snapshot());
+    case 'status':
+      return statusPage(ctx);
+    case 'handoff':
+      return handOffPage(await ctx.figures.snapshot());
+    case 'decisions':
+      return decisionsPage(ctx);
+    case 'operations':
+      return operationsPage(ctx);
+  }
+}
+
+export const findTable = (page: Page, id: string): Table | undefined => page.tables.find((t) => t.id === id);

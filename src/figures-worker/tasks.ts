@@ -1,0 +1,34 @@
+import { readFigures, type DashboardFigures } from '../dashboard/derive';
+import { computeMetrics, snapshotOf } from '../metrics';
+import type { Store } from '../store';
+
+/**
+ * The heavy reads of the figures: the whole mirror (`listMirror`) and `computeMetrics` over it. The same
+ * code runs in the worker thread (thread.ts) or, where the database cannot be opened from another thread,
+ * in the caller's thread (index.ts), so the two modes cannot compute different figures.
+ */
+
+export type FigureTask =
+  /** The hourly metrics job: the snapshot as it is stored (JSON text), and the run's counts. */
+  | { kind: 'metrics'; now: number; slaHours: number }
+  /** The dashboard: the snapshot plus the views it derives from the same mirror read. */
+  | { kind: 'dashboard'; now: number; slaHours: number };
+
+export interface MetricsTaskResult {
+  /** The snapshot serialised once, where it was computed: the job stores this text as it is. */
+  snapshotJson: string;
+  counts: Record<string, number>;
+}
+
+export type FigureTaskResult<T extends FigureTask> = T extends { kind: 'metrics' } ? MetricsTaskResult : DashboardFigures;
+
+export async function runFigureTaskOn<T extends FigureTask>(store: Store, task: T): Promise<FigureTaskResult<T>> {
+  if (task.kind === 'dashboard') return (await readFigures(store, task.now, task.slaHours)) as FigureTaskResult<T>;
+  const mirror = await store.listMirror();
+  const metrics = computeMetrics({ ...mirror, now: task.now, slaHours: task.slaHours });
+  const result: MetricsTaskResult = {
+    snapshotJson: JSON.stringify(snapshotOf(metrics, task.now)),
+    counts: { contacts: mirror.contacts.length, deals: mirror.deals.length, cohorts: metrics.byCohort.length, slaBreaches: metrics.slaBreachedContactIds.length },
+  };
+  return result as FigureTaskResult<T>;
+}
