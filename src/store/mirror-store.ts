@@ -212,11 +212,21 @@ export async function dealsOfContacts(db: Kysely<Database>, contactIds: string[]
   return [...out.values()];
 }
 
+/**
+ * Each contact's latest decision at or before `at`, in one query per 500 contacts (a window over the
+ * (contact_id, decided_at) index; SQLite and Postgres both have ROW_NUMBER), not one query per contact.
+ */
 export async function statusesAt(db: Kysely<Database>, contactIds: string[], at: number): Promise<Map<string, LeadStatus>> {
   const out = new Map<string, LeadStatus>();
-  for (const id of new Set(contactIds)) {
-    const row = await db.selectFrom('decisions').select('status').where('contact_id', '=', id).where('decided_at', '<=', at).orderBy('decided_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    if (row) out.set(id, row.status as LeadStatus);
+  for (const part of chunks([...new Set(contactIds)], 500)) {
+    const latest = db
+      .selectFrom('decisions')
+      .select(['contact_id', 'status', sql<number>`row_number() over (partition by contact_id order by decided_at desc, id desc)`.as('rank')])
+      .where('contact_id', 'in', part)
+      .where('decided_at', '<=', at)
+      .as('latest');
+    const rows = await db.selectFrom(latest).select(['latest.contact_id', 'latest.status']).where('latest.rank', '=', 1).execute();
+    for (const r of rows) out.set(r.contact_id, r.status as LeadStatus);
   }
   return out;
 }

@@ -102,6 +102,21 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
       expect((await store.statusesAt(['100000000001'], 5000)).get('100000000001')).toBe('sales_ready');
     });
 
+    test('when statusesAt is asked for many contacts, then each gets its latest decision at the time, the later record winning a tie', async () => {
+      const ids = Array.from({ length: 1_203 }, (_, i) => String(300_000_000_000 + i));
+      const at = (i: number) => 10_000 + (i % 7);
+      const decision = (contactId: string, status: 'nurture' | 'marketing_qualified' | 'sales_ready', decidedAt: number) => ({ contactId, definitionVersion: '1', previousStatus: null, status, fitScore: 0, engagementScore: 0, totalScore: 0, reasons: [], decidedAt });
+      await store.recordDecisions(ids.map((id, i) => decision(id, 'nurture', at(i))));
+      // Every third contact gets a second decision at the same millisecond: the one recorded later counts.
+      await store.recordDecisions(ids.filter((_, i) => i % 3 === 0).map((id) => decision(id, 'marketing_qualified', at(ids.indexOf(id)))));
+      // And a later one, after the time asked about: it does not count.
+      await store.recordDecisions(ids.map((id) => decision(id, 'sales_ready', 20_000)));
+      const found = await store.statusesAt([...ids, ids[0]!, 'unknown'], 15_000);
+      expect(found.size).toBe(ids.length);
+      ids.forEach((id, i) => expect(found.get(id)).toBe(i % 3 === 0 ? 'marketing_qualified' : 'nurture'));
+      expect((await store.statusesAt(ids.slice(0, 10), 9_999)).size).toBe(0);
+    });
+
     test('when the worker marks follow-up work, then units are created and coalesced like events, claimable at once', async () => {
       const n = await store.markDirty([
         { objectType: 'company', objectId: '7', change: 'association_changed', occurredAt: 10 },
