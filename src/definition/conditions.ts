@@ -1,5 +1,5 @@
 import type { ConditionInput } from './schema';
-import { DAY_MS, DomainIndex, domainOf } from './values';
+import { DAY_MS, DomainIndex, domainOf, SubstringIndex } from './values';
 
 /**
  * Conditions compiled once into JavaScript expressions for the generated evaluator (see generate.ts):
@@ -61,8 +61,9 @@ const NEEDS_ESCAPE = /[.*+?^${}()|[\]\\]/g;
 
 /**
  * One section of the generated evaluator (disqualifiers, fit, ...): compiles its conditions and records
- * which property values and derived values (number, date, lower case, domain) they read, so the section's
- * function computes each derived value once, at its top, instead of once per rule that reads it.
+ * which property values and derived values (number, date, lower case, domain lists matched, substrings
+ * found) they read, so the section's function computes each derived value once, at its top, instead of
+ * once per rule that reads it.
  * Derived values are pure functions of the property's text that never throw, so computing one that a
  * short-circuited rule then does not read changes nothing but a little time.
  */
@@ -73,6 +74,11 @@ export class SectionScope {
   private readonly lowers = new Set<number>();
   /** Per property slot, the domain sets of its domain_in / domain_not_in conditions, in bit order. */
   private readonly domainSets = new Map<number, Array<ReadonlySet<string>>>();
+  /**
+   * Per property slot and case sensitivity, the needle sets of its contains / contains_any conditions, in
+   * bit order: one SubstringIndex scan of the text answers them all (see substring()).
+   */
+  private readonly substringSets = new Map<string, { slot: number; ci: boolean; sets: string[][] }>();
 
   constructor(
     private readonly k: Constants,
@@ -117,15 +123,36 @@ export class SectionScope {
     // means not computed yet.
     for (const i of this.dates) out.push(`let t${i};`);
     for (const i of this.lowers) out.push(`let l${i};`);
+    for (const { slot, ci, sets } of this.substringSets.values()) {
+      for (let chunk = 0; chunk * 30 < sets.length; chunk++) {
+        const index = this.k.add(new SubstringIndex(sets.slice(chunk * 30, chunk * 30 + 30), ci));
+        out.push(`const ${substringMask(slot, ci, chunk)} = p${slot} === undefined ? 0 : ${index}.scan(p${slot});`);
+      }
+    }
     for (const [i, sets] of this.domainSets) {
-      out.push(`const d${i} = p${i} === undefined ? null : (domainOf(p${i}) ?? null);`);
       // One DomainIndex per 30 conditions: a mask bit per condition.
       for (let chunk = 0; chunk * 30 < sets.length; chunk++) {
         const index = this.k.add(new DomainIndex(sets.slice(chunk * 30, chunk * 30 + 30)));
-        out.push(`const m${i}_${chunk} = d${i} === null ? 0 : ${index}.match(d${i});`);
+        // -1 when the text has no domain (see DomainIndex.matchAddress).
+        out.push(`const m${i}_${chunk} = p${i} === undefined ? -1 : ${index}.matchAddress(p${i});`);
       }
     }
     return out;
+  }
+
+  /**
+   * The mask local and bit that say whether one of `needles` occurs in the property's text, or undefined
+   * when a needle is not ASCII (the caller keeps its own test then). Needles are as the definition wrote
+   * them; with `ci`, SubstringIndex folds case itself.
+   */
+  private substring(slot: number, ci: boolean, needles: string[]): { mask: string; bit: number } | undefined {
+    if (!needles.every((n) => SubstringIndex.indexable(n))) return undefined;
+    const key = `${slot}:${ci}`;
+    const entry = this.substringSets.get(key) ?? { slot, ci, sets: [] };
+    this.substringSets.set(key, entry);
+    const i = entry.sets.length;
+    entry.sets.push(needles);
+    return { mask: substringMask(slot, ci, Math.floor(i / 30)), bit: 1 << i % 30 };
   }
 
   /** A boolean expression for the condition; `rule` names the constant holding the rule's id (for data problems). */
@@ -190,11 +217,23 @@ export class SectionScope {
         if (members.size <= 8) return defined(`${not}(${[...members].map((m, i) => `${v(i === 0)} === ${k(m)}`).join(' || ')})`);
         return defined(`${not}${k(members)}.has(${v(true)})`);
       }
-      case 'contains':
-        return defined(`${ci ? lower(true) : p}.includes(${k(fold(String(c.value)))})`);
+      case 'contains': {
+        const needle = fold(String(c.value));
+        const old = `${ci ? lower(true) : p}.includes(${k(needle)})`;
+        const s = this.substring(slot, ci, [needle]);
+        if (s === undefined) return defined(old);
+        // Case folded by toLowerCase() differs from SubstringIndex's ASCII folding only on a text that
+        // is not ASCII (the Kelvin sign lowers to "k"): such a text takes the toLowerCase() path.
+        if (ci) return defined(`((${s.mask} & ${SubstringIndex.NON_ASCII}) === 0 ? (${s.mask} & ${s.bit}) !== 0 : ${old})`);
+        return defined(`(${s.mask} & ${s.bit}) !== 0`);
+      }
       case 'contains_any': {
+        const needles = valuesOf();
+        // Exactly what the regex alternation below tests, for every text (see SubstringIndex).
+        const s = this.substring(slot, ci, needles);
+        if (s !== undefined) return defined(`(${s.mask} & ${s.bit}) !== 0`);
         // One alternation instead of a loop of includes(): the regex engine scans the value once.
-        const alternation = new RegExp(valuesOf().map((n) => n.replace(NEEDS_ESCAPE, '\\$&')).join('|'), ci ? 'i' : '');
+        const alternation = new RegExp(needles.map((n) => n.replace(NEEDS_ESCAPE, '\\$&')).join('|'), ci ? 'i' : '');
         return defined(`${k(alternation)}.test(${p})`);
       }
       case 'regex':
@@ -229,10 +268,15 @@ export class SectionScope {
         const mask = `m${slot}_${Math.floor(bit / 30)}`;
         const listed = `(${mask} & ${1 << bit % 30}) ${c.operator === 'domain_in' ? '!==' : '==='} 0`;
         // An unreadable address matches neither operator.
-        return defined(`(d${slot} !== null ? ${listed} : ${report('an email address or domain')})`);
+        return defined(`(${mask} !== -1 ? ${listed} : ${report('an email address or domain')})`);
       }
     }
   }
+}
+
+/** The local holding a SubstringIndex mask: per property slot, case sensitivity and chunk of 30 conditions. */
+function substringMask(slot: number, ci: boolean, chunk: number): string {
+  return `x${slot}${ci ? 'i' : ''}_${chunk}`;
 }
 
 /** Every property a condition reads, for fetching only what the definition needs. */

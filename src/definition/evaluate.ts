@@ -24,16 +24,19 @@ export function evaluate(def: CompiledDefinition, contact: Facts, company: Facts
   const status: LeadStatus = disqualifiedBy ? 'disqualified' : missing ? 'needs_data' : climb(def.ladder, fitScore, engagementScore, totalScore);
   reasons[0] = new StatusReason(status, def.ladder, fitScore, engagementScore, totalScore, disqualifiedBy ?? missing);
 
-  const decision: Decision = { status, fitScore, engagementScore, totalScore, definitionVersion: def.version, reasons, hubspot: {} };
   const leadStatus = byStatus(def.leadStatusMap, status);
-  if (leadStatus !== undefined) decision.hubspot.hs_lead_status = leadStatus;
   const stage = byStatus(def.lifecycleStageMap, status);
+  let setStage = false;
   if (stage !== undefined) {
     const move = forwardLifecycleStage(s.lifecycleStage, stage);
-    if (move.set) decision.hubspot.lifecyclestage = stage;
+    if (move.set) setStage = true;
     else if (move.why) reasons.push({ kind: 'data', ref: 'lifecyclestage', text: move.why });
   }
-  return decision;
+  // Built whole rather than filled in one property at a time: each property added to an object
+  // literal after it is made is a change of its shape.
+  const hubspot: Decision['hubspot'] =
+    leadStatus === undefined ? (setStage ? { lifecyclestage: stage } : {}) : setStage ? { hs_lead_status: leadStatus, lifecyclestage: stage } : { hs_lead_status: leadStatus };
+  return { status, fitScore, engagementScore, totalScore, definitionVersion: def.version, reasons, hubspot };
 }
 
 const STATUS_PLACEHOLDER: Reason = Object.freeze({ kind: 'status', ref: '', text: '' });

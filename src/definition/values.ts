@@ -122,27 +122,16 @@ function utc(y: number, mo: number, d: number, timeOfDay: number): number {
 
 /** The domain of an email address, URL or bare domain, lower case, without a leading "www.". */
 export function domainOf(text: string): string | undefined {
-  // The common case, an address in plain lower-case ASCII (no capitals, spaces, controls or other
-  // characters that trim() or toLowerCase() would change), in one pass that also finds the last "@":
-  // the same result as the general path below without its copies of the string.
-  // The same pass finds the first "." after that "@", which decides whether the domain has a dot
-  // without slicing it off first and searching the slice.
-  let lastAt = -1;
-  let dot = -1;
-  let i = 0;
-  const len = text.length;
-  for (; i < len; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 64) {
-      lastAt = i;
-      dot = -1;
-    } else if (c === 46) {
-      if (dot < 0) dot = i;
-    } else if (c <= 32 || c >= 127 || (c >= 65 && c <= 90)) break;
-  }
-  if (i === len && lastAt >= 0) {
-    const end = text.charCodeAt(len - 1) === 46 ? len - 1 : len; // without a final "."
-    return dot >= 0 && dot < end ? text.slice(lastAt + 1, end) : undefined;
+  // The common case, an address whose domain (what follows its last "@") is plain lower-case ASCII: no
+  // capitals, spaces, controls or other characters that trim() or toLowerCase() would change. Only the
+  // domain is read, from the end back to the "@", with the same result as the general path below: that
+  // path trims and lower-cases the whole text, which changes nothing after the last "@" when that part is
+  // plain, and adds or removes no "@" (no character lower-cases to one). A capital or a space in the
+  // name before the "@" therefore no longer sends an address to the general path.
+  const start = plainDomainStart(text);
+  if (start >= 0) {
+    const end = plainDomainEnd(text);
+    return nextDot(text, start, end) < end ? text.slice(start, end) : undefined;
   }
   let t = text.trim().toLowerCase();
   // t.lastIndexOf('@'), without the call into the runtime that String.prototype.lastIndexOf makes.
@@ -158,6 +147,31 @@ export function domainOf(text: string): string | undefined {
   }
   if (t.charCodeAt(t.length - 1) === 46) t = t.slice(0, -1); // ends with "."
   return t.length > 0 && t.includes('.') ? t : undefined;
+}
+
+/**
+ * Where the domain of a plain address starts (after its last "@"), or -1 when the text is not one: no
+ * "@", or a domain with a character that trim() or toLowerCase() would change (see domainOf).
+ */
+function plainDomainStart(text: string): number {
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 64) return i + 1;
+    if (c <= 32 || c >= 127 || (c >= 65 && c <= 90)) return -1;
+  }
+  return -1;
+}
+
+/** Where a plain address's domain ends: before a final ".", which domainOf drops. */
+function plainDomainEnd(text: string): number {
+  return text.charCodeAt(text.length - 1) === 46 ? text.length - 1 : text.length;
+}
+
+/** The first "." in text[from, end), or end: indexOf without its call out of optimised code. */
+function nextDot(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end && text.charCodeAt(i) !== 46) i++;
+  return i;
 }
 
 /** Whether a domain is in the set, itself or as a subdomain of a listed one (mail.corp.com of corp.com). */
@@ -194,6 +208,38 @@ export class DomainIndex {
       }
     });
   }
+  /**
+   * `match(domainOf(text))`, or -1 when the text has no domain. A plain address (nearly every one) is
+   * read in place: its domain and the parents of it are sliced off only when the length and first
+   * character of one of them are those of a listed domain, where domainOf would copy the domain first.
+   */
+  matchAddress(text: string): number {
+    // One pass from the end back to the "@", looking up the name after each "." and after the "@" on
+    // the way (the names match() visits). Whether the address is plain is known only at the "@": an
+    // address that is not takes the general path, and the lookups made until then were wasted, not wrong.
+    const len = text.length;
+    const end = len > 0 && text.charCodeAt(len - 1) === 46 ? len - 1 : len; // without a final "."
+    let mask = 0;
+    let dotted = false;
+    let after = -1; // the character code at i + 1, or -1 at the end
+    for (let i = end - 1; i >= 0; i--) {
+      const c = text.charCodeAt(i);
+      if (c === 64 || c === 46) {
+        // The filter slot of the name text[i + 1, end), as shape() computes it on the sliced domain.
+        const slot = (((end - i - 1) & 63) << 6) | (after === -1 ? 0 : after & 63);
+        if (this.shapes[slot] === 1) {
+          const b = this.bits.get(text.slice(i + 1, end));
+          if (b !== undefined) mask |= b;
+        }
+        if (c === 64) return dotted ? mask : -1; // a domain without a "." is no domain (see domainOf)
+        dotted = true;
+      } else if (c <= 32 || c >= 127 || (c >= 65 && c <= 90)) break;
+      after = c;
+    }
+    const domain = domainOf(text);
+    return domain === undefined ? -1 : this.match(domain);
+  }
+
   /** Visits the same names as domainInSet: the domain, then what follows each of its dots. */
   match(domain: string): number {
     let mask = 0;
@@ -207,6 +253,112 @@ export class DomainIndex {
       if (dot < 0) return mask;
       from = dot + 1;
     }
+  }
+}
+
+/**
+ * Several substring tests on one text at once: `scan(text)` has bit i set exactly when one of the needles
+ * of `sets[i]` occurs in the text, and bit 30 (NON_ASCII) set when the text has a character outside ASCII.
+ * It stands in for `contains` (includes) and `contains_any` (a regex alternation of the needles), which
+ * called into the regex engine or lowered the text once per condition: a record's job title is tested
+ * against the students, the senior titles and the manager titles, and one pass over it now answers all.
+ *
+ * It is an Aho-Corasick automaton over ASCII: every needle must be ASCII (see indexable()). With
+ * `caseInsensitive`, ASCII letters are folded to lower case on both sides. For a case-insensitive regex
+ * that is exact: without the `u` flag, a character outside ASCII never matches an ASCII one. For
+ * toLowerCase().includes() it is exact only on ASCII texts (toLowerCase turns the Kelvin sign into "k"),
+ * so a caller testing that way checks NON_ASCII and takes its old path for such a text.
+ */
+export class SubstringIndex {
+  static readonly NON_ASCII = 1 << 30;
+  /** Character class of each ASCII code (0: in no needle), so the table has one column per class. */
+  private readonly classes = new Uint8Array(128);
+  private readonly width: number;
+  /** next[state * width + class]: the automaton's transitions, failures already followed. */
+  private readonly next: Int32Array;
+  /** The bits of the needles that end at each state, including those reached through failure links. */
+  private readonly out: Int32Array;
+
+  /** Whether a needle can be indexed: ASCII only (a set with any other needle keeps its old test). */
+  static indexable(needle: string): boolean {
+    for (let i = 0; i < needle.length; i++) if (needle.charCodeAt(i) >= 128) return false;
+    return true;
+  }
+
+  constructor(sets: ReadonlyArray<readonly string[]>, caseInsensitive: boolean) {
+    if (sets.length > 30) throw new RangeError('SubstringIndex: at most 30 sets');
+    const fold = (c: number) => (caseInsensitive && c >= 65 && c <= 90 ? c + 32 : c);
+    let width = 1;
+    for (const set of sets) {
+      for (const needle of set) {
+        if (!SubstringIndex.indexable(needle)) throw new RangeError('SubstringIndex: needles must be ASCII');
+        for (let i = 0; i < needle.length; i++) {
+          const c = fold(needle.charCodeAt(i));
+          if (this.classes[c] === 0) this.classes[c] = width++;
+        }
+      }
+    }
+    if (caseInsensitive) for (let c = 65; c <= 90; c++) this.classes[c] = this.classes[c + 32]!;
+    this.width = width;
+    // The trie of the needles, then its failure links breadth first (the classic construction).
+    const goto: number[][] = [new Array<number>(width).fill(-1)];
+    const out: number[] = [0];
+    sets.forEach((set, bit) => {
+      for (const needle of set) {
+        let state = 0;
+        for (let i = 0; i < needle.length; i++) {
+          const k = this.classes[fold(needle.charCodeAt(i))]!;
+          if (goto[state]![k] === -1) {
+            goto[state]![k] = goto.length;
+            goto.push(new Array<number>(width).fill(-1));
+            out.push(0);
+          }
+          state = goto[state]![k]!;
+        }
+        out[state] |= 1 << bit; // the empty needle ends at the root: every text contains it
+      }
+    });
+    const next = new Int32Array(goto.length * width);
+    const fail = new Array<number>(goto.length).fill(0);
+    const queue: number[] = [];
+    for (let k = 0; k < width; k++) {
+      const t = goto[0]![k]!;
+      next[k] = t === -1 ? 0 : t;
+      if (t !== -1) queue.push(t);
+    }
+    // Class 0 (a character in no needle) always leads back to the root.
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head]!;
+      out[state] |= out[fail[state]!]!;
+      for (let k = 0; k < width; k++) {
+        const t = goto[state]![k]!;
+        if (t === -1 || k === 0) next[state * width + k] = next[fail[state]! * width + k]!;
+        else {
+          fail[t] = next[fail[state]! * width + k]!;
+          next[state * width + k] = t;
+          queue.push(t);
+        }
+      }
+    }
+    this.next = next;
+    this.out = Int32Array.from(out);
+  }
+
+  scan(text: string): number {
+    const { classes, next, out, width } = this;
+    let mask = out[0]!;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) {
+        mask |= SubstringIndex.NON_ASCII;
+        state = 0; // no needle has this character
+        continue;
+      }
+      state = next[state * width + classes[c]!]!;
+      mask |= out[state]!;
+    }
+    return mask;
   }
 }
 
