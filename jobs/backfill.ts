@@ -2,6 +2,7 @@ import v8 from 'node:v8';
 import type { CrmGateway, CrmObjectType, CrmRecord, RecordCreate, RecordUpdate, WriteResult } from '../src/hubspot/types';
 import type { Store } from '../src/store/types';
 import type { PreloadType, SyncEngine, SyncObjectType } from '../src/sync/engine';
+import { waitingOutRateLimits } from './rate-limit';
 
 /**
  * `backfill`: a new install starts with a portal full of history. Pages through every company, deal and
@@ -79,7 +80,7 @@ async function readBlock(gateway: CrmGateway, objectType: CrmObjectType, propert
   for (let i = 0; i < PAGES_PER_BLOCK; i++) {
     // Asked for now: the page reflects every change until this moment, and its units say so.
     const readAt = Date.now();
-    const page = await gateway.page(objectType, properties, cursor ?? undefined, 100);
+    const page = await waitingOutRateLimits(() => gateway.page(objectType, properties, cursor ?? undefined, 100));
     pages.push({ ...page, readAt });
     if (!page.after) break;
     cursor = page.after;

@@ -1,5 +1,6 @@
 import type { CrmGateway, CrmObjectType } from '../src/hubspot/types';
 import type { Store, WorkMark } from '../src/store/types';
+import { waitingOutRateLimits } from './rate-limit';
 
 /**
  * `reconcile`: what the webhooks missed. HubSpot gives up on a delivery after a day of retries, and an
@@ -52,7 +53,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileCounts> {
 async function reconcileWindow(o: ReconcileOptions, t: (typeof TYPES)[number], from: number, to: number, counts: ReconcileCounts): Promise<void> {
   const filters = [{ propertyName: t.modified, operator: 'BETWEEN' as const, value: String(from), highValue: String(to) }];
   const sort = { propertyName: t.modified, direction: 'ASCENDING' as const };
-  let page = await o.gateway.search(t.objectType, filters, [t.modified], { limit: 200, sort });
+  let page = await waitingOutRateLimits(() => o.gateway.search(t.objectType, filters, [t.modified], { limit: 200, sort }));
   counts.searches++;
   if (page.total >= SEARCH_RESULT_CAP && to - from > 1) {
     // Too many for one query: split the window in halves until each fits. Both halves include the middle
@@ -68,7 +69,8 @@ async function reconcileWindow(o: ReconcileOptions, t: (typeof TYPES)[number], f
     const marks: WorkMark[] = page.records.map((r) => ({ objectType: t.unit, objectId: r.id, change: 'property_changed', occurredAt: o.now }));
     if (marks.length > 0) counts.queued += await o.store.markDirty(marks);
     if (!page.after) return;
-    page = await o.gateway.search(t.objectType, filters, [t.modified], { limit: 200, sort, after: page.after });
+    const after = page.after;
+    page = await waitingOutRateLimits(() => o.gateway.search(t.objectType, filters, [t.modified], { limit: 200, sort, after }));
     counts.searches++;
   }
 }

@@ -1,6 +1,7 @@
 import type { CompiledDefinition } from '../src/definition';
 import type { CrmGateway } from '../src/hubspot/types';
 import type { Store } from '../src/store/types';
+import { waitingOutRateLimits } from './rate-limit';
 
 /**
  * `requalify` (nightly): decisions that change with time alone. Engagement decays and "within N days"
@@ -35,9 +36,10 @@ export async function requalify(o: RequalifyOptions): Promise<Record<string, num
   let flagged = 0;
   if (breached.length > 0) {
     // Read first: a flag already set is not written again (no write, no echo).
-    const current = await o.gateway.read('contacts', breached, ['uld_sla_breached']);
+    const current = await waitingOutRateLimits(() => o.gateway.read('contacts', breached, ['uld_sla_breached']));
     const toFlag = current.records.filter((r) => r.properties.uld_sla_breached !== 'true').map((r) => ({ id: r.id, properties: { uld_sla_breached: 'true' } }));
-    if (toFlag.length > 0) flagged = (await o.gateway.update('contacts', toFlag)).written.length;
+    // A 429 means the batch was not applied; writing the same flag again is harmless.
+    if (toFlag.length > 0) flagged = (await waitingOutRateLimits(() => o.gateway.update('contacts', toFlag))).written.length;
   }
   return { contacts: live.length, queued, slaBreaches: breached.length, newlyFlagged: flagged };
 }
