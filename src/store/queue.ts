@@ -174,15 +174,26 @@ export async function fail(db: Kysely<Database>, policy: QueuePolicy, lease: Lea
     const finalIds = held.filter((r) => byId.get(r.id)!.permanent || r.attempts >= policy.maxAttempts).map((r) => r.id);
     const deadLettered = await deadLetterWhere(trx, finalIds, { token: lease.token }, (r) => byId.get(r.id)!.error, now);
     const retrying: number[] = [];
+    // One jittered delay per attempt count and error in this call, not one per unit: units that failed
+    // together come back together, as one batch (one HubSpot call), instead of in pieces that each cost a
+    // call. The jitter still spreads batches and instances apart.
+    const groups = new Map<string, { ids: number[]; attempts: number; error: string }>();
     for (const r of held) {
       if (finalIds.includes(r.id)) continue;
+      const error = byId.get(r.id)!.error;
+      const key = `${r.attempts}\u0000${error}`;
+      const group = groups.get(key) ?? { ids: [], attempts: r.attempts, error };
+      group.ids.push(r.id);
+      groups.set(key, group);
+    }
+    for (const g of groups.values()) {
       await trx
         .updateTable('work_items')
-        .set({ ...released, last_error: clip(byId.get(r.id)!.error), available_at: now + retryDelayMs(r.attempts, policy) })
-        .where('id', '=', r.id)
+        .set({ ...released, last_error: clip(g.error), available_at: now + retryDelayMs(g.attempts, policy) })
+        .where('id', 'in', g.ids)
         .where('lease_token', '=', lease.token)
         .execute();
-      retrying.push(r.id);
+      retrying.push(...g.ids);
     }
     return { retrying, deadLettered, lost: [...byId.keys()].filter((id) => !heldIds.has(id)) };
   });

@@ -221,6 +221,19 @@ export function describeStoreConformance(backend: string, fresh: () => Promise<F
       expect(second!.availableAt - clock.now()).toBeLessThanOrEqual(2000);
     });
 
+    test('when a batch fails together, then its units wait out the same backoff and come back as one batch', async () => {
+      const store = await open({ queue: { backoffBaseMs: 1000, maxAttempts: 5 } });
+      await store.ingest(['1', '2', '3', '4', '5'].map((objectId) => incoming({ objectId })));
+      const batch = await store.claim({ objectType: 'contact', owner: 'w1' });
+      expect(batch.units).toHaveLength(5);
+      const result = await store.fail(batch.lease, batch.units.map((u) => ({ id: u.id, error: 'HubSpot 502' })));
+      expect(result.retrying.sort()).toEqual(batch.units.map((u) => u.id).sort());
+      const waiting = await store.listWork();
+      expect(new Set(waiting.map((w) => w.availableAt)).size).toBe(1);
+      clock.advance(waiting[0]!.availableAt - clock.now());
+      expect((await store.claim({ objectType: 'contact', owner: 'w1' })).units).toHaveLength(5);
+    });
+
     test('when a unit fails on its last attempt, then it moves to the dead letters with the last error', async () => {
       const store = await open({ queue: { backoffBaseMs: 1, maxAttempts: 3 } });
       await store.ingest([incoming({ objectId: '1', propertyName: 'email' })]);
