@@ -2,7 +2,7 @@ import v8 from 'node:v8';
 import type { CrmGateway, CrmObjectType, CrmRecord, RecordCreate, RecordUpdate, WriteResult } from '../src/hubspot/types';
 import type { Store } from '../src/store/types';
 import type { PreloadType, SyncEngine, SyncObjectType } from '../src/sync/engine';
-import { waitingOutRateLimits } from './rate-limit';
+import { waitingOutRateLimits } from '../src/hubspot/rate-limit-wait';
 
 /**
  * `backfill`: a new install starts with a portal full of history. Pages through every company, deal and

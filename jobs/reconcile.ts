@@ -1,6 +1,6 @@
 import type { CrmGateway, CrmObjectType } from '../src/hubspot/types';
 import type { Store, WorkMark } from '../src/store/types';
-import { waitingOutRateLimits } from './rate-limit';
+import { waitingOutRateLimits } from '../src/hubspot/rate-limit-wait';
 
 /**
  * `reconcile`: what the webhooks missed. HubSpot gives up on a delivery after a day of retries, and an

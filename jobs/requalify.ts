@@ -1,7 +1,7 @@
 import type { CompiledDefinition } from '../src/definition';
 import type { CrmGateway } from '../src/hubspot/types';
 import type { Store } from '../src/store/types';
-import { waitingOutRateLimits } from './rate-limit';
+import { waitingOutRateLimits } from '../src/hubspot/rate-limit-wait';
 
 /**
  * `requalify` (nightly): decisions that change with time alone. Engagement decays and "within N days"

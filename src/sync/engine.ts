@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { evaluate, type CompiledDefinition, type Decision, type LeadStatus } from '../definition';
-import type { AssociatedRecord, BatchReadResult, CrmGateway, CrmRecord, DealPipeline, RecordUpdate, WriteResult } from '../hubspot/types';
+import type { AssociatedRecord, BatchReadResult, CrmGateway, CrmRecord, DealPipeline, RecordCreate, RecordUpdate, WriteResult } from '../hubspot/types';
+import { waitingOutRateLimits } from '../hubspot/rate-limit-wait';
 import type { ClaimedBatch, Failure, Store, WorkMark, WorkUnit } from '../store/types';
 import { CONTACT_SYNC_INPUTS, contactWriteback, readTime } from './contact-writeback';
 import { companyChanges, COMPANY_SYNC_INPUTS } from './company-rollup';
@@ -27,6 +28,8 @@ const BLOCK = 1000;
 const PRIMARY_CONTACT_TO_COMPANY = 1;
 const NOTE_TO_CONTACT = 202;
 const TASK_TO_CONTACT = 204;
+/** How long a hand-off waits out 429s: well inside the batch's lease, and a rolling window is 10 s. */
+const HAND_OFF_MAX_WAIT_MS = 30_000;
 
 export interface SyncEngineOptions {
   gateway: CrmGateway;
@@ -357,9 +360,12 @@ export class SyncEngine {
   }
 
   private async createHandOffs(h: NonNullable<SyncEngineOptions['handOff']>, contacts: Array<{ id: string; owner: string | null; reasons: string }>, now: number): Promise<void> {
+    // A 429 created nothing, so it is waited out and the create sent again; other failures are not retried
+    // here (a timeout may have created the records: at most once, never twice).
+    const create = (objectType: 'tasks' | 'notes', inputs: RecordCreate[]) => waitingOutRateLimits(() => this.o.gateway.create(objectType, inputs), { maxWaitMs: HAND_OFF_MAX_WAIT_MS });
     if (h.task) {
       const due = new Date(now + h.slaHours * 3_600_000).toISOString();
-      await this.o.gateway.create(
+      await create(
         'tasks',
         contacts.map((c) => {
           const owner = c.owner ?? (h.ownerIds.length > 0 ? h.ownerIds[this.nextOwner++ % h.ownerIds.length]! : null);
@@ -379,7 +385,7 @@ export class SyncEngine {
       );
     }
     if (h.note) {
-      await this.o.gateway.create(
+      await create(
         'notes',
         contacts.map((c) => ({ properties: { hs_timestamp: new Date(now).toISOString(), hs_note_body: `Handed off to sales: sales ready.\n${c.reasons}` }, associations: [{ toId: c.id, typeId: NOTE_TO_CONTACT }] })),
       );

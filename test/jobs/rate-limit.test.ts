@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { backfill } from '../../jobs/backfill';
-import { waitingOutRateLimits } from '../../jobs/rate-limit';
+import { waitingOutRateLimits } from '../../src/hubspot/rate-limit-wait';
 import { compileDefinition, loadDefinitionFile } from '../../src/definition';
 import { createGateway, RateLimitedError, TransientError } from '../../src/hubspot';
 import { startSandbox } from '../../src/sandbox';

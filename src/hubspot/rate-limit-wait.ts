@@ -1,4 +1,4 @@
-import { RateLimitedError } from '../src/hubspot/errors';
+import { RateLimitedError } from './errors';
 
 export interface RateLimitWaitOptions {
   /** Give up (rethrow) when the waits would add up to more than this; 2 minutes by default. */
@@ -9,8 +9,9 @@ export interface RateLimitWaitOptions {
 
 /**
  * Calls `call`; when HubSpot answers with its burst or search limit (a 429 whose window rolls within
- * seconds), waits until the limit has room and calls again, instead of failing a job run (or a backfill)
- * that would only be started again later. The gateway already blocks its limiter until `retryAt`, so every
+ * seconds), waits until the limit has room and calls again, instead of failing a job run, a backfill or a
+ * hand-off that would only be started again later (a 429 was not applied, so calling again is safe even
+ * for a create). The gateway already blocks its limiter until `retryAt`, so every
  * other caller waits too. The daily limit is not waited out: it lasts until midnight, and the job fails
  * with HubSpot's message (a backfill resumes from its checkpoint the next day).
  */
