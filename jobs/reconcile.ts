@@ -1,6 +1,7 @@
 import type { CrmGateway, CrmObjectType } from '../src/hubspot/types';
 import type { Store, WorkMark } from '../src/store/types';
 import { waitingOutRateLimits } from '../src/hubspot/rate-limit-wait';
+import { readTime } from '../src/sync/contact-writeback';
 
 /**
  * `reconcile`: what the webhooks missed. HubSpot gives up on a delivery after a day of retries, and an
@@ -31,6 +32,8 @@ export interface ReconcileOptions {
 export interface ReconcileCounts {
   [k: string]: number;
   found: number;
+  /** Found, but last changed by our own write-back: not queued. */
+  ownWrites: number;
   queued: number;
   windows: number;
   searches: number;
@@ -39,7 +42,7 @@ export interface ReconcileCounts {
 export const checkpointName = (objectType: CrmObjectType) => `reconcile:${objectType}`;
 
 export async function reconcile(o: ReconcileOptions): Promise<ReconcileCounts> {
-  const counts: ReconcileCounts = { found: 0, queued: 0, windows: 0, searches: 0 };
+  const counts: ReconcileCounts = { found: 0, ownWrites: 0, queued: 0, windows: 0, searches: 0 };
   for (const t of TYPES) {
     const saved = await o.store.getCheckpoint(checkpointName(t.objectType));
     const from = saved !== null ? Number(saved) - o.overlapMs : (o.firstRunFromMs ?? o.now - 86_400_000);
@@ -66,7 +69,17 @@ async function reconcileWindow(o: ReconcileOptions, t: (typeof TYPES)[number], f
   counts.windows++;
   for (;;) {
     counts.found += page.records.length;
-    const marks: WorkMark[] = page.records.map((r) => ({ objectType: t.unit, objectId: r.id, change: 'property_changed', occurredAt: o.now }));
+    // Our own write-back moves the modification date too: a record whose last change is no later than our
+    // last write to it was changed by us, and re-reading it would cost calls to learn nothing. (HubSpot's
+    // clock and ours may differ: a record within the skew is queued, the safe side.)
+    const written = page.records.length > 0 ? await o.store.lastWrittenAt(t.objectType, page.records.map((r) => r.id)) : new Map<string, number>();
+    const changed = page.records.filter((r) => {
+      const ours = written.get(r.id);
+      const modified = readTime(r.properties[t.modified]);
+      return ours === undefined || modified === null || modified > ours;
+    });
+    counts.ownWrites += page.records.length - changed.length;
+    const marks: WorkMark[] = changed.map((r) => ({ objectType: t.unit, objectId: r.id, change: 'property_changed', occurredAt: o.now }));
     if (marks.length > 0) counts.queued += await o.store.markDirty(marks);
     if (!page.after) return;
     const after = page.after;

@@ -132,6 +132,10 @@ class KyselyStore implements Store {
   statusesAt(contactIds: string[], at: number) {
     return mirror.statusesAt(this.db, contactIds, at);
   }
+
+  lastWrittenAt(objectType: string, ids: string[]) {
+    return mirror.lastWrittenAt(this.db, objectType, ids);
+  }
   recordDecisions(rows: DecisionRecord[]) {
     return mirror.recordDecisions(this.db, rows);
   }

@@ -252,6 +252,22 @@ export async function recordDecisions(db: Kysely<Database>, rows: DecisionRecord
   }
 }
 
+export async function lastWrittenAt(db: Kysely<Database>, objectType: string, ids: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks([...new Set(ids)], 500)) {
+    const rows = await db
+      .selectFrom('crm_writes')
+      .select(['object_id', (eb) => eb.fn.max('written_at').as('at')])
+      .where('object_type', '=', objectType)
+      .where('object_id', 'in', part)
+      .where('outcome', '=', 'written')
+      .groupBy('object_id')
+      .execute();
+    for (const r of rows) out.set(r.object_id, Number(r.at));
+  }
+  return out;
+}
+
 export async function recordWrites(db: Kysely<Database>, rows: WriteRecord[]): Promise<void> {
   for (const part of chunks(rows, 200)) {
     await db

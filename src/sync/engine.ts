@@ -561,11 +561,15 @@ export class SyncEngine {
   private async write(objectType: 'contacts' | 'deals' | 'companies', updates: RecordUpdate[], now: number): Promise<WriteResult> {
     if (updates.length === 0) return { written: [], missing: [], rejected: [] };
     const result = await this.o.gateway.update(objectType, updates);
+    // When HubSpot acknowledged the write, by the wall clock (not the decision's `now`, which tests freeze):
+    // HubSpot's modification date of our write is no later than this, which is how reconcile tells our own
+    // changes from others'.
+    const at = Date.now();
     const byId = new Map(updates.map((u) => [u.id, u.properties]));
     const log: WriteRecord[] = [
-      ...result.written.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'written' as const, writtenAt: now })),
-      ...result.missing.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'missing' as const, writtenAt: now })),
-      ...result.rejected.map((r) => ({ objectType, objectId: r.id, properties: byId.get(r.id) ?? {}, outcome: 'rejected' as const, error: r.error, writtenAt: now })),
+      ...result.written.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'written' as const, writtenAt: at })),
+      ...result.missing.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'missing' as const, writtenAt: at })),
+      ...result.rejected.map((r) => ({ objectType, objectId: r.id, properties: byId.get(r.id) ?? {}, outcome: 'rejected' as const, error: r.error, writtenAt: at })),
     ];
     await this.o.store.recordWrites(log);
     return result;

@@ -84,6 +84,8 @@ export interface SyncStore {
   statusesAt(contactIds: string[], at: number): Promise<Map<string, LeadStatus>>;
   recordDecisions(rows: DecisionRecord[]): Promise<void>;
   recordWrites(rows: WriteRecord[]): Promise<void>;
+  /** When each record was last written by us (outcome `written`), by id; records never written are absent. */
+  lastWrittenAt(objectType: string, ids: string[]): Promise<Map<string, number>>;
   history(contactId: string, limit?: number): Promise<ContactHistory>;
   /** Creates or coalesces units of work without an event: follow-up work the worker itself finds. */
   markDirty(marks: WorkMark[], availableAt?: number): Promise<number>;

@@ -17,7 +17,7 @@ it('when the demo runs with --minutes, then it ends by itself and prints the qua
   expect(run.stdout).toMatch(/ 0 dead letters\./);
   // The jobs ran (at least the closing metrics run) and the report came from the metrics job.
   expect(run.stdout).toMatch(/^ {2}\S+ {2}metrics {4}ok /m);
-  expect(run.stdout).toContain('The funnel report (as `uld report --by status` prints it');
+  expect(run.stdout).toContain('The funnel report (as `uld report --by source` prints it');
   expect(run.stdout).toMatch(/^Waterfall: contacts that reached each stage/m);
   expect(run.stdout).toMatch(/^Dashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard/m);
   const sent = /(\d+) events sent by the portal in \d+ signed requests \(0 failed attempts\); (\d+) stored by the receiver/.exec(run.stdout.trim().split('\n').filter((l) => l.includes('events sent')).pop() ?? '');

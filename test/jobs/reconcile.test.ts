@@ -42,6 +42,39 @@ describe('reconcile', () => {
     }
   }, 120_000);
 
+  it('when the records changed in the window were last changed by our own write-back, then reconcile does not queue them again', async () => {
+    const world = await syncWorld({ sandbox: { contacts: 300, companies: 30, deals: 0 } });
+    try {
+      const { portal } = world.sandbox;
+      const ids = [...portal.ids('contacts')];
+      await world.store.markDirty(ids.map((objectId) => ({ objectType: 'contact', objectId, change: 'property_changed' as const, occurredAt: world.now })));
+      await world.settle();
+      // Every contact was written back by us, so every one was modified within the window.
+      expect(ids.every((id) => portal.get('contacts', id)!.properties.uld_status)).toBe(true);
+      // Then a rep changes ten contacts, and those webhooks are lost.
+      world.sandbox.webhooks.setFaults({ dropRate: 1 });
+      const changed = ids.slice(0, 10);
+      for (const id of changed) portal.update('contacts', id, { jobtitle: 'VP Sales' }, USER);
+      await world.sandbox.webhooks.idle();
+      for (const t of ['contacts', 'companies', 'deals']) await world.store.setCheckpoint(`reconcile:${t}`, String(world.now - 1000));
+      const queued = new Set<string>();
+      const original = world.store.markDirty.bind(world.store);
+      world.store.markDirty = async (m, availableAt) => {
+        for (const x of m) if (x.objectType === 'contact') queued.add(x.objectId);
+        return original(m, availableAt);
+      };
+      const counts = await reconcile({ gateway: world.gateway, store: world.store, now: Date.now() + 1000, overlapMs: 5 * 60_000 });
+      world.store.markDirty = original;
+      expect(counts.found).toBeGreaterThanOrEqual(ids.length);
+      expect([...queued].sort()).toEqual([...changed].sort());
+      expect(counts.ownWrites).toBeGreaterThanOrEqual(ids.length - changed.length);
+      await world.settle();
+      for (const id of changed) expect(portal.get('contacts', id)!.properties.uld_reasons).toContain(world.expected(id).reasons[0]!.text);
+    } finally {
+      await world.stop();
+    }
+  }, 120_000);
+
   it('when a window holds more than 10,000 changed records, then it is split and every record is queued exactly once', async () => {
     // Search at full speed: this test is about coverage, the limiter has tests of its own.
     const world = await syncWorld({ sandbox: { contacts: 12_500, companies: 100, deals: 0 }, gateway: { searchPerSecond: 1000 } });

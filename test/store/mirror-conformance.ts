@@ -102,6 +102,17 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
       expect((await store.statusesAt(['100000000001'], 5000)).get('100000000001')).toBe('sales_ready');
     });
 
+    test('when lastWrittenAt is asked, then it answers the latest successful write of each record of that type', async () => {
+      const w = (objectType: string, objectId: string, writtenAt: number, outcome: 'written' | 'rejected' = 'written') => ({ objectType, objectId, properties: { uld_status: 'nurture' }, outcome, writtenAt, ...(outcome === 'rejected' ? { error: 'x' } : {}) });
+      await store.recordWrites([w('contacts', '700000000001', 1000), w('contacts', '700000000001', 3000), w('contacts', '700000000002', 2000), w('contacts', '700000000002', 9000, 'rejected'), w('deals', '700000000003', 5000)]);
+      const found = await store.lastWrittenAt('contacts', ['700000000001', '700000000002', '700000000003', 'unknown']);
+      expect([...found].sort()).toEqual([
+        ['700000000001', 3000],
+        ['700000000002', 2000],
+      ]);
+      expect([...(await store.lastWrittenAt('deals', ['700000000003']))]).toEqual([['700000000003', 5000]]);
+    });
+
     test('when statusesAt is asked for many contacts, then each gets its latest decision at the time, the later record winning a tie', async () => {
       const ids = Array.from({ length: 1_203 }, (_, i) => String(300_000_000_000 + i));
       const at = (i: number) => 10_000 + (i % 7);

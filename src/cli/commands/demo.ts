@@ -180,8 +180,8 @@ async function runDemo(o: DemoOptions): Promise<void> {
     for (const r of (await service.store.listJobRuns({ limit: 50 })).reverse()) say(`  ${new Date(r.startedAt).toISOString()}  ${r.job.padEnd(10)} ${r.outcome.padEnd(7)} ${r.error ?? JSON.stringify(r.counts)}`);
     const [latest] = await service.store.listMetricSnapshots(1);
     if (final.outcome === 'ok' && latest) {
-      say('\nThe funnel report (as `uld report --by status` prints it; `--by cohort` and `--by source` too), from the metrics job:');
-      process.stdout.write(renderReport(JSON.parse(latest.figures) as MetricsSnapshot, { format: 'table', by: 'status' }));
+      say('\nThe funnel report (as `uld report --by source` prints it; `--by cohort` and `--by status` too), from the metrics job:');
+      process.stdout.write(renderReport(JSON.parse(latest.figures) as MetricsSnapshot, { format: 'table', by: 'source' }));
     } else say(`\nThe metrics job failed: ${final.error ?? 'no figures'}`);
     const dead = (await service.store.queueStats()).deadLetters;
     say(`\n${sandbox.calls.total()} API calls in all; ${dead} dead letters. Dashboard was at http://127.0.0.1:${port}/dashboard while the demo ran.`);
