@@ -326,7 +326,7 @@ export class SyncEngine {
       }
     }
 
-    const written = await this.write('contacts', updates, now);
+    const written = await this.write('contacts', updates);
     const handedOff = new Set(written.written);
     await this.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
     await store.upsertContacts(rows);
@@ -463,7 +463,7 @@ export class SyncEngine {
       const added = contacts.filter((c) => !(before?.contactIds ?? []).includes(c) && (mirroredContacts.get(c)?.convertedAt ?? null) === null);
       for (const c of added) followUp.push({ objectType: 'contact', objectId: c, change: 'conversion_signal', occurredAt: now });
     }
-    const written = await this.write('deals', updates, now);
+    const written = await this.write('deals', updates);
     await store.upsertDeals(rows);
     const gone = [...read.missing, ...written.missing];
     if (gone.length > 0) await store.markDeleted('deal', gone);
@@ -505,7 +505,7 @@ export class SyncEngine {
       const changes = companyChanges(co.properties, byCompany.get(co.id) ?? []);
       if (Object.keys(changes).length > 0) updates.push({ id: co.id, properties: changes });
     }
-    const written = await this.write('companies', updates, now);
+    const written = await this.write('companies', updates);
     const gone = [...read.missing, ...written.missing];
     if (gone.length > 0) await store.markDeleted('company', gone);
     return { followUp, rejected: this.rejectedUnits(units, written) };
@@ -558,7 +558,7 @@ export class SyncEngine {
     return out;
   }
 
-  private async write(objectType: 'contacts' | 'deals' | 'companies', updates: RecordUpdate[], now: number): Promise<WriteResult> {
+  private async write(objectType: 'contacts' | 'deals' | 'companies', updates: RecordUpdate[]): Promise<WriteResult> {
     if (updates.length === 0) return { written: [], missing: [], rejected: [] };
     const result = await this.o.gateway.update(objectType, updates);
     // When HubSpot acknowledged the write, by the wall clock (not the decision's `now`, which tests freeze):
