@@ -144,16 +144,21 @@ export function rateLimitPolicy(body: HubSpotErrorBody | undefined, headers: Rec
 }
 
 /**
- * When to try again after a 429. `Retry-After` wins when HubSpot sends one (unconfirmed that it does);
- * otherwise the daily cap turns at the next midnight UTC (HubSpot resets it at midnight of the account's
- * time zone, which we do not know: UTC is the sandbox's rule and at worst an early retry that 429s again),
- * the search limit after its second, the rolling limit after one whole interval, which is when every call
- * that filled it has certainly rolled out.
+ * When to try again after a 429. `Retry-After` wins when HubSpot sends one (unconfirmed that it does).
+ * The daily cap resets at midnight of the account's time zone, which we do not know: waiting for midnight
+ * UTC would leave a Pacific portal idle up to 16 hours after its real reset (the early try at UTC midnight
+ * fails, and the next would be a day later). So the daily wait is the next midnight UTC or one hour,
+ * whichever comes first: at most 24 probing calls a day while capped, and at most an hour late. The
+ * search limit turns after its second, the rolling limit after one whole interval, which is when every
+ * call that filled it has certainly rolled out.
  */
+/** How often a daily-capped gateway tries again (see retryAtFor). */
+export const DAILY_PROBE_MS = 3_600_000;
+
 export function retryAtFor(policy: RateLimitPolicy, headers: Record<string, string> | undefined, now: number, searchWindowMs = 1_000): number {
   const after = retryAfterAt(headers, now);
   if (after !== undefined) return Math.max(after, now);
-  if (policy === 'DAILY') return (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+  if (policy === 'DAILY') return Math.min((Math.floor(now / DAY_MS) + 1) * DAY_MS, now + DAILY_PROBE_MS);
   if (policy === 'SECONDLY') return now + searchWindowMs;
   const interval = Number(header(headers, 'x-hubspot-ratelimit-interval-milliseconds'));
   return now + (Number.isFinite(interval) && interval > 0 ? interval : 10_000);
