@@ -25,7 +25,7 @@ export interface RequalifyOptions {
 }
 
 export async function requalify(o: RequalifyOptions): Promise<Record<string, number>> {
-  const { contacts } = await o.store.listMirror();
+  const { contacts } = await o.store.listMirror({ decisions: false });
   const live = contacts.filter((c) => !c.deleted);
   let queued = 0;
   if (dependsOnTime(o.definition)) {

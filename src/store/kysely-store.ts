@@ -145,7 +145,7 @@ class KyselyStore implements Store {
   history(contactId: string, limit?: number) {
     return mirror.history(this.db, contactId, limit);
   }
-  listMirror(options: { since?: number } = {}) {
+  listMirror(options: { since?: number; decisions?: boolean } = {}) {
     return mirror.listMirror(this.db, options);
   }
   markDirty(marks: WorkMark[], availableAt?: number) {

@@ -310,7 +310,7 @@ export async function markDirty(db: Kysely<Database>, dialect: SqlDialect, marks
  */
 export async function listMirror(
   db: Kysely<Database>,
-  options: { since?: number } = {},
+  options: { since?: number; decisions?: boolean } = {},
 ): Promise<{ contacts: MirrorContact[]; deals: MirrorDeal[]; decisions: DecisionRecord[] }> {
   const { since } = options;
   let contactQuery = db.selectFrom('mirror_contacts').selectAll().orderBy('id');
@@ -321,6 +321,8 @@ export async function listMirror(
   }
   const contacts = (await contactQuery.execute()).map(contactFromRow);
   const deals = (await dealQuery.execute()).map(dealFromRow);
+  // The firsts below are the costliest part (a group-by over the whole audit log): skipped when not wanted.
+  if (options.decisions === false) return { contacts, deals, decisions: [] };
 
   // The first time each (contact, status) was decided, joined back to its row: one row per status reached,
   // whatever the number of re-evaluations since.

@@ -93,7 +93,8 @@ export interface SyncStore {
    * The mirror as the metrics read it: every contact and deal (deleted rows included, flagged, so the caller
    * decides), and each contact's first decision of each status (when each status was first reached; the
    * whole audit log grows with every re-evaluation and the metrics need only the firsts). `since` (epoch ms)
-   * keeps contacts and deals created at or after it, and the decisions of those contacts.
+   * keeps contacts and deals created at or after it, and the decisions of those contacts. `decisions: false`
+   * leaves the decisions out (an empty list), for callers that need only contacts and deals.
    */
-  listMirror(options?: { since?: number }): Promise<{ contacts: MirrorContact[]; deals: MirrorDeal[]; decisions: DecisionRecord[] }>;
+  listMirror(options?: { since?: number; decisions?: false }): Promise<{ contacts: MirrorContact[]; deals: MirrorDeal[]; decisions: DecisionRecord[] }>;
 }

@@ -152,6 +152,11 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
         { ...base, contactId: '2', previousStatus: null, status: 'sales_ready', decidedAt: 5100 },
       ]);
       const all = await store.listMirror();
+      // Without decisions: the same contacts and deals, no audit-log read.
+      const lean = await store.listMirror({ decisions: false });
+      expect(lean.decisions).toEqual([]);
+      expect(lean.contacts).toEqual(all.contacts);
+      expect(lean.deals).toEqual(all.deals);
       expect(all.contacts.map((c) => [c.id, c.createdAt, c.deleted])).toEqual([
         ['1', 1000, false],
         ['2', 5000, true],

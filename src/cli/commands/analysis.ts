@@ -68,7 +68,7 @@ async function gather(config: Config, contactProperties: string[], companyProper
   const store = await openStore(config.databaseUrl);
   let outcomes;
   try {
-    outcomes = outcomesFromMirror(await store.listMirror());
+    outcomes = outcomesFromMirror(await store.listMirror({ decisions: false }));
   } finally {
     await store.close();
   }
