@@ -50,7 +50,7 @@ export interface CalibrationResult {
   /** Leads without an outcome in the mirror. */
   unknown: number;
   baseline: Proportion;
-  /** Strongest evidence first: by the lower bound of the lift (disqualifiers by the upper bound, inverted). */
+  /** Strongest evidence first: by the lower bound of the lift (disqualifiers and penalties by the upper bound, inverted). */
   criteria: CriterionEvidence[];
   /** Properties outside the definition whose values predict conversion, strongest first. */
   properties: PropertyEvidence[];
@@ -109,13 +109,15 @@ export function calibrate(def: CompiledDefinition, leads: readonly LeadFacts[], 
     const key = `${c.kind}:${c.id}`;
     const { yes, no } = split(judged, (j) => j.refs.has(key));
     const z = twoProportionZ(yes, no);
-    // A disqualifier is right when the leads it catches convert less; a scoring rule when they convert more.
-    const direction = c.kind === 'disqualifier' ? -1 : 1;
+    // A disqualifier, or a rule with negative points (a penalty), is right when the leads it catches convert
+    // less; a rule with positive points when they convert more.
+    const direction = c.kind === 'disqualifier' || (c.points ?? 0) < 0 ? -1 : 1;
     const verdict: Verdict = yes.n < minSupport || no.n < minSupport ? 'too few' : direction * z >= zCrit ? 'predicts' : direction * z <= -zCrit ? 'backwards' : 'no evidence';
     criteria.push({ ...c, matched: yes, unmatched: no, lift: lift(yes, no), z, verdict, suggestion: null });
   }
   suggest(criteria);
-  const strength = (c: CriterionEvidence) => (c.kind === 'disqualifier' ? 1 / (c.lift.high ?? 1) : (c.lift.low ?? 0));
+  // Rules that should lower conversion (disqualifiers, penalties) by how surely they do: the inverse of the upper bound.
+  const strength = (c: CriterionEvidence) => (c.kind === 'disqualifier' || (c.points ?? 0) < 0 ? 1 / (c.lift.high ?? 1) : (c.lift.low ?? 0));
   criteria.sort((a, b) => rank(a) - rank(b) || strength(b) - strength(a));
 
   const { properties, freeText } = propertyEvidence(judged, options.candidates ?? [], minSupport, options.propertyZ ?? 4, options.maxDistinct ?? 40);
@@ -149,17 +151,20 @@ function split<T extends { converted: boolean }>(rows: readonly T[], inGroup: (r
  */
 function suggest(criteria: CriterionEvidence[]): void {
   for (const kind of ['fit', 'engagement'] as const) {
-    const group = criteria.filter((c) => c.kind === kind && c.verdict !== 'too few');
-    const weight = (c: CriterionEvidence) => (c.verdict === 'predicts' && c.lift.lift !== null ? Math.max(0, Math.log(c.lift.lift)) : 0);
-    const totalWeight = group.reduce((s, c) => s + weight(c), 0);
-    const totalPoints = group.reduce((s, c) => s + (c.points ?? 0), 0);
-    for (const c of group) {
-      if (c.verdict === 'backwards') {
-        c.suggestion = 'remove: matching leads convert less than the others';
-        continue;
+    // Rewards and penalties are scaled apart: each keeps its own total, so neither swallows the other.
+    for (const sign of [1, -1]) {
+      const group = criteria.filter((c) => c.kind === kind && c.verdict !== 'too few' && Math.sign(c.points ?? 0) === sign);
+      const weight = (c: CriterionEvidence) => (c.verdict === 'predicts' && c.lift.lift !== null && c.lift.lift > 0 ? Math.max(0, sign * Math.log(c.lift.lift)) : 0);
+      const totalWeight = group.reduce((s, c) => s + weight(c), 0);
+      const totalPoints = group.reduce((s, c) => s + Math.abs(c.points ?? 0), 0);
+      for (const c of group) {
+        if (c.verdict === 'backwards') {
+          c.suggestion = sign > 0 ? 'remove: matching leads convert less than the others' : 'remove: the leads it penalises convert more than the others';
+          continue;
+        }
+        const points = sign * (totalWeight === 0 ? 0 : Math.round((totalPoints * weight(c)) / totalWeight / 5) * 5);
+        if (points !== c.points) c.suggestion = `${c.points} -> ${points} points`;
       }
-      const points = totalWeight === 0 ? 0 : Math.round((totalPoints * weight(c)) / totalWeight / 5) * 5;
-      if (points !== c.points) c.suggestion = `${c.points} -> ${points} points`;
     }
   }
   for (const c of criteria) {

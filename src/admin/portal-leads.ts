@@ -1,3 +1,4 @@
+import { waitingOutRateLimits } from '../hubspot/rate-limit-wait';
 import type { CrmGateway } from '../hubspot/types';
 import type { LeadFacts } from './what-if';
 
@@ -19,7 +20,9 @@ export async function readPortalLeads(gateway: CrmGateway, contactProperties: re
   const asked = [...new Set(['email', ...contactProperties])];
   let after: string | undefined;
   do {
-    const page = await gateway.page('contacts', asked, after);
+    // `uld serve` draws on the same app budget from another process: its 429s are waited out, not fatal.
+    const cursor = after;
+    const page = await waitingOutRateLimits(() => gateway.page('contacts', asked, cursor));
     for (const r of page.records) contacts.push({ id: r.id, properties: r.properties });
     onProgress?.({ phase: 'contacts', records: contacts.length });
     after = page.after;
@@ -27,7 +30,7 @@ export async function readPortalLeads(gateway: CrmGateway, contactProperties: re
 
   const primary = new Map<string, string>();
   if (companyProperties.length > 0 && contacts.length > 0) {
-    const links = await gateway.associations('contacts', 'companies', contacts.map((c) => c.id));
+    const links = await waitingOutRateLimits(() => gateway.associations('contacts', 'companies', contacts.map((c) => c.id)));
     for (const [id, list] of links) {
       const chosen = list.find((l) => l.typeIds.includes(PRIMARY_CONTACT_TO_COMPANY)) ?? list[0];
       if (chosen) primary.set(id, chosen.id);
@@ -36,7 +39,7 @@ export async function readPortalLeads(gateway: CrmGateway, contactProperties: re
   const companies = new Map<string, Record<string, string | null>>();
   const companyIds = [...new Set(primary.values())];
   if (companyIds.length > 0) {
-    const read = await gateway.read('companies', companyIds, [...companyProperties]);
+    const read = await waitingOutRateLimits(() => gateway.read('companies', companyIds, [...companyProperties]));
     for (const r of read.records) companies.set(r.id, r.properties);
     onProgress?.({ phase: 'companies', records: companies.size });
   }

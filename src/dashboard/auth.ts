@@ -59,16 +59,17 @@ export function authorized(req: Request, token: string, now: number): boolean {
 
 /**
  * HttpOnly (no script can read it), SameSite=Strict (no other site can make the browser send it), Path=/ so
- * the JSON under /api/metrics works from the same login, Secure whenever the request came over TLS.
+ * the JSON under /api/metrics works from the same login, Secure whenever the request came over TLS or the
+ * server is told its public URL is https (behind a TLS proxy).
  */
-export function setSession(req: Request, res: Response, token: string, now: number): void {
+export function setSession(req: Request, res: Response, token: string, now: number, alwaysSecure = false): void {
   const flags = [`${SESSION_COOKIE}=${sessionValue(token, now + SESSION_MS)}`, 'Path=/', `Max-Age=${SESSION_MS / 1000}`, 'HttpOnly', 'SameSite=Strict'];
-  if (req.secure) flags.push('Secure');
+  if (req.secure || alwaysSecure) flags.push('Secure');
   res.append('Set-Cookie', flags.join('; '));
 }
 
-export function clearSession(req: Request, res: Response): void {
+export function clearSession(req: Request, res: Response, alwaysSecure = false): void {
   const flags = [`${SESSION_COOKIE}=`, 'Path=/', 'Max-Age=0', 'HttpOnly', 'SameSite=Strict'];
-  if (req.secure) flags.push('Secure');
+  if (req.secure || alwaysSecure) flags.push('Secure');
   res.append('Set-Cookie', flags.join('; '));
 }

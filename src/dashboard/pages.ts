@@ -265,9 +265,20 @@ async function decisionsPage(ctx: PageContext): Promise<Page> {
       limit = 0;
       message = 'Search by email needs HubSpot access, which this server was not given; search by the contact record id instead.';
     } else {
-      ids = await ctx.findContactIdsByEmail(query);
-      limit = 50;
-      if (ids.length === 0) message = `No contact with the email ${query} in HubSpot.`;
+      try {
+        ids = await ctx.findContactIdsByEmail(query);
+        limit = 50;
+        if (ids.length === 0) message = `No contact with the email ${query} in HubSpot.`;
+      } catch (err) {
+        // HubSpot busy (a 429 shared with the worker) or unreachable: say so on the page, not as a 500.
+        ids = [];
+        limit = 0;
+        const retryAt = (err as { retryAt?: unknown }).retryAt;
+        message =
+          typeof retryAt === 'number'
+            ? `HubSpot is rate-limiting this app right now; search again in ${Math.max(1, Math.ceil((retryAt - Date.now()) / 1000))} s, or search by the contact record id.`
+            : `HubSpot could not be asked for that email (${err instanceof Error ? err.message : String(err)}); search by the contact record id instead.`;
+      }
     }
   } else {
     ids = [];

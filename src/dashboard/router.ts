@@ -27,6 +27,11 @@ export interface DashboardOptions {
   onFigureSource?: (source: FigureSource) => void;
   /** Resolves an email to HubSpot contact ids, for the decisions search; without it only ids are searched. */
   findContactIdsByEmail?: (email: string) => Promise<string[]>;
+  /**
+   * Always mark the session cookie Secure. Behind a TLS-terminating proxy the request reaches us as plain
+   * http (and the app trusts no proxy headers), so `uld serve` sets this when WEBHOOK_PUBLIC_URL is https.
+   */
+  secureCookies?: boolean;
 }
 
 const PREFIXES = ['/dashboard', '/api/metrics'];
@@ -82,7 +87,7 @@ export function dashboardRouter(options: DashboardOptions): Router {
       options.logger?.warn({ ip: req.ip }, 'dashboard sign-in with a wrong token');
       return refuse(req, res, 'That token is not the admin token. Try again.');
     }
-    setSession(req, res, token, clock());
+    setSession(req, res, token, clock(), options.secureCookies === true);
     res.redirect(303, '/dashboard/funnel');
   });
 
@@ -93,7 +98,7 @@ export function dashboardRouter(options: DashboardOptions): Router {
   router.use(PREFIXES, guard);
 
   router.post('/dashboard/logout', (req, res) => {
-    clearSession(req, res);
+    clearSession(req, res, options.secureCookies === true);
     res.redirect(303, '/dashboard');
   });
   router.get(['/dashboard', '/dashboard/login'], (_req, res) => res.redirect(303, '/dashboard/funnel'));

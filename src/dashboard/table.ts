@@ -79,7 +79,11 @@ export function tableRecords(table: Table): Array<Record<string, Value>> {
 }
 
 const csvField = (v: Value): string => {
-  const s = v === null ? '' : String(v);
+  let s = v === null ? '' : String(v);
+  // Text from HubSpot (a reason, a source, an error) that starts like a formula would run as one in a
+  // spreadsheet (CSV injection): prefixed with an apostrophe, which spreadsheets show as text. Numbers are
+  // numbers, so a negative figure keeps its minus sign.
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

@@ -148,7 +148,9 @@ export function rateLimitPolicy(body: HubSpotErrorBody | undefined, headers: Rec
  * The daily cap resets at midnight of the account's time zone, which we do not know: waiting for midnight
  * UTC would leave a Pacific portal idle up to 16 hours after its real reset (the early try at UTC midnight
  * fails, and the next would be a day later). So the daily wait is the next midnight UTC or one hour,
- * whichever comes first: at most 24 probing calls a day while capped, and at most an hour late. The
+ * whichever comes first: about one probing round an hour while capped (every caller waiting in the
+ * process tries once when the block lifts, and the first 429 blocks them all again), and at most an hour
+ * late. The
  * search limit turns after its second, the rolling limit after one whole interval, which is when every
  * call that filled it has certainly rolled out.
  */

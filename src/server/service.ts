@@ -104,6 +104,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         dashboard: {
           slaHours: config.sync.slaHours,
           databaseUrl: config.databaseUrl,
+          // HubSpot calls the public URL; an https one means TLS ends in front of us: cookies must be Secure.
+          secureCookies: config.webhookPublicUrl?.startsWith('https://') === true,
           ...(dashboardGateway ? { findContactIdsByEmail: emailLookup(dashboardGateway) } : {}),
         },
       });

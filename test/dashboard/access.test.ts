@@ -122,12 +122,17 @@ describe('dashboard access', () => {
     expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
   });
 
-  it('when the request came over TLS, then the session cookie is also Secure', () => {
-    const headers: string[] = [];
-    const res = { append: (name: string, value: string) => headers.push(`${name}: ${value}`) };
-    setSession({ secure: true } as Request, res as never, ADMIN_TOKEN, Date.now());
-    expect(headers).toHaveLength(1);
-    expect(headers[0]).toMatch(/; HttpOnly; SameSite=Strict; Secure$/);
+  it('when the request came over TLS, or the server is told its public URL is https (a TLS proxy in front), then the session cookie is also Secure', () => {
+    for (const [req, alwaysSecure] of [
+      [{ secure: true }, false],
+      [{ secure: false }, true],
+    ] as const) {
+      const headers: string[] = [];
+      const res = { append: (name: string, value: string) => headers.push(`${name}: ${value}`) };
+      setSession(req as Request, res as never, ADMIN_TOKEN, Date.now(), alwaysSecure);
+      expect(headers).toHaveLength(1);
+      expect(headers[0]).toMatch(/; HttpOnly; SameSite=Strict; Secure$/);
+    }
   });
 
   it('when the pages, the CSVs and the JSON are read with the token, then none contains ADMIN_TOKEN, HUBSPOT_ACCESS_TOKEN or HUBSPOT_CLIENT_SECRET', async () => {

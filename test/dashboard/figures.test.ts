@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { metricsJob } from '../../jobs';
 import { fillMirror, portalMirror } from '../../bench/dashboard';
 import { FigureSource, readFigures } from '../../src/dashboard';
+import { tableCsv } from '../../src/dashboard/table';
 import { computeMode } from '../../src/figures-worker';
 import { computeMetrics } from '../../src/metrics';
 import { openStore, type Store } from '../../src/store';
@@ -162,3 +163,22 @@ it('when a refresh is in flight, then a view answers at once and the event loop 
   expect(workerDelay).toBeLessThan(Math.min(250, inThreadDelay / 3));
   process.stdout.write(`event-loop max delay during a refresh of 20,000 contacts: worker ${workerDelay.toFixed(1)} ms, in-thread ${inThreadDelay.toFixed(1)} ms\n`);
 }, 60_000);
+
+describe('CSV downloads', () => {
+  it('neutralise text that a spreadsheet would run as a formula, and keep numbers as numbers', () => {
+    const csv = tableCsv({
+      id: 't',
+      title: 'T',
+      columns: [
+        { key: 'reason', header: 'Reason', kind: 'text' },
+        { key: 'n', header: 'N', kind: 'count' },
+      ],
+      rows: [
+        ['=HYPERLINK("http://evil.example")', -3],
+        ['@SUM(A1)', 2],
+        ['plain, with a comma', 0],
+      ],
+    });
+    expect(csv).toBe('reason,n\r\n"\'=HYPERLINK(""http://evil.example"")",-3\r\n\'@SUM(A1),2\r\n"plain, with a comma",0\r\n');
+  });
+});

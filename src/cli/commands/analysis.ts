@@ -28,6 +28,8 @@ export function registerAnalysisCommands(program: Command): void {
       const config = configFromEnvironment();
       const current = definitionForCommand(config, opts.current);
       const candidate = definitionForCommand(config, opts.definition);
+      const overridden = Object.keys(config.thresholdOverrides).length > 0;
+      if (overridden) process.stderr.write(`note: the ULD_* threshold overrides of this environment apply to both definitions (${JSON.stringify(config.thresholdOverrides)}); unset them to compare the files as written\n`);
       const { leads, outcomes } = await gather(config, [...current.contactProperties, ...candidate.contactProperties], [...current.companyProperties, ...candidate.companyProperties]);
       const result = whatIf(current, candidate, leads, outcomes, Date.now(), { examplesPerCell: Number(opts.examples) });
       process.stdout.write(opts.format === 'json' ? whatIfJson(result) : renderWhatIf(result));
@@ -65,9 +67,15 @@ export function registerAnalysisCommands(program: Command): void {
 }
 
 async function gather(config: Config, contactProperties: string[], companyProperties: string[]) {
-  const store = await openStore(config.databaseUrl);
+  // Read-only: never create or migrate a database here (a wrong DATABASE_URL should fail, not start afresh).
+  const store = await openStore(config.databaseUrl, { migrate: false });
   let outcomes;
   try {
+    const health = await store.health();
+    if (health.pendingMigrations > 0) {
+      process.stderr.write(`uld: the store at DATABASE_URL has ${health.pendingMigrations} migrations not applied: start \`uld serve\` once (it migrates), or point DATABASE_URL at the product's store\n`);
+      process.exit(2);
+    }
     outcomes = outcomesFromMirror(await store.listMirror({ decisions: false }));
   } finally {
     await store.close();
