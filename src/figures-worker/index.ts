@@ -30,6 +30,8 @@ export interface ComputeTarget {
   databaseUrl?: string;
   /** Postgres schema of the store (tests' per-run schemas), for the worker's connection. */
   pgSchema?: string;
+  /** How long the worker may take (WORKER_DEADLINE_MS by default). */
+  deadlineMs?: number;
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -58,25 +60,39 @@ export function computeMode(databaseUrl: string | undefined): ComputeMode {
   return 'worker';
 }
 
-function inWorker(script: string, request: WorkerRequest): Promise<unknown> {
+/** A computation that has not answered in this long is stuck (a locked database, a bug): it is ended. */
+export const WORKER_DEADLINE_MS = 10 * 60_000;
+
+const running = new Set<Worker>();
+
+/** Ends every figures worker still running (shutdown: a half-done mirror read is worth nothing). */
+export async function stopFigureWorkers(): Promise<void> {
+  await Promise.all([...running].map((w) => w.terminate()));
+}
+
+function inWorker(script: string, request: WorkerRequest, deadlineMs = WORKER_DEADLINE_MS): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: request });
+    running.add(worker);
     let settled = false;
-    worker.once('message', (reply: WorkerReply) => {
-      settled = true;
-      if (reply.ok) resolve(reply.result);
-      else reject(Object.assign(new Error(reply.error.message), { name: reply.error.name, stack: reply.error.stack || undefined }));
-    });
-    worker.once('error', (err) => {
+    const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      reject(err);
-    });
-    worker.once('exit', (code) => {
-      if (settled) return;
-      settled = true;
-      reject(new Error(`the figures worker exited with code ${code} before answering`));
-    });
+      clearTimeout(timer);
+      running.delete(worker);
+      fn();
+    };
+    const timer = setTimeout(() => {
+      settle(() => reject(new Error(`the figures worker did not answer within ${Math.round(deadlineMs / 1000)} s (task ${request.task.kind}); it was ended`)));
+      void worker.terminate();
+    }, deadlineMs);
+    // The deadline must not keep a stopping process alive on its own.
+    timer.unref();
+    worker.once('message', (reply: WorkerReply) =>
+      settle(() => (reply.ok ? resolve(reply.result) : reject(Object.assign(new Error(reply.error.message), { name: reply.error.name, stack: reply.error.stack || undefined })))),
+    );
+    worker.once('error', (err) => settle(() => reject(err)));
+    worker.once('exit', (code) => settle(() => reject(new Error(`the figures worker exited with code ${code} before answering`))));
   });
 }
 
@@ -85,5 +101,5 @@ export async function runFigureTask<T extends FigureTask>(task: T, target: Compu
   const script = workerScript();
   if (computeMode(target.databaseUrl) === 'in-thread' || script === null) return { result: await runFigureTaskOn(target.store, task), mode: 'in-thread' };
   const request: WorkerRequest = { databaseUrl: target.databaseUrl!, task, ...(target.pgSchema ? { pgSchema: target.pgSchema } : {}) };
-  return { result: (await inWorker(script, request)) as FigureTaskResult<T>, mode: 'worker' };
+  return { result: (await inWorker(script, request, target.deadlineMs)) as FigureTaskResult<T>, mode: 'worker' };
 }

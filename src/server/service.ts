@@ -11,6 +11,7 @@ import { createApp } from './app';
 import { listen, type RunningHttp } from './http';
 import { createMetrics, type Metrics } from './metrics';
 import { BACKGROUND_ROLES, roleEnabled, type BackgroundRole, type RunningRole } from './roles';
+import { stopFigureWorkers } from '../figures-worker';
 
 const RETENTION_EVERY_MS = 3_600_000;
 
@@ -153,6 +154,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ]);
       // Its limiters' timers would otherwise outlive the service.
       dashboardGateway?.close();
+      // A dashboard refresh still reading the mirror in a worker thread would keep the process alive for
+      // nothing (the roles above already waited for their own jobs).
+      await stopFigureWorkers();
       // Whatever a role still held goes back to the queue now, not after its lease runs out.
       const released = await store.releaseLeases({ owner: instanceId }).catch((err: unknown) => {
         logger.error({ err }, 'could not release leases; they will expire');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { metricsJob } from '../../jobs';
-import { computeMode } from '../../src/figures-worker';
+import { computeMode, runFigureTask, stopFigureWorkers } from '../../src/figures-worker';
 import { computeMetrics, snapshotOf } from '../../src/metrics';
 import { openStore } from '../../src/store';
 import { CONTACTS, DEALS, DECISIONS, NOW, SLA_HOURS } from '../metrics/portal';
@@ -59,5 +59,22 @@ it('when the database is an in-memory SQLite one, then the job computes in-threa
     expect((await metricsJob({ store, now: NOW, slaHours: SLA_HOURS, databaseUrl: 'sqlite::memory:' })).contacts).toBe(CONTACTS.length);
   } finally {
     await store.close();
+  }
+});
+
+it('when a figures worker does not answer within its deadline, then it is ended and the caller gets an error naming the task', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-metrics-job-deadline-'));
+  const databaseUrl = `sqlite:${path.join(dir, 'uld.db')}`;
+  const store = await openStore(databaseUrl);
+  try {
+    await store.upsertContacts(CONTACTS);
+    // A worker thread needs tens of milliseconds just to start: 1 ms is a deadline it cannot meet.
+    await expect(runFigureTask({ kind: 'metrics', now: NOW, slaHours: SLA_HOURS }, { store, databaseUrl, deadlineMs: 1 })).rejects.toThrow('the figures worker did not answer within 0 s (task metrics); it was ended');
+    // And with time enough, the same task answers.
+    await expect(runFigureTask({ kind: 'metrics', now: NOW, slaHours: SLA_HOURS }, { store, databaseUrl })).resolves.toMatchObject({ mode: 'worker' });
+  } finally {
+    await stopFigureWorkers();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
