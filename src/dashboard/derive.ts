@@ -71,12 +71,11 @@ export async function readFigures(store: Store, now: number, slaHours: number): 
 
   const newest = live.reduce<MirrorContact | null>((best, c) => (best === null || newestFirst(c, best) < 0 ? c : best), null);
   const current = newest?.definitionVersion ?? null;
-  let currentSince: number | null = null;
-  let previous: { version: string; at: number } | null = null;
-  for (const d of mirror.decisions) {
-    if (d.definitionVersion === current) currentSince = currentSince === null ? d.decidedAt : Math.min(currentSince, d.decidedAt);
-    else if (previous === null || d.decidedAt > previous.at) previous = { version: d.definitionVersion, at: d.decidedAt };
-  }
+  // From the whole audit log, not the mirror's firsts: a release that moves nobody into a status they never
+  // had still re-decides every lead under the new version.
+  const versions = await store.definitionVersions();
+  const currentSince = versions.find((v) => v.version === current)?.firstAt ?? null;
+  const previous = versions.filter((v) => v.version !== current).reduce<(typeof versions)[number] | null>((best, v) => (best === null || v.lastAt > best.lastAt ? v : best), null);
   const since = previous === null ? null : currentSince;
   return {
     snapshot,

@@ -133,6 +133,10 @@ class KyselyStore implements Store {
     return mirror.statusesAt(this.db, contactIds, at);
   }
 
+  definitionVersions() {
+    return mirror.definitionVersions(this.db);
+  }
+
   lastWrittenAt(objectType: string, ids: string[]) {
     return mirror.lastWrittenAt(this.db, objectType, ids);
   }

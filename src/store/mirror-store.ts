@@ -252,6 +252,15 @@ export async function recordDecisions(db: Kysely<Database>, rows: DecisionRecord
   }
 }
 
+export async function definitionVersions(db: Kysely<Database>): Promise<Array<{ version: string; firstAt: number; lastAt: number; decisions: number }>> {
+  const rows = await db
+    .selectFrom('decisions')
+    .select(['definition_version', (eb) => eb.fn.min('decided_at').as('first_at'), (eb) => eb.fn.max('decided_at').as('last_at'), (eb) => eb.fn.countAll().as('n')])
+    .groupBy('definition_version')
+    .execute();
+  return rows.map((r) => ({ version: r.definition_version, firstAt: Number(r.first_at), lastAt: Number(r.last_at), decisions: Number(r.n) })).sort((a, b) => a.firstAt - b.firstAt);
+}
+
 export async function lastWrittenAt(db: Kysely<Database>, objectType: string, ids: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const part of chunks([...new Set(ids)], 500)) {

@@ -84,6 +84,8 @@ export interface SyncStore {
   statusesAt(contactIds: string[], at: number): Promise<Map<string, LeadStatus>>;
   recordDecisions(rows: DecisionRecord[]): Promise<void>;
   recordWrites(rows: WriteRecord[]): Promise<void>;
+  /** Every definition version in the audit log: its first and last decision and how many decisions. */
+  definitionVersions(): Promise<Array<{ version: string; firstAt: number; lastAt: number; decisions: number }>>;
   /** When each record was last written by us (outcome `written`), by id; records never written are absent. */
   lastWrittenAt(objectType: string, ids: string[]): Promise<Map<string, number>>;
   history(contactId: string, limit?: number): Promise<ContactHistory>;

@@ -54,6 +54,26 @@ it('when version 2 moved leads between statuses, then the status page counts eac
   expect(await source.statusBeforeVersion(figures)).toEqual({ disqualified: 0, needs_data: 0, nurture: 1, marketing_qualified: 2, sales_ready: 0 });
 });
 
+it('when version 2 re-decided leads without moving any of them to a status they never had, then the page still compares with version 1', async () => {
+  const release = at(3, 1);
+  await store.upsertContacts([
+    contact({ id: '1', createdAt: at(1, 1), status: 'marketing_qualified', definitionVersion: '2', evaluatedAt: at(3, 2) }),
+    contact({ id: '2', createdAt: at(1, 2), status: 'nurture', definitionVersion: '2', evaluatedAt: at(3, 3) }),
+  ]);
+  await store.recordDecisions([
+    under('1', decision('1', 'nurture', at(1, 1))),
+    under('1', decision('1', 'marketing_qualified', at(2, 1))),
+    under('1', decision('2', 'nurture', at(1, 2))),
+    // The release: new scores and reasons, the same statuses (no status is reached for the first time).
+    under('2', decision('1', 'marketing_qualified', release)),
+    under('2', decision('2', 'nurture', release + 1000)),
+  ]);
+  const source = new FigureSource({ store, slaHours: SLA_HOURS, maxAgeMs: 60_000, clock: () => NOW });
+  const figures = await source.current();
+  expect(figures.versions).toEqual({ current: '2', previous: '1', currentSince: release });
+  expect(await source.statusBeforeVersion(figures)).toEqual({ disqualified: 0, needs_data: 0, nurture: 1, marketing_qualified: 1, sales_ready: 0 });
+});
+
 it('when the audit log knows one version only, then there is nothing to compare with (null, not zeros)', async () => {
   await store.upsertContacts(CONTACTS);
   await store.recordDecisions(DECISIONS);

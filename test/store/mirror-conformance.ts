@@ -102,6 +102,15 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
       expect((await store.statusesAt(['100000000001'], 5000)).get('100000000001')).toBe('sales_ready');
     });
 
+    test('when definitionVersions is asked, then each version of the audit log has its first and last decision and its count', async () => {
+      const d = (contactId: string, definitionVersion: string, decidedAt: number) => ({ contactId, definitionVersion, previousStatus: null, status: 'nurture' as const, fitScore: 0, engagementScore: 0, totalScore: 0, reasons: [], decidedAt });
+      await store.recordDecisions([d('800000000001', 'v1', 100), d('800000000002', 'v1', 300), d('800000000001', 'v2', 500), d('800000000002', 'v2', 700), d('800000000003', 'v2', 600)]);
+      expect(await store.definitionVersions()).toEqual([
+        { version: 'v1', firstAt: 100, lastAt: 300, decisions: 2 },
+        { version: 'v2', firstAt: 500, lastAt: 700, decisions: 3 },
+      ]);
+    });
+
     test('when lastWrittenAt is asked, then it answers the latest successful write of each record of that type', async () => {
       const w = (objectType: string, objectId: string, writtenAt: number, outcome: 'written' | 'rejected' = 'written') => ({ objectType, objectId, properties: { uld_status: 'nurture' }, outcome, writtenAt, ...(outcome === 'rejected' ? { error: 'x' } : {}) });
       await store.recordWrites([w('contacts', '700000000001', 1000), w('contacts', '700000000001', 3000), w('contacts', '700000000002', 2000), w('contacts', '700000000002', 9000, 'rejected'), w('deals', '700000000003', 5000)]);
