@@ -42,6 +42,9 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]+:)[^@]*@/i, '$1***@');
 }
 
+/** A job run this long in "running" was abandoned (the longest job, a large requalify, takes minutes). */
+const STUCK_RUN_MS = 60 * 60_000;
+
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function runDoctor(inputs: DoctorInputs): Promise<CheckLine[]> {
@@ -192,8 +195,11 @@ async function storeChecks(store: Store, now: number, staleMs: number, add: Add)
   const last = new Map<string, (typeof runs)[number]>();
   for (const r of runs) if (!last.has(r.job) || last.get(r.job)!.startedAt < r.startedAt) last.set(r.job, r);
   const failed = [...last.values()].filter((r) => r.outcome === 'failed');
+  // A run still "running" long after it started was left by an instance that died mid-run.
+  const stuck = [...last.values()].filter((r) => r.outcome === 'running' && now - r.startedAt > STUCK_RUN_MS);
   const summary = ['reconcile', 'requalify', 'metrics'].map((j) => (last.has(j) ? `${j} ${last.get(j)!.outcome} ${new Date(last.get(j)!.startedAt).toISOString()}` : `${j} never`)).join('; ');
   if (failed.length > 0) add('jobs', 'fail', summary, failed.map((r) => `${r.job} failed: ${r.error ?? 'no error recorded'}; run it again with \`uld jobs run ${r.job}\``).join('; '));
+  else if (stuck.length > 0) add('jobs', 'warn', summary, stuck.map((r) => `${r.job} has been "running" since ${new Date(r.startedAt).toISOString()} on ${r.instance}: that instance probably died mid-run; the next tick runs it again, or \`uld jobs run ${r.job}\``).join('; '));
   else if (last.size === 0) add('jobs', 'warn', 'no job has run yet', '`uld serve` runs the scheduler; or run one now with `uld jobs run reconcile`');
   else add('jobs', 'pass', summary);
 }

@@ -100,6 +100,22 @@ describe('uld doctor', () => {
     expect(run.stdout).toContain('-> run `uld install`');
   }, 60_000);
 
+  it('when a job run was left "running" by an instance that died, then the jobs line warns and names it', async () => {
+    const store = await openStore(env.DATABASE_URL!);
+    await store.claimJobRun('requalify', Date.now(), 'host-that-died:1234');
+    await store.close();
+    const config = loadConfig(env);
+    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url });
+    try {
+      const lines = await runDoctor({ config, definition: compileDefinition(loadDefinitionFile(EXAMPLE_DEFINITION)), gateway, openStore: (url) => openStore(url, { migrate: false }), now: Date.now() + 2 * 3_600_000 });
+      const jobs = lines.find((l) => l.check === 'jobs')!;
+      expect(jobs.outcome).toBe('warn');
+      expect(jobs.fix).toMatch(/^requalify has been "running" since .* on host-that-died:1234: that instance probably died mid-run/);
+    } finally {
+      gateway.close();
+    }
+  }, 60_000);
+
   it('when the configuration is invalid, then that is the failing line, not a crash', async () => {
     const lines = await runDoctor({ config: { error: 'Invalid environment (1 problem):\n  PORT: expected a port, found "x"' }, definition: undefined, gateway: undefined, openStore });
     expect(lines[0]).toMatchObject({ check: 'configuration', outcome: 'fail' });
