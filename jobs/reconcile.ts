@@ -70,8 +70,10 @@ async function reconcileWindow(o: ReconcileOptions, t: (typeof TYPES)[number], f
   for (;;) {
     counts.found += page.records.length;
     // Our own write-back moves the modification date too: a record whose last change is no later than our
-    // last write to it was changed by us, and re-reading it would cost calls to learn nothing. (HubSpot's
-    // clock and ours may differ: a record within the skew is queued, the safe side.)
+    // last write to it was changed by us, and re-reading it would cost calls to learn nothing. Two cases
+    // slip through, both needing a lost webhook as well: a change made between our read and our write (our
+    // write's date covers it), and, when our clock runs ahead of HubSpot's, a change within that skew after
+    // our write. docs/jobs.md says so.
     const written = page.records.length > 0 ? await o.store.lastWrittenAt(t.objectType, page.records.map((r) => r.id)) : new Map<string, number>();
     const changed = page.records.filter((r) => {
       const ours = written.get(r.id);
