@@ -44,6 +44,8 @@ export interface BackfillOptions {
   onProgress?: (p: BackfillProgress & { total: number }) => void;
   /** Stops after this many blocks (tests of resumption); the checkpoint stays where it is. */
   maxBlocks?: number;
+  /** Stops at the next block boundary when aborted (Ctrl-C): the checkpoint holds, a later run resumes. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -113,7 +115,7 @@ async function run(o: BackfillOptions): Promise<Record<string, number>> {
     let next: Promise<Page[]> | null = null;
     try {
       while (!cp.done) {
-        if (o.maxBlocks !== undefined && blocks >= o.maxBlocks) return counts;
+        if ((o.maxBlocks !== undefined && blocks >= o.maxBlocks) || o.signal?.aborted) return { ...counts, stopped: 1 };
         const pages = await (next ?? readBlock(o.gateway, t.objectType, properties, cp.after));
         next = null;
         for (const page of pages) {
@@ -128,7 +130,7 @@ async function run(o: BackfillOptions): Promise<Record<string, number>> {
         }
         // Contacts are worked block by block; deals and companies wait in the queue for them (see above).
         if (t.work) {
-          if (!cp.done && (o.maxBlocks === undefined || blocks + 1 < o.maxBlocks)) {
+          if (!cp.done && (o.maxBlocks === undefined || blocks + 1 < o.maxBlocks) && !o.signal?.aborted) {
             next = readBlock(o.gateway, t.objectType, properties, cp.after);
             // Its error, if any, is thrown where it is awaited (the next block), not as an unhandled rejection meanwhile.
             next.catch(() => undefined);

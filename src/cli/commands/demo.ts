@@ -99,8 +99,10 @@ async function runDemo(o: DemoOptions): Promise<void> {
 
   let stopped = false;
   let wake: () => void = () => {};
+  const aborted = new AbortController();
   const stop = () => {
     stopped = true;
+    aborted.abort();
     wake();
   };
   process.once('SIGINT', stop);
@@ -135,12 +137,17 @@ async function runDemo(o: DemoOptions): Promise<void> {
       gateway,
       store: service.store,
       engine,
+      signal: aborted.signal,
       onProgress: (p) => {
         if (Date.now() - lastLine < 1_000 && !p.done) return;
         lastLine = Date.now();
         say(`  ${p.objectType}: ${p.records} records; ${sandbox.calls.total() - callsBefore} API calls; ${((Date.now() - started) / 1000).toFixed(1)} s`);
       },
     });
+    if (stopped) {
+      say(`\nStopped (Ctrl-C) during the backfill, after ${counts.records} records; cleaning up.`);
+      return;
+    }
     say(`  backfill done: ${counts.records} records in ${counts.pages} pages, ${sandbox.calls.total() - callsBefore} API calls, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     say('\nWhat reps now see in HubSpot (uld_status on every contact), and how each status converted to deals:');
