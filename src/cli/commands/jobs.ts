@@ -83,6 +83,13 @@ export async function runBackfillCommand(opts: BackfillCommandOptions): Promise<
   const engine = new SyncEngine({ gateway, store, definition, logger, owner: `backfill:${os.hostname()}:${process.pid}` });
   const bar = opts.progress && process.stdout.isTTY ? new cliProgress.SingleBar({ format: '{objectType} {records} records | {rate} rec/s | {calls} API calls, {left} left in the window | ETA {eta_formatted}', etaBuffer: 20 }, cliProgress.Presets.shades_classic) : null;
   const started = Date.now();
+  // The first Ctrl-C stops at the next block boundary (the checkpoint holds); a second one ends the process.
+  const interrupted = new AbortController();
+  const onInterrupt = () => {
+    interrupted.abort();
+    process.stderr.write('\nstopping at the end of this block; `uld backfill` resumes from the checkpoint (Ctrl-C again to quit now)\n');
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     if (opts.restart) await resetBackfill(store);
     bar?.start(1, 0, { objectType: 'contacts', records: 0, rate: 0, calls: 0, left: '?' });
@@ -90,6 +97,7 @@ export async function runBackfillCommand(opts: BackfillCommandOptions): Promise<
       gateway,
       store,
       engine,
+      signal: interrupted.signal,
       onProgress: (p) => {
         const calls = Object.values(gateway.calls()).reduce((a, b) => a + b, 0);
         const rate = Math.round(p.total / Math.max(0.001, (Date.now() - started) / 1000));
@@ -102,6 +110,15 @@ export async function runBackfillCommand(opts: BackfillCommandOptions): Promise<
     });
     bar?.stop();
     const calls = Object.values(gateway.calls()).reduce((a, b) => a + b, 0);
+    if (counts.stopped) {
+      process.stdout.write(
+        opts.dryRun
+          ? `backfill dry run stopped after ${counts.records} records; nothing was written\n`
+          : `backfill stopped after ${counts.records} records in ${counts.pages} pages; run \`uld backfill\` to resume\n`,
+      );
+      process.exitCode = 130;
+      return;
+    }
     process.stdout.write(`backfill ${opts.dryRun ? '(dry run) ' : ''}done: ${counts.records} records in ${counts.pages} pages, ${calls} API calls, ${((Date.now() - started) / 1000).toFixed(1)} s${counts.resumed ? ' (resumed from a checkpoint)' : ''}\n`);
     if ('wouldWrite' in gateway) {
       for (const [objectType, updates] of gateway.wouldWrite) {
@@ -113,6 +130,7 @@ export async function runBackfillCommand(opts: BackfillCommandOptions): Promise<
       process.stdout.write(`  would create ${gateway.wouldCreate} hand-off tasks and notes\n`);
     }
   } finally {
+    process.off('SIGINT', onInterrupt);
     bar?.stop();
     await store.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
