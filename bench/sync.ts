@@ -67,11 +67,7 @@ async function startWorld(options: { seed: number; debounceMs: number; pollMs?: 
     webhooks: { targetUrl: publicUrl, subscriptions: subscriptionsFor(definition) },
   });
   const config = loadConfig({
-    HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
-    HUBSPOT_CLIENT_SECRET: sandbox.clientSecret,
-    HUBSPOT_APP_ID: String(sandbox.appId),
-    HUBSPOT_PORTAL_ID: String(sandbox.portalId),
-    HUBSPOT_API_BASE_URL: sandbox.url,
+    ...sandbox.environment(),
     WEBHOOK_PUBLIC_URL: publicUrl,
     PORT: String(port),
     DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,

@@ -98,6 +98,11 @@ export interface Sandbox {
   endpoints: readonly string[];
   /** Metadata of the generated data (signals, funnel, shares), when data was generated or loaded. */
   generated?: PortalMetadata;
+  /**
+   * The settings that point the product at this portal, as environment variables: HUBSPOT_API_BASE_URL,
+   * HUBSPOT_ACCESS_TOKEN, HUBSPOT_CLIENT_SECRET, HUBSPOT_APP_ID, HUBSPOT_PORTAL_ID.
+   */
+  environment(): Record<'HUBSPOT_API_BASE_URL' | 'HUBSPOT_ACCESS_TOKEN' | 'HUBSPOT_CLIENT_SECRET' | 'HUBSPOT_APP_ID' | 'HUBSPOT_PORTAL_ID', string>;
   /** Stops the simulator and webhook deliveries and closes the server (hanging requests included). */
   stop(): Promise<void>;
 }
@@ -188,6 +193,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     simulator,
     endpoints: router.endpoints(),
     ...(generated ? { generated: generated.metadata } : {}),
+    environment() {
+      return { HUBSPOT_API_BASE_URL: url, HUBSPOT_ACCESS_TOKEN: accessToken, HUBSPOT_CLIENT_SECRET: clientSecret, HUBSPOT_APP_ID: String(appId), HUBSPOT_PORTAL_ID: String(portalId) };
+    },
     stop() {
       stopped ??= (async () => {
         simulator.stop();

@@ -152,7 +152,8 @@ export async function upsertUnits(
   }
 }
 
-export function toWorkUnit(r: WorkItemRow): WorkUnit {
+/** What a unit of work and its dead letter share, read the same way from either table. */
+function unitFields(r: WorkItemRow | DeadLetterRow) {
   return {
     id: r.id,
     objectType: r.object_type,
@@ -165,26 +166,13 @@ export function toWorkUnit(r: WorkItemRow): WorkUnit {
     eventCount: r.event_count,
     attempts: r.attempts,
     lastError: r.last_error,
-    createdAt: r.created_at,
-    availableAt: r.available_at,
-    leaseOwner: r.lease_owner,
-    leaseExpiresAt: r.lease_expires_at,
   };
 }
 
+export function toWorkUnit(r: WorkItemRow): WorkUnit {
+  return { ...unitFields(r), createdAt: r.created_at, availableAt: r.available_at, leaseOwner: r.lease_owner, leaseExpiresAt: r.lease_expires_at };
+}
+
 export function toDeadLetter(r: DeadLetterRow): DeadLetter {
-  return {
-    id: r.id,
-    objectType: r.object_type,
-    objectId: r.object_id,
-    changes: decodeChanges(r.changes),
-    properties: (JSON.parse(r.properties) as string[]).sort(),
-    mergedInto: r.merged_into,
-    firstOccurredAt: r.first_occurred_at,
-    lastOccurredAt: r.last_occurred_at,
-    eventCount: r.event_count,
-    attempts: r.attempts,
-    lastError: r.last_error,
-    failedAt: r.failed_at,
-  };
+  return { ...unitFields(r), lastError: r.last_error, failedAt: r.failed_at };
 }

@@ -5,7 +5,7 @@ import type { CalibrationResult } from '../../src/admin/calibrate';
 import { createGateway } from '../../src/hubspot';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { ensureProductProperties } from '../../src/sync/install-properties';
-import { runUld } from './uld';
+import { runUld } from '../server/child';
 
 /**
  * Issue 7, acceptance 5: `uld calibrate` on the generated portal ranks the criteria on properties the

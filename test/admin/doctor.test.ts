@@ -10,7 +10,8 @@ import { freePort, startService, type Service } from '../../src/server';
 import { openStore } from '../../src/store';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { subscriptionsFor } from '../../src/sync/subscriptions';
-import { EXAMPLE_DEFINITION, runUld } from './uld';
+import { runUld } from '../server/child';
+import { EXAMPLE } from '../sync/harness';
 
 /**
  * Issue 7, acceptance 3: `uld doctor` passes on a healthy demo set-up (sandbox portal, `uld serve`, the
@@ -26,16 +27,13 @@ describe('uld doctor', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-doctor-'));
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}/webhooks/hubspot`;
-    const def = compileDefinition(loadDefinitionFile(EXAMPLE_DEFINITION));
+    const def = compileDefinition(loadDefinitionFile(EXAMPLE));
     sandbox = await startSandbox({ seed: 3, contacts: 60, webhooks: { targetUrl: publicUrl, subscriptions: subscriptionsFor(def) } });
     env = {
-      HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
-      HUBSPOT_CLIENT_SECRET: sandbox.clientSecret,
-      HUBSPOT_PORTAL_ID: String(sandbox.portalId),
-      HUBSPOT_API_BASE_URL: sandbox.url,
+      ...sandbox.environment(),
       WEBHOOK_PUBLIC_URL: publicUrl,
       PORT: String(port),
-      LEAD_DEFINITION: EXAMPLE_DEFINITION,
+      LEAD_DEFINITION: EXAMPLE,
       DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`,
       LOG_LEVEL: 'silent',
       SERVE_SCHEDULER: 'false',
@@ -77,7 +75,7 @@ describe('uld doctor', () => {
 
   it('when the definition reads a property the portal does not have, then it names it with a suggestion', async () => {
     const typo = path.join(dir, 'typo.yaml');
-    fs.writeFileSync(typo, fs.readFileSync(EXAMPLE_DEFINITION, 'utf8').replace('{ property: jobtitle, operator: contains_any, list: senior_titles', '{ property: jobtite, operator: contains_any, list: senior_titles'));
+    fs.writeFileSync(typo, fs.readFileSync(EXAMPLE, 'utf8').replace('{ property: jobtitle, operator: contains_any, list: senior_titles', '{ property: jobtite, operator: contains_any, list: senior_titles'));
     const run = await doctor({ LEAD_DEFINITION: typo });
     expect(run.status).toBe(1);
     expect(line(run.stdout, 'definition properties')).toContain("FAIL  definition properties jobtite does not exist in the portal's contacts (did you mean jobtitle?)");
@@ -107,7 +105,7 @@ describe('uld doctor', () => {
     const config = loadConfig(env);
     const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url });
     try {
-      const lines = await runDoctor({ config, definition: compileDefinition(loadDefinitionFile(EXAMPLE_DEFINITION)), gateway, openStore: (url) => openStore(url, { migrate: false }), now: Date.now() + 2 * 3_600_000 });
+      const lines = await runDoctor({ config, definition: compileDefinition(loadDefinitionFile(EXAMPLE)), gateway, openStore: (url) => openStore(url, { migrate: false }), now: Date.now() + 2 * 3_600_000 });
       const jobs = lines.find((l) => l.check === 'jobs')!;
       expect(jobs.outcome).toBe('warn');
       expect(jobs.fix).toMatch(/^requalify has been "running" since .* on host-that-died:1234: that instance probably died mid-run/);

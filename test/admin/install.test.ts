@@ -4,7 +4,8 @@ import path from 'node:path';
 import { createGateway } from '../../src/hubspot';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { PRODUCT_PROPERTIES } from '../../src/sync/properties';
-import { EXAMPLE_DEFINITION, runUld } from './uld';
+import { runUld } from '../server/child';
+import { EXAMPLE } from '../sync/harness';
 
 /** Issue 7, acceptance 1: `uld install` twice against the sandbox, a changed option label, a missing scope. */
 describe('uld install against the sandbox', () => {
@@ -20,7 +21,7 @@ describe('uld install against the sandbox', () => {
       HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
       HUBSPOT_API_BASE_URL: sandbox.url,
       WEBHOOK_PUBLIC_URL: 'https://leads.example.com/webhooks/hubspot',
-      LEAD_DEFINITION: EXAMPLE_DEFINITION,
+      LEAD_DEFINITION: EXAMPLE,
       DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`,
       LOG_LEVEL: 'silent',
     };

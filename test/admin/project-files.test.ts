@@ -2,7 +2,7 @@ import { compileDefinition, loadDefinitionFile, parseDefinitionText } from '../.
 import { legacyWebhookSteps, PLATFORM_VERSION, projectFiles, validateProjectFiles } from '../../src/admin/project-files';
 import { REQUIRED_SCOPES } from '../../src/admin/scopes';
 import { subscriptionsFor } from '../../src/sync/subscriptions';
-import { EXAMPLE_DEFINITION } from './uld';
+import { EXAMPLE } from '../sync/harness';
 
 /** Issue 7, acceptance 2: the generated project files match the shared doc's shapes; the subscriptions are exactly what the definition needs. */
 const LIFECYCLE = ['creation', 'deletion', 'merge', 'associationChange', 'restore'];
@@ -12,7 +12,7 @@ const PRODUCT_INPUTS = { contact: ['uld_sales_feedback'], deal: ['dealstage', 'a
 type Webhooks = { config: { settings: { targetUrl: string }; subscriptions: { crmObjects: unknown[]; legacyCrmObjects: Array<{ subscriptionType: string; propertyName?: string; active: boolean }> } } };
 
 describe.each([
-  ['the example definition', compileDefinition(loadDefinitionFile(EXAMPLE_DEFINITION))],
+  ['the example definition', compileDefinition(loadDefinitionFile(EXAMPLE))],
   [
     'a two-rule definition',
     compileDefinition(

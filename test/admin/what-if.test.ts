@@ -6,7 +6,8 @@ import type { WhatIfResult } from '../../src/admin/what-if';
 import { createGateway } from '../../src/hubspot';
 import { ASSOCIATION_KINDS, startSandbox, type Sandbox } from '../../src/sandbox';
 import { ensureProductProperties } from '../../src/sync/install-properties';
-import { EXAMPLE_DEFINITION, runUld } from './uld';
+import { runUld } from '../server/child';
+import { EXAMPLE } from '../sync/harness';
 
 /**
  * Issue 7, acceptance 4: `uld what-if` with a stricter candidate on a hand-built portal. Eleven contacts whose
@@ -64,8 +65,8 @@ describe('uld what-if on a hand-built portal', () => {
     await ensureProductProperties(gateway);
     gateway.close();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-what-if-'));
-    fs.writeFileSync(path.join(dir, 'stricter.yaml'), fs.readFileSync(EXAMPLE_DEFINITION, 'utf8').replace('sales_ready: { fit: 40, engagement: 25, total: 75 }', 'sales_ready: { fit: 40, engagement: 40, total: 75 }').replace(/^version: 1$/m, 'version: 2'));
-    env = { HUBSPOT_ACCESS_TOKEN: sandbox.accessToken, HUBSPOT_API_BASE_URL: sandbox.url, LEAD_DEFINITION: EXAMPLE_DEFINITION, DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`, LOG_LEVEL: 'silent' };
+    fs.writeFileSync(path.join(dir, 'stricter.yaml'), fs.readFileSync(EXAMPLE, 'utf8').replace('sales_ready: { fit: 40, engagement: 25, total: 75 }', 'sales_ready: { fit: 40, engagement: 40, total: 75 }').replace(/^version: 1$/m, 'version: 2'));
+    env = { HUBSPOT_ACCESS_TOKEN: sandbox.accessToken, HUBSPOT_API_BASE_URL: sandbox.url, LEAD_DEFINITION: EXAMPLE, DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`, LOG_LEVEL: 'silent' };
     const backfill = await runUld(['backfill', '--no-progress'], env, { cwd: dir });
     expect(backfill.stderr).toBe('');
   }, 60_000);

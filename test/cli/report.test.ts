@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { openStore } from '../../src/store';
 import { CONTACTS, DEALS, DECISIONS } from '../metrics/portal';
-import { assertBuilt, ULD_BIN } from '../server/child';
-
-const run = promisify(execFile);
+import { assertBuilt, runUld } from '../server/child';
 
 /**
  * `uld report` against a SQLite mirror filled through the store API with the hand-computed portal of
@@ -18,14 +14,9 @@ describe('uld report', () => {
   let dir: string;
   let url: string;
 
-  async function uld(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [ULD_BIN, 'report', ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', DATABASE_URL: url } });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
+  async function uld(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const r = await runUld(['report', ...args], { DATABASE_URL: url }, { cwd: dir });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
   beforeAll(async () => {

@@ -6,6 +6,7 @@ import { createGateway } from '../../src/hubspot';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { EXAMPLE } from '../sync/harness';
+import { runUld } from '../server/child';
 
 /**
  * `uld backfill` on a portal full of history, as a real process: killed with SIGKILL partway, restarted,
@@ -18,14 +19,14 @@ const CONTACTS = 3000;
 describe('uld backfill', () => {
   let sandbox: Sandbox;
   let dir: string;
-  let env: NodeJS.ProcessEnv;
+  let env: Record<string, string>;
   beforeAll(async () => {
     sandbox = await startSandbox({ contacts: CONTACTS, deals: 300, seed: 11, rateLimit: { perWindow: 100_000 } });
     const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000 });
     await ensureProductProperties(gateway);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-backfill-'));
     env = {
-      PATH: process.env.PATH,
+      PATH: process.env.PATH ?? '',
       HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
       HUBSPOT_API_BASE_URL: sandbox.url,
       HUBSPOT_RATE_LIMIT_PER_10S: '10000',
@@ -41,15 +42,7 @@ describe('uld backfill', () => {
 
   const uld = (args: string[]) => spawn(process.execPath, [path.join(ROOT, 'bin', 'uld'), ...args], { env, cwd: dir });
   // Never spawnSync here: the sandbox answers from this process's event loop.
-  const runToEnd = (args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = uld(args);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+  const runToEnd = (args: string[]) => runUld(args, env, { cwd: dir });
 
   it('when a dry run is asked for, then nothing is written and the report says what would change', async () => {
     const run = await runToEnd(['backfill', '--dry-run', '--no-progress']);

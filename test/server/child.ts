@@ -54,3 +54,23 @@ export function startServeChild(env: Record<string, string>, cwd: string): Promi
     void exited.then((code) => reject(new Error(`uld serve exited (${code}) before listening: ${stderr}`)));
   });
 }
+
+/**
+ * Runs `uld` as a child to the end without blocking this process, so a sandbox or service the test started
+ * here keeps answering the child's calls (spawnSync would freeze the event loop they run on).
+ */
+export function runUld(args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [ULD_BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: options.cwd ?? process.cwd() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}

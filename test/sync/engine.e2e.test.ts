@@ -1,6 +1,6 @@
 import { compileDefinition, evaluate, parseDefinitionText } from '../../src/definition';
 import { contactWriteback } from '../../src/sync/contact-writeback';
-import { EXAMPLE, syncWorld, type SyncWorld } from './harness';
+import { companyFactsFromPortal, EXAMPLE, syncWorld, type SyncWorld } from './harness';
 import fs from 'node:fs';
 
 /**
@@ -81,16 +81,7 @@ describe('the sync engine on a sandbox portal', () => {
     }
 
     // Companies: leads are the contacts whose primary company it is; opportunities, those with a deal.
-    const byCompany = new Map<string, { leads: number; withDeal: number; qualified: number }>();
-    for (const id of contacts) {
-      const companyId = portal.associations.primaryCompany('contacts', id);
-      if (!companyId) continue;
-      const f = byCompany.get(companyId) ?? { leads: 0, withDeal: 0, qualified: 0 };
-      f.leads++;
-      if (portal.associations.list('contacts', id, 'deals').length > 0) f.withDeal++;
-      if (portal.get('contacts', id)!.properties.uld_qualified_at) f.qualified++;
-      byCompany.set(companyId, f);
-    }
+    const byCompany = companyFactsFromPortal(portal, contacts);
     expect(byCompany.size).toBeGreaterThan(10);
     for (const [companyId, f] of byCompany) {
       const c = portal.get('companies', companyId)!.properties;

@@ -1,7 +1,7 @@
 import type { ClaimRequest, Failure, Lease, Store } from '../../src/store';
 import { contactWriteback } from '../../src/sync/contact-writeback';
 import type { SyncEngine } from '../../src/sync/engine';
-import { syncWorld, type SyncWorld } from './harness';
+import { companyFactsFromPortal, syncWorld, type SyncWorld } from './harness';
 
 /**
  * Faults, end to end on the sandbox: the real receiver, gateway, queue and engine against a portal that
@@ -149,16 +149,7 @@ function expectDealsAndCompaniesConverged(world: SyncWorld): void {
     if (d.hs_is_closed === 'true') expect({ id, cycle: Number(d.uld_sales_cycle_days) }).toEqual({ id, cycle: Math.round(((Date.parse(d.closedate!) - created) / DAY) * 10) / 10 });
     else expect({ id, age: Number(d.uld_deal_age_days) }).toEqual({ id, age: Math.floor((world.now - created) / DAY) });
   }
-  const byCompany = new Map<string, { leads: number; withDeal: number; qualified: number }>();
-  for (const id of live(world, 'contacts')) {
-    const companyId = portal.associations.primaryCompany('contacts', id);
-    if (!companyId) continue;
-    const f = byCompany.get(companyId) ?? { leads: 0, withDeal: 0, qualified: 0 };
-    f.leads++;
-    if (portal.associations.list('contacts', id, 'deals').length > 0) f.withDeal++;
-    if (portal.get('contacts', id)!.properties.uld_qualified_at) f.qualified++;
-    byCompany.set(companyId, f);
-  }
+  const byCompany = companyFactsFromPortal(portal, live(world, 'contacts'));
   expect(byCompany.size).toBeGreaterThan(5);
   for (const [companyId, f] of byCompany) {
     const c = portal.get('companies', companyId)!.properties;

@@ -5,6 +5,7 @@ import { dealChanges, dealFigures } from '../../src/sync/deal-figures';
 import type { DealPipeline } from '../../src/hubspot/types';
 import type { MirrorContact } from '../../src/sync/mirror';
 import { definition, DAY, NOW } from '../support/definitions';
+import { contact as mirrorContact } from '../metrics/portal';
 
 /**
  * The values written back, computed by hand for small cases: what a rep and a report will read.
@@ -140,24 +141,7 @@ describe('deal figures', () => {
 });
 
 describe('company roll-ups', () => {
-  const contact = (over: Partial<MirrorContact>): MirrorContact => ({
-    id: '1',
-    createdAt: NOW,
-    status: 'nurture',
-    fitScore: 0,
-    engagementScore: 0,
-    totalScore: 0,
-    definitionVersion: '1',
-    qualifiedAt: null,
-    convertedAt: null,
-    feedback: null,
-    feedbackAt: null,
-    source: null,
-    companyId: 'c1',
-    evaluatedAt: NOW,
-    deleted: false,
-    ...over,
-  });
+  const contact = (over: Partial<MirrorContact>): MirrorContact => mirrorContact({ id: '1', createdAt: NOW, companyId: 'c1', evaluatedAt: NOW, ...over });
 
   it.each([
     ['when a company has no leads, then the rate is empty, not 0', [], { uld_leads: '0', uld_qualified_leads: '0', uld_opportunities: '0', uld_lead_to_opportunity_rate: '' }],

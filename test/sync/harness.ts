@@ -5,7 +5,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { compileDefinition, evaluate, loadDefinitionFile, type CompiledDefinition, type Decision } from '../../src/definition';
 import { createGateway, type GatewayOptions, type HubSpotGateway } from '../../src/hubspot';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
+import { startSandbox, type Portal, type Sandbox, type SandboxOptions } from '../../src/sandbox';
 import { freePort, startService, type Service } from '../../src/server';
 import { openStore, type QueuePolicy, type Store } from '../../src/store';
 import { SyncEngine } from '../../src/sync/engine';
@@ -63,11 +63,7 @@ export async function syncWorld(
     webhooks: { targetUrl: publicUrl, subscriptions: subscriptionsFor(definition), ...options.sandbox?.webhooks },
   });
   const config = loadConfig({
-    HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
-    HUBSPOT_CLIENT_SECRET: sandbox.clientSecret,
-    HUBSPOT_APP_ID: String(sandbox.appId),
-    HUBSPOT_PORTAL_ID: String(sandbox.portalId),
-    HUBSPOT_API_BASE_URL: sandbox.url,
+    ...sandbox.environment(),
     WEBHOOK_PUBLIC_URL: publicUrl,
     PORT: String(port),
     DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,
@@ -124,3 +120,20 @@ export async function syncWorld(
   };
 }
 
+/**
+ * What each company's roll-up should say, counted from the portal itself (primary company links, deals,
+ * uld_qualified_at): leads, leads with a deal, qualified leads.
+ */
+export function companyFactsFromPortal(portal: Portal, contactIds: Iterable<string>): Map<string, { leads: number; withDeal: number; qualified: number }> {
+  const byCompany = new Map<string, { leads: number; withDeal: number; qualified: number }>();
+  for (const id of contactIds) {
+    const companyId = portal.associations.primaryCompany('contacts', id);
+    if (!companyId) continue;
+    const f = byCompany.get(companyId) ?? { leads: 0, withDeal: 0, qualified: 0 };
+    f.leads++;
+    if (portal.associations.list('contacts', id, 'deals').length > 0) f.withDeal++;
+    if (portal.get('contacts', id)!.properties.uld_qualified_at) f.qualified++;
+    byCompany.set(companyId, f);
+  }
+  return byCompany;
+}

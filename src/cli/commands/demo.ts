@@ -80,11 +80,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
   say(`Generating a sandbox portal with ${o.contacts.toLocaleString('en-US')} contacts (seed ${o.seed})...`);
   const sandbox = await startSandbox({ contacts: o.contacts, seed: o.seed, tier: 'professional', webhooks: { targetUrl: publicUrl, subscriptions: subscriptionsFor(def) } });
   const config = loadConfig({
-    HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
-    HUBSPOT_CLIENT_SECRET: sandbox.clientSecret,
-    HUBSPOT_APP_ID: String(sandbox.appId),
-    HUBSPOT_PORTAL_ID: String(sandbox.portalId),
-    HUBSPOT_API_BASE_URL: sandbox.url,
+    ...sandbox.environment(),
     WEBHOOK_PUBLIC_URL: publicUrl,
     PORT: String(port),
     DATABASE_URL: `sqlite:${path.join(dir, 'demo.db')}`,

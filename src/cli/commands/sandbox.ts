@@ -108,11 +108,7 @@ export function registerSandboxCommand(program: Command): void {
             (opts.activity > 0 ? `; ${opts.activity} activities/s` : '') +
             (opts.webhookUrl ? `; webhooks to ${opts.webhookUrl} (${opts.subscribe.length} subscriptions)` : ''),
           'Point the product (or the SDK) at it with:',
-          `HUBSPOT_API_BASE_URL=${sandbox.url}`,
-          `HUBSPOT_ACCESS_TOKEN=${sandbox.accessToken}`,
-          `HUBSPOT_CLIENT_SECRET=${sandbox.clientSecret}`,
-          `HUBSPOT_APP_ID=${sandbox.appId}`,
-          `HUBSPOT_PORTAL_ID=${sandbox.portalId}`,
+          ...Object.entries(sandbox.environment()).map(([name, value]) => `${name}=${value}`),
           'Press Ctrl+C to stop.',
           '',
         ].join('\n'),
