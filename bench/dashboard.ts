@@ -11,6 +11,7 @@ import { openStore, type Store } from '../src/store';
 import type { DecisionRecord, MirrorContact, MirrorDeal } from '../src/sync/mirror';
 import { createApp, createMetrics, listen } from '../src/server';
 import type { Bench } from './lib';
+import { seededRandom } from './synthetic-leads';
 
 const CONTACTS = 100_000;
 /** Short, so that background refreshes keep running while the views are measured (the product default is 60 s). */
@@ -24,16 +25,6 @@ const DAY = 86_400_000;
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const SOURCES = ['ORGANIC_SEARCH', 'PAID_SEARCH', 'DIRECT_TRAFFIC', 'REFERRALS', 'SOCIAL_MEDIA', 'EMAIL_MARKETING', 'OFFLINE', null];
 
-/** A deterministic generator (mulberry32), so every run fills the same mirror. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * A mirror shaped like a mid-size portal after 18 months: most leads nurture, about 15 percent reach
@@ -42,7 +33,7 @@ function random(seed: number): () => number {
  * of each status it reached in the audit log, as the sync engine records them.
  */
 export function portalMirror(n: number, seed = 8): { contacts: MirrorContact[]; deals: MirrorDeal[]; decisions: DecisionRecord[] } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const contacts: MirrorContact[] = [];
   const deals: MirrorDeal[] = [];
   const decisions: DecisionRecord[] = [];

@@ -15,6 +15,7 @@ import { SyncEngine } from '../src/sync/engine';
 import { ensureProductProperties } from '../src/sync/install-properties';
 import { subscriptionsFor } from '../src/sync/subscriptions';
 import type { Bench } from './lib';
+import { seededRandom } from './synthetic-leads';
 
 /**
  * Issue 5, acceptance 5 and 6: the sync engine's HubSpot calls against a per-event baseline and the
@@ -107,17 +108,6 @@ async function startWorld(options: { seed: number; debounceMs: number; pollMs?: 
   };
 }
 
-/** A small seeded generator (mulberry32): the same events in every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(xs: readonly T[], rnd: () => number): T[] {
   const out = [...xs];
@@ -229,14 +219,14 @@ async function efficiency(): Promise<{ figures: Record<string, number>; rows: Ar
   try {
     const { sandbox, gateway, service, definition } = world;
     const { portal } = sandbox;
-    const contactIds = shuffled([...portal.ids('contacts')], random(1));
-    const dealIds = shuffled([...portal.ids('deals')], random(2));
+    const contactIds = shuffled([...portal.ids('contacts')], seededRandom(1));
+    const dealIds = shuffled([...portal.ids('deals')], seededRandom(2));
 
     // From here on every call the engine makes counts (the install's calls are behind us).
     const gatewayBefore = { ...gateway.calls() };
     const sandboxBefore = { ...sandbox.calls.all() };
     const generatedBefore = sandbox.webhooks.stats.eventsGenerated;
-    const rnd = random(3);
+    const rnd = seededRandom(3);
     const events: BenchEvent[] = [];
     for (let i = 0; i < EVENTS; i++) events.push(makeChange(sandbox, rnd, contactIds, dealIds));
     const generated = sandbox.webhooks.stats.eventsGenerated - generatedBefore;
@@ -348,7 +338,7 @@ async function freshness(): Promise<{ figures: Record<string, number>; rows: Arr
   try {
     const { sandbox, engine, service, gateway } = world;
     const { portal } = sandbox;
-    const ids = shuffled([...portal.ids('contacts')], random(4));
+    const ids = shuffled([...portal.ids('contacts')], seededRandom(4));
     // Steady state first: every record qualified once and in the mirror (what a backfill leaves).
     await service.store.markDirty([
       ...ids.map((id) => ({ objectType: 'contact', objectId: id, change: 'property_changed' as const, occurredAt: Date.now() })),
