@@ -1,6 +1,6 @@
-# uld serve in a container. Two stages: the build needs a compiler (better-sqlite3 builds from source) and
+# uld serve in a container on Node 24 LTS (Node 20 reached end of life on 2026-04-30). Two stages: the build needs a compiler (better-sqlite3 builds from source) and
 # the dev dependencies (TypeScript); the runtime image has neither.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -16,7 +16,7 @@ COPY bench ./bench
 COPY lead-definition.example.yaml ./
 RUN npm rebuild better-sqlite3 && npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     DATABASE_URL=sqlite:/app/data/uld.db \
