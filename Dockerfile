@@ -1,11 +1,11 @@
-# uld serve in a container on Node 24 LTS (Node 20 reached end of life on 2026-04-30). Two stages: the build needs a compiler (better-sqlite3 builds from source) and
-# the dev dependencies (TypeScript); the runtime image has neither.
+# uld serve in a container on Node 24 LTS (Node 20 reached end of life on 2026-04-30). Two stages: the build
+# needs the dev dependencies (TypeScript); the runtime image does not. On Node 24 the store loads better-sqlite3
+# 13 (`better-sqlite3-napi`, prebuilt binaries in the package; src/store/sqlite-binding.ts), so nothing is
+# compiled: better-sqlite3 12, which Node 20 needs, is installed without its build script and never loaded.
 FROM node:24-bookworm-slim AS build
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts first: `prepare` builds the TypeScript, which is not copied yet. Native modules are
-# rebuilt right after, once the sources are in.
+# --ignore-scripts: `prepare` builds the TypeScript, which is not copied yet (built below).
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
@@ -14,7 +14,7 @@ COPY webhooks ./webhooks
 COPY jobs ./jobs
 COPY bench ./bench
 COPY lead-definition.example.yaml ./
-RUN npm rebuild better-sqlite3 && npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { SqlDialect } from './migrations';
 import type { Database } from './schema';
+import { loadSqlite } from './sqlite-binding';
 import { WaitingSqliteDialect } from './sqlite-driver';
 
 export interface ConnectOptions {
@@ -21,6 +21,7 @@ export interface Connection {
 
 function openSqlite(file: string): Dialect {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const BetterSqlite3 = loadSqlite();
   const database = new BetterSqlite3(file);
   // WAL lets readers (readyz, /metrics) run beside the writer. synchronous=FULL fsyncs the WAL at every
   // commit: a 200 to HubSpot must survive a power loss, not only a crashed process.
