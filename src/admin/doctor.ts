@@ -3,6 +3,7 @@ import type { CompiledDefinition } from '../definition';
 import type { Store } from '../store';
 import { ensureProductProperties } from '../sync/install-properties';
 import { signWebhookRequest } from '../../webhooks';
+import { MissingScopesError, grantScopesFix } from '../hubspot';
 import type { AdminGateway } from './install';
 import { REQUIRED_SCOPES, missingScopes } from './scopes';
 
@@ -113,7 +114,7 @@ async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, 
 
   const missing = missingScopes(scopes);
   if (missing.length === 0) add('scopes', 'pass', `all ${REQUIRED_SCOPES.length} required scopes granted`);
-  else add('scopes', 'fail', `missing ${missing.map((m) => m.scope).join(', ')}`, 'grant these scopes to the private app (Auth tab), then update HUBSPOT_ACCESS_TOKEN if it changed');
+  else add('scopes', 'fail', `missing ${missing.map((m) => `${m.scope} (to ${m.why})`).join(', ')}`, grantScopesFix(missing.length));
 
   try {
     const plan = await ensureProductProperties(gateway, { dryRun: true });
@@ -130,7 +131,7 @@ async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, 
         'run `uld install` (it creates what is missing and updates what differs; it never deletes)',
       );
   } catch (err) {
-    add('properties', 'fail', `cannot list properties: ${errorText(err)}`, 'grant crm.schemas.*.read scopes to the private app');
+    add('properties', 'fail', `cannot list properties: ${errorText(err)}`, err instanceof MissingScopesError ? grantScopesFix(err.scopes.length) : 'grant crm.schemas.*.read scopes to the app');
   }
 
   if (!def) {
@@ -155,7 +156,7 @@ async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, 
     if (problems.length === 0) add('definition properties', 'pass', `all ${total} properties the definition reads exist in the portal`);
     else add('definition properties', 'fail', problems.join('; '), `correct ${config.leadDefinitionPath}, or create the properties in HubSpot: a rule on a property that does not exist never matches`);
   } catch (err) {
-    add('definition properties', 'fail', `cannot list properties: ${errorText(err)}`, 'grant crm.schemas.contacts.read and crm.schemas.companies.read');
+    add('definition properties', 'fail', `cannot list properties: ${errorText(err)}`, err instanceof MissingScopesError ? grantScopesFix(err.scopes.length) : 'grant crm.schemas.contacts.read and crm.schemas.companies.read');
   }
 }
 

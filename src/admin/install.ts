@@ -5,6 +5,7 @@ import type { CrmGateway, TokenInfo } from '../hubspot/types';
 import { ensureProductProperties, type PropertyPlanLine } from '../sync/install-properties';
 import { subscriptionsFor, type SubscriptionSpec } from '../sync/subscriptions';
 import { legacyWebhookSteps, projectFiles, validateProjectFiles } from './project-files';
+import { grantScopesFix } from '../hubspot';
 import { missingScopes } from './scopes';
 
 /** The gateway as the admin tools need it: the CRM calls plus token introspection. */
@@ -100,7 +101,7 @@ export function renderInstall(r: InstallReport, projectDir?: string): string {
   const out: string[] = [];
   out.push(`Token: portal ${r.token.hubId ?? '?'}, app ${r.token.appId ?? '?'}, ${r.token.scopes.length} scopes`);
   if (r.missingScopes.length > 0) {
-    out.push(`MISSING SCOPES: the token lacks ${r.missingScopes.length} required scope${r.missingScopes.length === 1 ? '' : 's'}; grant them to the private app, then run \`uld install\` again:`);
+    out.push(`MISSING SCOPES: the token lacks ${r.missingScopes.length} required scope${r.missingScopes.length === 1 ? '' : 's'}; ${grantScopesFix(r.missingScopes.length)}, then run \`uld install\` again:`);
     for (const m of r.missingScopes) out.push(`  - ${m.scope}: to ${m.why}`);
     out.push('No property was created or changed.');
   } else {

@@ -1,6 +1,8 @@
 /**
- * The scopes the product's private app needs, each with the reason an admin is asked for it (scope names
- * from HubSpot's scopes reference; shared platform doc, "Private apps and configuration").
+ * The scopes the product's app needs, each with the reason an admin is asked for it. They are what the calls
+ * the product makes require, by HubSpot's OpenAPI specs (the rule table in src/sandbox/http/scopes.ts, which
+ * the sandbox enforces; test/sync/missing-scope.test.ts runs the product on a token with exactly these).
+ * Reads of tasks and notes need no scope of their own: HubSpot files them under the contacts scopes.
  */
 export const REQUIRED_SCOPES: ReadonlyArray<{ scope: string; why: string }> = [
   { scope: 'crm.objects.contacts.read', why: 'read the contact properties the lead definition uses' },
@@ -16,6 +18,7 @@ export const REQUIRED_SCOPES: ReadonlyArray<{ scope: string; why: string }> = [
   { scope: 'crm.schemas.deals.read', why: 'check the uld_* deal properties and read pipelines' },
   { scope: 'crm.schemas.deals.write', why: 'create the uld group and properties on deals' },
   { scope: 'crm.objects.owners.read', why: 'assign hand-off tasks to the contact owner' },
+  { scope: 'oauth', why: "read the account's details (HubSpot's account-info API requires it; every project app carries it)" },
 ];
 
 /** Required scopes the token lacks, in the order of REQUIRED_SCOPES. */

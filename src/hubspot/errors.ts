@@ -104,6 +104,28 @@ export class ConfigurationError extends HubSpotError {
   }
 }
 
+/**
+ * A 403 MISSING_SCOPES: the token lacks a scope the call needs. `scopes` are the ones HubSpot named; when
+ * `anyOf`, any one of them would do. Retrying cannot help until an admin grants the scope, so the worker
+ * dead-letters the units with these names (`uld dead-letters retry` once it is granted).
+ */
+export class MissingScopesError extends ConfigurationError {
+  readonly scopes: readonly string[];
+  readonly anyOf: boolean;
+
+  constructor(message: string, scopes: readonly string[], anyOf: boolean, details: HubSpotErrorDetails = {}) {
+    super(message, `scopes: ${scopes.join(anyOf ? ' or ' : ', ')}`, details);
+    this.scopes = scopes;
+    this.anyOf = anyOf;
+  }
+}
+
+/** What an admin does about missing scopes: the project app (today's route) or a legacy private app. */
+export function grantScopesFix(count = 2): string {
+  const them = count === 1 ? 'it' : 'them';
+  return `add ${them} to requiredScopes in the project's src/app/app-hsmeta.json and re-install the app (\`uld init\`, \`hs project upload\`); a legacy private app: grant ${them} on its Auth tab and update HUBSPOT_ACCESS_TOKEN if it changed`;
+}
+
 /** HubSpot refused the request for reasons of its content (400, 404, 409): give up on this record. */
 export class RecordError extends HubSpotError {
   override readonly action = 'give-up' as const;
@@ -177,6 +199,11 @@ export function scopeFor(kind: string | undefined): string | undefined {
   return `crm.objects.${object}.${write ? 'write' : 'read'}`;
 }
 
+/**
+ * The scopes a 403 names: `requiredGranularScopes` (current answers) or `requiredScopes` (older ones), in an
+ * `errors[]` entry or at the top; `anyOf` when HubSpot says one of them is enough ("One or more of the
+ * following scopes are required.").
+ */
 function requiredScopes(body: HubSpotErrorBody | undefined): string[] {
   const scopes = new Set<string>();
   for (const detail of body?.errors ?? []) {
@@ -236,6 +263,11 @@ export function errorFromResponse({ status, body: rawBody, headers, kind, now = 
   }
   if (status === 403) {
     const scopes = requiredScopes(body);
+    if (scopes.length > 0 && (body?.category === 'MISSING_SCOPES' || body?.category === undefined)) {
+      const anyOf = scopes.length > 1 && (body?.errors ?? []).some((e) => /one or more/i.test(e.message ?? ''));
+      const named = scopes.length === 1 ? `scope ${scopes[0]}` : anyOf ? `one of the scopes ${scopes.join(', ')}` : `the scopes ${scopes.join(', ')}`;
+      return new MissingScopesError(`HubSpot refused${where}: the app lacks ${named}; ${grantScopesFix(scopes.length)}`, scopes, anyOf, details);
+    }
     const needed = scopes.length > 0 ? scopes.join(', ') : scopeFor(kind);
     return new ConfigurationError(
       `HubSpot refused the call for lack of permission (403${body?.category ? ` ${body.category}` : ''})${where}: grant the private app the scope${scopes.length > 1 ? 's' : ''} ${needed ?? '(see the error body)'} and update HUBSPOT_ACCESS_TOKEN if it changed${said}`,

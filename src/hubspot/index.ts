@@ -19,6 +19,8 @@ export {
   TransientError,
   RateLimitedError,
   ConfigurationError,
+  MissingScopesError,
+  grantScopesFix,
   RecordError,
   BatchCreateError,
   errorFromResponse,

@@ -29,7 +29,8 @@ export type ErrorCategory =
   | 'BAD_GATEWAY'
   | 'SERVICE_UNAVAILABLE'
   | 'GATEWAY_TIMEOUT'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'MISSING_SCOPES';
 
 export function errorBody(
   category: ErrorCategory,
@@ -70,6 +71,29 @@ export function unauthorized(): HubSpotHttpError {
       'INVALID_AUTHENTICATION',
       'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
     ),
+  );
+}
+
+/**
+ * HubSpot's 403 for a token without the scope a call needs. Shape from real answers: the top-level message
+ * and `links.scopes` word for word as quoted in HubSpot/hubspot-api-nodejs#268 (2022), and one `errors[]`
+ * entry whose `context.requiredGranularScopes` names the scopes, "One or more of the following scopes are
+ * required." when any one of several is enough and "All of the following scopes are required." otherwise
+ * (both quoted from a 2025 HubSpot Community thread on MISSING_SCOPES answers). Older answers named the
+ * scopes under `requiredScopes`; current ones use `requiredGranularScopes`.
+ */
+export function missingScopes(required: readonly string[]): HubSpotHttpError {
+  return new HubSpotHttpError(
+    403,
+    errorBody('MISSING_SCOPES', "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.", {
+      errors: [
+        {
+          message: required.length > 1 ? 'One or more of the following scopes are required.' : 'All of the following scopes are required.',
+          context: { requiredGranularScopes: [...required] },
+        },
+      ],
+      links: { scopes: 'https://developers.hubspot.com/scopes' },
+    }),
   );
 }
 

@@ -19,8 +19,9 @@ import { WebhookDispatcher, type WebhookFaults, type WebhookSettings } from './w
 import type { WebhookSubscriptionInput } from './webhooks/subscriptions';
 
 /**
- * What a private app created for this product would be granted (the scopes of HubSpot's CRM objects,
- * schemas and owners APIs), plus two unrelated ones a real token often carries.
+ * What an app created for this product would be granted (the scopes of HubSpot's CRM objects, schemas and
+ * owners APIs, and `oauth`, which account info needs and every project app carries), plus one unrelated
+ * scope a real token often carries.
  */
 export const SANDBOX_DEFAULT_SCOPES: readonly string[] = [
   'crm.objects.contacts.read',
@@ -60,7 +61,7 @@ export interface SandboxOptions {
   portalId?: number;
   /** Other apps installed in the portal: their writes come back as webhooks naming them. */
   otherApps?: Array<{ accessToken: string; appId: number }>;
-  /** Scopes granted to the private app's token (`SANDBOX_DEFAULT_SCOPES` when absent), as token introspection reports them. */
+  /** Scopes granted to the private app's token (`SANDBOX_DEFAULT_SCOPES` when absent): reported by token introspection, enforced on every call. */
   scopes?: readonly string[];
   tier?: Tier;
   rateLimit?: RateLimitOptions;
@@ -79,7 +80,7 @@ export interface Sandbox {
   accessToken: string;
   /** Same as `accessToken`. */
   token: string;
-  /** Scopes the token carries; mutable, so a test can revoke one. */
+  /** Scopes the token carries, enforced on every call; mutable, so a test can revoke one. */
   scopes: string[];
   clientSecret: string;
   appId: number;
@@ -162,15 +163,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const tokens = new Map<string, number>([[accessToken, appId], ...(options.otherApps ?? []).map((a) => [a.accessToken, a.appId] as [string, number])]);
   const scopes = [...(options.scopes ?? SANDBOX_DEFAULT_SCOPES)];
+  // Other apps are not ours to configure: they carry every default scope.
+  const scopesOf = (token: string): readonly string[] => (token === accessToken ? scopes : SANDBOX_DEFAULT_SCOPES);
   registerTokenInfoRoutes(router, {
     portalId,
     lookup: (token) => {
       const app = tokens.get(token);
-      // Other apps are not ours to configure: they carry every default scope.
-      return app === undefined ? undefined : { appId: app, scopes: token === accessToken ? scopes : SANDBOX_DEFAULT_SCOPES };
+      return app === undefined ? undefined : { appId: app, scopes: scopesOf(token) };
     },
   });
-  const server = new ApiServer({ router, rateLimiter, faults, log: requests, counters: calls, authenticate: (token) => tokens.get(token) });
+  const server = new ApiServer({ router, rateLimiter, faults, log: requests, counters: calls, authenticate: (token) => tokens.get(token), grantedScopes: scopesOf });
   const url = await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
   if (autoStart) simulator.start();
 

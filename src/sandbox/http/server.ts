@@ -1,11 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { HubSpotHttpError, errorBody, rateLimitBody, unauthorized, type HubSpotErrorBody } from '../errors';
+import { HubSpotHttpError, errorBody, missingScopes, rateLimitBody, unauthorized, type HubSpotErrorBody } from '../errors';
 import type { ApiFaults } from '../faults';
 import type { CallCounters, RequestLog } from '../observability';
 import type { RateLimiter } from '../rate-limiter';
 import type { RouteMatch, Router } from './router';
+import { lackingScopes, requiredScopes } from './scopes';
 
 /** Request bodies above this are refused (HubSpot refuses oversized payloads too). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -18,6 +19,8 @@ export interface ApiServerDeps {
   counters: CallCounters;
   /** The app id a bearer token belongs to, or undefined for an unknown token. */
   authenticate: (token: string) => number | undefined;
+  /** The scopes a known token carries now (they can change while the sandbox runs). */
+  grantedScopes: (token: string) => readonly string[];
 }
 
 interface Answer {
@@ -28,7 +31,7 @@ interface Answer {
 }
 
 /**
- * The HTTP face of the sandbox: parses requests, checks the bearer token, applies rate limits and
+ * The HTTP face of the sandbox: parses requests, checks the bearer token and its scopes, applies rate limits and
  * injected faults, runs the route, and records every call. Holds on to hanging and delayed requests so
  * `stop()` can end them instead of leaving sockets and timers behind.
  */
@@ -96,6 +99,10 @@ export class ApiServer {
       const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
       appId = token === undefined ? undefined : this.deps.authenticate(token);
       if (appId === undefined) return { status: 401, body: unauthorized().body };
+      // Checked on every call against the token's scopes as they are now, so a scope revoked while the
+      // product runs fails its next call, as at HubSpot.
+      const lacking = lackingScopes(requiredScopes(method, url.pathname), this.deps.grantedScopes(token as string));
+      if (lacking.length > 0) return { status: 403, body: missingScopes(lacking).body };
 
       const decision = this.deps.rateLimiter.admit(String(appId), matched.route.search);
       if (!decision.allowed) return { status: 429, body: rateLimitBody(decision.policy), headers: decision.headers, fault: undefined };
