@@ -130,13 +130,13 @@ export function renderInit(r: InitReport): string {
   for (const f of r.files) {
     const mine = f.changes.filter((c) => !YOURS.has(c.kind));
     const yours = f.changes.filter((c) => YOURS.has(c.kind));
-    out.push(`${f.action === 'create' ? 'wrote' : f.action === 'update' ? 'updated' : 'unchanged'}  ${f.file}`);
+    out.push(`${(f.action === 'create' ? 'wrote' : f.action === 'update' ? 'updated' : 'unchanged').padEnd(10)}${f.file}`);
     // A new file is all new: listing every field would hide what matters.
     if (f.action !== 'create') for (const c of mine) out.push(`    ${VERBS[c.kind]} ${c.path}: ${c.detail}`);
     for (const c of yours) out.push(`    ${VERBS[c.kind]} ${c.path}: ${c.detail}`);
   }
   for (const w of r.warnings) out.push(`warning: ${w}`);
   const anyChange = r.files.some((f) => f.action !== 'ok');
-  out.push(anyChange ? `\nProject in ${r.dir}. Next: \`npx @hubspot/cli project upload\` there (see docs/admin.md, "Installing into a portal").` : `\nProject in ${r.dir}: nothing to change.`);
+  out.push(anyChange ? `\nProject in ${r.dir}. Next: \`npx @hubspot/cli project upload\` there (then install the app and copy its token and client secret: docs/admin.md, "Installing on today's HubSpot").` : `\nProject in ${r.dir}: nothing to change.`);
   return `${out.join('\n')}\n`;
 }
