@@ -30,15 +30,16 @@ describe('a fresh clone with only WEBHOOK_PUBLIC_URL set', () => {
     for (const file of ['hsproject.json', 'src/app/app-hsmeta.json', 'src/app/webhooks/webhooks-hsmeta.json']) expect(fs.existsSync(path.join(clone, 'hubspot-project', file))).toBe(true);
   }, 60_000);
 
-  // Every command that calls HubSpot, with what it needs besides the token set, so the token is all that is missing.
-  it.each<[string, string[]]>([
-    ['install', ['install', '--no-backfill']],
-    ['backfill', ['backfill', '--no-progress']],
-    ['jobs run reconcile', ['jobs', 'run', 'reconcile']],
-    ['what-if', ['what-if', '--definition', 'lead-definition.example.yaml']],
-    ['calibrate', ['calibrate']],
-  ])('when `uld %s` runs without HUBSPOT_ACCESS_TOKEN, then it prints one line naming it and exits 2, creating no store', async (_name, args) => {
-    const run = await runUld(args, { ...env, LEAD_DEFINITION: 'lead-definition.example.yaml' }, { cwd: clone });
+  // Every command that calls HubSpot; the two that compare definitions are given theirs, so the token is all that is missing.
+  const withDefinition = { LEAD_DEFINITION: 'lead-definition.example.yaml' };
+  it.each<[string, string[], Record<string, string>]>([
+    ['install', ['install', '--no-backfill'], {}],
+    ['backfill', ['backfill', '--no-progress'], {}],
+    ['jobs run reconcile', ['jobs', 'run', 'reconcile'], {}],
+    ['what-if', ['what-if', '--definition', 'lead-definition.example.yaml'], withDefinition],
+    ['calibrate', ['calibrate'], withDefinition],
+  ])('when `uld %s` runs without HUBSPOT_ACCESS_TOKEN, then it prints one line naming it and exits 2, creating no store', async (_name, args, extra) => {
+    const run = await runUld(args, { ...env, ...extra }, { cwd: clone });
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(TOKEN_LINE);
     expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
@@ -47,7 +48,7 @@ describe('a fresh clone with only WEBHOOK_PUBLIC_URL set', () => {
   }, 60_000);
 
   it('when `uld serve` runs without the token and the client secret, then it names both, one line each, and exits 2', async () => {
-    const run = await runUld(['serve'], { ...env, LEAD_DEFINITION: 'lead-definition.example.yaml' }, { cwd: clone });
+    const run = await runUld(['serve'], env, { cwd: clone });
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^uld: HUBSPOT_CLIENT_SECRET is not set: `uld serve` needs it \(verifies the signature of every webhook HubSpot sends\)\. Set it .* client secret from the same Auth tab/);

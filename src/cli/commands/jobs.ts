@@ -76,8 +76,8 @@ export interface BackfillCommandOptions {
 export async function runBackfillCommand(opts: BackfillCommandOptions): Promise<void> {
   const config = configFromEnvironment();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const definition = definitionForCommand(config);
   const real = gatewayForCommand(config, 'backfill');
+  const definition = definitionForCommand(config);
   // A dry run works on a throw-away store, so neither HubSpot nor the mirror changes.
   const dir = opts.dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'uld-dry-run-')) : null;
   const store = await openStore(dir ? `sqlite:${path.join(dir, 'dry-run.db')}` : config.databaseUrl);
