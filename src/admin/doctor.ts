@@ -1,4 +1,4 @@
-import { didYouMean, type Config } from '../config';
+import { didYouMean, REQUIRED_SETTING_HELP, type Config, type RequiredSetting } from '../config';
 import type { CompiledDefinition } from '../definition';
 import type { Store } from '../store';
 import { ensureProductProperties } from '../sync/install-properties';
@@ -20,6 +20,8 @@ export interface CheckLine {
   detail: string;
   /** What to do, for warn and fail. */
   fix?: string;
+  /** The variable whose absence failed the check: the CLI exits 2 for these, as every command does. */
+  setting?: string;
 }
 
 export interface DoctorInputs {
@@ -50,11 +52,11 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 
 export async function runDoctor(inputs: DoctorInputs): Promise<CheckLine[]> {
   const lines: CheckLine[] = [];
-  const add = (check: string, outcome: CheckOutcome, detail: string, fix?: string) => lines.push({ check, outcome, detail, ...(fix ? { fix } : {}) });
+  const add: Add = (check, outcome, detail, fix, setting) => lines.push({ check, outcome, detail, ...(fix ? { fix } : {}), ...(setting ? { setting } : {}) });
   const now = inputs.now ?? Date.now();
 
   if ('error' in inputs.config) {
-    add('configuration', 'fail', inputs.config.error, 'fix the variables named above in .env or the environment (see docs/configuration.md)');
+    add('configuration', 'fail', inputs.config.error, 'fix the variables named above in .env or the environment (see docs/configuration.md)', 'environment');
     for (const c of ['definition', 'store', 'hubspot', 'scopes', 'properties', 'definition properties', 'webhook endpoint', 'queue', 'jobs']) add(c, 'skip', 'skipped: the configuration is invalid');
     return lines;
   }
@@ -67,12 +69,18 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckLine[]> {
 
   // Store and migrations.
   let store: Store | undefined;
+  // Why the queue and job checks cannot run; a store whose tables are not there yet has no queue to read.
+  let storeSkip = 'skipped: the store is unreachable';
   try {
     store = await inputs.openStore(config.databaseUrl);
     const health = await store.health();
     if (!health.reachable) throw new Error(health.error ?? 'not reachable');
-    if (health.pendingMigrations > 0) add('store', 'fail', `${redactUrl(config.databaseUrl)}: ${health.pendingMigrations} migrations not applied`, 'start `uld serve` once: it migrates the store at start-up');
-    else add('store', 'pass', `${redactUrl(config.databaseUrl)} reachable, migrations applied`);
+    if (health.pendingMigrations > 0) {
+      add('store', 'fail', `${redactUrl(config.databaseUrl)}: ${health.pendingMigrations} migrations not applied`, 'start `uld serve` once: it migrates the store at start-up');
+      await store.close();
+      store = undefined;
+      storeSkip = 'skipped: the store is not migrated';
+    } else add('store', 'pass', `${redactUrl(config.databaseUrl)} reachable, migrations applied`);
   } catch (err) {
     add('store', 'fail', `cannot use the store at ${redactUrl(config.databaseUrl)}: ${errorText(err)}`, 'check DATABASE_URL and that the database server is running and reachable from here');
     await store?.close().catch(() => undefined);
@@ -83,19 +91,25 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckLine[]> {
     await hubspotChecks(inputs.gateway, config, def, add);
     await webhookCheck(config, inputs.fetch ?? fetch, add);
     if (store) await storeChecks(store, now, inputs.staleQueueMs ?? 15 * 60_000, add);
-    else for (const c of ['queue', 'jobs']) add(c, 'skip', 'skipped: the store is unreachable');
+    else for (const c of ['queue', 'jobs']) add(c, 'skip', storeSkip);
   } finally {
     await store?.close();
   }
   return lines;
 }
 
-type Add = (check: string, outcome: CheckOutcome, detail: string, fix?: string) => void;
+type Add = (check: string, outcome: CheckOutcome, detail: string, fix?: string, setting?: string) => void;
+
+/** A check failed because a variable is not set: what it is for, and where its value comes from. */
+function addMissingSetting(add: Add, check: string, name: RequiredSetting): void {
+  const help = REQUIRED_SETTING_HELP[name];
+  add(check, 'fail', `${name} is not set (${help.purpose})`, `set it in .env to ${help.where}`, name);
+}
 
 async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, def: CompiledDefinition | undefined, add: Add): Promise<void> {
   const later = ['scopes', 'properties', 'definition properties'];
   if (!gateway) {
-    add('hubspot', 'fail', 'HUBSPOT_ACCESS_TOKEN is not set', 'create a private app (README, "Installing into a real portal") and put its token in HUBSPOT_ACCESS_TOKEN');
+    addMissingSetting(add, 'hubspot', 'HUBSPOT_ACCESS_TOKEN');
     for (const c of later) add(c, 'skip', 'skipped: no HubSpot token');
     return;
   }
@@ -112,7 +126,7 @@ async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, 
     return;
   }
 
-  const missing = missingScopes(scopes);
+  const missing = missingScopes(scopes, { handOffTask: config.sync.handOffTask });
   if (missing.length === 0) add('scopes', 'pass', `all ${REQUIRED_SCOPES.length} required scopes granted`);
   else add('scopes', 'fail', `missing ${missing.map((m) => `${m.scope} (to ${m.why})`).join(', ')}`, grantScopesFix(missing.length));
 
@@ -166,9 +180,9 @@ async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, 
  */
 async function webhookCheck(config: Config, doFetch: typeof fetch, add: Add): Promise<void> {
   const url = config.webhookPublicUrl;
-  if (!url) return void add('webhook endpoint', 'fail', 'WEBHOOK_PUBLIC_URL is not set', 'set it to the public https URL of POST /webhooks/hubspot, as HubSpot calls it');
+  if (!url) return addMissingSetting(add, 'webhook endpoint', 'WEBHOOK_PUBLIC_URL');
   const secret = config.hubspot.clientSecret;
-  if (!secret) return void add('webhook endpoint', 'fail', 'HUBSPOT_CLIENT_SECRET is not set: no webhook can be verified', "copy the client secret from the private app's Auth tab");
+  if (!secret) return addMissingSetting(add, 'webhook endpoint', 'HUBSPOT_CLIENT_SECRET');
   const body = '[]';
   try {
     const response = await doFetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signWebhookRequest({ clientSecret: secret, uri: url, body }) }, body, signal: AbortSignal.timeout(5_000) });

@@ -1,117 +1,92 @@
-import { z } from 'zod';
 import type { SubscriptionSpec } from '../sync/subscriptions';
-import { REQUIRED_SCOPES } from './scopes';
+import type { ProjectFileName } from './project-schemas';
 
 /**
- * The HubSpot project for the 2025.2 developer platform (shared platform doc, "Developer platform 2025.2"):
- * `hsproject.json`, the app component and the webhooks component, with exactly the subscriptions the
- * definition needs. Pure: the caller writes the files.
+ * What `uld init` wants in the HubSpot project (shared platform doc §4): `hsproject.json`, the app component
+ * (private distribution, static auth, the scopes uld needs) and the webhooks component (exactly the
+ * subscriptions the definition needs). Pure: project-init.ts merges these into what is on disk.
  */
 
-export const PLATFORM_VERSION = '2025.2';
+/** The platform versions `uld init` writes: the current one, and the one before it as the documented fallback. */
+export const INIT_PLATFORM_VERSIONS = ['2026.09', '2026.03'] as const;
+export type InitPlatformVersion = (typeof INIT_PLATFORM_VERSIONS)[number];
+export const DEFAULT_PLATFORM_VERSION: InitPlatformVersion = '2026.09';
 
-const active = z.literal(true);
-/** Legacy subscription types (`contact.propertyChange`) name the object in the type; only property changes name a property. */
-const legacySubscription = z
-  .object({ subscriptionType: z.string().regex(/^(contact|company|deal)\.(creation|deletion|merge|restore|associationChange|propertyChange|privacyDeletion)$/), propertyName: z.string().min(1).optional(), active })
-  .strict()
-  .refine((s) => s.subscriptionType.endsWith('.propertyChange') === (s.propertyName !== undefined), { message: 'propertyName is required for, and only for, propertyChange subscriptions' });
-const genericSubscription = z
-  .object({ subscriptionType: z.string().regex(/^object\.[a-zA-Z]+$/), objectType: z.string().min(1), propertyName: z.string().min(1).optional(), active })
-  .strict();
+export const PROJECT_NAME = 'Universal Lead Definition';
+export const APP_UID = 'universal_lead_definition';
+export const WEBHOOKS_UID = 'webhooks';
+/** HubSpot's own default for a webhooks component (every official template uses it). */
+export const MAX_CONCURRENT_REQUESTS = 10;
 
-/** The shapes the shared platform doc gives, strict: a misspelt key is an error, not ignored. */
-export const PROJECT_SCHEMAS = {
-  'hsproject.json': z.object({ name: z.string().min(1), srcDir: z.literal('src'), platformVersion: z.literal(PLATFORM_VERSION) }).strict(),
-  'src/app/app-hsmeta.json': z
-    .object({
-      uid: z.string().regex(/^[a-z0-9_-]+$/i),
-      type: z.literal('app'),
-      config: z
-        .object({
-          name: z.string().min(1),
-          description: z.string().optional(),
-          distribution: z.literal('private'),
-          auth: z.object({ type: z.literal('static'), requiredScopes: z.array(z.string().min(1)).min(1), optionalScopes: z.array(z.string()).optional() }).strict(),
-        })
-        .strict(),
-    })
-    .strict(),
-  'src/app/webhooks/webhooks-hsmeta.json': z
-    .object({
-      uid: z.string().min(1),
-      type: z.literal('webhooks'),
-      config: z
-        .object({
-          settings: z.object({ targetUrl: z.string().url(), maxConcurrentRequests: z.number().int().min(1) }).strict(),
-          subscriptions: z.object({ crmObjects: z.array(genericSubscription), legacyCrmObjects: z.array(legacySubscription) }).strict(),
-        })
-        .strict(),
-    })
-    .strict(),
-} as const;
-
-export type ProjectFileName = keyof typeof PROJECT_SCHEMAS;
+export interface SupportDetails {
+  supportEmail?: string;
+  supportUrl?: string;
+  documentationUrl?: string;
+  supportPhone?: string;
+}
 
 export interface ProjectOptions {
-  /** The project and app name in HubSpot. */
-  name: string;
+  platformVersion: InitPlatformVersion;
   /** WEBHOOK_PUBLIC_URL: where HubSpot delivers events. */
   targetUrl: string;
   subscriptions: SubscriptionSpec[];
-  /** HubSpot delivers at most this many requests at once (its default is 10). */
-  maxConcurrentRequests?: number;
+  requiredScopes: string[];
+  optionalScopes: string[];
+  /** Shown on the app's page in HubSpot; only the ones set are written. */
+  support?: SupportDetails;
 }
 
-/** The three files, as objects keyed by their path inside the project folder. */
-export function projectFiles(o: ProjectOptions): Record<ProjectFileName, unknown> {
+/**
+ * The origin `hubspot.fetch` may call for uld's own backend, or why there is none: HubSpot allows only https
+ * origins that are not localhost in `permittedUrls.fetch` (docs, "Fetching data").
+ */
+export function backendOrigin(targetUrl: string): { origin: string } | { problem: string } {
+  const u = new URL(targetUrl);
+  if (u.protocol !== 'https:') return { problem: `WEBHOOK_PUBLIC_URL ${targetUrl} is not https: HubSpot delivers webhooks only to https URLs and allows only https origins in permittedUrls.fetch, so \`hs project upload\` will refuse the target URL and no fetch origin was written` };
+  if (['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) return { problem: `WEBHOOK_PUBLIC_URL ${targetUrl} is on localhost: HubSpot cannot reach it, and permittedUrls.fetch refuses localhost, so no fetch origin was written` };
+  return { origin: u.origin };
+}
+
+/** The three files as uld wants them, keyed by their path inside the project folder. */
+export function projectFiles(o: ProjectOptions): Record<ProjectFileName, Record<string, unknown>> {
+  const backend = backendOrigin(o.targetUrl);
+  const support = Object.fromEntries(Object.entries(o.support ?? {}).filter(([, v]) => v !== undefined && v !== ''));
   return {
-    'hsproject.json': { name: o.name, srcDir: 'src', platformVersion: PLATFORM_VERSION },
+    'hsproject.json': { name: PROJECT_NAME, srcDir: 'src', platformVersion: o.platformVersion },
     'src/app/app-hsmeta.json': {
-      uid: 'universal_lead_definition',
+      uid: APP_UID,
       type: 'app',
       config: {
-        name: o.name,
+        name: PROJECT_NAME,
         description: 'Applies the agreed lead definition to every contact and writes qualification, conversion and cycle-time properties.',
         distribution: 'private',
-        auth: { type: 'static', requiredScopes: REQUIRED_SCOPES.map((s) => s.scope) },
+        auth: { type: 'static', requiredScopes: o.requiredScopes, optionalScopes: o.optionalScopes },
+        ...('origin' in backend ? { permittedUrls: { fetch: [backend.origin] } } : {}),
+        ...(Object.keys(support).length > 0 ? { support } : {}),
       },
     },
     'src/app/webhooks/webhooks-hsmeta.json': {
-      uid: 'webhooks',
+      uid: WEBHOOKS_UID,
       type: 'webhooks',
       config: {
-        settings: { targetUrl: o.targetUrl, maxConcurrentRequests: o.maxConcurrentRequests ?? 10 },
-        // The legacy types carry the same events as the generic object.* ones, and they are the list an admin
-        // of a legacy private app types into its Webhooks tab: one list for both ways of installing.
+        settings: { targetUrl: o.targetUrl, maxConcurrentRequests: MAX_CONCURRENT_REQUESTS },
+        // The legacy types carry the same events as the generic object.* ones, in the format the receiver
+        // reads, and they are the list an admin of a legacy private app types into its Webhooks tab: one list
+        // for both ways of installing.
         subscriptions: {
           crmObjects: [],
-          legacyCrmObjects: o.subscriptions.map((s) => ({ subscriptionType: s.subscriptionType, ...(s.propertyName !== undefined ? { propertyName: s.propertyName } : {}), active: true as const })),
+          legacyCrmObjects: o.subscriptions.map((s) => ({ subscriptionType: s.subscriptionType, ...(s.propertyName !== undefined ? { propertyName: s.propertyName } : {}), active: true })),
         },
       },
     },
   };
 }
 
-/** Every problem of every file, as `file: path: message`; empty when all three match the shapes. */
-export function validateProjectFiles(files: Partial<Record<string, unknown>>): string[] {
-  const problems: string[] = [];
-  for (const [name, schema] of Object.entries(PROJECT_SCHEMAS) as Array<[ProjectFileName, z.ZodType]>) {
-    if (!(name in files)) {
-      problems.push(`${name}: missing`);
-      continue;
-    }
-    const result = schema.safeParse(files[name]);
-    if (!result.success) for (const issue of result.error.issues) problems.push(`${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return problems;
-}
-
 /** The same subscriptions as steps for a legacy private app's Webhooks tab (subscriptions are not managed by API there). */
 export function legacyWebhookSteps(targetUrl: string, subscriptions: SubscriptionSpec[]): string[] {
   const lines = [
     'In HubSpot: Settings > Integrations > Private Apps > your app > Webhooks.',
-    `1. Target URL: ${targetUrl}  (event throttling: 10 concurrent requests)`,
+    `1. Target URL: ${targetUrl}  (event throttling: ${MAX_CONCURRENT_REQUESTS} concurrent requests)`,
     '2. Create these subscriptions (object, event, property), and make each one active:',
   ];
   for (const s of subscriptions) {

@@ -21,8 +21,32 @@ export const REQUIRED_SCOPES: ReadonlyArray<{ scope: string; why: string }> = [
   { scope: 'oauth', why: "read the account's details (HubSpot's account-info API requires it; every project app carries it)" },
 ];
 
-/** Required scopes the token lacks, in the order of REQUIRED_SCOPES. */
-export function missingScopes(granted: readonly string[]): Array<{ scope: string; why: string }> {
+/**
+ * Required scopes the token lacks, in the order of REQUIRED_SCOPES. With `features`, a scope only a feature that
+ * is off uses is not demanded (`uld init` lists it as optional).
+ */
+export function missingScopes(granted: readonly string[], features?: ScopeFeatures): Array<{ scope: string; why: string }> {
   const have = new Set(granted);
-  return REQUIRED_SCOPES.filter((s) => !have.has(s.scope));
+  const required = new Set(features ? appScopes(features).required : REQUIRED_SCOPES.map((s) => s.scope));
+  return REQUIRED_SCOPES.filter((s) => required.has(s.scope) && !have.has(s.scope));
+}
+
+/** The optional features whose scopes an app needs only while they are on. */
+export interface ScopeFeatures {
+  /** HANDOFF_TASK: tasks assigned to the contact owner. */
+  handOffTask: boolean;
+}
+
+/** Scopes only a feature uses: required while it is on, optional (grantable, not demanded) while it is off. */
+const FEATURE_SCOPES: ReadonlyArray<{ scope: string; feature: keyof ScopeFeatures }> = [{ scope: 'crm.objects.owners.read', feature: 'handOffTask' }];
+
+/**
+ * The app component's scopes. The definition reads contact and company properties and the product writes
+ * contacts, companies and deals whatever the definition says, so every REQUIRED_SCOPES entry is required except
+ * those of a feature that is off. No call uld makes needs `oauth` (HubSpot's templates list it for
+ * `/account-info`, which uld does not call), so it is not asked for.
+ */
+export function appScopes(features: ScopeFeatures): { required: string[]; optional: string[] } {
+  const off = new Set(FEATURE_SCOPES.filter((f) => !features[f.feature]).map((f) => f.scope));
+  return { required: REQUIRED_SCOPES.map((s) => s.scope).filter((s) => !off.has(s)), optional: REQUIRED_SCOPES.map((s) => s.scope).filter((s) => off.has(s)) };
 }

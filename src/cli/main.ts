@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
+import { MissingSettingError } from '../config/settings';
 
 /**
  * The `uld` command line. Each subcommand lives in its own module under ./commands and is listed in
@@ -22,6 +23,12 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;
+      return;
+    }
+    // A setting the command needs is the admin's to fix: one line per variable, never a stack trace.
+    if (err instanceof MissingSettingError) {
+      process.stderr.write(`uld: ${err.message.split('\n').join('\nuld: ')}\n`);
+      process.exitCode = 2;
       return;
     }
     throw err;

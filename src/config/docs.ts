@@ -21,6 +21,8 @@ export function renderConfigurationDoc(): string {
     'The whole environment is validated once at start-up; an invalid one prints every problem at once',
     '(the variable, what was expected, what was found) and the process exits with status 2.',
     'Secret values are never printed. Unknown `ULD_*` variables are errors, so a misspelt override cannot be ignored.',
+    'A command run without a variable it needs (`HUBSPOT_ACCESS_TOKEN` for every command that calls HubSpot) says in one',
+    'line which variable, what it is for and where to get its value, and exits with status 2.',
     '',
   ];
   for (const [group, specs] of groups()) {

@@ -3,6 +3,7 @@ import { ENV_SPECS, THRESHOLD_DIMENSIONS, THRESHOLD_OVERRIDES, type EnvVarSpec }
 import type { ThresholdOverrides } from '../definition/types';
 
 export { ENV_SPECS } from './schema';
+export { MissingSettingError, requireSettings, missingSettingMessage, REQUIRED_SETTING_HELP, type RequiredSetting } from './settings';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -17,6 +18,8 @@ export interface Config {
     rateLimitPer10s: number;
   };
   webhookPublicUrl?: string;
+  /** Support details of the project app, written by `uld init`. */
+  projectApp: { supportEmail?: string; supportUrl?: string; documentationUrl?: string; supportPhone?: string };
   port: number;
   adminToken?: string;
   databaseUrl: string;
@@ -40,9 +43,11 @@ export interface ConfigProblem {
 
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
+    // One problem is one line; several are a count, then one line each.
     super(
-      `Invalid environment (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  ${p.name}: expected ${p.expected}, found ${p.found}`).join('\n'),
+      problems.length === 1
+        ? `Invalid environment: ${problems[0]!.name}: expected ${problems[0]!.expected}, found ${problems[0]!.found}`
+        : `Invalid environment (${problems.length} problems):\n` + problems.map((p) => `  ${p.name}: expected ${p.expected}, found ${p.found}`).join('\n'),
     );
     this.name = 'ConfigError';
   }
@@ -129,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitPer10s: get('HUBSPOT_RATE_LIMIT_PER_10S'),
     },
     webhookPublicUrl: get('WEBHOOK_PUBLIC_URL'),
+    projectApp: { supportEmail: get('APP_SUPPORT_EMAIL'), supportUrl: get('APP_SUPPORT_URL'), documentationUrl: get('APP_DOCUMENTATION_URL'), supportPhone: get('APP_SUPPORT_PHONE') },
     port: get('PORT'),
     adminToken: get('ADMIN_TOKEN'),
     databaseUrl: get('DATABASE_URL'),

@@ -140,6 +140,36 @@ export const ENV_SPECS: EnvVarSpec[] = [
     example: 'https://uld.example.com/webhooks/hubspot',
     group: 'Webhooks',
   },
+  // Support details of the project app (`uld init` writes the ones set into app-hsmeta.json's config.support).
+  {
+    name: 'APP_SUPPORT_EMAIL',
+    schema: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/),
+    expected: 'an email address',
+    description: "Support email shown for the project app in HubSpot; `uld init` writes it as the app's `support.supportEmail`.",
+    example: 'revops@example.com',
+    group: 'Project app',
+  },
+  {
+    name: 'APP_SUPPORT_URL',
+    schema: httpUrl,
+    expected: 'an http(s) URL',
+    description: "Support page of the project app; `uld init` writes it as `support.supportUrl`.",
+    group: 'Project app',
+  },
+  {
+    name: 'APP_DOCUMENTATION_URL',
+    schema: httpUrl,
+    expected: 'an http(s) URL',
+    description: "Documentation of the project app (e.g. your copy of docs/admin.md); `uld init` writes it as `support.documentationUrl`.",
+    group: 'Project app',
+  },
+  {
+    name: 'APP_SUPPORT_PHONE',
+    schema: z.string().regex(/^\+?[0-9 ()-]{5,}$/),
+    expected: 'a phone number, e.g. +18005555555',
+    description: "Support phone of the project app; `uld init` writes it as `support.supportPhone`.",
+    group: 'Project app',
+  },
   {
     name: 'PORT',
     schema: integer(0, 65535),

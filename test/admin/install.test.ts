@@ -31,14 +31,15 @@ describe('uld install against the sandbox', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const install = () => runUld(['install', '--project-dir', path.join(dir, 'project'), '--no-backfill'], env, { cwd: dir });
+  const install = () => runUld(['install', '--no-backfill'], env, { cwd: dir });
 
-  it('when run on a fresh portal, then it creates the group and every property, and writes the project files', async () => {
+  it('when run on a fresh portal, then it creates the group and every property, and leaves the project files to `uld init`', async () => {
     const run = await install();
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`Properties: ${propertyCount} created, 0 updated, 0 already right`);
-    expect(run.stdout).toMatch(/wrote hsproject\.json, wrote src\/app\/app-hsmeta\.json, wrote src\/app\/webhooks\/webhooks-hsmeta\.json/);
+    expect(run.stdout).toContain('a project app gets them from `uld init`');
+    expect(fs.readdirSync(dir)).not.toContain('hubspot-project');
     for (const [objectType, wanted] of Object.entries(PRODUCT_PROPERTIES)) {
       for (const p of wanted) expect(await propertyOf(objectType, p.name)).toBeDefined();
     }
@@ -52,7 +53,6 @@ describe('uld install against the sandbox', () => {
     const run = await install();
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`Properties: all ${propertyCount} uld_* properties already as they should be; nothing changed`);
-    expect(run.stdout).toContain('unchanged');
     expect(run.stdout).toContain('Nothing to change: the portal is installed as this definition needs.');
     // Nothing written: no property or group create/update call reached the portal (the group create answers 409).
     expect(writeCalls() - callsBefore).toBe(0);

@@ -1,15 +1,31 @@
 import { compileDefinition, loadDefinitionFile, parseDefinitionText } from '../../src/definition';
-import { legacyWebhookSteps, PLATFORM_VERSION, projectFiles, validateProjectFiles } from '../../src/admin/project-files';
-import { REQUIRED_SCOPES } from '../../src/admin/scopes';
+import { INIT_PLATFORM_VERSIONS, legacyWebhookSteps, projectFiles } from '../../src/admin/project-files';
+import { validateProjectFiles } from '../../src/admin/project-schemas';
+import { appScopes, missingScopes, REQUIRED_SCOPES } from '../../src/admin/scopes';
 import { subscriptionsFor } from '../../src/sync/subscriptions';
 import { EXAMPLE } from '../sync/harness';
+import { HUBSPOT_TEMPLATES } from './fixtures/hubspot-templates';
 
-/** Issue 7, acceptance 2: the generated project files match the shared doc's shapes; the subscriptions are exactly what the definition needs. */
+/** Issue 12: the files `uld init` wants, HubSpot's own templates passing our shapes, and what HubSpot documents as invalid refused. */
 const LIFECYCLE = ['creation', 'deletion', 'merge', 'associationChange', 'restore'];
 /** Inputs of the product itself, whatever the definition: the rep's feedback and the deal figures. */
 const PRODUCT_INPUTS = { contact: ['uld_sales_feedback'], deal: ['dealstage', 'amount', 'closedate', 'pipeline'] };
+const URL = 'https://leads.example.com/webhooks/hubspot';
 
 type Webhooks = { config: { settings: { targetUrl: string }; subscriptions: { crmObjects: unknown[]; legacyCrmObjects: Array<{ subscriptionType: string; propertyName?: string; active: boolean }> } } };
+type App = { config: { auth: { requiredScopes: string[]; optionalScopes: string[] }; permittedUrls?: { fetch: string[] }; support?: Record<string, string> } };
+
+const options = (overrides: Partial<Parameters<typeof projectFiles>[0]> = {}): Parameters<typeof projectFiles>[0] => ({
+  platformVersion: '2026.09',
+  targetUrl: URL,
+  subscriptions: [{ subscriptionType: 'contact.creation' }],
+  ...appScopesAsOptions(false),
+  ...overrides,
+});
+const appScopesAsOptions = (handOffTask: boolean) => {
+  const s = appScopes({ handOffTask });
+  return { requiredScopes: s.required, optionalScopes: s.optional };
+};
 
 describe.each([
   ['the example definition', compileDefinition(loadDefinitionFile(EXAMPLE))],
@@ -23,16 +39,15 @@ describe.each([
     ),
   ],
 ])('project files for %s', (_name, def) => {
-  const files = projectFiles({ name: 'Universal Lead Definition', targetUrl: 'https://leads.example.com/webhooks/hubspot', subscriptions: subscriptionsFor(def) });
-
-  it('validate against the shapes of the shared platform doc', () => {
+  it.each(INIT_PLATFORM_VERSIONS)('validate on platform %s', (platformVersion) => {
+    const files = projectFiles(options({ platformVersion, subscriptions: subscriptionsFor(def) }));
     expect(validateProjectFiles(files)).toEqual([]);
-    expect(files['hsproject.json']).toEqual({ name: 'Universal Lead Definition', srcDir: 'src', platformVersion: PLATFORM_VERSION });
-    expect((files['src/app/app-hsmeta.json'] as { config: { auth: { requiredScopes: string[] } } }).config.auth.requiredScopes).toEqual(REQUIRED_SCOPES.map((s) => s.scope));
+    expect(files['hsproject.json']).toEqual({ name: 'Universal Lead Definition', srcDir: 'src', platformVersion });
   });
 
   it("subscribe to exactly the definition's input properties plus the lifecycle events", () => {
-    const subs = (files['src/app/webhooks/webhooks-hsmeta.json'] as Webhooks).config.subscriptions.legacyCrmObjects;
+    const files = projectFiles(options({ subscriptions: subscriptionsFor(def) }));
+    const subs = (files['src/app/webhooks/webhooks-hsmeta.json'] as unknown as Webhooks).config.subscriptions.legacyCrmObjects;
     const expected = [
       ...['contact', 'company', 'deal'].flatMap((o) => LIFECYCLE.map((e) => `${o}.${e}`)),
       ...[...def.contactProperties, ...PRODUCT_INPUTS.contact].map((p) => `contact.propertyChange:${p}`),
@@ -47,7 +62,7 @@ describe.each([
   });
 
   it('print the same list as steps for a legacy private app', () => {
-    const steps = legacyWebhookSteps('https://leads.example.com/webhooks/hubspot', subscriptionsFor(def)).join('\n');
+    const steps = legacyWebhookSteps(URL, subscriptionsFor(def)).join('\n');
     for (const s of subscriptionsFor(def)) {
       const [object, event] = s.subscriptionType.split('.');
       expect(steps).toMatch(new RegExp(`- ${object}\\s+${event}${s.propertyName ? `\\s+${s.propertyName}$` : '$'}`, 'm'));
@@ -55,26 +70,79 @@ describe.each([
   });
 });
 
-describe('the project file shapes refuse what HubSpot would refuse', () => {
-  const good = projectFiles({ name: 'ULD', targetUrl: 'https://leads.example.com/webhooks/hubspot', subscriptions: [{ subscriptionType: 'contact.creation' }] });
-  const mutate = (file: keyof typeof good, change: (o: Record<string, unknown>) => void) => {
+describe('the app component', () => {
+  it.each([
+    [false, ['crm.objects.owners.read']],
+    [true, []],
+  ])('with HANDOFF_TASK=%s, every scope uld uses is required but the owners scope only the hand-off task uses, which is optional while it is off', (handOffTask, optional) => {
+    const app = projectFiles(options(appScopesAsOptions(handOffTask)))['src/app/app-hsmeta.json'] as unknown as App;
+    expect(app.config.auth.optionalScopes).toEqual(optional);
+    expect([...app.config.auth.requiredScopes, ...optional].sort()).toEqual(REQUIRED_SCOPES.map((s) => s.scope).sort());
+    // No call of uld needs `oauth` (HubSpot's templates list it for /account-info).
+    expect(app.config.auth.requiredScopes).not.toContain('oauth');
+    // install and doctor demand what init requires, no more.
+    expect(missingScopes(app.config.auth.requiredScopes, { handOffTask })).toEqual([]);
+  });
+
+  it.each([
+    ['https://leads.example.com:8443/webhooks/hubspot', ['https://leads.example.com:8443']],
+    ['http://leads.example.com/webhooks/hubspot', undefined],
+    ['https://localhost/webhooks/hubspot', undefined],
+  ])("permits hubspot.fetch to the origin of %s only when HubSpot allows it (https, not localhost)", (targetUrl, fetch) => {
+    const app = projectFiles(options({ targetUrl }))['src/app/app-hsmeta.json'] as unknown as App;
+    expect(app.config.permittedUrls?.fetch).toEqual(fetch);
+  });
+
+  it('writes the support details that are set, and no support block without any', () => {
+    const withSome = projectFiles(options({ support: { supportEmail: 'revops@example.com', supportUrl: undefined } }))['src/app/app-hsmeta.json'] as unknown as App;
+    expect(withSome.config.support).toEqual({ supportEmail: 'revops@example.com' });
+    expect((projectFiles(options())['src/app/app-hsmeta.json'] as unknown as App).config.support).toBeUndefined();
+  });
+});
+
+describe("HubSpot's official templates", () => {
+  it.each(HUBSPOT_TEMPLATES.map((t) => [t.source, t.files] as const))('pass our shapes: %s', (_source, files) => {
+    expect(validateProjectFiles(files)).toEqual([]);
+  });
+});
+
+describe('the project file shapes refuse what HubSpot documents as invalid', () => {
+  const good = projectFiles(options());
+  const mutate = (file: keyof typeof good, change: (o: Record<string, unknown>) => void, platformVersion = '2026.09') => {
     const copy = structuredClone(good) as Record<string, Record<string, unknown>>;
+    copy['hsproject.json']!.platformVersion = platformVersion;
     change(copy[file]!);
     return copy;
   };
+  const config = (o: Record<string, unknown>) => o.config as Record<string, unknown>;
+  const webhooks = (o: Record<string, unknown>) => (o.config as Webhooks['config']).subscriptions;
   it.each([
-    ['a wrong platform version', mutate('hsproject.json', (o) => (o.platformVersion = '2023.1')), 'hsproject.json: platformVersion'],
-    ['a misspelt key', mutate('hsproject.json', (o) => (o.srcdir = 'src')), 'hsproject.json: (root): Unrecognized key'],
-    ['a public distribution', mutate('src/app/app-hsmeta.json', (o) => ((o.config as Record<string, unknown>).distribution = 'marketplace')), 'src/app/app-hsmeta.json: config.distribution'],
-    [
-      'a property change without a property',
-      mutate('src/app/webhooks/webhooks-hsmeta.json', (o) => (((o.config as Webhooks['config']).subscriptions.legacyCrmObjects as unknown[]).push({ subscriptionType: 'contact.propertyChange', active: true }))),
-      'legacyCrmObjects.1: propertyName is required',
-    ],
-    ['an inactive subscription', mutate('src/app/webhooks/webhooks-hsmeta.json', (o) => ((o.config as Webhooks['config']).subscriptions.legacyCrmObjects[0]!.active = false)), 'legacyCrmObjects.0.active'],
+    ['an unknown platform version', mutate('hsproject.json', (o) => (o.platformVersion = '2023.1')), 'hsproject.json: platformVersion'],
+    ['hsproject.json without srcDir', mutate('hsproject.json', (o) => delete o.srcDir), 'hsproject.json: srcDir'],
+    ['a top-level key the parser does not allow', mutate('src/app/app-hsmeta.json', (o) => (o.settings = {})), 'src/app/app-hsmeta.json: (root): Unrecognized key'],
+    ['a uid with a space', mutate('src/app/app-hsmeta.json', (o) => (o.uid = 'lead app')), 'src/app/app-hsmeta.json: uid'],
+    ['a uid of 65 characters', mutate('src/app/webhooks/webhooks-hsmeta.json', (o) => (o.uid = 'w'.repeat(65))), 'src/app/webhooks/webhooks-hsmeta.json: uid'],
+    ['permissions before 2026.09-beta', mutate('src/app/app-hsmeta.json', (o) => (o.permissions = { requiredScopes: [] }), '2026.03'), 'permissions needs platformVersion 2026.09-beta'],
+    ['isUserLevel before 2026.09-beta', mutate('src/app/app-hsmeta.json', (o) => (config(o).isUserLevel = true), '2026.03'), 'isUserLevel needs platformVersion 2026.09-beta'],
+    ['static auth on a marketplace app', mutate('src/app/app-hsmeta.json', (o) => (config(o).distribution = 'marketplace')), 'config.auth.type: a marketplace app must use oauth'],
+    ['an unknown distribution', mutate('src/app/app-hsmeta.json', (o) => (config(o).distribution = 'public')), 'config.distribution'],
+    ['a plain-http fetch origin', mutate('src/app/app-hsmeta.json', (o) => (config(o).permittedUrls = { fetch: ['http://leads.example.com'] })), 'config.permittedUrls.fetch.0: hubspot.fetch allows https URLs only'],
+    ['a property change without a property', mutate('src/app/webhooks/webhooks-hsmeta.json', (o) => webhooks(o).legacyCrmObjects.push({ subscriptionType: 'contact.propertyChange', active: true })), 'legacyCrmObjects.1: propertyName is required'],
+    ['a property on a creation', mutate('src/app/webhooks/webhooks-hsmeta.json', (o) => webhooks(o).crmObjects.push({ subscriptionType: 'object.creation', objectType: 'contact', propertyName: 'email', active: true })), 'crmObjects.0: propertyName is required for, and only for'],
+    ['an unknown legacy event', mutate('src/app/webhooks/webhooks-hsmeta.json', (o) => webhooks(o).legacyCrmObjects.push({ subscriptionType: 'contact.archived', active: true })), 'legacyCrmObjects.1.subscriptionType'],
   ])('%s', (...[, files, message]: [string, Record<string, unknown>, string]) => {
     expect(validateProjectFiles(files).join('\n')).toContain(message);
   });
+
+  it('accepts the 2026.09 fields on 2026.09, and keys inside config it does not know (HubSpot decides those)', () => {
+    const files = mutate('src/app/app-hsmeta.json', (o) => {
+      o.permissions = { requiredScopes: ['crm.objects.contacts.read'] };
+      config(o).isUserLevel = false;
+      config(o).someNewHubSpotField = { enabled: true };
+    });
+    expect(validateProjectFiles(files)).toEqual([]);
+  });
+
   it('a missing file', () => {
     const { ['hsproject.json']: _dropped, ...rest } = good;
     expect(validateProjectFiles(rest)).toEqual(['hsproject.json: missing']);

@@ -5,10 +5,11 @@ import { outcomesFromMirror } from '../../admin/outcomes';
 import { readPortalLeads } from '../../admin/portal-leads';
 import { renderWhatIf, whatIf, whatIfJson } from '../../admin/what-if';
 import type { Config } from '../../config';
-import { createGateway, gatewayOptionsFromConfig } from '../../hubspot';
+import type { HubSpotGateway } from '../../hubspot';
 import { openStore } from '../../store';
 import { definitionForCommand } from '../definition';
 import { configFromEnvironment } from '../env';
+import { gatewayForCommand } from '../gateway';
 
 /**
  * `uld what-if` and `uld calibrate`: facts read from the portal (read-only), outcomes from the mirror,
@@ -30,7 +31,7 @@ export function registerAnalysisCommands(program: Command): void {
       const candidate = definitionForCommand(config, opts.definition);
       const overridden = Object.keys(config.thresholdOverrides).length > 0;
       if (overridden) process.stderr.write(`note: the ULD_* threshold overrides of this environment apply to both definitions (${JSON.stringify(config.thresholdOverrides)}); unset them to compare the files as written\n`);
-      const { leads, outcomes } = await gather(config, [...current.contactProperties, ...candidate.contactProperties], [...current.companyProperties, ...candidate.companyProperties]);
+      const { leads, outcomes } = await gather(config, gatewayForCommand(config, 'what-if'), [...current.contactProperties, ...candidate.contactProperties], [...current.companyProperties, ...candidate.companyProperties]);
       const result = whatIf(current, candidate, leads, outcomes, Date.now(), { examplesPerCell: Number(opts.examples) });
       process.stdout.write(opts.format === 'json' ? whatIfJson(result) : renderWhatIf(result));
     });
@@ -46,18 +47,20 @@ export function registerAnalysisCommands(program: Command): void {
       if (!/^\d{1,4}$/.test(opts.minAgeDays)) return fail('calibrate', `--min-age-days must be a whole number of days, found ${JSON.stringify(opts.minAgeDays)}`);
       const config = configFromEnvironment();
       const def = definitionForCommand(config, opts.definition);
-      const gateway = createGateway(gatewayOptionsFromConfig(config));
+      const gateway = gatewayForCommand(config, 'calibrate');
       let candidates;
       try {
         candidates = [
           ...candidateProperties('contacts', await gateway.listProperties('contacts'), def.contactProperties),
           ...candidateProperties('companies', await gateway.listProperties('companies'), def.companyProperties),
         ];
-      } finally {
+      } catch (err) {
         gateway.close();
+        throw err;
       }
       const { leads, outcomes } = await gather(
         config,
+        gateway,
         [...def.contactProperties, ...candidates.filter((c) => c.objectType === 'contacts').map((c) => c.name)],
         [...def.companyProperties, ...candidates.filter((c) => c.objectType === 'companies').map((c) => c.name)],
       );
@@ -66,7 +69,16 @@ export function registerAnalysisCommands(program: Command): void {
     });
 }
 
-async function gather(config: Config, contactProperties: string[], companyProperties: string[]) {
+/** The portal's leads and the mirror's outcomes; closes the gateway, which the caller made first (so a missing token stops before the store is opened). */
+async function gather(config: Config, gateway: HubSpotGateway, contactProperties: string[], companyProperties: string[]) {
+  try {
+    return await gatherWith(config, gateway, contactProperties, companyProperties);
+  } finally {
+    gateway.close();
+  }
+}
+
+async function gatherWith(config: Config, gateway: HubSpotGateway, contactProperties: string[], companyProperties: string[]) {
   // Read-only: never create or migrate a database here (a wrong DATABASE_URL should fail, not start afresh).
   const store = await openStore(config.databaseUrl, { migrate: false });
   let outcomes;
@@ -81,16 +93,11 @@ async function gather(config: Config, contactProperties: string[], companyProper
     await store.close();
   }
   if (outcomes.size === 0) process.stderr.write('note: the mirror is empty, so no historical conversion can be shown; run `uld backfill` first\n');
-  const gateway = createGateway(gatewayOptionsFromConfig(config));
-  try {
-    const leads = await readPortalLeads(gateway, [...new Set(contactProperties)], [...new Set(companyProperties)], (p) => {
-      if (process.stderr.isTTY) process.stderr.write(`\rreading ${p.phase}: ${p.records}   `);
-    });
-    if (process.stderr.isTTY) process.stderr.write('\n');
-    return { leads, outcomes };
-  } finally {
-    gateway.close();
-  }
+  const leads = await readPortalLeads(gateway, [...new Set(contactProperties)], [...new Set(companyProperties)], (p) => {
+    if (process.stderr.isTTY) process.stderr.write(`\rreading ${p.phase}: ${p.records}   `);
+  });
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  return { leads, outcomes };
 }
 
 function fail(command: string, message: string): void {

@@ -37,7 +37,9 @@ export function registerDoctorCommand(program: Command): void {
       try {
         const lines = await runDoctor({ config, definition, gateway, openStore: (url) => openStore(url, { migrate: false }) });
         process.stdout.write(opts.json ? `${JSON.stringify(lines, null, 2)}\n` : renderDoctor(lines));
-        if (lines.some((l) => l.outcome === 'fail')) process.exitCode = 1;
+        // A missing or invalid setting exits 2, as it does for every command; any other failed check exits 1.
+        if (lines.some((l) => l.outcome === 'fail' && l.setting !== undefined)) process.exitCode = 2;
+        else if (lines.some((l) => l.outcome === 'fail')) process.exitCode = 1;
       } finally {
         gateway?.close();
       }

@@ -9,8 +9,9 @@ import { registerHistoryCommand } from './history';
 import { registerJobCommands } from './jobs';
 import { registerReportCommand } from './report';
 import { registerInstallCommand } from './install';
+import { registerInitCommand } from './init';
 import { registerDoctorCommand } from './doctor';
 import { registerAnalysisCommands } from './analysis';
 
 /** Every subcommand of `uld`, one registration function each. */
-export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand, registerReportCommand, registerJobCommands, registerInstallCommand, registerDoctorCommand, registerAnalysisCommands];
+export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommands, registerDefinitionCommands, registerServeCommand, registerDeadLetterCommands, registerSandboxCommand, registerDemoCommand, registerHistoryCommand, registerReportCommand, registerJobCommands, registerInitCommand, registerInstallCommand, registerDoctorCommand, registerAnalysisCommands];

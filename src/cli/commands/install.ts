@@ -1,33 +1,29 @@
-import path from 'node:path';
 import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { install, renderInstall } from '../../admin/install';
-import { createGateway, gatewayOptionsFromConfig } from '../../hubspot';
 import { definitionForCommand } from '../definition';
 import { configFromEnvironment } from '../env';
+import { gatewayForCommand } from '../gateway';
 import { runBackfillCommand } from './jobs';
 
 /**
- * `uld install`: scopes, the uld property group and properties, the HubSpot project files and the webhook
- * subscriptions, then the offer to backfill. Exit 1 when a required scope is missing.
+ * `uld install`: scopes, the uld property group and properties, the webhook subscriptions for a legacy private
+ * app, then the offer to backfill. The project app's files are `uld init`'s (they come before the token).
+ * Exit 1 when a required scope is missing; exit 2 without HUBSPOT_ACCESS_TOKEN.
  */
 export function registerInstallCommand(program: Command): void {
   program
     .command('install')
-    .description('Check the token and its scopes, create or update the uld_* properties, write the HubSpot project files, then offer the backfill')
-    .option('--project-dir <dir>', 'folder for the HubSpot project files (hsproject.json, src/app/...)', 'hubspot-project')
-    .option('--no-project', 'do not write project files (a legacy private app: follow the printed Webhooks tab steps)')
-    .option('--name <name>', 'project and app name in HubSpot', 'Universal Lead Definition')
+    .description('Check the token and its scopes, create or update the uld_* properties, then offer the backfill (the HubSpot project files come first, from `uld init`)')
     .option('--backfill', 'run the backfill right after installing, without asking')
     .option('--no-backfill', 'do not offer the backfill')
-    .action(async (opts: { projectDir: string; project: boolean; name: string; backfill?: boolean }) => {
+    .action(async (opts: { backfill?: boolean }) => {
       const config = configFromEnvironment();
-      const definition = definitionForCommand(config);
-      const gateway = createGateway(gatewayOptionsFromConfig(config));
-      const projectDir = opts.project ? path.resolve(opts.projectDir) : undefined;
+      const gateway = gatewayForCommand(config, 'install');
       try {
-        const report = await install({ gateway, definition, ...(config.webhookPublicUrl ? { targetUrl: config.webhookPublicUrl } : {}), ...(projectDir ? { projectDir } : {}), projectName: opts.name });
-        process.stdout.write(renderInstall(report, projectDir));
+        const definition = definitionForCommand(config);
+        const report = await install({ gateway, definition, features: { handOffTask: config.sync.handOffTask }, ...(config.webhookPublicUrl ? { targetUrl: config.webhookPublicUrl } : {}) });
+        process.stdout.write(renderInstall(report));
         if (report.missingScopes.length > 0) {
           process.exitCode = 1;
           return;

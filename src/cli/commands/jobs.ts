@@ -5,12 +5,12 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { backfill, dryRunGateway, resetBackfill } from '../../../jobs/backfill';
 import { runJobForTick, scheduledJobs } from '../../../jobs';
-import { createGateway, gatewayOptionsFromConfig } from '../../hubspot';
 import { createLogger } from '../../logging';
 import { openStore } from '../../store';
 import { SyncEngine } from '../../sync/engine';
 import { definitionForCommand } from '../definition';
 import { configFromEnvironment } from '../env';
+import { gatewayForCommand } from '../gateway';
 
 /** `uld jobs` (the last runs), `uld jobs run <name>` (one run now), `uld backfill` (a whole portal). */
 export function registerJobCommands(program: Command): void {
@@ -41,9 +41,10 @@ export function registerJobCommands(program: Command): void {
     .action(async (name: string) => {
       const config = configFromEnvironment();
       const logger = createLogger(config.logLevel);
+      const gateway = gatewayForCommand(config, `jobs run ${name}`);
       const store = await openStore(config.databaseUrl);
       try {
-        const all = scheduledJobs({ config, store, gateway: createGateway(gatewayOptionsFromConfig(config)), definition: definitionForCommand(config) });
+        const all = scheduledJobs({ config, store, gateway, definition: definitionForCommand(config) });
         const job = all.find((j) => j.name === name);
         if (!job) return fail('jobs run', `unknown job "${name}"; jobs: ${all.map((j) => j.name).join(', ')}`);
         // A manual run is its own tick (now, to the millisecond), so it never collides with a scheduled one.
@@ -52,6 +53,7 @@ export function registerJobCommands(program: Command): void {
         if (result.outcome !== 'ok') process.exitCode = 1;
       } finally {
         await store.close();
+        gateway.close();
       }
     });
 
@@ -74,11 +76,11 @@ export interface BackfillCommandOptions {
 export async function runBackfillCommand(opts: BackfillCommandOptions): Promise<void> {
   const config = configFromEnvironment();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const real = gatewayForCommand(config, 'backfill');
   const definition = definitionForCommand(config);
   // A dry run works on a throw-away store, so neither HubSpot nor the mirror changes.
   const dir = opts.dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'uld-dry-run-')) : null;
   const store = await openStore(dir ? `sqlite:${path.join(dir, 'dry-run.db')}` : config.databaseUrl);
-  const real = createGateway(gatewayOptionsFromConfig(config));
   const gateway = opts.dryRun ? dryRunGateway(real) : real;
   const engine = new SyncEngine({ gateway, store, definition, logger, owner: `backfill:${os.hostname()}:${process.pid}` });
   const bar = opts.progress && process.stdout.isTTY ? new cliProgress.SingleBar({ format: '{objectType} {records} records | {rate} rec/s | {calls} API calls, {left} left in the window | ETA {eta_formatted}', etaBuffer: 20 }, cliProgress.Presets.shades_classic) : null;
@@ -133,6 +135,7 @@ export async function runBackfillCommand(opts: BackfillCommandOptions): Promise<
     process.off('SIGINT', onInterrupt);
     bar?.stop();
     await store.close();
+    real.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../logging';
 import { ServiceConfigError, startService } from '../../server';
+import { requireSettings, type RequiredSetting } from '../../config';
 import { configFromEnvironment } from '../env';
 
 export function registerServeCommand(program: Command): void {
@@ -9,6 +10,12 @@ export function registerServeCommand(program: Command): void {
     .description('Run the webhook receiver, the worker and the scheduler (each switchable: SERVE_HTTP, SERVE_WORKER, SERVE_SCHEDULER)')
     .action(async () => {
       const config = configFromEnvironment();
+      // Each role asks only for what it uses: the receiver verifies signatures, the worker and scheduler call HubSpot.
+      const needs: RequiredSetting[] = [
+        ...(config.serve.http ? (['HUBSPOT_CLIENT_SECRET', 'WEBHOOK_PUBLIC_URL'] as const) : []),
+        ...(config.serve.worker || config.serve.scheduler ? (['HUBSPOT_ACCESS_TOKEN'] as const) : []),
+      ];
+      requireSettings(config, needs, '`uld serve`');
       const logger = createLogger(config.logLevel);
       let service;
       try {

@@ -1,0 +1,164 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { initProject, renderInit, STATE_FILE, type InitOptions } from '../../src/admin/project-init';
+import { mergeOwned, type Json } from '../../src/admin/project-merge';
+import { appScopes } from '../../src/admin/scopes';
+
+/** Issue 12: `uld init` run again updates what it owns, says what changed, and keeps the admin's own edits. */
+
+describe('the merge rule for one file', () => {
+  const lists = { tags: (x: Json) => String(x) };
+  // [case, on disk, wanted now, last written, expected result, expected change kinds]
+  it.each<[string, Record<string, Json> | undefined, Record<string, Json>, Record<string, Json> | undefined, Record<string, Json>, string[]]>([
+    ['a new file takes everything', undefined, { a: 1, b: { c: 'x' } }, undefined, { a: 1, b: { c: 'x' } }, ['set', 'set']],
+    ['a field as uld wrote it is updated', { a: 1 }, { a: 2 }, { a: 1 }, { a: 2 }, ['updated']],
+    ['a field the admin edited stays', { a: 5 }, { a: 2 }, { a: 1 }, { a: 5 }, ['kept-edit']],
+    ['without a record, a differing field is taken for an edit', { a: 5 }, { a: 2 }, undefined, { a: 5 }, ['kept-edit']],
+    ['a deleted field is written again', { x: true }, { a: 2 }, { a: 1 }, { x: true, a: 2 }, ['set']],
+    ['keys uld does not own are never touched', { mine: { deep: [1, 2] }, a: 1 }, { a: 1 }, { a: 1 }, { mine: { deep: [1, 2] }, a: 1 }, []],
+    ['a field uld no longer wants goes if unchanged', { a: 1, old: 'v' }, { a: 1 }, { a: 1, old: 'v' }, { a: 1 }, ['removed']],
+    ['a field uld no longer wants stays if edited', { a: 1, old: 'edited' }, { a: 1 }, { a: 1, old: 'v' }, { a: 1, old: 'edited' }, []],
+    ['list: wanted items are added, the ones uld wrote and no longer wants removed', { tags: ['x', 'y'] }, { tags: ['x', 'z'] }, { tags: ['x', 'y'] }, { tags: ['x', 'z'] }, ['removed-item', 'added-item']],
+    ["list: the admin's own items stay", { tags: ['x', 'mine'] }, { tags: ['x'] }, { tags: ['x'] }, { tags: ['x', 'mine'] }, ['kept-item']],
+    ['list: an item the admin removed stays removed', { tags: [] }, { tags: ['x'] }, { tags: ['x'] }, { tags: [] }, ['kept-removal']],
+    ['list: without a record nothing on disk is dropped', { tags: ['old', 'x'] }, { tags: ['x', 'new'] }, undefined, { tags: ['old', 'x', 'new'] }, ['kept-item', 'added-item']],
+  ])('%s', (_case, current, wanted, last, expected, kinds) => {
+    const result = mergeOwned(current, wanted, last, lists);
+    expect(result.content).toEqual(expected);
+    expect(result.changes.map((c) => c.kind)).toEqual(kinds);
+    expect(result.written).toEqual(Object.fromEntries(Object.entries(wanted).flatMap(([k, v]) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v).map(([k2, v2]) => [`${k}.${k2}`, v2]) : [[k, v]]))));
+  });
+
+  it('a forced path (named on the command line) replaces an edit', () => {
+    const result = mergeOwned({ platformVersion: '2026.03' }, { platformVersion: '2026.09' }, undefined, {}, { force: new Set(['platformVersion']) });
+    expect(result.content).toEqual({ platformVersion: '2026.09' });
+    expect(result.changes).toEqual([{ path: 'platformVersion', kind: 'updated', detail: '"2026.03" -> "2026.09"' }]);
+  });
+});
+
+describe('uld init on a folder', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-init-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const scopes = appScopes({ handOffTask: false });
+  const base = (): InitOptions => ({
+    dir,
+    platformVersion: '2026.09',
+    targetUrl: 'https://leads.example.com/webhooks/hubspot',
+    subscriptions: [{ subscriptionType: 'contact.creation' }, { subscriptionType: 'contact.propertyChange', propertyName: 'jobtitle' }],
+    requiredScopes: scopes.required,
+    optionalScopes: scopes.optional,
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the files are HubSpot's loose JSON; each test reads the paths it checks
+  const read = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, any>;
+  const write = (file: string, value: unknown) => fs.writeFileSync(path.join(dir, file), JSON.stringify(value, null, 2));
+  const APP = 'src/app/app-hsmeta.json';
+  const HOOKS = 'src/app/webhooks/webhooks-hsmeta.json';
+  const subs = () => (read(HOOKS).config.subscriptions.legacyCrmObjects as Array<{ subscriptionType: string; propertyName?: string }>).map((s) => `${s.subscriptionType}${s.propertyName ? `:${s.propertyName}` : ''}`);
+
+  it('when run on an empty folder, then it writes the three files and its record, and a second run changes nothing', () => {
+    const first = initProject(base());
+    expect(first.files.map((f) => [f.file, f.action])).toEqual([
+      ['hsproject.json', 'create'],
+      [APP, 'create'],
+      [HOOKS, 'create'],
+    ]);
+    expect(read('hsproject.json')).toEqual({ name: 'Universal Lead Definition', srcDir: 'src', platformVersion: '2026.09' });
+    expect(read(APP).config.permittedUrls).toEqual({ fetch: ['https://leads.example.com'] });
+    expect(read(STATE_FILE).files[HOOKS]['config.settings.targetUrl']).toBe('https://leads.example.com/webhooks/hubspot');
+    const before = fs.readdirSync(dir, { recursive: true }).map((f) => [f, fs.statSync(path.join(dir, String(f))).mtimeMs]);
+
+    const second = initProject(base());
+    expect(second.files.every((f) => f.action === 'ok' && f.changes.length === 0)).toBe(true);
+    expect(renderInit(second)).toContain('nothing to change');
+    expect(fs.readdirSync(dir, { recursive: true }).map((f) => [f, fs.statSync(path.join(dir, String(f))).mtimeMs])).toEqual(before);
+  });
+
+  it('when the definition and the URL change, then it updates its own fields and lists and says what changed', () => {
+    initProject(base());
+    const report = initProject({ ...base(), targetUrl: 'https://uld.example.org/webhooks/hubspot', subscriptions: [{ subscriptionType: 'contact.creation' }, { subscriptionType: 'contact.propertyChange', propertyName: 'industry' }] });
+    expect(subs()).toEqual(['contact.creation', 'contact.propertyChange:industry']);
+    expect(read(HOOKS).config.settings.targetUrl).toBe('https://uld.example.org/webhooks/hubspot');
+    expect(read(APP).config.permittedUrls.fetch).toEqual(['https://uld.example.org']);
+    const text = renderInit(report);
+    expect(text).toContain('removed config.subscriptions.legacyCrmObjects: contact.propertyChange jobtitle');
+    expect(text).toContain('added config.subscriptions.legacyCrmObjects: contact.propertyChange industry');
+    expect(text).toContain('updated config.settings.targetUrl: "https://leads.example.com/webhooks/hubspot" -> "https://uld.example.org/webhooks/hubspot"');
+    expect(text).toContain('removed config.permittedUrls.fetch: https://leads.example.com');
+    expect(text).toContain('added config.permittedUrls.fetch: https://uld.example.org');
+  });
+
+  it("when an admin edited the files, then their edits, keys, scopes, subscriptions and components stay, and the report names each", () => {
+    initProject(base());
+    const app = read(APP);
+    app.config.name = 'Lead scoring (RevOps)';
+    app.config.logo = 'assets/logo.png';
+    app.config.auth.optionalScopes.push('crm.objects.leads.read');
+    app.config.auth.requiredScopes = app.config.auth.requiredScopes.filter((s: string) => s !== 'crm.objects.deals.write');
+    write(APP, app);
+    const hooks = read(HOOKS);
+    hooks.config.settings.maxConcurrentRequests = 5;
+    hooks.config.subscriptions.legacyCrmObjects.push({ subscriptionType: 'deal.propertyChange', propertyName: 'hs_priority', active: true });
+    hooks.config.subscriptions.hubEvents = [{ subscriptionType: 'contact.privacyDeletion', active: true }];
+    write(HOOKS, hooks);
+    fs.mkdirSync(path.join(dir, 'src/app/cards'), { recursive: true });
+    write('src/app/cards/lead-card-hsmeta.json', { uid: 'lead_card', type: 'card', config: {} });
+
+    const report = initProject({ ...base(), subscriptions: [...base().subscriptions, { subscriptionType: 'company.creation' }] });
+    const after = read(APP);
+    expect(after.config.name).toBe('Lead scoring (RevOps)');
+    expect(after.config.logo).toBe('assets/logo.png');
+    expect(after.config.auth.optionalScopes).toContain('crm.objects.leads.read');
+    expect(after.config.auth.requiredScopes).not.toContain('crm.objects.deals.write');
+    expect(read(HOOKS).config.settings.maxConcurrentRequests).toBe(5);
+    expect(read(HOOKS).config.subscriptions.hubEvents).toHaveLength(1);
+    expect(subs()).toEqual(['contact.creation', 'contact.propertyChange:jobtitle', 'deal.propertyChange:hs_priority', 'company.creation']);
+    expect(read('src/app/cards/lead-card-hsmeta.json').uid).toBe('lead_card');
+    const text = renderInit(report);
+    expect(text).toContain('kept your edit of config.name: "Lead scoring (RevOps)" kept; uld would write "Universal Lead Definition"');
+    expect(text).toContain('kept your own config.auth.optionalScopes: crm.objects.leads.read');
+    expect(text).toContain('kept your removal of config.auth.requiredScopes: crm.objects.deals.write');
+    expect(text).toContain('kept your edit of config.settings.maxConcurrentRequests: 5 kept; uld would write 10');
+    expect(text).toContain('kept your own config.subscriptions.legacyCrmObjects: deal.propertyChange hs_priority');
+    expect(text).toContain('added config.subscriptions.legacyCrmObjects: company.creation');
+  });
+
+  it('when the admin deletes a field, then init writes its value again', () => {
+    initProject(base());
+    const hooks = read(HOOKS);
+    hooks.config.settings.maxConcurrentRequests = 5;
+    write(HOOKS, hooks);
+    initProject(base());
+    delete hooks.config.settings.maxConcurrentRequests;
+    write(HOOKS, hooks);
+    initProject(base());
+    expect(read(HOOKS).config.settings.maxConcurrentRequests).toBe(10);
+  });
+
+  it('when the platform version is asked for, then it replaces the one on disk, and the version-bound fields are checked against it', () => {
+    initProject(base());
+    const app = read(APP);
+    app.permissions = { requiredScopes: ['crm.objects.contacts.read'] };
+    write(APP, app);
+    const report = initProject({ ...base(), platformVersion: '2026.03', platformVersionExplicit: true });
+    expect(read('hsproject.json').platformVersion).toBe('2026.03');
+    expect(report.warnings.join('\n')).toContain('HubSpot will refuse src/app/app-hsmeta.json: permissions: permissions needs platformVersion 2026.09-beta or later');
+  });
+
+  it('when WEBHOOK_PUBLIC_URL is plain http, then the target URL is written, no fetch origin is, and the warning says why', () => {
+    const report = initProject({ ...base(), targetUrl: 'http://leads.example.com/webhooks/hubspot' });
+    expect(read(HOOKS).config.settings.targetUrl).toBe('http://leads.example.com/webhooks/hubspot');
+    expect(read(APP).config.permittedUrls).toBeUndefined();
+    expect(renderInit(report)).toMatch(/warning: WEBHOOK_PUBLIC_URL http:\/\/leads\.example\.com\/webhooks\/hubspot is not https: .*`hs project upload` will refuse/);
+  });
+
+  it('when a file on disk is not JSON, then it stops with one line naming it', () => {
+    initProject(base());
+    fs.writeFileSync(path.join(dir, APP), '{ "uid": ');
+    expect(() => initProject(base())).toThrow(/^src\/app\/app-hsmeta\.json is not valid JSON \(.*\): fix it, or delete it and run `uld init` again$/);
+  });
+});

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { INIT_PLATFORM_VERSIONS } from '../../src/admin/project-files';
+import { assertBuilt, runUld } from '../server/child';
+
+/**
+ * Issue 12, acceptance 1: on a fresh clone with only WEBHOOK_PUBLIC_URL set, `uld init` writes a project that
+ * HubSpot's own parser (@hubspot/project-parsing-lib) reads as exactly an app and a webhooks component, for
+ * each platform version uld writes. The library is ESM, so it runs in its own node process.
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+const PARSE = path.join(ROOT, 'test', 'support', 'parse-hubspot-project.mjs');
+const URL = 'https://leads.example.com/webhooks/hubspot';
+
+interface Parsed {
+  projectConfig?: Record<string, unknown>;
+  skippedHsMetaFiles?: string[];
+  errors: string[];
+  components?: Array<{ type: string; uid: string; metaFilePath: string; componentDeps: Record<string, unknown>; config: unknown }>;
+}
+
+function parse(projectDir: string): Promise<Parsed> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PARSE, projectDir], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Parsed) : reject(new Error(`the parser exited ${code}: ${err}`))));
+  });
+}
+
+describe("HubSpot's parser reads what `uld init` writes", () => {
+  let clone: string;
+  beforeAll(() => {
+    assertBuilt();
+    // A fresh clone as far as init can tell: the example definition, no .env, no lead-definition.yaml.
+    clone = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-clone-'));
+    fs.copyFileSync(path.join(ROOT, 'lead-definition.example.yaml'), path.join(clone, 'lead-definition.example.yaml'));
+  });
+  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+
+  it.each(INIT_PLATFORM_VERSIONS)('platform %s: exactly an app and a webhooks component, with our uid and config', async (version) => {
+    const dir = path.join(clone, `project-${version}`);
+    const run = await runUld(['init', '--dir', dir, '--platform-version', version], { WEBHOOK_PUBLIC_URL: URL }, { cwd: clone });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+
+    const parsed = await parse(dir);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.skippedHsMetaFiles).toEqual([]);
+    expect(parsed.projectConfig).toEqual({ name: 'Universal Lead Definition', srcDir: 'src', platformVersion: version });
+    const read = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { uid: string; config: unknown };
+    const app = read('src/app/app-hsmeta.json');
+    const webhooks = read('src/app/webhooks/webhooks-hsmeta.json');
+    expect(parsed.components!.map((c) => [c.type, c.uid, c.metaFilePath])).toEqual([
+      ['app', 'universal_lead_definition', 'app/app-hsmeta.json'],
+      ['webhooks', 'webhooks', 'app/webhooks/webhooks-hsmeta.json'],
+    ]);
+    expect(parsed.components![0]!.config).toEqual(app.config);
+    expect(parsed.components![1]!.config).toEqual(webhooks.config);
+    // The parser makes the webhooks a child of our app.
+    expect(parsed.components![1]!.componentDeps).toMatchObject({ app: 'universal_lead_definition' });
+    expect((webhooks.config as { settings: { targetUrl: string } }).settings.targetUrl).toBe(URL);
+  }, 60_000);
+
+  // The check above can fail: the same parser run over broken projects names each break.
+  it.each<[string, (dir: string) => void, RegExp]>([
+    ['a top-level key HubSpot does not allow', (dir) => edit(path.join(dir, 'src/app/app-hsmeta.json'), (o) => (o.settings = {})), /app\/app-hsmeta\.json: .*settings/],
+    ['a webhooks component outside its folder', (dir) => fs.renameSync(path.join(dir, 'src/app/webhooks/webhooks-hsmeta.json'), path.join(dir, 'src/app/cards-hsmeta.json')), /skipped|belongs in/],
+    ['permissions on 2026.03', (dir) => edit(path.join(dir, 'src/app/app-hsmeta.json'), (o) => (o.permissions = { requiredScopes: [] })), /permissions on 2026\.03/],
+  ])('and names a break: %s', async (_case, breakIt, expected) => {
+    const dir = path.join(clone, `broken-${Math.random().toString(36).slice(2)}`);
+    const run = await runUld(['init', '--dir', dir, '--platform-version', '2026.03'], { WEBHOOK_PUBLIC_URL: URL }, { cwd: clone });
+    expect(run.status).toBe(0);
+    breakIt(dir);
+    const parsed = await parse(dir);
+    expect([...parsed.errors, ...(parsed.skippedHsMetaFiles ?? []).map((f) => `skipped ${f}`)].join('\n')).toMatch(expected);
+  }, 60_000);
+});
+
+function edit(file: string, change: (o: Record<string, unknown>) => void): void {
+  const o = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  change(o);
+  fs.writeFileSync(file, JSON.stringify(o));
+}
