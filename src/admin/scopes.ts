@@ -18,7 +18,6 @@ export const REQUIRED_SCOPES: ReadonlyArray<{ scope: string; why: string }> = [
   { scope: 'crm.schemas.deals.read', why: 'check the uld_* deal properties and read pipelines' },
   { scope: 'crm.schemas.deals.write', why: 'create the uld group and properties on deals' },
   { scope: 'crm.objects.owners.read', why: 'assign hand-off tasks to the contact owner' },
-  { scope: 'oauth', why: "read the account's details (HubSpot's account-info API requires it; every project app carries it)" },
 ];
 
 /**
