@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Portal } from './crm/portal';
 import { ApiFaults, type ApiFaultSettings } from './faults';
 import { generatePortal, loadGeneratedPortal, type GeneratedPortal, type PortalMetadata } from './generator/generate';
+import { registerAccountInfoRoutes } from './http/routes/account-info';
 import { registerAssociationRoutes } from './http/routes/associations';
 import { registerBatchRoutes } from './http/routes/batch';
 import { registerObjectRoutes } from './http/routes/objects';
@@ -94,7 +95,10 @@ export interface Sandbox {
   rateLimiter: RateLimiter;
   webhooks: WebhookDispatcher;
   simulator: ActivitySimulator;
-  /** Every endpoint served, as `METHOD /template` (`GET /crm/v3/objects/{objectType}/{objectId}`). */
+  /**
+   * Every endpoint served, as `METHOD /template` (`GET /crm/v3/objects/{objectType}/{objectId}`,
+   * `GET /crm/objects/2026-09/{objectType}/{objectId}`): each operation under every API version that has it.
+   */
   endpoints: readonly string[];
   /** Metadata of the generated data (signals, funnel, shares), when data was generated or loaded. */
   generated?: PortalMetadata;
@@ -159,6 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   registerPipelineRoutes(router, env);
   registerAssociationRoutes(router, env);
   registerOwnerRoutes(router, env);
+  registerAccountInfoRoutes(router, env);
 
   const tokens = new Map<string, number>([[accessToken, appId], ...(options.otherApps ?? []).map((a) => [a.accessToken, a.appId] as [string, number])]);
   const scopes = [...(options.scopes ?? SANDBOX_DEFAULT_SCOPES)];

@@ -4,6 +4,7 @@ import type { Portal } from '../../crm/portal';
 import { batchError, notFound, validationError } from '../../errors';
 import type { RouteEnv, Router } from '../router';
 import { batchEnvelope, inputsOf } from '../serialize';
+import { addVersioned } from '../versions';
 import { objectTypeParam } from './objects';
 
 /**
@@ -57,7 +58,7 @@ function missing(from: ObjectType, id: string): ReturnType<typeof batchError> {
 export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
   const { portal } = env;
 
-  router.add('POST', '/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read', (ctx) => {
+  addVersioned(router, 'POST', 'associations', '/{fromObjectType}/{toObjectType}/batch/read', (ctx) => {
     const from = objectTypeParam(ctx, 'fromObjectType');
     const to = objectTypeParam(ctx, 'toObjectType');
     const startedAt = Date.now();
@@ -83,7 +84,7 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
     return batchEnvelope(results, errors, startedAt);
   });
 
-  router.add('POST', '/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/create', (ctx) => {
+  addVersioned(router, 'POST', 'associations', '/{fromObjectType}/{toObjectType}/batch/create', (ctx) => {
     const from = objectTypeParam(ctx, 'fromObjectType');
     const to = objectTypeParam(ctx, 'toObjectType');
     const startedAt = Date.now();
@@ -105,7 +106,7 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
     return batchEnvelope(results, errors, startedAt, 201);
   });
 
-  router.add('POST', '/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/associate/default', (ctx) => {
+  addVersioned(router, 'POST', 'associations', '/{fromObjectType}/{toObjectType}/batch/associate/default', (ctx) => {
     const from = objectTypeParam(ctx, 'fromObjectType');
     const to = objectTypeParam(ctx, 'toObjectType');
     const kind = defaultKind(from, to);
@@ -126,7 +127,7 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
     return batchEnvelope(results, errors, startedAt);
   });
 
-  router.add('POST', '/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/archive', (ctx) => {
+  addVersioned(router, 'POST', 'associations', '/{fromObjectType}/{toObjectType}/batch/archive', (ctx) => {
     const from = objectTypeParam(ctx, 'fromObjectType');
     const to = objectTypeParam(ctx, 'toObjectType');
     for (const input of inputsOf(ctx.body, ASSOCIATION_WRITE_LIMIT)) {
@@ -137,7 +138,7 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
     return { status: 204 };
   });
 
-  router.add('GET', '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}', (ctx) => {
+  addVersioned(router, 'GET', 'recordAssociations', '/{objectType}/{objectId}/associations/{toObjectType}', (ctx) => {
     const from = objectTypeParam(ctx);
     const to = objectTypeParam(ctx, 'toObjectType');
     const id = ctx.params.objectId as string;
@@ -149,9 +150,10 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
     const body: Record<string, unknown> = { results: all.slice(start, start + limit) };
     if (start + limit < all.length) body.paging = { next: { after: String(start + limit) } };
     return { status: 200, body };
-  });
+    // In 2026-03, missing from the 2026-09 associations spec (only 2026-09-beta has it): 404 on 2026-09.
+  }, { versions: ['legacy', '2026-03'] });
 
-  router.add('PUT', '/crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}', (ctx) => {
+  addVersioned(router, 'PUT', 'recordAssociations', '/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}', (ctx) => {
     const from = objectTypeParam(ctx, 'fromObjectType');
     const to = objectTypeParam(ctx, 'toObjectType');
     const fromId = ctx.params.fromObjectId as string;
@@ -164,7 +166,7 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
     return batchEnvelope([{ from: { id: fromId }, to: { id: toId }, associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: kind.typeId } }], [], startedAt);
   });
 
-  router.add('PUT', '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}', (ctx) => {
+  addVersioned(router, 'PUT', 'recordAssociations', '/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}', (ctx) => {
     const from = objectTypeParam(ctx);
     const to = objectTypeParam(ctx, 'toObjectType');
     const fromId = ctx.params.objectId as string;
@@ -175,7 +177,7 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
     return { status: 201, body: labelsBetween(portal, from, fromId, to, toId) };
   });
 
-  router.add('DELETE', '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}', (ctx) => {
+  addVersioned(router, 'DELETE', 'recordAssociations', '/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}', (ctx) => {
     portal.disassociate(objectTypeParam(ctx), ctx.params.objectId as string, objectTypeParam(ctx, 'toObjectType'), ctx.params.toObjectId as string, ctx.source);
     return { status: 204 };
   });

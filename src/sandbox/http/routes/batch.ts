@@ -3,6 +3,7 @@ import type { CrmRecord } from '../../crm/portal';
 import { HubSpotHttpError, batchError, errorBody, propertyValuesMessage, validationError, type PropertyValueError } from '../../errors';
 import type { RouteContext, RouteEnv, Router, SandboxBehaviour } from '../router';
 import { batchEnvelope, bodyObject, inputsOf, objectJson } from '../serialize';
+import { addVersioned } from '../versions';
 import { HISTORY_LIMIT, createInputAssociations, findRecord, objectTypeParam, propertiesOf } from './objects';
 
 /** HubSpot's batch read/create/update/upsert/archive endpoints take at most 100 inputs. */
@@ -86,7 +87,7 @@ function rejectDuplicateIds(ids: string[]): void {
 export function registerBatchRoutes(router: Router, env: RouteEnv): void {
   const { portal, behaviour } = env;
 
-  router.add('POST', '/crm/v3/objects/{objectType}/batch/read', (ctx) => {
+  addVersioned(router, 'POST', 'objects', '/{objectType}/batch/read', (ctx) => {
     const type = objectTypeParam(ctx);
     const startedAt = Date.now();
     const body = bodyObject(ctx.body);
@@ -117,7 +118,7 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
     return batchEnvelope(results, errors, startedAt);
   });
 
-  router.add('POST', '/crm/v3/objects/{objectType}/batch/create', (ctx) => {
+  addVersioned(router, 'POST', 'objects', '/{objectType}/batch/create', (ctx) => {
     const type = objectTypeParam(ctx);
     const startedAt = Date.now();
     const inputs = inputsOf(ctx.body, BATCH_LIMIT);
@@ -146,8 +147,8 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
     return batchEnvelope(results, errors, startedAt, 201);
   });
 
-  router.add('POST', '/crm/v3/objects/{objectType}/batch/update', (ctx) => updateBatch(ctx, false));
-  router.add('POST', '/crm/v3/objects/{objectType}/batch/upsert', (ctx) => updateBatch(ctx, true));
+  addVersioned(router, 'POST', 'objects', '/{objectType}/batch/update', (ctx) => updateBatch(ctx, false));
+  addVersioned(router, 'POST', 'objects', '/{objectType}/batch/upsert', (ctx) => updateBatch(ctx, true));
 
   function updateBatch(ctx: RouteContext, upsert: boolean): { status: number; body: Record<string, unknown> } {
     const type = objectTypeParam(ctx);
@@ -179,7 +180,7 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
     return batchEnvelope(results, errors, startedAt);
   }
 
-  router.add('POST', '/crm/v3/objects/{objectType}/batch/archive', (ctx) => {
+  addVersioned(router, 'POST', 'objects', '/{objectType}/batch/archive', (ctx) => {
     const type = objectTypeParam(ctx);
     for (const input of inputsOf(ctx.body, BATCH_LIMIT)) portal.archive(type, String(input.id ?? ''), ctx.source);
     return { status: 204 };
