@@ -247,8 +247,8 @@ export function errorFromResponse({ status, body: rawBody, headers, kind, now = 
     return new TransientError(`HubSpot answered ${status}${where}${said}`, 'server', details);
   }
   if (status === 404 && !body?.category) {
-    // A 404 without HubSpot's body is an endpoint that does not exist: the base URL is wrong.
-    return new ConfigurationError(`No such HubSpot endpoint (404)${where}: check HUBSPOT_API_BASE_URL`, 'HUBSPOT_API_BASE_URL', details);
+    // A 404 without HubSpot's body is an endpoint that does not exist: the base URL (or the version) is wrong.
+    return new ConfigurationError(`No such HubSpot endpoint (404)${where}: check HUBSPOT_API_BASE_URL and HUBSPOT_API_VERSION`, 'HUBSPOT_API_BASE_URL', details);
   }
   return new RecordError(`HubSpot refused the request (${status}${body?.category ? ` ${body.category}` : ''})${where}${said}`, details);
 }
