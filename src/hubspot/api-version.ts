@@ -196,3 +196,19 @@ export function pipelineStage(raw: unknown): { id: string; label: string; displa
     probability: probability === null || Number.isNaN(probability) ? null : probability,
   };
 }
+
+/**
+ * What `uld doctor` says about the configured version at `now`: pass while supported for more than six
+ * months; a warning naming the date and the move to make within six months of the end, and after it.
+ */
+export function supportAdvice(version: ApiVersion, now: number): { outcome: 'pass' | 'warn'; detail: string; fix?: string } {
+  const { state, end, basis } = supportStatus(version, now);
+  const day = end.toISOString().slice(0, 10);
+  if (state === 'supported') return { outcome: 'pass', detail: `HUBSPOT_API_VERSION ${version}, supported by HubSpot until ${day} (${basis})` };
+  const newer = API_VERSIONS.find((v) => v !== version && SUPPORT_WINDOWS[v].end > end);
+  const fix = newer
+    ? `set HUBSPOT_API_VERSION=${newer} (then run \`uld doctor\` again); every call of the product has a ${newer} path`
+    : 'update the product to a release that speaks a newer HubSpot API version';
+  const when = state === 'ended' ? `HubSpot stopped supporting it on ${day}` : `HubSpot stops supporting it on ${day}, less than ${SUPPORT_WARNING_MONTHS} months from now`;
+  return { outcome: 'warn', detail: `HUBSPOT_API_VERSION ${version}: ${when} (${basis})`, fix };
+}
