@@ -7,6 +7,7 @@ import { registerAssociationRoutes } from './http/routes/associations';
 import { registerBatchRoutes } from './http/routes/batch';
 import { registerObjectRoutes } from './http/routes/objects';
 import { registerOwnerRoutes } from './http/routes/owners';
+import { registerRecordAssociationRoutes } from './http/routes/record-associations';
 import { registerTokenInfoRoutes } from './http/routes/token-info';
 import { registerPipelineRoutes } from './http/routes/pipelines';
 import { registerPropertyRoutes } from './http/routes/properties';
@@ -162,6 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   registerPropertyRoutes(router, env);
   registerPipelineRoutes(router, env);
   registerAssociationRoutes(router, env);
+  registerRecordAssociationRoutes(router, env);
   registerOwnerRoutes(router, env);
   registerAccountInfoRoutes(router, env);
 

@@ -316,6 +316,19 @@ describe('associations v4', () => {
     const mirror = fromCompany.results[0]?.to.find((t) => String(t.toObjectId) === contact.id);
     expect(mirror?.associationTypes.map((t) => t.typeId).sort((a, b) => a - b)).toEqual([2, 280]);
 
+    const labels = await client.crm.associations.v4.schema.definitionsApi.getAll('contacts', 'companies');
+    expectConforms('GET /crm/v4/associations/contacts/companies/labels', 'associations/v4/schema', 'CollectionResponseAssociationSpecWithLabelNoPaging');
+    expect(labels.results.map((l) => [l.typeId, l.label]).sort()).toEqual([
+      [1, 'Primary'],
+      [279, null],
+    ]);
+    // Removing the Primary label keeps the unlabeled association.
+    await client.crm.associations.v4.batchApi.archiveLabels('contacts', 'companies', {
+      inputs: [{ _from: { id: contact.id }, to: { id: company.id }, types: [{ associationCategory: V4Category.HubspotDefined, associationTypeId: 1 }] }],
+    });
+    expect(sandbox.requests.last('POST /crm/v4/associations/contacts/companies/batch/labels/archive')?.status).toBe(204);
+    expect(sandbox.portal.associations.list('contacts', contact.id, 'companies').find((t) => t.toId === company.id)?.kinds.map((k) => k.typeId)).toEqual([279]);
+
     await client.crm.associations.v4.batchApi.archive('contacts', 'companies', { inputs: [{ _from: { id: contact.id }, to: [{ id: company.id }] }] });
     expect(sandbox.portal.associations.list('contacts', contact.id, 'companies')).toEqual([]);
     await client.crm.associations.v4.basicApi.createDefault('contacts', contact.id, 'companies', company.id);

@@ -138,7 +138,7 @@ export class Receiver extends EventEmitter {
 type AttributeMap = Array<{ name: string; baseName: string; type: string }>;
 type ModelClass = { getAttributeTypeMap(): AttributeMap };
 
-export type ModelGroup = 'contacts' | 'companies' | 'deals' | 'objects/notes' | 'objects/tasks' | 'associations/v4' | 'properties' | 'pipelines' | 'owners';
+export type ModelGroup = 'contacts' | 'companies' | 'deals' | 'objects/notes' | 'objects/tasks' | 'associations/v4' | 'associations/v4/schema' | 'properties' | 'pipelines' | 'owners';
 
 const SDK_ROOT = path.dirname(require.resolve('@hubspot/api-client/package.json'));
 

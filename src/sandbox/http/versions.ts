@@ -13,15 +13,15 @@ export const API_VERSIONS: readonly ApiVersion[] = ['legacy', '2026-03', '2026-0
 export const DATED_VERSIONS: readonly ApiVersion[] = ['2026-03', '2026-09'];
 
 /** The APIs, each with its own path prefix per version. */
-export type ApiFamily = 'objects' | 'recordAssociations' | 'associations' | 'associationLabels' | 'properties' | 'pipelines' | 'owners' | 'accountInfo';
+export type ApiFamily = 'objects' | 'recordAssociations' | 'associations' | 'properties' | 'pipelines' | 'owners' | 'accountInfo';
 
 const LEGACY_PREFIX: Record<ApiFamily, string> = {
   objects: '/crm/v3/objects',
   // One record's associations and single-pair writes: `/crm/v4/objects/...` in v4, `/crm/objects/{v}/...` dated.
   recordAssociations: '/crm/v4/objects',
+  // Batch calls and labels. The Associations Schema spec writes the v4 labels path `/crm/associations/v4/...`;
+  // the SDK's DefinitionsApi calls `/crm/v4/associations/.../labels`, which is what the sandbox serves.
   associations: '/crm/v4/associations',
-  // Labels belong to the Associations Schema API, whose v4 prefix is `/crm/associations/v4` (not `/crm/v4/associations`).
-  associationLabels: '/crm/associations/v4',
   properties: '/crm/v3/properties',
   pipelines: '/crm/v3/pipelines',
   owners: '/crm/v3/owners',
@@ -32,7 +32,6 @@ const DATED_PREFIX: Record<ApiFamily, (version: string) => string> = {
   objects: (v) => `/crm/objects/${v}`,
   recordAssociations: (v) => `/crm/objects/${v}`,
   associations: (v) => `/crm/associations/${v}`,
-  associationLabels: (v) => `/crm/associations/${v}`,
   properties: (v) => `/crm/properties/${v}`,
   pipelines: (v) => `/crm/pipelines/${v}`,
   owners: (v) => `/crm/owners/${v}`,
@@ -81,13 +80,15 @@ export interface VersionShape {
   documentsMultiStatus: boolean;
   /** Required members of a batch read body: `BatchReadInputSimplePublicObjectId.required` in 2026-09. */
   batchReadRequired: readonly string[];
-  /** Required members of each batch create input: `SimplePublicObjectInputForCreate.required` in 2026-09. */
-  batchCreateInputRequired: readonly string[];
+  /** Required members of a create body and of each batch create input: `SimplePublicObjectInputForCreate.required` in 2026-09. */
+  createInputRequired: readonly string[];
   /**
    * Association batch archive (and labels archive) answer 204 with no body in v4, 200 with a
    * `BatchResponse`/`BatchResponseVoid` from 2026-03 on.
    */
   associationArchiveAnswersBody: boolean;
+  /** Association batch create answers 201 (v4, 2026-03) or 200 (the only success the 2026-09 spec lists). */
+  associationCreateStatus: 200 | 201;
 }
 
 export const VERSION_SHAPES: Readonly<Record<ApiVersion, VersionShape>> = {
@@ -96,29 +97,40 @@ export const VERSION_SHAPES: Readonly<Record<ApiVersion, VersionShape>> = {
     associationTypeObjectIds: false,
     documentsMultiStatus: true,
     batchReadRequired: [],
-    batchCreateInputRequired: [],
+    createInputRequired: [],
     associationArchiveAnswersBody: false,
+    associationCreateStatus: 201,
   },
   '2026-03': {
     optionDisplayOrderRequired: true,
     associationTypeObjectIds: true,
     documentsMultiStatus: true,
     batchReadRequired: [],
-    batchCreateInputRequired: [],
+    createInputRequired: [],
     associationArchiveAnswersBody: true,
+    associationCreateStatus: 201,
   },
   '2026-09': {
     optionDisplayOrderRequired: true,
     associationTypeObjectIds: false,
     documentsMultiStatus: false,
     batchReadRequired: ['inputs', 'properties', 'propertiesWithHistory'],
-    batchCreateInputRequired: ['properties', 'associations'],
+    createInputRequired: ['properties', 'associations'],
     associationArchiveAnswersBody: true,
+    associationCreateStatus: 200,
   },
 };
 
 export function shapeOf(version: ApiVersion): VersionShape {
   return VERSION_SHAPES[version];
+}
+
+/** Rejects property `options[]` without `displayOrder` where the version requires it (OptionInput). */
+export function checkOptionInputs(version: ApiVersion, body: Record<string, unknown>): void {
+  if (!shapeOf(version).optionDisplayOrderRequired || !Array.isArray(body.options)) return;
+  for (const option of body.options as unknown[]) {
+    requireMembers(typeof option === 'object' && option !== null ? (option as Record<string, unknown>) : {}, ['displayOrder'], 'OptionInput');
+  }
 }
 
 /** The status of a batch answer with errors in a version: 207, or 200 where 2026-09's spec has no 207 and the sandbox is told so. */

@@ -3,7 +3,7 @@ import type { CrmRecord } from '../../crm/portal';
 import { HubSpotHttpError, batchError, errorBody, propertyValuesMessage, validationError, type PropertyValueError } from '../../errors';
 import type { RouteContext, RouteEnv, Router, SandboxBehaviour } from '../router';
 import { batchEnvelope, bodyObject, inputsOf, objectJson } from '../serialize';
-import { addVersioned } from '../versions';
+import { addVersioned, partialFailureStatus, requireMembers, shapeOf } from '../versions';
 import { HISTORY_LIMIT, createInputAssociations, findRecord, objectTypeParam, propertiesOf } from './objects';
 
 /** HubSpot's batch read/create/update/upsert/archive endpoints take at most 100 inputs. */
@@ -91,6 +91,7 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
     const type = objectTypeParam(ctx);
     const startedAt = Date.now();
     const body = bodyObject(ctx.body);
+    requireMembers(body, shapeOf(ctx.apiVersion).batchReadRequired, 'BatchReadInputSimplePublicObjectId');
     const propertiesWithHistory = Array.isArray(body.propertiesWithHistory) ? body.propertiesWithHistory.map(String) : [];
     if (propertiesWithHistory.length > 0 && Array.isArray(body.inputs) && body.inputs.length > HISTORY_LIMIT) {
       // Word for word HubSpot's message (seen in integrations hitting the cap).
@@ -115,13 +116,14 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
       results.push(objectJson(portal, record, { properties: properties && properties.length > 0 ? properties : undefined, propertiesWithHistory }));
     }
     const errors = missing.length === 0 ? [] : [notFoundIds(type, missing)];
-    return batchEnvelope(results, errors, startedAt);
+    return batchEnvelope(results, errors, startedAt, 200, partialFailureStatus(ctx.apiVersion, behaviour, 200));
   });
 
   addVersioned(router, 'POST', 'objects', '/{objectType}/batch/create', (ctx) => {
     const type = objectTypeParam(ctx);
     const startedAt = Date.now();
     const inputs = inputsOf(ctx.body, BATCH_LIMIT);
+    for (const input of inputs) requireMembers(input, shapeOf(ctx.apiVersion).createInputRequired, 'SimplePublicObjectInputForCreate');
     const emails = new Map<string, number>();
     const checked: CheckedInput[] = inputs.map((raw, index) => {
       const { values, problems } = portal.checkWrite(type, propertiesOf(raw));
@@ -144,7 +146,7 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
       createInputAssociations(portal, type, record.id, c.raw.associations, ctx.source);
       return objectJson(portal, record, { properties: Object.keys(c.values), ...(c.traceId !== undefined ? { objectWriteTraceId: c.traceId } : {}) });
     });
-    return batchEnvelope(results, errors, startedAt, 201);
+    return batchEnvelope(results, errors, startedAt, 201, partialFailureStatus(ctx.apiVersion, behaviour, 201));
   });
 
   addVersioned(router, 'POST', 'objects', '/{objectType}/batch/update', (ctx) => updateBatch(ctx, false));
@@ -177,7 +179,7 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
       if (upsert) json.new = created;
       return json;
     });
-    return batchEnvelope(results, errors, startedAt);
+    return batchEnvelope(results, errors, startedAt, 200, partialFailureStatus(ctx.apiVersion, behaviour, 200));
   }
 
   addVersioned(router, 'POST', 'objects', '/{objectType}/batch/archive', (ctx) => {

@@ -4,7 +4,7 @@ import type { CrmRecord, Portal, WriteSource } from '../../crm/portal';
 import { HubSpotHttpError, errorBody, notFound, propertyValuesMessage, validationError } from '../../errors';
 import type { RouteContext, RouteEnv, Router } from '../router';
 import { associationTypesParam, bodyObject, listParam, objectJson } from '../serialize';
-import { addVersioned, prefix } from '../versions';
+import { addVersioned, prefix, requireMembers, shapeOf } from '../versions';
 
 /** HubSpot caps list pages at 100 records, and at 50 when property histories are asked for. */
 export const LIST_LIMIT = 100;
@@ -109,6 +109,8 @@ export function registerObjectRoutes(router: Router, env: RouteEnv): void {
   addVersioned(router, 'POST', 'objects', '/{objectType}', (ctx) => {
     const type = objectTypeParam(ctx);
     const input = bodyObject(ctx.body);
+    // 2026-09's create body is SimplePublicObjectInputForCreate with `associations` required, as in batch create.
+    requireMembers(input, shapeOf(ctx.apiVersion).createInputRequired, 'SimplePublicObjectInputForCreate');
     const { values, problems } = portal.checkWrite(type, propertiesOf(input));
     throwIfInvalid(problems);
     const record = portal.create(type, values, ctx.source);

@@ -4,7 +4,7 @@ import type { Portal } from '../../crm/portal';
 import { notFound } from '../../errors';
 import type { RouteEnv, Router } from '../router';
 import { bodyObject, iso } from '../serialize';
-import { addVersioned } from '../versions';
+import { addVersioned, checkOptionInputs } from '../versions';
 import { objectTypeParam } from './objects';
 
 /** A property in the shape of HubSpot's properties API (the SDK's `Property` model). */
@@ -85,7 +85,9 @@ export function registerPropertyRoutes(router: Router, env: RouteEnv): void {
   });
   addVersioned(router, 'POST', 'properties', '/{objectType}', (ctx) => {
     const type = objectTypeParam(ctx);
-    const def = schema.create(type, bodyObject(ctx.body) as unknown as PropertyCreateInput);
+    const input = bodyObject(ctx.body);
+    checkOptionInputs(ctx.apiVersion, input);
+    const def = schema.create(type, input as unknown as PropertyCreateInput);
     return { status: 201, body: propertyJson(portal, type, def) };
   });
   addVersioned(router, 'GET', 'properties', '/{objectType}/{propertyName}', (ctx) => {
@@ -96,7 +98,9 @@ export function registerPropertyRoutes(router: Router, env: RouteEnv): void {
   });
   addVersioned(router, 'PATCH', 'properties', '/{objectType}/{propertyName}', (ctx) => {
     const type = objectTypeParam(ctx);
-    const def = schema.update(type, ctx.params.propertyName as string, bodyObject(ctx.body));
+    const input = bodyObject(ctx.body);
+    checkOptionInputs(ctx.apiVersion, input);
+    const def = schema.update(type, ctx.params.propertyName as string, input);
     return { status: 200, body: propertyJson(portal, type, def) };
   });
   addVersioned(router, 'DELETE', 'properties', '/{objectType}/{propertyName}', (ctx) => {
