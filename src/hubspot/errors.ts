@@ -129,9 +129,8 @@ export function retryAfterAt(headers: Record<string, string> | undefined, now: n
 }
 
 /**
- * Which limit a 429 is about. The SDK deserializes errors of most endpoints into its `Error` model, which
- * has no `policyName`/`errorType` fields, so the policy is often gone by the time we see the body: fall back
- * to HubSpot's fixed messages and to the daily counter header.
+ * Which limit a 429 is about: the body's `policyName` when there is one; otherwise (a body without it, as
+ * the SDK's typed clients used to hand over, or a proxy's) HubSpot's fixed messages and the daily counter.
  */
 export function rateLimitPolicy(body: HubSpotErrorBody | undefined, headers: Record<string, string> | undefined): RateLimitPolicy {
   const policy = body?.policyName;
