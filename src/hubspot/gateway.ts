@@ -134,7 +134,8 @@ export class HubSpotGateway implements CrmGateway {
   constructor(options: GatewayOptions, private readonly release?: () => void) {
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.paths = apiPaths(this.apiVersion);
-    // apiRequest never retries, whatever numberOfApiCallRetries says; 0 says so for the typed clients too.
+    // Each Client sets the SDK's process-wide decorators, which apiRequest goes through too: no SDK retries
+    // (they would retry thrown network errors blindly); the transport owns retries.
     this.client = new Client({ accessToken: options.accessToken, basePath: options.baseUrl.replace(/\/+$/, ''), numberOfApiCallRetries: 0 });
     const now = options.now ?? Date.now;
     const own = options.limiter && options.searchLimiter ? undefined : limitersFor(options);
