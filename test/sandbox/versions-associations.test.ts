@@ -163,7 +163,7 @@ describe('paths and versions HubSpot does not have', () => {
     expect(answer.status).toBe(404);
     expect(answer.body).toEqual({ status: 'error', category: 'OBJECT_NOT_FOUND', message: expect.any(String), correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(answer.headers.get('x-hubspot-notfound')).toBe('true');
-    if (version !== undefined) expect(answer.body.message).toContain(`API version ${version} does not exist`);
+    if (version !== undefined) expect(answer.body.message).toContain(`API version ${version} is not served`);
     else expect(answer.body.message).toContain(`no endpoint ${method} ${path}`);
   });
 });

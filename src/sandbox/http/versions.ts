@@ -154,14 +154,14 @@ export function requireMembers(body: Record<string, unknown>, required: readonly
 }
 
 /**
- * The message of HubSpot's 404 for a path it does not have. A path that names an API version HubSpot
- * does not serve (`/crm/objects/2025-01/contacts`, `/crm/v5/...`) says which versions exist.
+ * The message of the 404 for a path the sandbox does not serve. A path naming an API version it does not
+ * serve (`/crm/objects/2025-01/contacts`, `/crm/v5/...`, a beta) says which versions it serves.
  */
 export function unknownPathMessage(method: string, path: string): string {
   const version = /^\/(?:crm\/(?:objects|associations|properties|pipelines|owners)|account-info)\/([^/]+)/.exec(path)?.[1] ?? /^\/crm\/(v\d+)\//.exec(path)?.[1];
   const known = ['v3', 'v4', ...DATED_VERSIONS];
   if (version !== undefined && /^(v\d+|\d{4}-\d{2}(-beta)?)$/.test(version) && !known.includes(version)) {
-    return `Resource not found: API version ${version} does not exist for ${method} ${path}; versions served: ${known.join(', ')}`;
+    return `Resource not found: API version ${version} is not served for ${method} ${path}; versions served: ${known.join(', ')}`;
   }
   return `Resource not found: no endpoint ${method} ${path}`;
 }
