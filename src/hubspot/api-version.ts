@@ -38,7 +38,10 @@ export interface ApiPaths {
  * successor for a static token: `/oauth/2026-09/token/introspect` (Auth OAuth spec, 2026-09) needs the
  * app's client_id and client_secret, is an OAuth 2 introspection that promises only `active`, and is
  * documented for OAuth tokens; the private-app endpoint takes the token itself and answers hubId, appId
- * and scopes. It is not a CRM or account path, so it does not count as "legacy" (see `pathGeneration`).
+ * and scopes. HubSpot's private apps page (developers.hubspot.com/docs/apps/legacy-apps/private-apps/overview)
+ * covers private apps started "with projects" (static auth) as well as those made in the account, and ends
+ * with this endpoint; that a 2026.x project app's static token is answered there is not stated outright
+ * (unconfirmed). It is not a CRM or account path, so it does not count as "legacy" (see `pathGeneration`).
  */
 export const TOKEN_INFO_PATH = '/oauth/v2/private-apps/get/access-token-info';
 
