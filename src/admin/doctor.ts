@@ -1,5 +1,6 @@
 import { didYouMean, REQUIRED_SETTING_HELP, type Config, type RequiredSetting } from '../config';
 import type { CompiledDefinition } from '../definition';
+import { supportAdvice } from '../hubspot/api-version';
 import type { Store } from '../store';
 import { ensureProductProperties } from '../sync/install-properties';
 import { signWebhookRequest } from '../../webhooks';
@@ -57,11 +58,13 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckLine[]> {
 
   if ('error' in inputs.config) {
     add('configuration', 'fail', inputs.config.error, 'fix the variables named above in .env or the environment (see docs/configuration.md)', 'environment');
-    for (const c of ['definition', 'store', 'hubspot', 'scopes', 'properties', 'definition properties', 'webhook endpoint', 'queue', 'jobs']) add(c, 'skip', 'skipped: the configuration is invalid');
+    for (const c of ['api version', 'definition', 'store', 'hubspot', 'scopes', 'properties', 'definition properties', 'webhook endpoint', 'queue', 'jobs']) add(c, 'skip', 'skipped: the configuration is invalid');
     return lines;
   }
   const config = inputs.config;
   add('configuration', 'pass', 'environment valid');
+  const version = supportAdvice(config.hubspot.apiVersion, now);
+  add('api version', version.outcome, version.detail, version.fix);
 
   const def = inputs.definition && !('error' in inputs.definition) ? inputs.definition : undefined;
   if (def) add('definition', 'pass', `"${def.name}" version ${def.version} (${config.leadDefinitionPath})`);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ENV_SPECS, THRESHOLD_DIMENSIONS, THRESHOLD_OVERRIDES, type EnvVarSpec } from './schema';
 import type { ThresholdOverrides } from '../definition/types';
+import type { ApiVersion } from '../hubspot/api-version';
 
 export { ENV_SPECS } from './schema';
 export { MissingSettingError, requireSettings, missingSettingMessage, REQUIRED_SETTING_HELP, type RequiredSetting } from './settings';
@@ -15,6 +16,8 @@ export interface Config {
     appId?: number;
     portalId?: number;
     apiBaseUrl: string;
+    /** HUBSPOT_API_VERSION: whose paths and shapes the gateway uses. */
+    apiVersion: ApiVersion;
     rateLimitPer10s: number;
   };
   webhookPublicUrl?: string;
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appId: get('HUBSPOT_APP_ID'),
       portalId: get('HUBSPOT_PORTAL_ID'),
       apiBaseUrl: get<string>('HUBSPOT_API_BASE_URL').replace(/\/+$/, ''),
+      apiVersion: get('HUBSPOT_API_VERSION'),
       rateLimitPer10s: get('HUBSPOT_RATE_LIMIT_PER_10S'),
     },
     webhookPublicUrl: get('WEBHOOK_PUBLIC_URL'),

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/api-version';
 
 /**
  * Every environment variable the product reads, in one table. The table is the single source for
@@ -122,6 +123,15 @@ export const ENV_SPECS: EnvVarSpec[] = [
     expected: 'an http(s) URL',
     description: "Base URL of the HubSpot API. Point it at a sandbox portal (`uld sandbox`) to run without HubSpot.",
     defaultText: 'https://api.hubapi.com',
+    group: 'HubSpot',
+  },
+  {
+    name: 'HUBSPOT_API_VERSION',
+    schema: z.enum(API_VERSIONS),
+    expected: `one of ${API_VERSIONS.join(', ')}`,
+    description:
+      "HubSpot API version every call uses: `2026-09` (date-versioned, the current one), `2026-03` (date-versioned, the previous one) or `legacy` (/crm/v3 and /crm/v4, unsupported from 2027-03-30 for v4). `uld doctor` warns six months before HubSpot's end of support for it.",
+    defaultText: DEFAULT_API_VERSION,
     group: 'HubSpot',
   },
   {

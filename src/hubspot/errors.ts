@@ -151,9 +151,8 @@ export function retryAfterAt(headers: Record<string, string> | undefined, now: n
 }
 
 /**
- * Which limit a 429 is about. The SDK deserializes errors of most endpoints into its `Error` model, which
- * has no `policyName`/`errorType` fields, so the policy is often gone by the time we see the body: fall back
- * to HubSpot's fixed messages and to the daily counter header.
+ * Which limit a 429 is about: the body's `policyName` when there is one; otherwise (a body without it, as
+ * the SDK's typed clients used to hand over, or a proxy's) HubSpot's fixed messages and the daily counter.
  */
 export function rateLimitPolicy(body: HubSpotErrorBody | undefined, headers: Record<string, string> | undefined): RateLimitPolicy {
   const policy = body?.policyName;
@@ -279,8 +278,8 @@ export function errorFromResponse({ status, body: rawBody, headers, kind, now = 
     return new TransientError(`HubSpot answered ${status}${where}${said}`, 'server', details);
   }
   if (status === 404 && !body?.category) {
-    // A 404 without HubSpot's body is an endpoint that does not exist: the base URL is wrong.
-    return new ConfigurationError(`No such HubSpot endpoint (404)${where}: check HUBSPOT_API_BASE_URL`, 'HUBSPOT_API_BASE_URL', details);
+    // A 404 without HubSpot's body is an endpoint that does not exist: the base URL (or the version) is wrong.
+    return new ConfigurationError(`No such HubSpot endpoint (404)${where}: check HUBSPOT_API_BASE_URL and HUBSPOT_API_VERSION`, 'HUBSPOT_API_BASE_URL', details);
   }
   return new RecordError(`HubSpot refused the request (${status}${body?.category ? ` ${body.category}` : ''})${where}${said}`, details);
 }

@@ -30,3 +30,14 @@ export {
   type TransientReason,
 } from './errors';
 export { RollingLimiter, type RollingLimiterOptions } from './limiter';
+export {
+  API_VERSIONS,
+  DEFAULT_API_VERSION,
+  SUPPORT_WINDOWS,
+  apiPaths,
+  isApiVersion,
+  pathGeneration,
+  supportStatus,
+  type ApiPaths,
+  type ApiVersion,
+} from './api-version';

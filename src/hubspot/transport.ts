@@ -1,67 +1,22 @@
-import http from 'node:http';
-import https from 'node:https';
-import type { Duplex } from 'node:stream';
 import { HubSpotError, RateLimitedError, TransientError, errorFromResponse, networkError } from './errors';
 import type { RollingLimiter } from './limiter';
 
 /**
  * What every HubSpot call goes through: the limiters, a deadline, retries of what is worth retrying, typed
- * errors, call counting. The SDK has no request timeout (api-client issue #387) and its retries ignore
- * Retry-After and network errors, so all of that lives here and the SDK's own retries stay off.
+ * errors, call counting. The SDK's generic request has no timeout (api-client issue #387), never throws on
+ * an error status and never retries, so all of that lives here.
  */
 
 /**
- * An agent whose sockets die after `timeoutMs` without traffic. The deadline itself is enforced in
- * `Transport.attempt` (the caller gets its error on time); this makes sure the socket of an abandoned
- * request is closed too instead of lingering until the server gives up. Setting `timeout` on the agent
- * matters: Node resets a reused keep-alive socket's timeout to the agent's.
+ * What `client.apiRequest` answers: node-fetch's Response. The SDK neither throws on a 4xx/5xx nor retries
+ * one (its retry decorator reacts to thrown errors only; api-client 13.5.0 `client.ts`, `HttpClient.ts`), so
+ * the transport reads the status and body itself and owns every retry, limit and deadline.
  */
-export function deadlineAgent(baseUrl: string, timeoutMs: number): http.Agent {
-  const secure = new URL(baseUrl).protocol === 'https:';
-  const agent = secure ? new https.Agent({ keepAlive: true, timeout: timeoutMs }) : new http.Agent({ keepAlive: true, timeout: timeoutMs });
-  const create = agent.createConnection.bind(agent) as (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
-  (agent as unknown as { createConnection: typeof create }).createConnection = (options, callback) => {
-    const socket = create(options, callback);
-    socket.on('timeout', () => socket.destroy());
-    return socket;
-  };
-  return agent;
+export interface FetchAnswer {
+  status: number;
+  headers: { forEach(callback: (value: string, key: string) => void): void };
+  text(): Promise<string>;
 }
-
-/** What one SDK call answered, seen by a call-time middleware before the SDK parses (or fails to parse) it. */
-export interface Answer {
-  status?: number;
-  headers?: Record<string, string>;
-}
-
-interface ResponseLike {
-  httpStatusCode: number;
-  headers: Record<string, string>;
-}
-
-/**
- * SDK call options that record the raw status and headers of the answer. The SDK throws a plain Error
- * without the status when a body does not parse (an HTML 502 from a proxy, an empty body without a
- * content type); with the probe we still know what HubSpot said. `append` keeps the SDK's own middleware
- * (user agent, http agent).
- */
-export function probe(answer: Answer): { middleware: Array<{ pre<T>(ctx: T): Promise<T>; post<T extends ResponseLike>(ctx: T): Promise<T> }>; middlewareMergeStrategy: 'append' } {
-  return {
-    middleware: [
-      {
-        pre: <T>(ctx: T) => Promise.resolve(ctx),
-        post: <T extends ResponseLike>(ctx: T) => {
-          answer.status = ctx.httpStatusCode;
-          answer.headers = ctx.headers;
-          return Promise.resolve(ctx);
-        },
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
-}
-
-export type SdkOptions = ReturnType<typeof probe>;
 
 export interface RetryPolicy {
   /** Retries after the first attempt, for 5xx, timeouts and network errors. */
@@ -123,11 +78,12 @@ export class Transport {
   }
 
   /**
-   * Runs one SDK call: waits for its limiter slots, sends, enforces the deadline, retries 5xx, timeouts and
-   * network errors with full-jitter exponential backoff, and turns every failure into a typed error.
-   * A 429 is never slept on: it blocks the limiter and is thrown for the caller to reschedule.
+   * Runs one HubSpot request: waits for its limiter slots, sends, enforces the deadline (reading the body
+   * included), retries 5xx, timeouts and network errors with full-jitter exponential backoff, and turns
+   * every non-2xx answer and failure into a typed error (`errorFromResponse`). A 429 is never slept on: it
+   * blocks the limiter and is thrown for the caller to reschedule.
    */
-  async call<T>(kind: string, send: (options: SdkOptions) => Promise<T>, callOptions: CallOptions = {}): Promise<CallResult<T>> {
+  async call<T>(kind: string, send: () => Promise<FetchAnswer>, callOptions: CallOptions = {}): Promise<CallResult<T>> {
     const { search = false, idempotent = true } = callOptions;
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -147,7 +103,7 @@ export class Transport {
     return Math.round(this.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
   }
 
-  private async attempt<T>(kind: string, send: (options: SdkOptions) => Promise<T>, search: boolean): Promise<CallResult<T>> {
+  private async attempt<T>(kind: string, send: () => Promise<FetchAnswer>, search: boolean): Promise<CallResult<T>> {
     const { limiter, searchLimiter, timeoutMs } = this.options;
     // Search first: a call waiting for the (tighter) search limit should not hold a general slot meanwhile.
     const releaseSearch = search ? await searchLimiter.acquire() : undefined;
@@ -159,18 +115,19 @@ export class Transport {
       throw err;
     }
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
-    const answer: Answer = {};
+    let answer: Answer | undefined;
     let timer: NodeJS.Timeout | undefined;
     try {
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new DeadlineExceeded()), timeoutMs);
       });
-      const data = await Promise.race([send(probe(answer)), deadline]);
+      answer = await Promise.race([read(send), deadline]);
       limiter.observe(answer.headers);
-      return { data, status: answer.status ?? 200, headers: answer.headers ?? {} };
+      if (answer.status >= 300) throw errorFromResponse({ status: answer.status, body: answer.body, headers: answer.headers, kind, now: this.now() });
+      if (answer.unreadable) throw new HubSpotError(`HubSpot answered ${answer.status} with a body that is not JSON (${kind})`, { kind, status: answer.status, body: answer.text });
+      return { data: answer.body as T, status: answer.status, headers: answer.headers };
     } catch (err) {
-      limiter.observe(answer.headers);
-      throw this.classify(err, kind, answer, search);
+      throw this.classify(err, kind, search);
     } finally {
       clearTimeout(timer);
       const at = this.now();
@@ -179,34 +136,73 @@ export class Transport {
     }
   }
 
-  private classify(err: unknown, kind: string, answer: Answer, search: boolean): HubSpotError {
+  private classify(err: unknown, kind: string, search: boolean): HubSpotError {
+    if (err instanceof RateLimitedError) {
+      this.stats.rateLimited += 1;
+      // The search limit blocks searches only; the rolling and daily limits block every call.
+      if (err.policy === 'SECONDLY' || search) this.options.searchLimiter.block(err.retryAt, err.policy);
+      if (err.policy !== 'SECONDLY') this.options.limiter.block(err.retryAt, err.policy);
+      return err;
+    }
+    if (err instanceof TransientError) {
+      this.stats.serverErrors += 1;
+      return err;
+    }
     if (err instanceof HubSpotError) return err;
     if (err instanceof DeadlineExceeded) {
       this.stats.timeouts += 1;
       return new TransientError(`HubSpot did not answer within ${this.options.timeoutMs} ms (${kind})`, 'timeout', { kind });
-    }
-    const sdk = err as { code?: unknown; body?: unknown; headers?: Record<string, string> };
-    const status = typeof sdk?.code === 'number' ? sdk.code : answer.status;
-    if (status !== undefined && status >= 300) {
-      const error = errorFromResponse({ status, body: sdk?.body, headers: sdk?.headers ?? answer.headers ?? {}, kind, now: this.now() });
-      if (error instanceof RateLimitedError) {
-        this.stats.rateLimited += 1;
-        // The search limit blocks searches only; the rolling and daily limits block every call.
-        if (error.policy === 'SECONDLY' || search) this.options.searchLimiter.block(error.retryAt, error.policy);
-        if (error.policy !== 'SECONDLY') this.options.limiter.block(error.retryAt, error.policy);
-      } else if (error instanceof TransientError) this.stats.serverErrors += 1;
-      return error;
     }
     const network = networkError(err, kind);
     if (network) {
       this.stats.networkErrors += 1;
       return network;
     }
-    // A 2xx whose body the SDK could not read, or a bug: not worth retrying blindly.
-    return new HubSpotError(`HubSpot call ${kind} failed: ${(err as Error)?.message ?? String(err)}`, { kind, ...(status !== undefined ? { status } : {}), cause: err });
+    // A bug, or a failure no HTTP status describes: not worth retrying blindly.
+    return new HubSpotError(`HubSpot call ${kind} failed: ${(err as Error)?.message ?? String(err)}`, { kind, cause: err });
   }
+}
+
+/** What one answer said: status, headers (lower-cased names) and the parsed JSON body. */
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  text: string;
+  /** A 2xx whose non-empty body is not JSON. */
+  unreadable: boolean;
+}
+
+async function read(send: () => Promise<FetchAnswer>): Promise<Answer> {
+  const response = await send();
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => {
+    headers[key.toLowerCase()] = value;
+  });
+  const text = await response.text();
+  let body: unknown;
+  let unreadable = false;
+  try {
+    body = text.length > 0 ? JSON.parse(text) : undefined;
+  } catch {
+    // An HTML 502 from a proxy is still a 502: errorFromResponse classifies it by status.
+    body = text;
+    unreadable = true;
+  }
+  return { status: response.status, headers, body, text, unreadable };
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** One HubSpot request as the gateway describes it; sent through `client.apiRequest`. */
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  qs?: Record<string, string>;
+  body?: unknown;
+}
+
+/** Sends one request of a kind through the transport (limiters, deadline, retries, typed errors). */
+export type Send = <T>(kind: string, request: ApiRequest, options?: CallOptions) => Promise<CallResult<T>>;

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Portal } from './crm/portal';
 import { ApiFaults, type ApiFaultSettings } from './faults';
 import { generatePortal, loadGeneratedPortal, type GeneratedPortal, type PortalMetadata } from './generator/generate';
+import { registerAccountInfoRoutes } from './http/routes/account-info';
 import { registerAssociationRoutes } from './http/routes/associations';
 import { registerBatchRoutes } from './http/routes/batch';
 import { registerObjectRoutes } from './http/routes/objects';
 import { registerOwnerRoutes } from './http/routes/owners';
+import { registerRecordAssociationRoutes } from './http/routes/record-associations';
 import { registerTokenInfoRoutes } from './http/routes/token-info';
 import { registerPipelineRoutes } from './http/routes/pipelines';
 import { registerPropertyRoutes } from './http/routes/properties';
@@ -95,7 +97,10 @@ export interface Sandbox {
   rateLimiter: RateLimiter;
   webhooks: WebhookDispatcher;
   simulator: ActivitySimulator;
-  /** Every endpoint served, as `METHOD /template` (`GET /crm/v3/objects/{objectType}/{objectId}`). */
+  /**
+   * Every endpoint served, as `METHOD /template` (`GET /crm/v3/objects/{objectType}/{objectId}`,
+   * `GET /crm/objects/2026-09/{objectType}/{objectId}`): each operation under every API version that has it.
+   */
   endpoints: readonly string[];
   /** Metadata of the generated data (signals, funnel, shares), when data was generated or loaded. */
   generated?: PortalMetadata;
@@ -159,7 +164,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   registerPropertyRoutes(router, env);
   registerPipelineRoutes(router, env);
   registerAssociationRoutes(router, env);
+  registerRecordAssociationRoutes(router, env);
   registerOwnerRoutes(router, env);
+  registerAccountInfoRoutes(router, env);
 
   const tokens = new Map<string, number>([[accessToken, appId], ...(options.otherApps ?? []).map((a) => [a.accessToken, a.appId] as [string, number])]);
   const scopes = [...(options.scopes ?? SANDBOX_DEFAULT_SCOPES)];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runDoctor, redactUrl } from '../../src/admin/doctor';
 import { loadConfig } from '../../src/config';
 import { compileDefinition, loadDefinitionFile } from '../../src/definition';
-import { createGateway } from '../../src/hubspot';
+import { apiPaths, createGateway, DEFAULT_API_VERSION } from '../../src/hubspot';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { freePort, startService, type Service } from '../../src/server';
 import { openStore } from '../../src/store';
@@ -12,6 +12,9 @@ import { ensureProductProperties } from '../../src/sync/install-properties';
 import { subscriptionsFor } from '../../src/sync/subscriptions';
 import { runUld } from '../server/child';
 import { EXAMPLE } from '../sync/harness';
+
+/** The paths of the API version the product uses by default (HUBSPOT_API_VERSION unset). */
+const API = apiPaths(DEFAULT_API_VERSION);
 
 /**
  * Issue 7, acceptance 3: `uld doctor` passes on a healthy demo set-up (sandbox portal, `uld serve`, the
@@ -90,7 +93,7 @@ describe('uld doctor', () => {
   }, 60_000);
 
   it('when a uld property was deleted in HubSpot, then the properties check names it and points at uld install', async () => {
-    const res = await fetch(`${sandbox.url}/crm/v3/properties/contacts/uld_sla_breached`, { method: 'DELETE', headers: { Authorization: `Bearer ${sandbox.accessToken}` } });
+    const res = await fetch(`${sandbox.url}${API.property('contacts', 'uld_sla_breached')}`, { method: 'DELETE', headers: { Authorization: `Bearer ${sandbox.accessToken}` } });
     expect(res.status).toBe(204);
     const run = await doctor();
     expect(run.status).toBe(1);

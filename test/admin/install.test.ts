@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createGateway } from '../../src/hubspot';
+import { apiPaths, createGateway, DEFAULT_API_VERSION } from '../../src/hubspot';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { PRODUCT_PROPERTIES } from '../../src/sync/properties';
 import { runUld } from '../server/child';
 import { EXAMPLE } from '../sync/harness';
+
+/** The paths of the API version the product uses by default (HUBSPOT_API_VERSION unset). */
+const API = apiPaths(DEFAULT_API_VERSION);
 
 /** Issue 7, acceptance 1: `uld install` twice against the sandbox, a changed option label, a missing scope. */
 describe('uld install against the sandbox', () => {
@@ -94,7 +97,7 @@ describe('uld install against the sandbox', () => {
   }
 
   async function propertyOf(objectType: string, name: string): Promise<{ options: Array<{ value: string; label: string }> } | undefined> {
-    const res = await fetch(`${sandbox.url}/crm/v3/properties/${objectType}/${name}`, { headers: { Authorization: `Bearer ${sandbox.accessToken}` } });
+    const res = await fetch(`${sandbox.url}${API.property(objectType, name)}`, { headers: { Authorization: `Bearer ${sandbox.accessToken}` } });
     return res.status === 200 ? ((await res.json()) as { options: Array<{ value: string; label: string }> }) : undefined;
   }
 });

@@ -3,11 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { STATUSES } from '../../src/definition';
 import type { WhatIfResult } from '../../src/admin/what-if';
-import { createGateway } from '../../src/hubspot';
+import { apiPaths, createGateway, DEFAULT_API_VERSION } from '../../src/hubspot';
 import { ASSOCIATION_KINDS, startSandbox, type Sandbox } from '../../src/sandbox';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { runUld } from '../server/child';
 import { EXAMPLE } from '../sync/harness';
+
+/** The paths of the API version the product uses by default (HUBSPOT_API_VERSION unset). */
+const API = apiPaths(DEFAULT_API_VERSION);
 
 /**
  * Issue 7, acceptance 4: `uld what-if` with a stricter candidate on a hand-built portal. Eleven contacts whose
@@ -76,13 +79,13 @@ describe('uld what-if on a hand-built portal', () => {
   });
 
   it('when the candidate asks for more engagement, then the matrix moves exactly the warm leads and its totals equal the contact count', async () => {
-    const updatesBefore = sandbox.calls.count('POST /crm/v3/objects/contacts/batch/update');
+    const updatesBefore = sandbox.calls.count(`POST ${API.batch('contacts', 'update')}`);
     const run = await runUld(['what-if', '--definition', path.join(dir, 'stricter.yaml'), '--format', 'json'], env, { cwd: dir });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const r = JSON.parse(run.stdout) as WhatIfResult;
     // Writing nothing: no update reached the portal.
-    expect(sandbox.calls.count('POST /crm/v3/objects/contacts/batch/update')).toBe(updatesBefore);
+    expect(sandbox.calls.count(`POST ${API.batch('contacts', 'update')}`)).toBe(updatesBefore);
 
     expect(r.total).toBe(11);
     const cells = STATUSES.flatMap((from) => STATUSES.map((to) => r.matrix[from][to]));

@@ -2,11 +2,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createGateway } from '../../src/hubspot';
+import { apiPaths, createGateway, DEFAULT_API_VERSION } from '../../src/hubspot';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { EXAMPLE } from '../sync/harness';
 import { runUld } from '../server/child';
+
+/** The paths of the API version the product uses by default (HUBSPOT_API_VERSION unset). */
+const API = apiPaths(DEFAULT_API_VERSION);
 
 /**
  * `uld backfill` on a portal full of history, as a real process: killed with SIGKILL partway, restarted,
@@ -49,12 +52,12 @@ describe('uld backfill', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`would write ${CONTACTS} contacts: uld_status ${CONTACTS}, `));
-    expect(sandbox.calls.count('POST /crm/v3/objects/contacts/batch/update')).toBe(0);
+    expect(sandbox.calls.count(`POST ${API.batch('contacts', 'update')}`)).toBe(0);
     expect([...sandbox.portal.ids('contacts')].some((id) => sandbox.portal.get('contacts', id)!.properties.uld_status)).toBe(false);
   }, 120_000);
 
   it('when killed with SIGKILL mid-run and restarted, then it resumes after the last completed block and writes each record once', async () => {
-    const listed = () => sandbox.calls.count('GET /crm/v3/objects/contacts');
+    const listed = () => sandbox.calls.count(`GET ${API.objects('contacts')}`);
     const listedBefore = listed();
     const first = uld(['backfill', '--no-progress']);
     let out = '';

@@ -5,12 +5,15 @@ import pino from 'pino';
 import { backfill } from '../../jobs/backfill';
 import { waitingOutRateLimits } from '../../src/hubspot/rate-limit-wait';
 import { compileDefinition, loadDefinitionFile } from '../../src/definition';
-import { createGateway, RateLimitedError, TransientError } from '../../src/hubspot';
+import { apiPaths, createGateway, RateLimitedError, TransientError, DEFAULT_API_VERSION } from '../../src/hubspot';
 import { startSandbox } from '../../src/sandbox';
 import { openStore } from '../../src/store';
 import { SyncEngine } from '../../src/sync/engine';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { EXAMPLE } from '../sync/harness';
+
+/** The paths of the API version the product uses by default (HUBSPOT_API_VERSION unset). */
+const API = apiPaths(DEFAULT_API_VERSION);
 
 describe('waitingOutRateLimits', () => {
   const limited = (policy: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY', retryAt: number) => new RateLimitedError(`HubSpot ${policy}`, retryAt, policy);
@@ -65,7 +68,7 @@ it('when HubSpot answers 429 to the pages of a backfill, then the backfill waits
     await ensureProductProperties(gateway);
     const engine = new SyncEngine({ gateway, store, definition: compileDefinition(loadDefinitionFile(EXAMPLE)), logger: pino({ level: 'silent' }), owner: 'test' });
     // As when another instance of the app spent the budget: the page reads of contacts meet 429s.
-    sandbox.faults.script('GET /crm/v3/objects/contacts', { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, 3);
+    sandbox.faults.script(`GET ${API.objects('contacts')}`, { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, 3);
     const counts = await backfill({ gateway, store, engine });
     expect(sandbox.faults.injected.rateLimit).toBe(3);
     expect(counts.records).toBeGreaterThanOrEqual(600);

@@ -138,7 +138,7 @@ export class Receiver extends EventEmitter {
 type AttributeMap = Array<{ name: string; baseName: string; type: string }>;
 type ModelClass = { getAttributeTypeMap(): AttributeMap };
 
-export type ModelGroup = 'contacts' | 'companies' | 'deals' | 'objects/notes' | 'objects/tasks' | 'associations/v4' | 'properties' | 'pipelines' | 'owners';
+export type ModelGroup = 'contacts' | 'companies' | 'deals' | 'objects/notes' | 'objects/tasks' | 'associations/v4' | 'associations/v4/schema' | 'properties' | 'pipelines' | 'owners';
 
 const SDK_ROOT = path.dirname(require.resolve('@hubspot/api-client/package.json'));
 
@@ -244,3 +244,82 @@ export const V4_NUMERIC_IDS: Allowance[] = [
 
 /** HubSpot's error bodies carry `"status": "error"`, which the SDK's ModelError does not declare. */
 export const ERROR_STATUS: Allowance[] = [{ path: '$.status', type: 'string', reason: 'HubSpot error bodies include status: "error"' }];
+
+// ---------------------------------------------------------------------------------------------------
+// Raw HTTP per API version, for the versioned contract suites. The paths are written out here from
+// HubSpot's specs rather than taken from the sandbox, so a sandbox serving a wrong path fails.
+// ---------------------------------------------------------------------------------------------------
+
+export type ApiVersion = 'legacy' | '2026-03' | '2026-09';
+export const API_VERSIONS: readonly ApiVersion[] = ['legacy', '2026-03', '2026-09'];
+
+export interface VersionPaths {
+  objects: string;
+  /** One record's associations and single-pair writes. */
+  recordAssociations: string;
+  /** Association batch calls and labels. */
+  associations: string;
+  properties: string;
+  pipelines: string;
+  owners: string;
+  accountInfo: string;
+}
+
+export function versionPaths(version: ApiVersion): VersionPaths {
+  if (version === 'legacy') {
+    return {
+      objects: '/crm/v3/objects',
+      recordAssociations: '/crm/v4/objects',
+      associations: '/crm/v4/associations',
+      properties: '/crm/v3/properties',
+      pipelines: '/crm/v3/pipelines',
+      owners: '/crm/v3/owners',
+      accountInfo: '/account-info/v3',
+    };
+  }
+  return {
+    objects: `/crm/objects/${version}`,
+    recordAssociations: `/crm/objects/${version}`,
+    associations: `/crm/associations/${version}`,
+    properties: `/crm/properties/${version}`,
+    pipelines: `/crm/pipelines/${version}`,
+    owners: `/crm/owners/${version}`,
+    accountInfo: `/account-info/${version}`,
+  };
+}
+
+export interface RawAnswer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw JSON under test, checked field by field
+  body: any;
+  headers: { get(name: string): string | null };
+}
+
+/**
+ * One call over the SDK's generic request (`client.apiRequest`, which neither throws nor retries): the
+ * status, the parsed JSON body (undefined when empty) and the headers.
+ */
+export async function rawCall(client: Client, method: string, path: string, body?: unknown): Promise<RawAnswer> {
+  const res = await client.apiRequest({ method, path, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), headers: res.headers };
+}
+
+/** Endpoint templates of the sandbox (filtered) that no key in `answered` matches. */
+export function uncovered(sandbox: Sandbox, answered: ReadonlySet<string>, include: (endpoint: string) => boolean): string[] {
+  const typeParams = /\\\{(objectType|fromObjectType|toObjectType)\\\}/g;
+  return sandbox.endpoints.filter(include).filter((endpoint) => {
+    const pattern = new RegExp(`^${endpoint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(typeParams, '[^/]+')}$`);
+    return ![...answered].some((key) => pattern.test(key));
+  });
+}
+
+/** The date-versioned answers add fields the SDK's legacy models do not declare. */
+export function versionAllowances(version: ApiVersion): Allowance[] {
+  if (version !== '2026-03') return [];
+  // 2026-03's AssociationSpecWithLabel keeps fromObjectTypeId/toObjectTypeId (v4 SDK model lacks them).
+  return ['$.results[].to[].associationTypes[]', '$.results[].associationTypes[]', '$.results[]'].flatMap((at) => [
+    { path: `${at}.fromObjectTypeId`, type: 'string' as const, reason: '2026-03 association types carry object type ids' },
+    { path: `${at}.toObjectTypeId`, type: 'string' as const, reason: '2026-03 association types carry object type ids' },
+  ]);
+}

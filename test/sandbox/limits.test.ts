@@ -71,15 +71,18 @@ describe('input caps', () => {
     expect((await rejection(client.crm.associations.v4.batchApi.getPage('contacts', 'companies', { inputs: [...inputs, { id: ids[0] as string }] }))).code).toBe(400);
   });
 
-  it('when search asks for 200 results, then it gets them; 201, 6 filter groups, 7 filters in a group or 2 sorts are 400s', async () => {
+  it('when search asks for 200 results, 10 filters in a group or 25 in all, then it gets them; 201, 6 filter groups, 11 filters in a group, 26 in all or 2 sorts are 400s', async () => {
     const search = client.crm.contacts.searchApi;
     expect((await search.doSearch({ limit: 200, filterGroups: [] })).results).toHaveLength(150);
     const filter = { propertyName: 'email', operator: FilterOperatorEnum.HasProperty };
+    const groups = (...sizes: number[]): Array<{ filters: Array<typeof filter> }> => sizes.map((n) => ({ filters: Array.from({ length: n }, () => filter) }));
+    expect((await search.doSearch({ filterGroups: groups(10), limit: 1 })).total).toBe(150);
+    expect((await search.doSearch({ filterGroups: groups(5, 5, 5, 5, 5), limit: 1 })).total).toBe(150);
     const refused = [
       search.doSearch({ limit: 201 }),
-      search.doSearch({ filterGroups: Array.from({ length: 6 }, () => ({ filters: [filter] })) }),
-      search.doSearch({ filterGroups: [{ filters: Array.from({ length: 7 }, () => filter) }] }),
-      search.doSearch({ filterGroups: Array.from({ length: 4 }, () => ({ filters: Array.from({ length: 5 }, () => filter) })) }),
+      search.doSearch({ filterGroups: groups(1, 1, 1, 1, 1, 1) }),
+      search.doSearch({ filterGroups: groups(11) }),
+      search.doSearch({ filterGroups: groups(10, 10, 6) }),
       search.doSearch({ sorts: ['email', 'firstname'] }),
     ];
     for (const call of refused) expect(await rejection(call)).toMatchObject({ code: 400, body: VALIDATION });

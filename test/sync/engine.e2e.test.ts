@@ -2,6 +2,10 @@ import { compileDefinition, evaluate, parseDefinitionText } from '../../src/defi
 import { contactWriteback } from '../../src/sync/contact-writeback';
 import { companyFactsFromPortal, EXAMPLE, syncWorld, type SyncWorld } from './harness';
 import fs from 'node:fs';
+import { apiPaths, DEFAULT_API_VERSION } from '../../src/hubspot';
+
+/** The paths of the API version the product uses by default (HUBSPOT_API_VERSION unset). */
+const API = apiPaths(DEFAULT_API_VERSION);
 
 /**
  * End to end on the sandbox: portal changes arrive as signed webhooks, the receiver stores them, the
@@ -104,11 +108,11 @@ describe('the sync engine on a sandbox portal', () => {
       ...ids.map((id) => ({ objectType: 'contact', objectId: id, change: 'property_changed' as const, occurredAt: world.now })),
       ...[...portal.ids('deals')].map((id) => ({ objectType: 'deal', objectId: id, change: 'property_changed' as const, occurredAt: world.now })),
     ]);
-    const readsBefore = world.sandbox.calls.count('POST /crm/v3/objects/contacts/batch/read');
+    const readsBefore = world.sandbox.calls.count(`POST ${API.batch('contacts', 'read')}`);
     await world.settle();
     expect(writeCalls(world)).toBe(writesBefore);
     // It did read: the check is real, not skipped.
-    expect(world.sandbox.calls.count('POST /crm/v3/objects/contacts/batch/read') - readsBefore).toBeGreaterThanOrEqual(Math.ceil(ids.length / 100));
+    expect(world.sandbox.calls.count(`POST ${API.batch('contacts', 'read')}`) - readsBefore).toBeGreaterThanOrEqual(Math.ceil(ids.length / 100));
     // Our own earlier writes came back as webhooks, were recorded, and made no work.
     expect(await world.service.store.countEvents({ disposition: 'own_write' })).toBeGreaterThan(0);
     const stats = await world.service.store.queueStats();

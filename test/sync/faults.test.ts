@@ -2,6 +2,10 @@ import type { ClaimRequest, Failure, Lease, Store } from '../../src/store';
 import { contactWriteback } from '../../src/sync/contact-writeback';
 import type { SyncEngine } from '../../src/sync/engine';
 import { companyFactsFromPortal, syncWorld, type SyncWorld } from './harness';
+import { apiPaths, DEFAULT_API_VERSION } from '../../src/hubspot';
+
+/** The paths of the API version the product uses by default (HUBSPOT_API_VERSION unset). */
+const API = apiPaths(DEFAULT_API_VERSION);
 
 /**
  * Faults, end to end on the sandbox: the real receiver, gateway, queue and engine against a portal that
@@ -18,7 +22,7 @@ const MAX_ATTEMPTS = 5;
 const GATEWAY_RETRIES = 1;
 const RATE_WINDOW_MS = 200;
 const USER = { sourceType: 'CRM_UI' as const, userId: 7 };
-const BATCH_READ_DEALS = 'POST /crm/v3/objects/deals/batch/read';
+const BATCH_READ_DEALS = `POST ${API.batch('deals', 'read')}`;
 
 /**
  * The engine's store, watched (not replaced): every claim is checked against what the unit went through.
@@ -214,9 +218,9 @@ describe('the sync engine under injected faults', () => {
     // On top of the random ones, so that the queue surely sees each kind: HubSpot's own 429s on contact
     // reads, whatever the counters say; a contact write that fails with 500 however often the gateway
     // retries it; an association read that times out each time it is tried.
-    sandbox.faults.script('POST /crm/v3/objects/contacts/batch/read', { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, 3);
-    sandbox.faults.script('POST /crm/v3/objects/contacts/batch/update', { kind: 'error', status: 500 }, 1 + GATEWAY_RETRIES);
-    sandbox.faults.script('POST /crm/v4/associations/contacts/companies/batch/read', { kind: 'hang' }, 1 + GATEWAY_RETRIES);
+    sandbox.faults.script(`POST ${API.batch('contacts', 'read')}`, { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, 3);
+    sandbox.faults.script(`POST ${API.batch('contacts', 'update')}`, { kind: 'error', status: 500 }, 1 + GATEWAY_RETRIES);
+    sandbox.faults.script(`POST ${API.associationsBatchRead('contacts', 'companies')}`, { kind: 'hang' }, 1 + GATEWAY_RETRIES);
     await world.settle({ engine, timeoutMs: 20_000 });
     stopStorms();
 
@@ -250,7 +254,7 @@ describe('the sync engine under injected faults', () => {
     const id = live(world, 'contacts')[0]!;
     const times = MAX_ATTEMPTS + 2;
     const before = watched.deferralsOf.get(`contact:${id}`) ?? 0;
-    sandbox.faults.script('POST /crm/v3/objects/contacts/batch/read', { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, times);
+    sandbox.faults.script(`POST ${API.batch('contacts', 'read')}`, { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, times);
     await world.store.markDirty([{ objectType: 'contact', objectId: id, change: 'property_changed', occurredAt: world.now }]);
     await world.settle({ engine, timeoutMs: 20_000 });
     // More 429s than it has attempts, yet it was worked, not dead-lettered.
@@ -282,12 +286,15 @@ describe('the sync engine under injected faults', () => {
       archived.push(id);
     }
     sandbox.faults.set(randomFaults);
+    // 2026-09 leaves open whether a partial failure answers 207 or 200 with errors (the gateway reads both;
+    // test/hubspot/api-version.test.ts has the 200): here HubSpot answers 207, so the log shows it.
+    sandbox.behaviour.partialFailureStatus = 207;
     startStorms(600);
     await world.settle({ engine, timeoutMs: 20_000 });
     stopStorms();
 
     // HubSpot answered the poisoned batch with a 207: the rest of it was written.
-    expect(sandbox.requests.list('POST /crm/v3/objects/contacts/batch/update').filter((r) => r.status === 207).length).toBeGreaterThan(0);
+    expect(sandbox.requests.list(`POST ${API.batch('contacts', 'update')}`).filter((r) => r.status === 207).length).toBeGreaterThan(0);
     const dead = await world.store.listDeadLetters();
     expect(dead.map((d) => `${d.objectType}:${d.objectId}`).sort()).toEqual(poisoned.map((id) => `contact:${id}`).sort());
     for (const d of dead) {

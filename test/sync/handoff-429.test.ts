@@ -1,5 +1,9 @@
 import { ASSOCIATION_KINDS } from '../../src/sandbox';
 import { syncWorld, type SyncWorld } from './harness';
+import { apiPaths, DEFAULT_API_VERSION } from '../../src/hubspot';
+
+/** The paths of the API version the product uses by default (HUBSPOT_API_VERSION unset). */
+const API = apiPaths(DEFAULT_API_VERSION);
 
 /**
  * A 429 on the hand-off's task or note create created nothing: the engine waits for the window and sends
@@ -37,8 +41,8 @@ describe('hand-off under HubSpot rate limits', () => {
   it('when the task and the note creates meet a 429, then both are created once after the window rolls', async () => {
     const owners = world.sandbox.portal.listOwners().map((o) => o.id);
     const engine = world.engine.with({ handOff: { task: true, note: true, ownerIds: owners.slice(0, 1), slaHours: 24 } });
-    world.sandbox.faults.script('POST /crm/v3/objects/tasks/batch/create', { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, 1);
-    world.sandbox.faults.script('POST /crm/v3/objects/notes/batch/create', { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, 2);
+    world.sandbox.faults.script(`POST ${API.batch('tasks', 'create')}`, { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, 1);
+    world.sandbox.faults.script(`POST ${API.batch('notes', 'create')}`, { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, 2);
     await world.sandbox.webhooks.idle();
     await engine.drain();
     const { portal } = world.sandbox;

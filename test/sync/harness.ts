@@ -50,6 +50,8 @@ export async function syncWorld(
     queue?: Partial<QueuePolicy>;
     /** Gateway options over the defaults (a short `timeoutMs`, fast `retry`). */
     gateway?: Partial<GatewayOptions>;
+    /** The engine's frozen time (Date.now() when absent): the same for two worlds, their decisions match. */
+    now?: number;
   } = {},
 ): Promise<SyncWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-sync-'));
@@ -76,7 +78,7 @@ export async function syncWorld(
   const service = await startService({ config, host: '127.0.0.1', logger, roles: [] });
   const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000, ...options.gateway });
   await ensureProductProperties(gateway);
-  const now = Date.now();
+  const now = options.now ?? Date.now();
   const store = options.queue ? await openStore(config.databaseUrl, { queue: options.queue }) : service.store;
   const engine = new SyncEngine({ gateway, store, definition, logger, owner: 'test-worker', now: () => now, pollMs: 20 });
   return {

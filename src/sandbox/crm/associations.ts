@@ -116,6 +116,15 @@ export class AssociationStore {
     return removed;
   }
 
+  /**
+   * Removes one association type between two records (both directions): a label. The unlabeled type
+   * underlies every label, so removing it removes them all.
+   */
+  removeType(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string, kind: AssociationKind): AssociationEdge[] {
+    if (!kind.primary) return this.removeAll(fromType, fromId, toType, toId);
+    return this.removeKind(fromType, fromId, toType, toId, kind);
+  }
+
   /** Targets of one record of one type, with their type ids, in insertion order. */
   list(fromType: ObjectType, fromId: string, toType: ObjectType): Array<{ toId: string; kinds: AssociationKind[] }> {
     const out: Array<{ toId: string; kinds: AssociationKind[] }> = [];

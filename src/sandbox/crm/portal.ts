@@ -247,6 +247,11 @@ export class Portal {
     }
   }
 
+  /** Removes one association type (a label) between two records. */
+  removeAssociationType(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string, kind: AssociationKind, source: WriteSource, at = this.clock()): void {
+    for (const edge of this.associations.removeType(fromType, fromId, toType, toId, kind)) this.emit({ kind: 'associationChange', edge, removed: true, occurredAt: at, source });
+  }
+
   /** History of one property, oldest first (synthesised from the creation when never written since). */
   historyOf(record: CrmRecord, name: string): HistoryEntry[] {
     const explicit = record.history?.get(name);

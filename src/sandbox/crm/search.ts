@@ -6,13 +6,15 @@ import { parseHubSpotTime } from './schema';
  * CRM search semantics, free of HTTP and storage: request validation with HubSpot's limits, filter
  * evaluation, the single sort, and offset paging with the 10,000-result ceiling.
  *
- * Limits (HubSpot "Search the CRM", Limitations): 5 filterGroups, 6 filters per group, 18 filters in all,
- * one sort, up to 200 results per page, and no paging past the 10,000th result (a 400).
+ * Limits: 5 filterGroups, 10 filters per group and 25 filters in all (HubSpot changelog "Breaking change:
+ * expanded filtering capabilities and error messaging in HubSpot's search API", effective 2024-08-26, for
+ * every version; the specs' "Up to 6 groups" text predates it), one sort, up to 200 results per page
+ * (`limit` in the 2026-09 spec), and no paging past the 10,000th result (a 400).
  */
 export const SEARCH_LIMITS = {
   maxFilterGroups: 5,
-  maxFiltersPerGroup: 6,
-  maxFilters: 18,
+  maxFiltersPerGroup: 10,
+  maxFilters: 25,
   maxSorts: 1,
   maxPageSize: 200,
   defaultPageSize: 10,

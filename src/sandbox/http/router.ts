@@ -1,12 +1,22 @@
 import type { Portal, WriteSource } from '../crm/portal';
 
 /**
+ * The API versions the sandbox serves: the legacy `/crm/v3`, `/crm/v4` (and `/account-info/v3`) paths,
+ * and HubSpot's date-versioned releases (`/crm/objects/2026-09/...`). What differs between them lives in
+ * `versions.ts`.
+ */
+export type ApiVersion = 'legacy' | '2026-03' | '2026-09';
+
+/**
  * A minimal router over HubSpot-style path templates (`/crm/v3/objects/{objectType}/{objectId}`). The
  * matched template also names the endpoint for call counters and faults: object-type parameters keep the
- * value as called (`POST /crm/v3/objects/contacts/batch/update`), other parameters stay placeholders.
+ * value as called (`POST /crm/v3/objects/contacts/batch/update`), other parameters stay placeholders. The
+ * version is a literal part of every template, so it shows in the key (`POST /crm/objects/2026-09/contacts/batch/read`).
  */
 export interface RouteContext {
   method: string;
+  /** The API version of the path called: one handler serves every version, this selects the shape. */
+  apiVersion: ApiVersion;
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
@@ -29,6 +39,7 @@ export interface Route {
   template: string;
   /** Search calls fall under HubSpot's separate per-second search limit. */
   search: boolean;
+  apiVersion: ApiVersion;
   handler: RouteHandler;
   regex: RegExp;
   names: string[];
@@ -46,14 +57,14 @@ const KEEP_VALUE = new Set(['objectType', 'fromObjectType', 'toObjectType']);
 export class Router {
   private readonly routes: Route[] = [];
 
-  add(method: string, template: string, handler: RouteHandler, { search = false } = {}): void {
+  add(method: string, template: string, handler: RouteHandler, { search = false, apiVersion = 'legacy' as ApiVersion } = {}): void {
     const names: string[] = [];
     // Templates hold only letters, digits, '/', '-' and {params}: nothing else needs escaping.
     const source = template.replace(/\{(\w+)\}/g, (_m, name: string) => {
       names.push(name);
       return '([^/]+)';
     });
-    this.routes.push({ method, template, search, handler, regex: new RegExp(`^${source}$`), names });
+    this.routes.push({ method, template, search, apiVersion, handler, regex: new RegExp(`^${source}$`), names });
   }
 
   /** Every served endpoint as `METHOD /template`, in registration order. */
@@ -104,6 +115,17 @@ export interface SandboxBehaviour {
   missingIds: 'per-input' | 'whole-batch';
   /** Search sees writes only after this delay (HubSpot's index is eventually consistent). 0 by default. */
   searchLagMs: number;
+  /**
+   * The status of a 2026-09 batch answer that carries errors. HubSpot's 2026-09 specs document only
+   * 200/201 with `errors`/`numErrors` in the body; whether 207 still comes is unconfirmed. 200 (default):
+   * as the spec says; 207: as the legacy and 2026-03 APIs answer. Legacy and 2026-03 always answer 207.
+   */
+  partialFailureStatus: 200 | 207;
+  /**
+   * Associated records per input and page of an association batch read (`paging.next.after` when more
+   * exist). HubSpot does not document it; 500 is the page of v4's one-record read (its `limit` maximum).
+   */
+  associationPageSize: number;
 }
 
-export const DEFAULT_BEHAVIOUR: SandboxBehaviour = { invalidProperties: 'auto', missingIds: 'per-input', searchLagMs: 0 };
+export const DEFAULT_BEHAVIOUR: SandboxBehaviour = { invalidProperties: 'auto', missingIds: 'per-input', searchLagMs: 0, partialFailureStatus: 200, associationPageSize: 500 };

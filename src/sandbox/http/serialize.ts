@@ -96,13 +96,17 @@ export function associationTypesParam(query: URLSearchParams): ObjectType[] | un
   return names.map((n) => resolveObjectType(n)).filter((t): t is ObjectType => t !== undefined);
 }
 
-/** HubSpot's batch envelope: 200 (or 201 for creates) without errors, 207 Multi-Status with them. */
-export function batchEnvelope(results: unknown[], errors: unknown[], startedAt: number, okStatus = 200): { status: number; body: Record<string, unknown> } {
+/**
+ * HubSpot's batch envelope: `okStatus` (200, or 201 for creates) without errors; with them the body
+ * carries `numErrors` and `errors` and the status is `errorStatus` (207 Multi-Status unless the API
+ * version says otherwise, see `partialFailureStatus` in versions.ts).
+ */
+export function batchEnvelope(results: unknown[], errors: unknown[], startedAt: number, okStatus = 200, errorStatus = 207): { status: number; body: Record<string, unknown> } {
   const body: Record<string, unknown> = { status: 'COMPLETE', results, startedAt: iso(startedAt), completedAt: iso(Date.now()) };
   if (errors.length === 0) return { status: okStatus, body };
   body.numErrors = errors.length;
   body.errors = errors;
-  return { status: 207, body };
+  return { status: errorStatus, body };
 }
 
 export function bodyObject(body: unknown): Record<string, unknown> {

@@ -7,6 +7,7 @@ import type { CallCounters, RequestLog } from '../observability';
 import type { RateLimiter } from '../rate-limiter';
 import type { RouteMatch, Router } from './router';
 import { lackingScopes, requiredScopes } from './scopes';
+import { unknownPathMessage } from './versions';
 
 /** Request bodies above this are refused (HubSpot refuses oversized payloads too). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -93,7 +94,10 @@ export class ApiServer {
 
     const answer = await (async (): Promise<Answer | 'hang' | 'disconnect'> => {
       if (raw === undefined) return { status: 413, body: errorBody('VALIDATION_ERROR', `Request body larger than ${MAX_BODY_BYTES} bytes`) };
-      if (!matched) return { status: 404, body: errorBody('OBJECT_NOT_FOUND', `No endpoint ${method} ${url.pathname} in the sandbox portal`) };
+      // HubSpot marks a 404 for a path it does not serve with `X-HubSpot-NotFound: true` (seen in answers quoted in
+      // HGData/mk-node-hubspot#150). Its body there is not always JSON (hubspot-api-nodejs#413 got HTML); the
+      // sandbox keeps HubSpot's JSON error body so every 404 parses the same way.
+      if (!matched) return { status: 404, body: errorBody('OBJECT_NOT_FOUND', unknownPathMessage(method, url.pathname)), headers: { 'X-HubSpot-NotFound': 'true' } };
       if (!('route' in matched)) return { status: 405, body: errorBody('VALIDATION_ERROR', `${method} is not allowed on ${url.pathname}; allowed: ${matched.allowed.join(', ')}`) };
       this.deps.counters.increment(endpoint);
       const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
@@ -153,6 +157,7 @@ export class ApiServer {
     try {
       const result = await matched.route.handler({
         method: matched.route.method,
+        apiVersion: matched.route.apiVersion,
         params: matched.params,
         query: url.searchParams,
         body,

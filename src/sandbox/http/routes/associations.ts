@@ -1,34 +1,50 @@
 import { associationKind, defaultKind, type AssociationKind } from '../../crm/associations';
 import { OBJECT_TYPE_INFO, type ObjectType } from '../../crm/object-types';
 import type { Portal } from '../../crm/portal';
-import { batchError, notFound, validationError } from '../../errors';
-import type { RouteEnv, Router } from '../router';
+import { batchError, validationError } from '../../errors';
+import type { ApiVersion, RouteContext, RouteEnv, Router } from '../router';
 import { batchEnvelope, inputsOf } from '../serialize';
+import { addVersioned, partialFailureStatus, shapeOf } from '../versions';
 import { objectTypeParam } from './objects';
 
 /**
- * Associations v4. Limits: batch read takes at most 1,000 inputs (HubSpot changelog, effective
- * 2025-02-10); the other batch calls are held to the usual 100 (HubSpot's exact cap there is unconfirmed).
- * In v4 answers `toObjectId` is a JSON number (HubSpot's examples show `"toObjectId": 12675602284`) even
- * though the SDK's model types it as a string; `from.id` is a string.
+ * Associations v4 and their date-versioned successors (`/crm/associations/{2026-03|2026-09}/...`). Limits:
+ * batch read takes at most 1,000 inputs (HubSpot changelog, effective 2025-02-10; assumed for the dated
+ * versions too); the other batch calls are held to the usual 100 (HubSpot's exact cap there is
+ * unconfirmed). `toObjectId` is a JSON number (HubSpot's examples show `"toObjectId": 12675602284`) even
+ * though the specs type it as a string; `from.id` is a string.
  */
 export const ASSOCIATION_READ_LIMIT = 1000;
 export const ASSOCIATION_WRITE_LIMIT = 100;
 
-function typeSpec(kind: AssociationKind): { category: string; typeId: number; label: string | null } {
-  return { category: 'HUBSPOT_DEFINED', typeId: kind.typeId, label: kind.primary ? 'Primary' : null };
+export interface AssociationTypeJson {
+  category: string;
+  typeId: number;
+  label: string | null;
+  fromObjectTypeId?: string;
+  toObjectTypeId?: string;
+}
+
+/** One association type as the version shows it (2026-03 adds the object type ids, see `VersionShape`). */
+export function typeSpec(kind: AssociationKind, version: ApiVersion): AssociationTypeJson {
+  const spec: AssociationTypeJson = { category: 'HUBSPOT_DEFINED', typeId: kind.typeId, label: kind.primary ? 'Primary' : null };
+  if (shapeOf(version).associationTypeObjectIds) {
+    spec.fromObjectTypeId = OBJECT_TYPE_INFO[kind.from].typeId;
+    spec.toObjectTypeId = OBJECT_TYPE_INFO[kind.to].typeId;
+  }
+  return spec;
 }
 
 /** Live targets of one record, grouped per target with every association type between them. */
-function targetsOf(portal: Portal, from: ObjectType, fromId: string, to: ObjectType): Array<{ toObjectId: number; associationTypes: ReturnType<typeof typeSpec>[] }> {
+export function targetsOf(portal: Portal, from: ObjectType, fromId: string, to: ObjectType, version: ApiVersion): Array<{ toObjectId: number; associationTypes: AssociationTypeJson[] }> {
   if (!portal.get(from, fromId)) return [];
   return portal.associations
     .list(from, fromId, to)
     .filter((t) => portal.get(to, t.toId) !== undefined)
-    .map((t) => ({ toObjectId: Number(t.toId), associationTypes: t.kinds.map(typeSpec) }));
+    .map((t) => ({ toObjectId: Number(t.toId), associationTypes: t.kinds.map((k) => typeSpec(k, version)) }));
 }
 
-function kindsOf(from: ObjectType, to: ObjectType, raw: unknown): AssociationKind[] {
+export function kindsOf(from: ObjectType, to: ObjectType, raw: unknown): AssociationKind[] {
   if (!Array.isArray(raw) || raw.length === 0) throw validationError('Each association needs at least one type ({associationCategory, associationTypeId})');
   return raw.map((spec: { associationCategory?: unknown; associationTypeId?: unknown }) => {
     const kind = associationKind(from, to, Number(spec.associationTypeId));
@@ -39,7 +55,7 @@ function kindsOf(from: ObjectType, to: ObjectType, raw: unknown): AssociationKin
   });
 }
 
-function labelsBetween(portal: Portal, from: ObjectType, fromId: string, to: ObjectType, toId: string): Record<string, unknown> {
+export function labelsBetween(portal: Portal, from: ObjectType, fromId: string, to: ObjectType, toId: string): Record<string, unknown> {
   const kinds = portal.associations.list(from, fromId, to).find((t) => t.toId === toId)?.kinds ?? [];
   return {
     fromObjectTypeId: OBJECT_TYPE_INFO[from].typeId,
@@ -54,18 +70,48 @@ function missing(from: ObjectType, id: string): ReturnType<typeof batchError> {
   return batchError('OBJECT_NOT_FOUND', `No ${OBJECT_TYPE_INFO[from].singular} with id ${id} exists.`, { id: [id] });
 }
 
-export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
-  const { portal } = env;
+function pairOf(input: Record<string, unknown>): { fromId: string; toId: string } {
+  return { fromId: String((input.from as { id?: unknown } | undefined)?.id ?? ''), toId: String((input.to as { id?: unknown } | undefined)?.id ?? '') };
+}
 
-  router.add('POST', '/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read', (ctx) => {
+/**
+ * The paging cursor of one input's associations: opaque to clients (HubSpot's look like `MC0yLTc1MDI%3D`),
+ * here the base64url of the offset of the next page.
+ */
+function encodeAfter(offset: number): string {
+  return Buffer.from(`page-${offset}`).toString('base64url');
+}
+
+function decodeAfter(after: unknown, id: string): number {
+  const match = typeof after === 'string' ? /^page-(\d+)$/.exec(Buffer.from(after, 'base64url').toString('utf8')) : null;
+  if (!match) throw validationError(`after must be the paging.next.after returned for input ${id}, got ${JSON.stringify(after)}`, { context: { after: [String(after)] } });
+  return Number(match[1]);
+}
+
+/** The answer to an association archive: v4's 204 No Content, or from 2026-03 on a 200 BatchResponse(Void). */
+function archived(ctx: RouteContext, startedAt: number): { status: number; body?: unknown } {
+  return shapeOf(ctx.apiVersion).associationArchiveAnswersBody ? batchEnvelope([], [], startedAt) : { status: 204 };
+}
+
+export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
+  const { portal, behaviour } = env;
+
+  /**
+   * Pages per input, as HubSpot does: `inputs: [{id, after?}]`, each result `{from, to, paging?}` with
+   * `paging.next.after` only when that input has more (the spec: "The 'paging' field will only be present
+   * if there are more pages"). The page size is `behaviour.associationPageSize` (see SandboxBehaviour).
+   */
+  addVersioned(router, 'POST', 'associations', '/{fromObjectType}/{toObjectType}/batch/read', (ctx) => {
     const from = objectTypeParam(ctx, 'fromObjectType');
     const to = objectTypeParam(ctx, 'toObjectType');
     const startedAt = Date.now();
+    const pageSize = behaviour.associationPageSize;
     const results: unknown[] = [];
     const errors: unknown[] = [];
     for (const input of inputsOf(ctx.body, ASSOCIATION_READ_LIMIT, 'a batch association read')) {
       const id = String(input.id ?? '');
-      const targets = targetsOf(portal, from, id, to);
+      const start = input.after === undefined || input.after === null ? 0 : decodeAfter(input.after, id);
+      const targets = targetsOf(portal, from, id, to, ctx.apiVersion);
       if (targets.length === 0) {
         // HubSpot answers an input without associations with this error (207), not an empty result.
         errors.push(
@@ -76,24 +122,22 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
             { subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND' },
           ),
         );
-      } else {
-        results.push({ from: { id }, to: targets });
+        continue;
       }
+      const result: Record<string, unknown> = { from: { id }, to: targets.slice(start, start + pageSize) };
+      if (start + pageSize < targets.length) result.paging = { next: { after: encodeAfter(start + pageSize) } };
+      results.push(result);
     }
-    return batchEnvelope(results, errors, startedAt);
+    return batchEnvelope(results, errors, startedAt, 200, partialFailureStatus(ctx.apiVersion, behaviour, 200));
   });
 
-  router.add('POST', '/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/create', (ctx) => {
+  addVersioned(router, 'POST', 'associations', '/{fromObjectType}/{toObjectType}/batch/create', (ctx) => {
     const from = objectTypeParam(ctx, 'fromObjectType');
     const to = objectTypeParam(ctx, 'toObjectType');
     const startedAt = Date.now();
     const results: unknown[] = [];
     const errors: unknown[] = [];
-    const inputs = inputsOf(ctx.body, ASSOCIATION_WRITE_LIMIT).map((input) => {
-      const fromId = String((input.from as { id?: unknown } | undefined)?.id ?? '');
-      const toId = String((input.to as { id?: unknown } | undefined)?.id ?? '');
-      return { fromId, toId, kinds: kindsOf(from, to, input.types) };
-    });
+    const inputs = inputsOf(ctx.body, ASSOCIATION_WRITE_LIMIT).map((input) => ({ ...pairOf(input), kinds: kindsOf(from, to, input.types) }));
     for (const { fromId, toId, kinds } of inputs) {
       if (!portal.get(from, fromId)) errors.push(missing(from, fromId));
       else if (!portal.get(to, toId)) errors.push(missing(to, toId));
@@ -102,10 +146,11 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
         results.push(labelsBetween(portal, from, fromId, to, toId));
       }
     }
-    return batchEnvelope(results, errors, startedAt, 201);
+    const ok = shapeOf(ctx.apiVersion).associationCreateStatus;
+    return batchEnvelope(results, errors, startedAt, ok, partialFailureStatus(ctx.apiVersion, behaviour, ok));
   });
 
-  router.add('POST', '/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/associate/default', (ctx) => {
+  addVersioned(router, 'POST', 'associations', '/{fromObjectType}/{toObjectType}/batch/associate/default', (ctx) => {
     const from = objectTypeParam(ctx, 'fromObjectType');
     const to = objectTypeParam(ctx, 'toObjectType');
     const kind = defaultKind(from, to);
@@ -113,9 +158,7 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
     const startedAt = Date.now();
     const results: unknown[] = [];
     const errors: unknown[] = [];
-    for (const input of inputsOf(ctx.body, ASSOCIATION_WRITE_LIMIT)) {
-      const fromId = String((input.from as { id?: unknown } | undefined)?.id ?? '');
-      const toId = String((input.to as { id?: unknown } | undefined)?.id ?? '');
+    for (const { fromId, toId } of inputsOf(ctx.body, ASSOCIATION_WRITE_LIMIT).map(pairOf)) {
       if (!portal.get(from, fromId)) errors.push(missing(from, fromId));
       else if (!portal.get(to, toId)) errors.push(missing(to, toId));
       else {
@@ -123,60 +166,30 @@ export function registerAssociationRoutes(router: Router, env: RouteEnv): void {
         results.push({ from: { id: fromId }, to: { id: toId }, associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: kind.typeId } });
       }
     }
-    return batchEnvelope(results, errors, startedAt);
+    return batchEnvelope(results, errors, startedAt, 200, partialFailureStatus(ctx.apiVersion, behaviour, 200));
   });
 
-  router.add('POST', '/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/archive', (ctx) => {
+  addVersioned(router, 'POST', 'associations', '/{fromObjectType}/{toObjectType}/batch/archive', (ctx) => {
     const from = objectTypeParam(ctx, 'fromObjectType');
     const to = objectTypeParam(ctx, 'toObjectType');
+    const startedAt = Date.now();
     for (const input of inputsOf(ctx.body, ASSOCIATION_WRITE_LIMIT)) {
       const fromId = String((input.from as { id?: unknown } | undefined)?.id ?? '');
       const targets = Array.isArray(input.to) ? (input.to as Array<{ id?: unknown }>) : [];
       for (const target of targets) portal.disassociate(from, fromId, to, String(target.id ?? ''), ctx.source);
     }
-    return { status: 204 };
+    return archived(ctx, startedAt);
   });
 
-  router.add('GET', '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}', (ctx) => {
-    const from = objectTypeParam(ctx);
-    const to = objectTypeParam(ctx, 'toObjectType');
-    const id = ctx.params.objectId as string;
-    if (!portal.get(from, id)) throw notFound(`No ${OBJECT_TYPE_INFO[from].singular} with id ${id} exists.`);
-    const limit = ctx.query.has('limit') ? Number(ctx.query.get('limit')) : 500;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw validationError(`limit must be an integer from 1 to 500, got ${ctx.query.get('limit')}`);
-    const all = targetsOf(portal, from, id, to);
-    const start = Number(ctx.query.get('after') ?? 0) || 0;
-    const body: Record<string, unknown> = { results: all.slice(start, start + limit) };
-    if (start + limit < all.length) body.paging = { next: { after: String(start + limit) } };
-    return { status: 200, body };
-  });
-
-  router.add('PUT', '/crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}', (ctx) => {
+  /** Removes the named types (labels) of each pair; removing the unlabeled type removes the pair. */
+  addVersioned(router, 'POST', 'associations', '/{fromObjectType}/{toObjectType}/batch/labels/archive', (ctx) => {
     const from = objectTypeParam(ctx, 'fromObjectType');
     const to = objectTypeParam(ctx, 'toObjectType');
-    const fromId = ctx.params.fromObjectId as string;
-    const toId = ctx.params.toObjectId as string;
-    const kind = defaultKind(from, to);
-    if (!kind) throw validationError(`There is no default association from ${from} to ${to}`);
-    if (!portal.get(from, fromId) || !portal.get(to, toId)) throw notFound(`Cannot associate ${from} ${fromId} with ${to} ${toId}: not found`);
-    portal.associate(from, fromId, to, toId, kind, ctx.source);
     const startedAt = Date.now();
-    return batchEnvelope([{ from: { id: fromId }, to: { id: toId }, associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: kind.typeId } }], [], startedAt);
-  });
-
-  router.add('PUT', '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}', (ctx) => {
-    const from = objectTypeParam(ctx);
-    const to = objectTypeParam(ctx, 'toObjectType');
-    const fromId = ctx.params.objectId as string;
-    const toId = ctx.params.toObjectId as string;
-    const kinds = kindsOf(from, to, ctx.body);
-    if (!portal.get(from, fromId) || !portal.get(to, toId)) throw notFound(`Cannot associate ${from} ${fromId} with ${to} ${toId}: not found`);
-    for (const kind of kinds) portal.associate(from, fromId, to, toId, kind, ctx.source);
-    return { status: 201, body: labelsBetween(portal, from, fromId, to, toId) };
-  });
-
-  router.add('DELETE', '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}', (ctx) => {
-    portal.disassociate(objectTypeParam(ctx), ctx.params.objectId as string, objectTypeParam(ctx, 'toObjectType'), ctx.params.toObjectId as string, ctx.source);
-    return { status: 204 };
+    const inputs = inputsOf(ctx.body, ASSOCIATION_WRITE_LIMIT).map((input) => ({ ...pairOf(input), kinds: kindsOf(from, to, input.types) }));
+    for (const { fromId, toId, kinds } of inputs) {
+      for (const kind of kinds) portal.removeAssociationType(from, fromId, to, toId, kind, ctx.source);
+    }
+    return archived(ctx, startedAt);
   });
 }

@@ -3,6 +3,7 @@ import type { CrmRecord } from '../../crm/portal';
 import { HubSpotHttpError, batchError, errorBody, propertyValuesMessage, validationError, type PropertyValueError } from '../../errors';
 import type { RouteContext, RouteEnv, Router, SandboxBehaviour } from '../router';
 import { batchEnvelope, bodyObject, inputsOf, objectJson } from '../serialize';
+import { addVersioned, partialFailureStatus, requireMembers, shapeOf } from '../versions';
 import { HISTORY_LIMIT, createInputAssociations, findRecord, objectTypeParam, propertiesOf } from './objects';
 
 /** HubSpot's batch read/create/update/upsert/archive endpoints take at most 100 inputs. */
@@ -86,10 +87,11 @@ function rejectDuplicateIds(ids: string[]): void {
 export function registerBatchRoutes(router: Router, env: RouteEnv): void {
   const { portal, behaviour } = env;
 
-  router.add('POST', '/crm/v3/objects/{objectType}/batch/read', (ctx) => {
+  addVersioned(router, 'POST', 'objects', '/{objectType}/batch/read', (ctx) => {
     const type = objectTypeParam(ctx);
     const startedAt = Date.now();
     const body = bodyObject(ctx.body);
+    requireMembers(body, shapeOf(ctx.apiVersion).batchReadRequired, 'BatchReadInputSimplePublicObjectId');
     const propertiesWithHistory = Array.isArray(body.propertiesWithHistory) ? body.propertiesWithHistory.map(String) : [];
     if (propertiesWithHistory.length > 0 && Array.isArray(body.inputs) && body.inputs.length > HISTORY_LIMIT) {
       // Word for word HubSpot's message (seen in integrations hitting the cap).
@@ -114,13 +116,14 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
       results.push(objectJson(portal, record, { properties: properties && properties.length > 0 ? properties : undefined, propertiesWithHistory }));
     }
     const errors = missing.length === 0 ? [] : [notFoundIds(type, missing)];
-    return batchEnvelope(results, errors, startedAt);
+    return batchEnvelope(results, errors, startedAt, 200, partialFailureStatus(ctx.apiVersion, behaviour, 200));
   });
 
-  router.add('POST', '/crm/v3/objects/{objectType}/batch/create', (ctx) => {
+  addVersioned(router, 'POST', 'objects', '/{objectType}/batch/create', (ctx) => {
     const type = objectTypeParam(ctx);
     const startedAt = Date.now();
     const inputs = inputsOf(ctx.body, BATCH_LIMIT);
+    for (const input of inputs) requireMembers(input, shapeOf(ctx.apiVersion).createInputRequired, 'SimplePublicObjectInputForCreate');
     const emails = new Map<string, number>();
     const checked: CheckedInput[] = inputs.map((raw, index) => {
       const { values, problems } = portal.checkWrite(type, propertiesOf(raw));
@@ -143,11 +146,11 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
       createInputAssociations(portal, type, record.id, c.raw.associations, ctx.source);
       return objectJson(portal, record, { properties: Object.keys(c.values), ...(c.traceId !== undefined ? { objectWriteTraceId: c.traceId } : {}) });
     });
-    return batchEnvelope(results, errors, startedAt, 201);
+    return batchEnvelope(results, errors, startedAt, 201, partialFailureStatus(ctx.apiVersion, behaviour, 201));
   });
 
-  router.add('POST', '/crm/v3/objects/{objectType}/batch/update', (ctx) => updateBatch(ctx, false));
-  router.add('POST', '/crm/v3/objects/{objectType}/batch/upsert', (ctx) => updateBatch(ctx, true));
+  addVersioned(router, 'POST', 'objects', '/{objectType}/batch/update', (ctx) => updateBatch(ctx, false));
+  addVersioned(router, 'POST', 'objects', '/{objectType}/batch/upsert', (ctx) => updateBatch(ctx, true));
 
   function updateBatch(ctx: RouteContext, upsert: boolean): { status: number; body: Record<string, unknown> } {
     const type = objectTypeParam(ctx);
@@ -176,10 +179,10 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
       if (upsert) json.new = created;
       return json;
     });
-    return batchEnvelope(results, errors, startedAt);
+    return batchEnvelope(results, errors, startedAt, 200, partialFailureStatus(ctx.apiVersion, behaviour, 200));
   }
 
-  router.add('POST', '/crm/v3/objects/{objectType}/batch/archive', (ctx) => {
+  addVersioned(router, 'POST', 'objects', '/{objectType}/batch/archive', (ctx) => {
     const type = objectTypeParam(ctx);
     for (const input of inputsOf(ctx.body, BATCH_LIMIT)) portal.archive(type, String(input.id ?? ''), ctx.source);
     return { status: 204 };

@@ -4,6 +4,7 @@ import type { CrmRecord, Portal, WriteSource } from '../../crm/portal';
 import { HubSpotHttpError, errorBody, notFound, propertyValuesMessage, validationError } from '../../errors';
 import type { RouteContext, RouteEnv, Router } from '../router';
 import { associationTypesParam, bodyObject, listParam, objectJson } from '../serialize';
+import { addVersioned, prefix, requireMembers, shapeOf } from '../versions';
 
 /** HubSpot caps list pages at 100 records, and at 50 when property histories are asked for. */
 export const LIST_LIMIT = 100;
@@ -61,7 +62,7 @@ export function throwIfInvalid(problems: ReturnType<Portal['checkWrite']>['probl
 export function registerObjectRoutes(router: Router, env: RouteEnv): void {
   const { portal } = env;
 
-  router.add('GET', '/crm/v3/objects/{objectType}', (ctx) => {
+  addVersioned(router, 'GET', 'objects', '/{objectType}', (ctx) => {
     const type = objectTypeParam(ctx);
     const withHistory = listParam(ctx.query, 'propertiesWithHistory');
     const max = withHistory && withHistory.length > 0 ? HISTORY_LIMIT : LIST_LIMIT;
@@ -100,14 +101,16 @@ export function registerObjectRoutes(router: Router, env: RouteEnv): void {
     const view = { properties: listParam(ctx.query, 'properties'), propertiesWithHistory: withHistory, associations: associationTypesParam(ctx.query) };
     const body: Record<string, unknown> = { results: results.map((r) => objectJson(portal, r, view)) };
     if (next !== undefined) {
-      body.paging = { next: { after: next, link: `${ctx.baseUrl}/crm/v3/objects/${ctx.params.objectType}?after=${next}&limit=${limit}` } };
+      body.paging = { next: { after: next, link: `${ctx.baseUrl}${prefix('objects', ctx.apiVersion)}/${ctx.params.objectType}?after=${next}&limit=${limit}` } };
     }
     return { status: 200, body };
   });
 
-  router.add('POST', '/crm/v3/objects/{objectType}', (ctx) => {
+  addVersioned(router, 'POST', 'objects', '/{objectType}', (ctx) => {
     const type = objectTypeParam(ctx);
     const input = bodyObject(ctx.body);
+    // 2026-09's create body is SimplePublicObjectInputForCreate with `associations` required, as in batch create.
+    requireMembers(input, shapeOf(ctx.apiVersion).createInputRequired, 'SimplePublicObjectInputForCreate');
     const { values, problems } = portal.checkWrite(type, propertiesOf(input));
     throwIfInvalid(problems);
     const record = portal.create(type, values, ctx.source);
@@ -115,7 +118,7 @@ export function registerObjectRoutes(router: Router, env: RouteEnv): void {
     return { status: 201, body: objectJson(portal, record, { properties: Object.keys(values) }) };
   });
 
-  router.add('GET', '/crm/v3/objects/{objectType}/{objectId}', (ctx) => {
+  addVersioned(router, 'GET', 'objects', '/{objectType}/{objectId}', (ctx) => {
     const type = objectTypeParam(ctx);
     const archived = ctx.query.get('archived') === 'true';
     const record = findRecord(portal, type, ctx.params.objectId as string, ctx.query.get('idProperty'), archived);
@@ -124,7 +127,7 @@ export function registerObjectRoutes(router: Router, env: RouteEnv): void {
     return { status: 200, body: objectJson(portal, record, view) };
   });
 
-  router.add('PATCH', '/crm/v3/objects/{objectType}/{objectId}', (ctx) => {
+  addVersioned(router, 'PATCH', 'objects', '/{objectType}/{objectId}', (ctx) => {
     const type = objectTypeParam(ctx);
     const record = findRecord(portal, type, ctx.params.objectId as string, ctx.query.get('idProperty'));
     if (!record) throw notFound(`Object not found. objectId are usually numeric.`, { context: { id: [ctx.params.objectId as string] } });
@@ -134,14 +137,14 @@ export function registerObjectRoutes(router: Router, env: RouteEnv): void {
     return { status: 200, body: objectJson(portal, record, { properties: Object.keys(values) }) };
   });
 
-  router.add('DELETE', '/crm/v3/objects/{objectType}/{objectId}', (ctx) => {
+  addVersioned(router, 'DELETE', 'objects', '/{objectType}/{objectId}', (ctx) => {
     const type = objectTypeParam(ctx);
     // HubSpot answers 204 whether or not the record still existed.
     portal.archive(type, ctx.params.objectId as string, ctx.source);
     return { status: 204 };
   });
 
-  router.add('POST', '/crm/v3/objects/{objectType}/merge', (ctx) => {
+  addVersioned(router, 'POST', 'objects', '/{objectType}/merge', (ctx) => {
     const type = objectTypeParam(ctx);
     const input = bodyObject(ctx.body);
     const primaryId = String(input.primaryObjectId ?? '');

@@ -2,6 +2,7 @@ import type { Owner } from '../../crm/portal';
 import { notFound, validationError } from '../../errors';
 import type { RouteEnv, Router } from '../router';
 import { iso } from '../serialize';
+import { addVersioned, prefix } from '../versions';
 
 /** Owners in the shape of HubSpot's owners API (`PublicOwner`). */
 function ownerJson(owner: Owner): Record<string, unknown> {
@@ -22,7 +23,7 @@ function ownerJson(owner: Owner): Record<string, unknown> {
 
 export function registerOwnerRoutes(router: Router, env: RouteEnv): void {
   const { portal } = env;
-  router.add('GET', '/crm/v3/owners', (ctx) => {
+  addVersioned(router, 'GET', 'owners', '', (ctx) => {
     const limit = ctx.query.has('limit') ? Number(ctx.query.get('limit')) : 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw validationError(`limit must be an integer from 1 to 500, got ${ctx.query.get('limit')}`);
     const email = ctx.query.get('email');
@@ -31,10 +32,10 @@ export function registerOwnerRoutes(router: Router, env: RouteEnv): void {
     const page = owners.slice(start, start + limit);
     const body: Record<string, unknown> = { results: page.map(ownerJson) };
     const next = owners[start + limit];
-    if (next) body.paging = { next: { after: next.id, link: `${ctx.baseUrl}/crm/v3/owners/?after=${next.id}` } };
+    if (next) body.paging = { next: { after: next.id, link: `${ctx.baseUrl}${prefix('owners', ctx.apiVersion)}/?after=${next.id}` } };
     return { status: 200, body };
   });
-  router.add('GET', '/crm/v3/owners/{ownerId}', (ctx) => {
+  addVersioned(router, 'GET', 'owners', '/{ownerId}', (ctx) => {
     const byUser = ctx.query.get('idProperty') === 'userId';
     const owner = portal.listOwners().find((o) => (byUser ? String(o.userId) : o.id) === ctx.params.ownerId);
     if (!owner) throw notFound(`Owner ${ctx.params.ownerId} not found`);

@@ -2,6 +2,7 @@ import type { Pipeline, PipelineStage } from '../../crm/pipelines';
 import { notFound } from '../../errors';
 import type { RouteEnv, Router } from '../router';
 import { iso } from '../serialize';
+import { addVersioned } from '../versions';
 
 /** Pipelines in the shape of HubSpot's pipelines API: stage metadata values are strings. */
 function stageJson(stage: PipelineStage): Record<string, unknown> {
@@ -35,15 +36,15 @@ export function registerPipelineRoutes(router: Router, env: RouteEnv): void {
     // The sandbox has deal pipelines only; other types answer as a portal without pipelines for them.
     if (objectType !== 'deals' && objectType !== 'deal' && objectType !== '0-3') throw notFound(`Unable to find pipelines for object type ${objectType}`);
   };
-  router.add('GET', '/crm/v3/pipelines/{objectType}', (ctx) => {
+  addVersioned(router, 'GET', 'pipelines', '/{objectType}', (ctx) => {
     dealsOnly(ctx.params.objectType as string);
     return { status: 200, body: { results: pipelines.list().map(pipelineJson) } };
   });
-  router.add('GET', '/crm/v3/pipelines/{objectType}/{pipelineId}', (ctx) => {
+  addVersioned(router, 'GET', 'pipelines', '/{objectType}/{pipelineId}', (ctx) => {
     dealsOnly(ctx.params.objectType as string);
     return { status: 200, body: pipelineJson(pipelines.require(ctx.params.pipelineId as string)) };
   });
-  router.add('GET', '/crm/v3/pipelines/{objectType}/{pipelineId}/stages', (ctx) => {
+  addVersioned(router, 'GET', 'pipelines', '/{objectType}/{pipelineId}/stages', (ctx) => {
     dealsOnly(ctx.params.objectType as string);
     return { status: 200, body: { results: pipelines.require(ctx.params.pipelineId as string).stages.map(stageJson) } };
   });

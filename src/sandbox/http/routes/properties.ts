@@ -4,6 +4,7 @@ import type { Portal } from '../../crm/portal';
 import { notFound } from '../../errors';
 import type { RouteEnv, Router } from '../router';
 import { bodyObject, iso } from '../serialize';
+import { addVersioned, checkOptionInputs } from '../versions';
 import { objectTypeParam } from './objects';
 
 /** A property in the shape of HubSpot's properties API (the SDK's `Property` model). */
@@ -46,11 +47,11 @@ export function registerPropertyRoutes(router: Router, env: RouteEnv): void {
   const { schema } = portal;
 
   // Group routes first: `/groups` would otherwise be read as a property named "groups".
-  router.add('GET', '/crm/v3/properties/{objectType}/groups', (ctx) => ({
+  addVersioned(router, 'GET', 'properties', '/{objectType}/groups', (ctx) => ({
     status: 200,
     body: { results: schema.listGroups(objectTypeParam(ctx)).map(groupJson) },
   }));
-  router.add('POST', '/crm/v3/properties/{objectType}/groups', (ctx) => {
+  addVersioned(router, 'POST', 'properties', '/{objectType}/groups', (ctx) => {
     const input = bodyObject(ctx.body);
     const group = schema.createGroup(objectTypeParam(ctx), {
       name: String(input.name ?? ''),
@@ -59,12 +60,12 @@ export function registerPropertyRoutes(router: Router, env: RouteEnv): void {
     });
     return { status: 201, body: groupJson(group) };
   });
-  router.add('GET', '/crm/v3/properties/{objectType}/groups/{groupName}', (ctx) => {
+  addVersioned(router, 'GET', 'properties', '/{objectType}/groups/{groupName}', (ctx) => {
     const group = schema.getGroup(objectTypeParam(ctx), ctx.params.groupName as string);
     if (!group) throw notFound(`Unable to find property group ${ctx.params.groupName}`);
     return { status: 200, body: groupJson(group) };
   });
-  router.add('PATCH', '/crm/v3/properties/{objectType}/groups/{groupName}', (ctx) => {
+  addVersioned(router, 'PATCH', 'properties', '/{objectType}/groups/{groupName}', (ctx) => {
     const input = bodyObject(ctx.body);
     const group = schema.updateGroup(objectTypeParam(ctx), ctx.params.groupName as string, {
       ...(typeof input.label === 'string' ? { label: input.label } : {}),
@@ -72,33 +73,37 @@ export function registerPropertyRoutes(router: Router, env: RouteEnv): void {
     });
     return { status: 200, body: groupJson(group) };
   });
-  router.add('DELETE', '/crm/v3/properties/{objectType}/groups/{groupName}', (ctx) => {
+  addVersioned(router, 'DELETE', 'properties', '/{objectType}/groups/{groupName}', (ctx) => {
     schema.archiveGroup(objectTypeParam(ctx), ctx.params.groupName as string);
     return { status: 204 };
   });
 
-  router.add('GET', '/crm/v3/properties/{objectType}', (ctx) => {
+  addVersioned(router, 'GET', 'properties', '/{objectType}', (ctx) => {
     const type = objectTypeParam(ctx);
     const archived = ctx.query.get('archived') === 'true';
     return { status: 200, body: { results: schema.list(type, archived).map((d) => propertyJson(portal, type, d)) } };
   });
-  router.add('POST', '/crm/v3/properties/{objectType}', (ctx) => {
+  addVersioned(router, 'POST', 'properties', '/{objectType}', (ctx) => {
     const type = objectTypeParam(ctx);
-    const def = schema.create(type, bodyObject(ctx.body) as unknown as PropertyCreateInput);
+    const input = bodyObject(ctx.body);
+    checkOptionInputs(ctx.apiVersion, input);
+    const def = schema.create(type, input as unknown as PropertyCreateInput);
     return { status: 201, body: propertyJson(portal, type, def) };
   });
-  router.add('GET', '/crm/v3/properties/{objectType}/{propertyName}', (ctx) => {
+  addVersioned(router, 'GET', 'properties', '/{objectType}/{propertyName}', (ctx) => {
     const type = objectTypeParam(ctx);
     const def = schema.get(type, ctx.params.propertyName as string);
     if (!def) throw notFound(`Unable to find property ${ctx.params.propertyName} for object type ${type}`);
     return { status: 200, body: propertyJson(portal, type, def) };
   });
-  router.add('PATCH', '/crm/v3/properties/{objectType}/{propertyName}', (ctx) => {
+  addVersioned(router, 'PATCH', 'properties', '/{objectType}/{propertyName}', (ctx) => {
     const type = objectTypeParam(ctx);
-    const def = schema.update(type, ctx.params.propertyName as string, bodyObject(ctx.body));
+    const input = bodyObject(ctx.body);
+    checkOptionInputs(ctx.apiVersion, input);
+    const def = schema.update(type, ctx.params.propertyName as string, input);
     return { status: 200, body: propertyJson(portal, type, def) };
   });
-  router.add('DELETE', '/crm/v3/properties/{objectType}/{propertyName}', (ctx) => {
+  addVersioned(router, 'DELETE', 'properties', '/{objectType}/{propertyName}', (ctx) => {
     schema.archive(objectTypeParam(ctx), ctx.params.propertyName as string);
     return { status: 204 };
   });

@@ -3,6 +3,7 @@ import type { PropertyType } from '../../crm/property-catalog';
 import { parseSearch, runSearch } from '../../crm/search';
 import type { RouteEnv, Router } from '../router';
 import { objectJson } from '../serialize';
+import { addVersioned, prefix } from '../versions';
 import { objectTypeParam } from './objects';
 
 /** Properties a free-text `query` looks in, per object type (HubSpot searches a similar default set). */
@@ -16,9 +17,7 @@ const TEXT_PROPERTIES: Record<string, readonly string[]> = {
 
 export function registerSearchRoutes(router: Router, env: RouteEnv): void {
   const { portal, behaviour } = env;
-  router.add(
-    'POST',
-    '/crm/v3/objects/{objectType}/search',
+  addVersioned(router, 'POST', 'objects', '/{objectType}/search',
     (ctx) => {
       const type = objectTypeParam(ctx);
       const typeOf = (name: string): PropertyType | undefined => portal.schema.get(type, name)?.type;
@@ -30,7 +29,7 @@ export function registerSearchRoutes(router: Router, env: RouteEnv): void {
       const outcome = runSearch(candidates, search, read, typeOf, TEXT_PROPERTIES[type] ?? []);
       const view = { properties: search.properties && search.properties.length > 0 ? search.properties : undefined, ...(asOf !== undefined ? { asOf } : {}) };
       const body: Record<string, unknown> = { total: outcome.total, results: outcome.page.map((r) => objectJson(portal, r, view)) };
-      if (outcome.nextAfter !== undefined) body.paging = { next: { after: outcome.nextAfter, link: `${ctx.baseUrl}/crm/v3/objects/${ctx.params.objectType}/search?after=${outcome.nextAfter}` } };
+      if (outcome.nextAfter !== undefined) body.paging = { next: { after: outcome.nextAfter, link: `${ctx.baseUrl}${prefix('objects', ctx.apiVersion)}/${ctx.params.objectType}/search?after=${outcome.nextAfter}` } };
       return { status: 200, body };
     },
     { search: true },
