@@ -50,7 +50,7 @@ async function everything(version: ApiVersion | undefined, portalData: Generated
     // The admin commands, as an admin runs them, choosing the version by environment.
     const env = { ...world.sandbox.environment(), ...(version ? { HUBSPOT_API_VERSION: version } : {}), DATABASE_URL: world.databaseUrl, LEAD_DEFINITION: EXAMPLE, LOG_LEVEL: 'silent' };
     const cwd = path.dirname(world.databaseUrl.replace(/^sqlite:/, ''));
-    const install = await runUld(['install', '--no-project', '--no-backfill'], env, { cwd });
+    const install = await runUld(['install', '--no-backfill'], env, { cwd });
     expect(install).toMatchObject({ status: 0, stderr: '' });
     const doctor = await runUld(['doctor', '--json'], env, { cwd });
     const checks = JSON.parse(doctor.stdout) as Array<{ check: string; outcome: string }>;

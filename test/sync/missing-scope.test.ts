@@ -1,4 +1,5 @@
 import { REQUIRED_SCOPES } from '../../src/admin/scopes';
+import { apiPaths, DEFAULT_API_VERSION } from '../../src/hubspot/api-version';
 import { runUld } from '../server/child';
 import { EXAMPLE, syncWorld, type SyncWorld } from './harness';
 
@@ -11,7 +12,7 @@ import { EXAMPLE, syncWorld, type SyncWorld } from './harness';
  */
 
 const LOST = 'crm.objects.deals.write';
-const DEAL_WRITES = 'POST /crm/v3/objects/deals/batch/update';
+const DEAL_WRITES = `POST ${apiPaths(DEFAULT_API_VERSION).batch('deals', 'update')}`;
 
 describe('a scope lost while running', () => {
   let world: SyncWorld;
