@@ -11,6 +11,8 @@ import { openStore, type QueuePolicy, type Store } from '../../src/store';
 import { SyncEngine } from '../../src/sync/engine';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { subscriptionsFor } from '../../src/sync/subscriptions';
+import type { ApiVersion } from '../../src/sandbox/http/router';
+import { forwardOnDatedPaths } from '../support/dated-paths';
 
 export const EXAMPLE = path.join(__dirname, '..', '..', 'lead-definition.example.yaml');
 
@@ -50,6 +52,11 @@ export async function syncWorld(
     queue?: Partial<QueuePolicy>;
     /** Gateway options over the defaults (a short `timeoutMs`, fast `retry`). */
     gateway?: Partial<GatewayOptions>;
+    /**
+     * The sandbox version the gateway's calls land on (`test/support/dated-paths.ts`), until the gateway
+     * calls the date-versioned paths itself.
+     */
+    datedPaths?: ApiVersion;
   } = {},
 ): Promise<SyncWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-sync-'));
@@ -74,7 +81,8 @@ export async function syncWorld(
   });
   const logger = pino({ level: 'silent' });
   const service = await startService({ config, host: '127.0.0.1', logger, roles: [] });
-  const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000, ...options.gateway });
+  const forwarder = options.datedPaths ? await forwardOnDatedPaths(sandbox.url, options.datedPaths) : undefined;
+  const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: forwarder?.url ?? sandbox.url, rateLimitPer10s: 100_000, ...options.gateway });
   await ensureProductProperties(gateway);
   const now = Date.now();
   const store = options.queue ? await openStore(config.databaseUrl, { queue: options.queue }) : service.store;
@@ -113,6 +121,7 @@ export async function syncWorld(
       await engine.stop();
       if (store !== service.store) await store.close();
       await service.stop();
+      await forwarder?.close();
       await sandbox.stop();
       gateway.close?.();
       fs.rmSync(dir, { recursive: true, force: true });
