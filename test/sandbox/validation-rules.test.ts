@@ -148,6 +148,14 @@ describe('validation rules over HTTP', () => {
     });
   });
 
+  test('a whole-batch answer names each broken rule once, however many inputs break it', async () => {
+    sandbox.behaviour.validationRules = 'whole-batch';
+    const inputs = [contact(), contact()].map((id) => ({ id, properties: { hs_lead_status: 'OPEN' } }));
+    const answer = await call('POST', `${prefix('objects', '2026-09')}/contacts/batch/update`, { inputs });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([RULE_ERROR]);
+  });
+
   test('a portal without rules answers 2026-09 writes as before', async () => {
     sandbox.validationRules.clear();
     const id = contact();

@@ -27,9 +27,13 @@ function details(violations: readonly RuleViolation[]): BatchErrorJson['errors']
   return violations.map((v) => ({ message: v.message, code: v.code, context: { propertyName: [v.propertyName] } }));
 }
 
-/** HubSpot's 400 VALIDATION_ERROR for broken rules: one `errors[]` item per rule, naming its property. */
+/**
+ * HubSpot's 400 VALIDATION_ERROR for broken rules: one `errors[]` item per rule, naming its property.
+ * Several inputs of a batch breaking the same rule give one item: the answer names properties, not records.
+ */
 export function rulesRejected(violations: readonly RuleViolation[]): HubSpotHttpError {
-  return new HubSpotHttpError(400, errorBody('VALIDATION_ERROR', RULES_MESSAGE, { errors: details(violations) }));
+  const distinct = [...new Map(violations.map((v) => [`${v.code}\u0000${v.message}`, v])).values()];
+  return new HubSpotHttpError(400, errorBody('VALIDATION_ERROR', RULES_MESSAGE, { errors: details(distinct) }));
 }
 
 /** A single-object write (create, update) that breaks a rule fails whole, as any invalid write does. */
