@@ -73,8 +73,10 @@ async function reconcileWindow(o: ReconcileOptions, t: (typeof TYPES)[number], f
     // last write to it was changed by us, and re-reading it would cost calls to learn nothing. Two cases
     // slip through, both needing a lost webhook as well: a change made between our read and our write (our
     // write's date covers it), and, when our clock runs ahead of HubSpot's, a change within that skew after
-    // our write. docs/jobs.md says so.
-    const written = page.records.length > 0 ? await o.store.lastWrittenAt(t.objectType, page.records.map((r) => r.id)) : new Map<string, number>();
+    // our write. docs/jobs.md says so. A write HubSpot rejected counts too (a 2026-09 validation rule, say):
+    // it changed nothing, so the record's date is still that of the change we worked, and queueing it
+    // again would only send the same write to the same rejection. A later change does queue it.
+    const written = page.records.length > 0 ? await o.store.lastWrittenAt(t.objectType, page.records.map((r) => r.id), { includeRejected: true }) : new Map<string, number>();
     const changed = page.records.filter((r) => {
       const ours = written.get(r.id);
       const modified = readTime(r.properties[t.modified]);

@@ -2,6 +2,7 @@ import type { CompiledDefinition } from '../src/definition';
 import type { CrmGateway } from '../src/hubspot/types';
 import type { Store } from '../src/store/types';
 import { waitingOutRateLimits } from '../src/hubspot/rate-limit-wait';
+import { REJECTED_WRITE } from '../src/sync/engine';
 
 /**
  * `requalify` (nightly): decisions that change with time alone. Engagement decays and "within N days"
@@ -24,12 +25,31 @@ export interface RequalifyOptions {
   slaHours: number;
 }
 
+/**
+ * Contacts whose last write HubSpot rejected (a dead letter saying so, and no write of ours since): queueing
+ * them nightly would send the same write to the same rejection every night, since a rejection is a record
+ * HubSpot will not take as it is (a 2026-09 validation rule, an invalid value). They wait for a change of
+ * the record (a webhook or reconcile queues it: one more try) or an admin's `uld dead-letters retry`.
+ */
+async function rejectedContacts(store: Store, ids: readonly string[]): Promise<Set<string>> {
+  const dead = (await store.listDeadLetters({ objectType: 'contact', limit: Number.MAX_SAFE_INTEGER })).filter((d) => d.lastError.startsWith(REJECTED_WRITE));
+  if (dead.length === 0) return new Set();
+  const live = new Set(ids);
+  const failedAt = new Map<string, number>();
+  for (const d of dead) if (live.has(d.objectId)) failedAt.set(d.objectId, Math.max(failedAt.get(d.objectId) ?? 0, d.failedAt));
+  const written = await store.lastWrittenAt('contacts', [...failedAt.keys()]);
+  return new Set([...failedAt].filter(([id, at]) => (written.get(id) ?? -Infinity) <= at).map(([id]) => id));
+}
+
 export async function requalify(o: RequalifyOptions): Promise<Record<string, number>> {
   const { contacts } = await o.store.listMirror({ decisions: false });
   const live = contacts.filter((c) => !c.deleted);
   let queued = 0;
+  let rejected = 0;
   if (dependsOnTime(o.definition)) {
-    queued = await o.store.markDirty(live.map((c) => ({ objectType: 'contact', objectId: c.id, change: 'property_changed' as const, occurredAt: o.now })));
+    const skip = await rejectedContacts(o.store, live.map((c) => c.id));
+    rejected = skip.size;
+    queued = await o.store.markDirty(live.filter((c) => !skip.has(c.id)).map((c) => ({ objectType: 'contact', objectId: c.id, change: 'property_changed' as const, occurredAt: o.now })));
   }
   const deadline = o.now - o.slaHours * 3_600_000;
   const breached = live.filter((c) => c.status === 'sales_ready' && c.feedback === null && c.qualifiedAt !== null && c.qualifiedAt < deadline).map((c) => c.id);
@@ -41,5 +61,5 @@ export async function requalify(o: RequalifyOptions): Promise<Record<string, num
     // A 429 means the batch was not applied; writing the same flag again is harmless.
     if (toFlag.length > 0) flagged = (await waitingOutRateLimits(() => o.gateway.update('contacts', toFlag))).written.length;
   }
-  return { contacts: live.length, queued, slaBreaches: breached.length, newlyFlagged: flagged };
+  return { contacts: live.length, queued, rejected, slaBreaches: breached.length, newlyFlagged: flagged };
 }

@@ -17,6 +17,14 @@ interface PropertyProblem {
 /** Errors that make a property unwritable for every record, not just for one value. */
 const PROPERTY_LEVEL = new Set(['PROPERTY_DOESNT_EXIST', 'READ_ONLY_VALUE']);
 
+/**
+ * A portal validation rule that a 2026-09 write broke (developers.hubspot.com/changelog/crm-api-write-validation-enforcement;
+ * platform doc §2.3). The property it names is the one the rule requires, judged on the record's state
+ * after the write: usually one we did not send, and when we did, sending it does not make an input the
+ * culprit. So it never tells which input of a whole-batch 400 broke the rule.
+ */
+const RULE_CODES = new Set(['MISSING_CONDITIONAL_REQUIRED_PROPERTY', 'MISSING_REQUIRED_PROPERTY']);
+
 export type BatchError = { category?: string; subCategory?: unknown; message?: string; context?: Record<string, string[]>; errors?: Array<{ message?: string; code?: string; context?: Record<string, string[]> }> };
 
 /** The problems listed in a VALIDATION_ERROR's message (and, in per-input errors, in `errors[].context`). */
@@ -139,7 +147,8 @@ export class BatchWriter {
       result.missing.push(...missingIds);
       return this.writeBatch(objectType, inputs.filter((u) => !missingIds.has(u.id)), result);
     }
-    const problems = propertyProblems(body);
+    const named = propertyProblems(body);
+    const problems = named.filter((p) => p.error === undefined || !RULE_CODES.has(p.error));
     const culprits: Array<{ input: RecordUpdate; problems: PropertyProblem[] }> = [];
     const suspects: RecordUpdate[] = [];
     const clean: RecordUpdate[] = [];
@@ -156,9 +165,10 @@ export class BatchWriter {
     }
     for (const c of culprits) result.rejected.push({ id: c.input.id, error: describe(body.message, c.problems), properties: c.problems.map((p) => p.name) });
     if (culprits.length === 0 && suspects.length === 0) {
-      // Nothing named that we sent: the culprit cannot be told from the message.
+      // Nothing named that we sent (or only broken rules): the culprit cannot be told from the message.
       if (inputs.length === 1) {
-        result.rejected.push({ id: (inputs[0] as RecordUpdate).id, error: err.message, properties: [] });
+        // HubSpot's own words about the rule (its `errors[]`), not only the top-level "values are invalid".
+        result.rejected.push({ id: (inputs[0] as RecordUpdate).id, error: named.length > 0 ? describe(body.message, named) : err.message, properties: named.map((p) => p.name) });
         return;
       }
       return this.split(objectType, inputs, result);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Portal } from './crm/portal';
+import type { ValidationRules } from './crm/validation-rules';
 import { ApiFaults, type ApiFaultSettings } from './faults';
 import { generatePortal, loadGeneratedPortal, type GeneratedPortal, type PortalMetadata } from './generator/generate';
 import { registerAccountInfoRoutes } from './http/routes/account-info';
@@ -91,6 +92,12 @@ export interface Sandbox {
   portal: Portal;
   /** HubSpot quirks that can be switched (batch validation style, search lag). Mutable. */
   behaviour: SandboxBehaviour;
+  /**
+   * The portal's validation rules (conditional required properties, required Create Record fields), which
+   * the 2026-09 write paths enforce: `requireWhen`, `requireOnCreate`, `clear`, `list`. The same object as
+   * `portal.validationRules`; `behaviour.validationRules` chooses how a batch answers a broken rule.
+   */
+  validationRules: ValidationRules;
   calls: CallCounters;
   requests: RequestLog;
   faults: ApiFaults;
@@ -194,6 +201,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     portalId,
     portal,
     behaviour,
+    validationRules: portal.validationRules,
     calls,
     requests,
     faults,

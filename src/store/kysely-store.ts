@@ -137,8 +137,8 @@ class KyselyStore implements Store {
     return mirror.definitionVersions(this.db);
   }
 
-  lastWrittenAt(objectType: string, ids: string[]) {
-    return mirror.lastWrittenAt(this.db, objectType, ids);
+  lastWrittenAt(objectType: string, ids: string[], options?: { includeRejected?: boolean }) {
+    return mirror.lastWrittenAt(this.db, objectType, ids, options);
   }
   recordDecisions(rows: DecisionRecord[]) {
     return mirror.recordDecisions(this.db, rows);

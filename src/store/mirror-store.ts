@@ -261,7 +261,8 @@ export async function definitionVersions(db: Kysely<Database>): Promise<Array<{ 
   return rows.map((r) => ({ version: r.definition_version, firstAt: Number(r.first_at), lastAt: Number(r.last_at), decisions: Number(r.n) })).sort((a, b) => a.firstAt - b.firstAt);
 }
 
-export async function lastWrittenAt(db: Kysely<Database>, objectType: string, ids: string[]): Promise<Map<string, number>> {
+export async function lastWrittenAt(db: Kysely<Database>, objectType: string, ids: string[], options: { includeRejected?: boolean } = {}): Promise<Map<string, number>> {
+  const outcomes = options.includeRejected ? ['written', 'rejected'] : ['written'];
   const out = new Map<string, number>();
   for (const part of chunks([...new Set(ids)], 500)) {
     const rows = await db
@@ -269,7 +270,7 @@ export async function lastWrittenAt(db: Kysely<Database>, objectType: string, id
       .select(['object_id', (eb) => eb.fn.max('written_at').as('at')])
       .where('object_type', '=', objectType)
       .where('object_id', 'in', part)
-      .where('outcome', '=', 'written')
+      .where('outcome', 'in', outcomes)
       .groupBy('object_id')
       .execute();
     for (const r of rows) out.set(r.object_id, Number(r.at));

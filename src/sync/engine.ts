@@ -30,6 +30,8 @@ const NOTE_TO_CONTACT = 202;
 const TASK_TO_CONTACT = 204;
 /** How long a hand-off waits out 429s: well inside the batch's lease, and a rolling window is 10 s. */
 const HAND_OFF_MAX_WAIT_MS = 30_000;
+/** How the dead letter of a write HubSpot rejected begins (`rejectedUnits`); requalify leaves those records alone. */
+export const REJECTED_WRITE = 'HubSpot rejected the write';
 
 export interface SyncEngineOptions {
   gateway: CrmGateway;
@@ -558,8 +560,8 @@ export class SyncEngine {
     return out;
   }
 
-  private async write(objectType: 'contacts' | 'deals' | 'companies', updates: RecordUpdate[]): Promise<WriteResult> {
-    if (updates.length === 0) return { written: [], missing: [], rejected: [] };
+  private async write(objectType: 'contacts' | 'deals' | 'companies', updates: RecordUpdate[]): Promise<SentWrites> {
+    if (updates.length === 0) return { written: [], missing: [], rejected: [], sent: new Map() };
     const result = await this.o.gateway.update(objectType, updates);
     // When HubSpot acknowledged the write, by the wall clock (not the decision's `now`, which tests freeze):
     // HubSpot's modification date of our write is no later than this, which is how reconcile tells our own
@@ -572,17 +574,31 @@ export class SyncEngine {
       ...result.rejected.map((r) => ({ objectType, objectId: r.id, properties: byId.get(r.id) ?? {}, outcome: 'rejected' as const, error: r.error, writtenAt: at })),
     ];
     await this.o.store.recordWrites(log);
-    return result;
+    return { ...result, sent: byId };
   }
 
-  private rejectedUnits(units: WorkUnit[], written: WriteResult): Array<{ unitId: number; error: string }> {
+  /**
+   * The dead letter of each rejected record: HubSpot's words, after what we wrote. A rejection naming a
+   * property we did not send is a portal validation rule (2026-09: a property required when another has
+   * some value, judged on the whole record): retrying cannot help, the record's data or the rule must change.
+   */
+  private rejectedUnits(units: WorkUnit[], written: SentWrites): Array<{ unitId: number; error: string }> {
     const unitOf = new Map(units.map((u) => [u.objectId, u.id]));
     return written.rejected.flatMap((r) => {
       const unitId = unitOf.get(r.id);
-      return unitId === undefined ? [] : [{ unitId, error: `HubSpot rejected the write of ${r.properties.join(', ') || 'this record'}: ${r.error}` }];
+      if (unitId === undefined) return [];
+      const sent = Object.keys(written.sent.get(r.id) ?? {});
+      if (r.properties.length === 0 || r.properties.every((p) => sent.includes(p))) {
+        return [{ unitId, error: `${REJECTED_WRITE} of ${r.properties.join(', ') || 'this record'}: ${r.error}` }];
+      }
+      const rule = `a validation rule of the portal requires ${r.properties.filter((p) => !sent.includes(p)).join(', ')}: give the record a value in HubSpot or change the rule, then \`uld dead-letters retry\``;
+      return [{ unitId, error: `${REJECTED_WRITE} of ${sent.join(', ') || 'this record'}: ${r.error} (${rule})` }];
     });
   }
 }
+
+/** A write's outcome with what was sent to each record (a rejection names it). */
+type SentWrites = WriteResult & { sent: ReadonlyMap<string, Record<string, string>> };
 
 interface Plan {
   followUp: WorkMark[];

@@ -86,8 +86,11 @@ export interface SyncStore {
   recordWrites(rows: WriteRecord[]): Promise<void>;
   /** Every definition version in the audit log: its first and last decision and how many decisions. */
   definitionVersions(): Promise<Array<{ version: string; firstAt: number; lastAt: number; decisions: number }>>;
-  /** When each record was last written by us (outcome `written`), by id; records never written are absent. */
-  lastWrittenAt(objectType: string, ids: string[]): Promise<Map<string, number>>;
+  /**
+   * When each record was last written by us (outcome `written`), by id; records never written are absent.
+   * With `includeRejected`, also the writes HubSpot rejected: the last time we worked the record at all.
+   */
+  lastWrittenAt(objectType: string, ids: string[], options?: { includeRejected?: boolean }): Promise<Map<string, number>>;
   history(contactId: string, limit?: number): Promise<ContactHistory>;
   /** Creates or coalesces units of work without an event: follow-up work the worker itself finds. */
   markDirty(marks: WorkMark[], availableAt?: number): Promise<number>;

@@ -266,3 +266,29 @@ describe.each(API_VERSIONS)('HubSpot API %s', (version) => {
     });
   });
 });
+
+describe('a portal validation rule on the 2026-09 paths', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 12, rateLimit: { enabled: false } });
+    sandbox.validationRules.requireWhen('contacts', 'jobtitle', { property: 'hs_lead_status', values: ['OPEN'] });
+  });
+  afterAll(() => sandbox.stop());
+
+  it.each(['whole-batch', 'per-input'] as const)('when one record breaks it (%s), then only that record is rejected, in HubSpot words, even when another input sends the property the rule names', async (mode) => {
+    sandbox.behaviour.validationRules = mode;
+    const ids = Array.from({ length: 100 }, (_, i) => sandbox.portal.create('contacts', { email: `${mode}-${i}@rule.example`, ...(i === 37 ? {} : { jobtitle: 'VP' }) }, { sourceType: 'CRM_UI' }).id);
+    const updates: RecordUpdate[] = ids.map((id) => ({ id, properties: { hs_lead_status: 'OPEN' } }));
+    // Sending the required property does not make input 10 the culprit, whatever the error names.
+    updates[10] = { id: ids[10] as string, properties: { hs_lead_status: 'OPEN', jobtitle: 'CTO' } };
+    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, apiVersion: '2026-09', rateLimitPer10s: 1000, ...fast });
+    try {
+      const result = await gateway.update('contacts', updates);
+      expect(result.written.sort()).toEqual(ids.filter((_, i) => i !== 37).sort());
+      expect(result.rejected).toEqual([{ id: ids[37], properties: ['jobtitle'], error: 'jobtitle: jobtitle is required because of a conditional property rule based on [hs_lead_status]' }]);
+      expect(sandbox.portal.get('contacts', ids[10] as string)?.properties.jobtitle).toBe('CTO');
+    } finally {
+      gateway.close();
+    }
+  });
+});

@@ -120,6 +120,11 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
         ['700000000002', 2000],
       ]);
       expect([...(await store.lastWrittenAt('deals', ['700000000003']))]).toEqual([['700000000003', 5000]]);
+      // Reconcile's view: a rejected write is the last time we worked the record too.
+      expect([...(await store.lastWrittenAt('contacts', ['700000000001', '700000000002'], { includeRejected: true }))].sort()).toEqual([
+        ['700000000001', 3000],
+        ['700000000002', 9000],
+      ]);
     });
 
     test('when statusesAt is asked for many contacts, then each gets its latest decision at the time, the later record winning a tie', async () => {

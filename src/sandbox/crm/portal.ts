@@ -5,6 +5,7 @@ import { PipelineRegistry } from './pipelines';
 import { REQUIRED_ON_CREATE, type PropertyOption } from './property-catalog';
 import { PropertySchema } from './schema';
 import { derivedValues } from './derived';
+import { ValidationRules } from './validation-rules';
 import type { CrmRecord, HistoryEntry, Owner, PortalChange, RecordSeed, WriteCheck, WriteSource } from './records';
 
 export type { ChangeSource, CrmRecord, HistoryEntry, Owner, PortalChange, RecordSeed, WriteCheck, WriteSource } from './records';
@@ -21,6 +22,8 @@ export class Portal {
   readonly schema: PropertySchema;
   readonly pipelines: PipelineRegistry;
   readonly associations = new AssociationStore();
+  /** The admin's validation rules, enforced by the 2026-09 write paths (see `validation-rules.ts`). */
+  readonly validationRules = new ValidationRules();
   private readonly records = new Map<ObjectType, Map<string, CrmRecord>>();
   private readonly order = new Map<ObjectType, string[]>();
   private readonly nextId = new Map<ObjectType, number>();

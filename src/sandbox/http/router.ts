@@ -111,6 +111,15 @@ export interface SandboxBehaviour {
    * `objectWriteTraceId`, which is how HubSpot's docs say multi-status responses are enabled.
    */
   invalidProperties: 'auto' | 'whole-batch' | 'per-input';
+  /**
+   * How a 2026-09 batch write that breaks one of the portal's validation rules answers (`sandbox.validationRules`).
+   * HubSpot does not say whether one bad input fails the batch or only its record (the write-validation
+   * changelog documents the single-write 400 only; platform doc §2.3), so both: `whole-batch`, a 400
+   * VALIDATION_ERROR naming the properties but not the record, nothing written; `per-input`, the input's
+   * error in the answer's `errors[]` (with its `objectWriteTraceId`), the others written; `auto` (default):
+   * per-input when every input carries an `objectWriteTraceId`, as for `invalidProperties`.
+   */
+  validationRules: 'auto' | 'whole-batch' | 'per-input';
   /** How a batch update naming a missing id answers: a 207 per-input error (default) or a whole-batch 400. */
   missingIds: 'per-input' | 'whole-batch';
   /** Search sees writes only after this delay (HubSpot's index is eventually consistent). 0 by default. */
@@ -128,4 +137,4 @@ export interface SandboxBehaviour {
   associationPageSize: number;
 }
 
-export const DEFAULT_BEHAVIOUR: SandboxBehaviour = { invalidProperties: 'auto', missingIds: 'per-input', searchLagMs: 0, partialFailureStatus: 200, associationPageSize: 500 };
+export const DEFAULT_BEHAVIOUR: SandboxBehaviour = { invalidProperties: 'auto', validationRules: 'auto', missingIds: 'per-input', searchLagMs: 0, partialFailureStatus: 200, associationPageSize: 500 };

@@ -5,6 +5,8 @@ import type { RouteContext, RouteEnv, Router, SandboxBehaviour } from '../router
 import { batchEnvelope, bodyObject, inputsOf, objectJson } from '../serialize';
 import { addVersioned, partialFailureStatus, requireMembers, shapeOf } from '../versions';
 import { HISTORY_LIMIT, createInputAssociations, findRecord, objectTypeParam, propertiesOf } from './objects';
+import { enforcedRules, rulesBatchError, rulesRejected } from './validation';
+import type { RuleViolation } from '../../crm/validation-rules';
 
 /** HubSpot's batch read/create/update/upsert/archive endpoints take at most 100 inputs. */
 export const BATCH_LIMIT = 100;
@@ -16,6 +18,8 @@ interface CheckedInput {
   record?: CrmRecord;
   values: Record<string, string>;
   problems: PropertyValueError[];
+  /** Portal validation rules the input breaks (2026-09 paths only). */
+  violations: RuleViolation[];
   missingId?: string;
   duplicateOf?: string;
   raw: Record<string, unknown>;
@@ -25,9 +29,9 @@ function traceIdOf(input: Record<string, unknown>): string | undefined {
   return typeof input.objectWriteTraceId === 'string' ? input.objectWriteTraceId : undefined;
 }
 
-function perInputValidation(behaviour: SandboxBehaviour, inputs: CheckedInput[]): boolean {
-  if (behaviour.invalidProperties === 'per-input') return true;
-  if (behaviour.invalidProperties === 'whole-batch') return false;
+function perInputValidation(mode: SandboxBehaviour['invalidProperties'], inputs: CheckedInput[]): boolean {
+  if (mode === 'per-input') return true;
+  if (mode === 'whole-batch') return false;
   return inputs.length > 0 && inputs.every((i) => i.traceId !== undefined);
 }
 
@@ -41,11 +45,13 @@ function traceContext(input: CheckedInput, extra: Record<string, string[]> = {})
  */
 function settleProblems(type: ObjectType, behaviour: SandboxBehaviour, checked: CheckedInput[]): { writable: CheckedInput[]; errors: unknown[] } {
   const errors: unknown[] = [];
-  const perInput = perInputValidation(behaviour, checked);
+  const perInput = perInputValidation(behaviour.invalidProperties, checked);
   const invalid = checked.filter((c) => c.problems.length > 0);
   if (invalid.length > 0 && !perInput) {
     throw new HubSpotHttpError(400, errorBody('VALIDATION_ERROR', propertyValuesMessage(invalid.flatMap((c) => c.problems))));
   }
+  const breaking = checked.filter((c) => c.violations.length > 0);
+  if (breaking.length > 0 && !perInputValidation(behaviour.validationRules, checked)) throw rulesRejected(breaking.flatMap((c) => c.violations));
   const missing = checked.filter((c) => c.missingId !== undefined);
   if (missing.length > 0 && behaviour.missingIds === 'whole-batch') {
     throw validationError(`Could not get some ${OBJECT_TYPE_INFO[type].upper} objects, they may be deleted or not exist. Check that ids are valid.`, {
@@ -63,13 +69,14 @@ function settleProblems(type: ObjectType, behaviour: SandboxBehaviour, checked: 
       }),
     );
   }
+  for (const c of breaking) errors.push(rulesBatchError(c.violations, traceContext(c, c.record ? { ids: [c.record.id] } : {})));
   if (missing.length > 0) {
     errors.push(notFoundIds(type, missing.map((m) => m.missingId as string)));
   }
   for (const c of duplicates) {
     errors.push(batchError('CONFLICT', `Contact already exists. Existing ID: ${c.duplicateOf}`, traceContext(c, { id: [c.duplicateOf as string] })));
   }
-  const writable = checked.filter((c) => c.problems.length === 0 && c.missingId === undefined && c.duplicateOf === undefined);
+  const writable = checked.filter((c) => c.problems.length === 0 && c.violations.length === 0 && c.missingId === undefined && c.duplicateOf === undefined);
   return { writable, errors };
 }
 
@@ -127,7 +134,8 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
     const emails = new Map<string, number>();
     const checked: CheckedInput[] = inputs.map((raw, index) => {
       const { values, problems } = portal.checkWrite(type, propertiesOf(raw));
-      const c: CheckedInput = { index, values, problems, raw };
+      const violations = problems.length === 0 ? enforcedRules(ctx, portal, type, { values }) : [];
+      const c: CheckedInput = { index, values, problems, violations, raw };
       const traceId = traceIdOf(raw);
       if (traceId !== undefined) c.traceId = traceId;
       if (type === 'contacts' && values.email) {
@@ -164,7 +172,8 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
       const record = findRecord(portal, type, id, idProperty);
       const properties = propertiesOf(raw);
       const { values, problems } = portal.checkWrite(type, upsert && !record && idProperty ? { [idProperty]: id, ...properties } : properties, record);
-      const c: CheckedInput = { index, values, problems, raw };
+      const violations = problems.length === 0 && (record || upsert) ? enforcedRules(ctx, portal, type, record ? { before: record.properties, values } : { values }) : [];
+      const c: CheckedInput = { index, values, problems, violations, raw };
       const traceId = traceIdOf(raw);
       if (traceId !== undefined) c.traceId = traceId;
       if (record) c.record = record;

@@ -5,6 +5,7 @@ import { HubSpotHttpError, errorBody, notFound, propertyValuesMessage, validatio
 import type { RouteContext, RouteEnv, Router } from '../router';
 import { associationTypesParam, bodyObject, listParam, objectJson } from '../serialize';
 import { addVersioned, prefix, requireMembers, shapeOf } from '../versions';
+import { enforcedRules, throwIfRulesBroken } from './validation';
 
 /** HubSpot caps list pages at 100 records, and at 50 when property histories are asked for. */
 export const LIST_LIMIT = 100;
@@ -113,6 +114,7 @@ export function registerObjectRoutes(router: Router, env: RouteEnv): void {
     requireMembers(input, shapeOf(ctx.apiVersion).createInputRequired, 'SimplePublicObjectInputForCreate');
     const { values, problems } = portal.checkWrite(type, propertiesOf(input));
     throwIfInvalid(problems);
+    throwIfRulesBroken(enforcedRules(ctx, portal, type, { values }));
     const record = portal.create(type, values, ctx.source);
     createInputAssociations(portal, type, record.id, input.associations, ctx.source);
     return { status: 201, body: objectJson(portal, record, { properties: Object.keys(values) }) };
@@ -133,6 +135,7 @@ export function registerObjectRoutes(router: Router, env: RouteEnv): void {
     if (!record) throw notFound(`Object not found. objectId are usually numeric.`, { context: { id: [ctx.params.objectId as string] } });
     const { values, problems } = portal.checkWrite(type, propertiesOf(bodyObject(ctx.body)), record);
     throwIfInvalid(problems);
+    throwIfRulesBroken(enforcedRules(ctx, portal, type, { before: record.properties, values }));
     portal.update(type, record.id, values, ctx.source);
     return { status: 200, body: objectJson(portal, record, { properties: Object.keys(values) }) };
   });
