@@ -7,7 +7,7 @@ function parse(...events: Array<Record<string, unknown>>): WebhookEvent[] {
   return result.events;
 }
 
-const plan = (overrides: Record<string, unknown>) => planWork(parse(hubspotEvent(overrides))[0]!, { appId: APP_ID });
+const plan = (overrides: Record<string, unknown>) => planWork(parse(hubspotEvent(overrides))[0]!, { appIds: [APP_ID] });
 const marks = (overrides: Record<string, unknown>) => plan(overrides).marks.map((m) => [m.objectType, m.objectId, m.change, m.property ?? m.mergedInto ?? null]);
 
 describe('what an event means for the queue', () => {
@@ -46,7 +46,7 @@ describe('what an event means for the queue', () => {
     delete event.objectId;
     const [parsed] = parse(event);
     expect(parsed!.objectId).toBe('10');
-    expect(planWork(parsed!, { appId: APP_ID }).marks.map((m) => [m.objectId, m.change])).toEqual([
+    expect(planWork(parsed!, { appIds: [APP_ID] }).marks.map((m) => [m.objectId, m.change])).toEqual([
       ['10', 'merged'],
       ['11', 'merged_away'],
     ]);
@@ -87,11 +87,11 @@ describe('what an event means for the queue', () => {
   });
 
   test('when sourceId is a user or another app, then it is not ours', () => {
-    expect(isOwnSource(`appId:${APP_ID}`, APP_ID)).toBe(true);
-    expect(isOwnSource(`userId:${APP_ID}`, APP_ID)).toBe(false);
-    expect(isOwnSource(`${APP_ID}1`, APP_ID)).toBe(false);
-    expect(isOwnSource(String(APP_ID), undefined)).toBe(false);
-    expect(isOwnSource(null, APP_ID)).toBe(false);
+    expect(isOwnSource(`appId:${APP_ID}`, [APP_ID])).toBe(true);
+    expect(isOwnSource(`userId:${APP_ID}`, [APP_ID])).toBe(false);
+    expect(isOwnSource(`${APP_ID}1`, [APP_ID])).toBe(false);
+    expect(isOwnSource(String(APP_ID), [])).toBe(false);
+    expect(isOwnSource(null, [APP_ID])).toBe(false);
   });
 
   test('when ids come as numbers or digit strings, then they are kept as exact decimal strings', () => {
