@@ -29,7 +29,8 @@ import { associationEnds } from './object-types';
  * two formats name them differently): two labelled associations of one pair changed in the same
  * millisecond share a key, and they would make exactly the same work.
  *
- * Null for actions this does not know: those are deduplicated by delivery only.
+ * Null for actions this does not know: those are deduplicated by delivery only. Only computed while a
+ * migration window is open (see ClassifyContext).
  */
 export function changeKey(event: WebhookEvent, objectType: string): string | null {
   const what = changedFields(event, objectType);

@@ -38,6 +38,12 @@ export interface ClassifyContext {
    * of them are our own writes (an instance still running with the old app's token writes as that app).
    */
   appIds: readonly number[];
+  /**
+   * A migration window is open: two apps deliver every change, so events get a change key. Outside one,
+   * HubSpot's redeliveries repeat the eventId and the delivery key is enough; skipping the key keeps its
+   * hash and index off the receiver's hot path.
+   */
+  migrationWindow?: boolean;
 }
 
 /** What an event means for the queue: its disposition and the units of work it creates. */
@@ -115,7 +121,7 @@ export function toIncomingEvent(event: WebhookEvent, ctx: ClassifyContext): Inco
     disposition: plan.disposition,
     payload: JSON.stringify(event.raw),
     // Events we ignore are not worth a key: delivered by two apps, they are two ignored rows.
-    changeKey: plan.disposition === 'ignored' ? null : changeKey(event, plan.objectType),
+    changeKey: ctx.migrationWindow === true && plan.disposition !== 'ignored' ? changeKey(event, plan.objectType) : null,
     marks: plan.marks,
   };
 }

@@ -103,7 +103,7 @@ export function webhookRouter(options: ReceiverOptions): express.Router {
       }
       metrics?.received(parsed.events.length);
       checkAppId(verdict.app, parsed.events);
-      const events = parsed.events.map((e) => toIncomingEvent(e, { appIds }));
+      const events = parsed.events.map((e) => toIncomingEvent(e, { appIds, migrationWindow: options.previousApp !== undefined }));
       let result: IngestResult;
       try {
         result = await options.store.ingest(events, { availableAfterMs: options.availableAfterMs });

@@ -1,4 +1,4 @@
-import { isOwnSource, parseEventBatch, planWork, type WebhookEvent } from '../../webhooks';
+import { isOwnSource, parseEventBatch, planWork, toIncomingEvent, type WebhookEvent } from '../../webhooks';
 import { APP_ID, hubspotEvent } from '../server/harness';
 
 function parse(...events: Array<Record<string, unknown>>): WebhookEvent[] {
@@ -84,6 +84,14 @@ describe('what an event means for the queue', () => {
     expect(plan({ propertyName: 'uld_status', sourceId: 'userId:1' })).toMatchObject({ disposition: 'own_write', marks: [] });
     expect(plan({ propertyName: 'uld_sales_feedback', sourceId: 'userId:1' })).toMatchObject({ disposition: 'work' });
     expect(plan({ changeSource: 'INTEGRATION', sourceId: '123456', propertyName: 'lifecyclestage' })).toMatchObject({ disposition: 'work' });
+  });
+
+  test('when a migration window is open, then worked and own events get a change key; ignored ones and every event outside a window do not', () => {
+    const key = (overrides: Record<string, unknown>, migrationWindow: boolean) => toIncomingEvent(parse(hubspotEvent(overrides))[0]!, { appIds: [APP_ID], migrationWindow }).changeKey;
+    expect(key({ objectId: 1 }, true)).toMatch(/^contact\.propertyChange:[\w-]{22}$/);
+    expect(key({ objectId: 1, changeSource: 'INTEGRATION', sourceId: String(APP_ID) }, true)).toMatch(/^contact\.propertyChange:/);
+    expect(key({ subscriptionType: 'ticket.creation', objectId: 1 }, true)).toBeNull();
+    expect(key({ objectId: 1 }, false)).toBeNull();
   });
 
   test('when sourceId is a user or another app, then it is not ours', () => {
