@@ -83,8 +83,8 @@ export function computeV1(clientSecret: string, rawBody: Buffer | string): strin
 }
 
 /**
- * The app whose secret gives `given`. Every secret is tried, whichever matches first, so the time taken
- * does not tell which one matched; each comparison is constant-time.
+ * The app whose secret gives `given`. Both secrets are always tried, so the time taken does not tell which
+ * one matched; each comparison is constant-time.
  */
 function signingApp(input: VerifyInput, compute: (secret: string) => string, given: string): SigningApp | undefined {
   const current = sameText(compute(input.clientSecret), given);
