@@ -1,10 +1,8 @@
 import type { ChangeKind, EventDisposition, IncomingEvent, WorkMark } from '../src/store';
+import { changeKey } from './change-key';
 import type { WebhookEvent } from './events';
+import { associationEnds, objectTypeOf } from './object-types';
 
-/** The objects the engine works on. Events about other objects (tickets, leads, ...) are kept as ignored. */
-export type WorkedObjectType = 'contact' | 'company' | 'deal';
-
-const OBJECT_TYPE_IDS: Record<string, WorkedObjectType> = { '0-1': 'contact', '0-2': 'company', '0-3': 'deal' };
 const WORKED = new Set<string>(['contact', 'company', 'deal']);
 
 /**
@@ -23,33 +21,29 @@ export function isOwnProperty(propertyName: string): boolean {
 }
 
 /**
- * Whether `sourceId` names our app. Integration writes arrive with the bare app id as sourceId (e.g.
- * `"sourceId":"9318066"`, changeSource INTEGRATION); user changes say `userId:45678`. A prefixed
- * `appId:<id>` is accepted too, since HubSpot does not document the format.
+ * Whether `sourceId` names one of our apps. Integration writes arrive with the bare app id of the app
+ * that wrote as sourceId (e.g. `"sourceId":"9318066"`, changeSource INTEGRATION), whichever app delivers
+ * the event; user changes say `userId:45678`. A prefixed `appId:<id>` is accepted too, since HubSpot does
+ * not document the format.
  */
-export function isOwnSource(sourceId: string | null, appId: number | undefined): boolean {
-  if (appId === undefined || sourceId === null) return false;
+export function isOwnSource(sourceId: string | null, appIds: readonly number[]): boolean {
+  if (appIds.length === 0 || sourceId === null) return false;
   const m = /^(?:app(?:id)?[:-])?(\d+)$/i.exec(sourceId.trim());
-  return m !== null && m[1] === String(appId);
-}
-
-/** From `CONTACT_TO_DEAL`, `DEAL_TO_CONTACT`, `PARENT_TO_CHILD_COMPANY`: the worked type at each end, if any. */
-function endsOfAssociationType(associationType: string | undefined): [string | null, string | null] {
-  if (!associationType) return [null, null];
-  const i = associationType.toUpperCase().indexOf('_TO_');
-  if (i < 0) return [null, null];
-  const side = (s: string) => /(?:^|_)(CONTACT|COMPANY|DEAL)$/.exec(s)?.[1]?.toLowerCase() ?? null;
-  return [side(associationType.slice(0, i).toUpperCase()), side(associationType.slice(i + 4).toUpperCase())];
-}
-
-function objectTypeOf(event: WebhookEvent): string {
-  if (event.family !== 'object') return event.family;
-  return OBJECT_TYPE_IDS[event.objectTypeId ?? ''] ?? event.objectTypeId ?? 'object';
+  return m !== null && appIds.some((id) => m[1] === String(id));
 }
 
 export interface ClassifyContext {
-  /** HUBSPOT_APP_ID: events whose sourceId names it are our own writes. */
-  appId?: number;
+  /**
+   * HUBSPOT_APP_ID, and during a migration window HUBSPOT_PREVIOUS_APP_ID: events whose sourceId names one
+   * of them are our own writes (an instance still running with the old app's token writes as that app).
+   */
+  appIds: readonly number[];
+  /**
+   * A migration window is open: two apps deliver every change, so events get a change key. Outside one,
+   * HubSpot's redeliveries repeat the eventId and the delivery key is enough; skipping the key keeps its
+   * hash and index off the receiver's hot path.
+   */
+  migrationWindow?: boolean;
 }
 
 /** What an event means for the queue: its disposition and the units of work it creates. */
@@ -60,7 +54,7 @@ export function planWork(event: WebhookEvent, ctx: ClassifyContext): { objectTyp
   const ignored = { objectType, disposition: 'ignored' as const, marks: [] };
   if (!WORKED.has(objectType)) return ignored;
   const own = { objectType, disposition: 'own_write' as const, marks: [] };
-  if (isOwnSource(event.sourceId, ctx.appId)) return own;
+  if (isOwnSource(event.sourceId, ctx.appIds)) return own;
 
   const marks: WorkMark[] = [];
   switch (event.action) {
@@ -95,10 +89,8 @@ export function planWork(event: WebhookEvent, ctx: ClassifyContext): { objectTyp
     }
     case 'associationChange': {
       const a = event.association!;
-      const [fromByName, toByName] = endsOfAssociationType(a.associationType);
-      const fromType = (a.fromObjectTypeId ? OBJECT_TYPE_IDS[a.fromObjectTypeId] : undefined) ?? fromByName ?? objectType;
-      const toType = (a.toObjectTypeId ? OBJECT_TYPE_IDS[a.toObjectTypeId] : undefined) ?? toByName;
-      if (toType === null || toType === undefined || !RELEVANT_PAIRS.has(pairKey(fromType, toType))) return ignored;
+      const { fromType, toType } = associationEnds(event, objectType);
+      if (toType === null || !RELEVANT_PAIRS.has(pairKey(fromType, toType))) return ignored;
       marks.push(mark(fromType, a.fromObjectId, 'association_changed'), mark(toType, a.toObjectId, 'association_changed'));
       // A contact gaining a deal is the conversion the whole product measures: both ends must be recomputed.
       if (pairKey(fromType, toType) === 'contact|deal' && a.associationRemoved === false) {
@@ -128,6 +120,8 @@ export function toIncomingEvent(event: WebhookEvent, ctx: ClassifyContext): Inco
     attemptNumber: event.attemptNumber,
     disposition: plan.disposition,
     payload: JSON.stringify(event.raw),
+    // Events we ignore are not worth a key: delivered by two apps, they are two ignored rows.
+    changeKey: ctx.migrationWindow === true && plan.disposition !== 'ignored' ? changeKey(event, plan.objectType) : null,
     marks: plan.marks,
   };
 }

@@ -2,6 +2,7 @@
 export { webhookRouter, WEBHOOK_PATH, type ReceiverOptions, type ReceiverMetrics, type RejectionReason } from './receiver';
 export { parseEventBatch, type WebhookEvent } from './events';
 export { planWork, toIncomingEvent, isOwnProperty, isOwnSource } from './classify';
+export { changeKey } from './change-key';
 export {
   verifyHubSpotSignature,
   signWebhookRequest,
@@ -11,4 +12,5 @@ export {
   MAX_SIGNATURE_AGE_MS,
   MAX_FUTURE_SKEW_MS,
   type SignatureFailure,
+  type SigningApp,
 } from './signature';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { EventLog, IngestResult } from '../src/store';
 import { toIncomingEvent } from './classify';
 import { parseEventBatch } from './events';
-import { verifyHubSpotSignature } from './signature';
+import { verifyHubSpotSignature, type SigningApp } from './signature';
 
 export const WEBHOOK_PATH = '/webhooks/hubspot';
 
@@ -36,6 +36,12 @@ export interface ReceiverOptions {
   portalId?: number;
   /** HUBSPOT_APP_ID: our own writes come back as events and must not create work. */
   appId?: number;
+  /**
+   * HUBSPOT_PREVIOUS_CLIENT_SECRET and HUBSPOT_PREVIOUS_APP_ID, during a migration window: the old legacy
+   * app still delivers every change too, signed with its own secret; its signatures verify, its writes
+   * are ours, and the change it delivers a second time is stored once (the change key).
+   */
+  previousApp?: { clientSecret: string; appId: number };
   maxBodyBytes: number;
   /** Debounce for new units of work (issue 5 sets it from DEBOUNCE_MS). */
   availableAfterMs?: number;
@@ -54,6 +60,8 @@ export function webhookRouter(options: ReceiverOptions): express.Router {
   const { logger, metrics } = options;
   const now = options.now ?? Date.now;
   const router = express.Router();
+  const appIds = [options.appId, options.previousApp?.appId].filter((id): id is number => id !== undefined);
+  const checkAppId = appIdChecker(options, logger);
 
   const reject = (res: Response, status: number, reason: RejectionReason, body: Record<string, string>) => {
     metrics?.rejected(reason);
@@ -72,6 +80,7 @@ export function webhookRouter(options: ReceiverOptions): express.Router {
         rawBody,
         headers: req.headers,
         clientSecret: options.clientSecret,
+        ...(options.previousApp ? { previousClientSecret: options.previousApp.clientSecret } : {}),
         acceptV1: options.acceptV1,
         now: now(),
       });
@@ -93,7 +102,8 @@ export function webhookRouter(options: ReceiverOptions): express.Router {
         }
       }
       metrics?.received(parsed.events.length);
-      const events = parsed.events.map((e) => toIncomingEvent(e, { appId: options.appId }));
+      checkAppId(verdict.app, parsed.events);
+      const events = parsed.events.map((e) => toIncomingEvent(e, { appIds, migrationWindow: options.previousApp !== undefined }));
       let result: IngestResult;
       try {
         result = await options.store.ingest(events, { availableAfterMs: options.availableAfterMs });
@@ -102,7 +112,7 @@ export function webhookRouter(options: ReceiverOptions): express.Router {
         return reject(res, 503, 'store_unavailable', { error: 'store_unavailable' });
       }
       metrics?.accepted(result);
-      logger.debug({ ...result, signature: verdict.version }, 'webhook stored');
+      logger.debug({ ...result, signature: verdict.version, signedBy: verdict.app }, 'webhook stored');
       res.status(200).json({ received: events.length, stored: result.stored, duplicates: result.duplicates });
     },
   );
@@ -122,4 +132,28 @@ export function webhookRouter(options: ReceiverOptions): express.Router {
   };
   router.use(WEBHOOK_PATH, bodyErrors);
   return router;
+}
+
+/**
+ * A delivery signed with one app's secret carries that app's id in every event. When the id differs from
+ * the one configured for that secret, the configured id is wrong, and echoes of that app's writes would be
+ * worked as changes: said once per app id in the log. Not refused: the signature already proves the
+ * sender, and a refusal would make HubSpot retry the events for a day and then drop them.
+ */
+function appIdChecker(options: ReceiverOptions, logger: Logger): (app: SigningApp, events: Array<{ raw: unknown }>) => void {
+  const warned = new Set<string>();
+  return (app, events) => {
+    const [expected, idName, secretName] =
+      app === 'current' ? [options.appId, 'HUBSPOT_APP_ID', 'HUBSPOT_CLIENT_SECRET'] : [options.previousApp?.appId, 'HUBSPOT_PREVIOUS_APP_ID', 'HUBSPOT_PREVIOUS_CLIENT_SECRET'];
+    if (expected === undefined || warned.size >= 10) return;
+    for (const e of events) {
+      const appId = (e.raw as { appId?: unknown }).appId;
+      if (appId === undefined || String(appId) === String(expected) || warned.has(`${app}:${String(appId)}`)) continue;
+      warned.add(`${app}:${String(appId)}`);
+      logger.warn(
+        { appId, expected, signedBy: app },
+        `events signed with ${secretName} come from app ${String(appId)}, but ${idName} is ${expected}: echoes of that app's writes are not recognised; set ${idName}=${String(appId)}`,
+      );
+    }
+  };
 }

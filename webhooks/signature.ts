@@ -27,7 +27,10 @@ export type SignatureFailure =
   | 'future_timestamp'
   | 'bad_signature';
 
-export type VerifyResult = { ok: true; version: 'v3' | 'v1' } | { ok: false; reason: SignatureFailure; detail: string };
+/** Which app's secret signed the request: during a migration window the old app's verifies too. */
+export type SigningApp = 'current' | 'previous';
+
+export type VerifyResult = { ok: true; version: 'v3' | 'v1'; app: SigningApp } | { ok: false; reason: SignatureFailure; detail: string };
 
 export interface VerifyInput {
   method: string;
@@ -36,6 +39,11 @@ export interface VerifyInput {
   rawBody: Buffer;
   headers: Record<string, string | string[] | undefined>;
   clientSecret: string;
+  /**
+   * HUBSPOT_PREVIOUS_CLIENT_SECRET: during a migration window the old legacy app signs its own deliveries
+   * with its own secret, so either secret verifies.
+   */
+  previousClientSecret?: string;
   acceptV1: boolean;
   now: number;
 }
@@ -74,6 +82,16 @@ export function computeV1(clientSecret: string, rawBody: Buffer | string): strin
   return createHash('sha256').update(clientSecret, 'utf8').update(rawBody).digest('hex');
 }
 
+/**
+ * The app whose secret gives `given`. Both secrets are always tried, so the time taken does not tell which
+ * one matched; each comparison is constant-time.
+ */
+function signingApp(input: VerifyInput, compute: (secret: string) => string, given: string): SigningApp | undefined {
+  const current = sameText(compute(input.clientSecret), given);
+  const previous = input.previousClientSecret !== undefined && sameText(compute(input.previousClientSecret), given);
+  return current ? 'current' : previous ? 'previous' : undefined;
+}
+
 export function verifyHubSpotSignature(input: VerifyInput): VerifyResult {
   const v3 = header(input.headers, 'x-hubspot-signature-v3');
   if (v3 !== undefined) {
@@ -84,11 +102,11 @@ export function verifyHubSpotSignature(input: VerifyInput): VerifyResult {
     const age = input.now - Number(timestamp);
     if (age > MAX_SIGNATURE_AGE_MS) return { ok: false, reason: 'stale_timestamp', detail: `timestamp is ${Math.round(age / 1000)} s old (limit ${MAX_SIGNATURE_AGE_MS / 1000} s)` };
     if (-age > MAX_FUTURE_SKEW_MS) return { ok: false, reason: 'future_timestamp', detail: `timestamp is ${Math.round(-age / 1000)} s ahead of our clock (limit ${MAX_FUTURE_SKEW_MS / 1000} s)` };
-    const expected = computeV3(input.clientSecret, input.method, input.publicUrl, input.rawBody, timestamp);
-    if (!sameText(expected, v3)) {
+    const app = signingApp(input, (secret) => computeV3(secret, input.method, input.publicUrl, input.rawBody, timestamp), v3);
+    if (app === undefined) {
       return { ok: false, reason: 'bad_signature', detail: 'v3 signature does not match (wrong client secret, a body changed in transit, or WEBHOOK_PUBLIC_URL differs from the URL HubSpot calls)' };
     }
-    return { ok: true, version: 'v3' };
+    return { ok: true, version: 'v3', app };
   }
   const legacy = header(input.headers, 'x-hubspot-signature');
   if (legacy === undefined) return { ok: false, reason: 'missing_signature', detail: 'no X-HubSpot-Signature-v3 header' };
@@ -96,10 +114,9 @@ export function verifyHubSpotSignature(input: VerifyInput): VerifyResult {
   if (!input.acceptV1 || version !== 'v1') {
     return { ok: false, reason: 'v1_not_accepted', detail: `only a ${version || 'unversioned'} signature was sent and only v3${input.acceptV1 ? ' and v1 are' : ' is'} accepted (WEBHOOK_ACCEPT_V1)` };
   }
-  if (!sameText(computeV1(input.clientSecret, input.rawBody), legacy.toLowerCase())) {
-    return { ok: false, reason: 'bad_signature', detail: 'v1 signature does not match' };
-  }
-  return { ok: true, version: 'v1' };
+  const app = signingApp(input, (secret) => computeV1(secret, input.rawBody), legacy.toLowerCase());
+  if (app === undefined) return { ok: false, reason: 'bad_signature', detail: 'v1 signature does not match' };
+  return { ok: true, version: 'v1', app };
 }
 
 /**

@@ -6,6 +6,7 @@ import { ensureProductProperties } from '../sync/install-properties';
 import { signWebhookRequest } from '../../webhooks';
 import { MissingScopesError, grantScopesFix } from '../hubspot';
 import type { AdminGateway } from './install';
+import { migrationWindowChecks } from './migration-window';
 import { REQUIRED_SCOPES, missingScopes } from './scopes';
 
 /**
@@ -93,6 +94,8 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckLine[]> {
   try {
     await hubspotChecks(inputs.gateway, config, def, add);
     await webhookCheck(config, inputs.fetch ?? fetch, add);
+    const gateway = inputs.gateway;
+    lines.push(...(await migrationWindowChecks(config, { fetch: inputs.fetch ?? fetch, ...(gateway ? { tokenInfo: () => gateway.tokenInfo() } : {}) })));
     if (store) await storeChecks(store, now, inputs.staleQueueMs ?? 15 * 60_000, add);
     else for (const c of ['queue', 'jobs']) add(c, 'skip', storeSkip);
   } finally {

@@ -14,6 +14,11 @@ export interface Config {
     accessToken?: string;
     clientSecret?: string;
     appId?: number;
+    /**
+     * The old legacy app during a migration window (HUBSPOT_PREVIOUS_*): its signatures are accepted and
+     * its writes are ours, until it is deleted.
+     */
+    previousApp?: { clientSecret: string; appId: number };
     portalId?: number;
     apiBaseUrl: string;
     /** HUBSPOT_API_VERSION: whose paths and shapes the gateway uses. */
@@ -117,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       });
     }
   }
+  problems.push(...previousAppProblems(env, values));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const get = <T>(name: string) => values.get(name) as T;
@@ -132,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       accessToken: get('HUBSPOT_ACCESS_TOKEN'),
       clientSecret: get('HUBSPOT_CLIENT_SECRET'),
       appId: get('HUBSPOT_APP_ID'),
+      ...(values.has('HUBSPOT_PREVIOUS_APP_ID') ? { previousApp: { clientSecret: get<string>('HUBSPOT_PREVIOUS_CLIENT_SECRET'), appId: get<number>('HUBSPOT_PREVIOUS_APP_ID') } } : {}),
       portalId: get('HUBSPOT_PORTAL_ID'),
       apiBaseUrl: get<string>('HUBSPOT_API_BASE_URL').replace(/\/+$/, ''),
       apiVersion: get('HUBSPOT_API_VERSION'),
@@ -177,6 +184,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
   return deepFreeze(config);
+}
+
+/**
+ * The migration window's two settings describe one app: a secret without its id would accept the old
+ * app's webhooks but work its echoes as changes, an id without its secret would refuse every one of them.
+ * Values equal to the current app's are a copy-paste slip that leaves the old app unrecognised.
+ */
+function previousAppProblems(env: NodeJS.ProcessEnv, values: Map<string, unknown>): ConfigProblem[] {
+  const isSet = (name: string) => (env[name] ?? '').trim() !== '';
+  const secret = 'HUBSPOT_PREVIOUS_CLIENT_SECRET';
+  const id = 'HUBSPOT_PREVIOUS_APP_ID';
+  const problems: ConfigProblem[] = [];
+  if (isSet(secret) !== isSet(id)) {
+    const [missing, present] = isSet(secret) ? [id, secret] : [secret, id];
+    problems.push({
+      name: missing,
+      expected: `to be set together with ${present} (both are the old legacy app's, from its Auth tab, during a migration window; or unset both)`,
+      found: 'not set',
+    });
+    return problems;
+  }
+  if (values.has(id) && values.get(id) === values.get('HUBSPOT_APP_ID')) {
+    problems.push({ name: id, expected: "the old legacy app's id, different from HUBSPOT_APP_ID (the project app's)", found: `${String(values.get(id))}, the same as HUBSPOT_APP_ID` });
+  }
+  if (values.has(secret) && values.get(secret) === values.get('HUBSPOT_CLIENT_SECRET')) {
+    problems.push({ name: secret, expected: "the old legacy app's client secret, different from HUBSPOT_CLIENT_SECRET (the project app's)", found: 'the same value as HUBSPOT_CLIENT_SECRET (hidden)' });
+  }
+  return problems;
 }
 
 function deepFreeze<T>(o: T): T {

@@ -110,6 +110,23 @@ export const ENV_SPECS: EnvVarSpec[] = [
     group: 'HubSpot',
   },
   {
+    name: 'HUBSPOT_PREVIOUS_CLIENT_SECRET',
+    schema: noWhitespace,
+    expected: 'the old app client secret with no spaces',
+    description:
+      "Migration window only: the client secret of the old legacy private app while it and the project app both send webhooks. Requests signed with it are accepted too. Set together with HUBSPOT_PREVIOUS_APP_ID; unset both once the old app is deleted.",
+    secret: true,
+    group: 'HubSpot',
+  },
+  {
+    name: 'HUBSPOT_PREVIOUS_APP_ID',
+    schema: integer(1, Number.MAX_SAFE_INTEGER),
+    expected: 'a positive integer',
+    description:
+      "Migration window only: the old legacy private app's id. Its writes count as our own (no work from their echoes), and a change both apps deliver is worked once. Set together with HUBSPOT_PREVIOUS_CLIENT_SECRET.",
+    group: 'HubSpot',
+  },
+  {
     name: 'HUBSPOT_PORTAL_ID',
     schema: integer(1, Number.MAX_SAFE_INTEGER),
     expected: 'a positive integer',

@@ -64,6 +64,12 @@ export interface SandboxOptions {
   portalId?: number;
   /** Other apps installed in the portal: their writes come back as webhooks naming them. */
   otherApps?: Array<{ accessToken: string; appId: number }>;
+  /**
+   * The old legacy private app during a migration window: installed beside the app above, its token writes
+   * as it (sourceId = its id), and it delivers every change to its own subscriptions (the app's when
+   * absent) with its own eventIds and subscription ids, signed with its own secret, to the same target.
+   */
+  previousApp?: { accessToken: string; appId: number; clientSecret: string; subscriptions?: WebhookSubscriptionInput[] };
   /** Scopes granted to the private app's token (`SANDBOX_DEFAULT_SCOPES` when absent): reported by token introspection, enforced on every call. */
   scopes?: readonly string[];
   tier?: Tier;
@@ -115,7 +121,10 @@ export interface Sandbox {
    * The settings that point the product at this portal, as environment variables: HUBSPOT_API_BASE_URL,
    * HUBSPOT_ACCESS_TOKEN, HUBSPOT_CLIENT_SECRET, HUBSPOT_APP_ID, HUBSPOT_PORTAL_ID.
    */
-  environment(): Record<'HUBSPOT_API_BASE_URL' | 'HUBSPOT_ACCESS_TOKEN' | 'HUBSPOT_CLIENT_SECRET' | 'HUBSPOT_APP_ID' | 'HUBSPOT_PORTAL_ID', string>;
+  environment(): Record<'HUBSPOT_API_BASE_URL' | 'HUBSPOT_ACCESS_TOKEN' | 'HUBSPOT_CLIENT_SECRET' | 'HUBSPOT_APP_ID' | 'HUBSPOT_PORTAL_ID', string> &
+    Partial<Record<'HUBSPOT_PREVIOUS_CLIENT_SECRET' | 'HUBSPOT_PREVIOUS_APP_ID', string>>;
+  /** The old app of a migration window (`previousApp`), with its own webhook deliveries. */
+  previousApp?: { accessToken: string; appId: number; clientSecret: string; webhooks: WebhookDispatcher };
   /** Stops the simulator and webhook deliveries and closes the server (hanging requests included). */
   stop(): Promise<void>;
 }
@@ -159,6 +168,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   for (const subscription of subscriptions) webhooks.subscribe(subscription);
   if (webhookFaults) webhooks.setFaults(webhookFaults);
   portal.onChange((change) => webhooks.handleChange(change));
+  let previousApp: Sandbox['previousApp'];
+  if (options.previousApp) {
+    const { subscriptions: own = subscriptions, ...app } = options.previousApp;
+    // Seeded apart from the first app, so its eventIds and subscription ids are its own as in HubSpot.
+    const previousWebhooks = new WebhookDispatcher({ portalId, appId: app.appId, clientSecret: app.clientSecret }, webhookSettings, `${seed}:app:${app.appId}`);
+    for (const subscription of own) previousWebhooks.subscribe(subscription);
+    if (webhookFaults) previousWebhooks.setFaults(webhookFaults);
+    portal.onChange((change) => previousWebhooks.handleChange(change));
+    previousApp = { ...app, webhooks: previousWebhooks };
+  }
 
   const { autoStart = false, ...simulatorOptions } = options.simulator ?? {};
   const simulator = new ActivitySimulator(portal, { seed, ...simulatorOptions });
@@ -175,7 +194,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   registerOwnerRoutes(router, env);
   registerAccountInfoRoutes(router, env);
 
-  const tokens = new Map<string, number>([[accessToken, appId], ...(options.otherApps ?? []).map((a) => [a.accessToken, a.appId] as [string, number])]);
+  const tokens = new Map<string, number>([
+    [accessToken, appId],
+    ...[...(options.otherApps ?? []), ...(previousApp ? [previousApp] : [])].map((a) => [a.accessToken, a.appId] as [string, number]),
+  ]);
   const scopes = [...(options.scopes ?? SANDBOX_DEFAULT_SCOPES)];
   // Other apps are not ours to configure: they carry every default scope.
   const scopesOf = (token: string): readonly string[] => (token === accessToken ? scopes : SANDBOX_DEFAULT_SCOPES);
@@ -210,13 +232,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     simulator,
     endpoints: router.endpoints(),
     ...(generated ? { generated: generated.metadata } : {}),
+    ...(previousApp ? { previousApp } : {}),
     environment() {
-      return { HUBSPOT_API_BASE_URL: url, HUBSPOT_ACCESS_TOKEN: accessToken, HUBSPOT_CLIENT_SECRET: clientSecret, HUBSPOT_APP_ID: String(appId), HUBSPOT_PORTAL_ID: String(portalId) };
+      return {
+        HUBSPOT_API_BASE_URL: url,
+        HUBSPOT_ACCESS_TOKEN: accessToken,
+        HUBSPOT_CLIENT_SECRET: clientSecret,
+        HUBSPOT_APP_ID: String(appId),
+        HUBSPOT_PORTAL_ID: String(portalId),
+        ...(previousApp ? { HUBSPOT_PREVIOUS_CLIENT_SECRET: previousApp.clientSecret, HUBSPOT_PREVIOUS_APP_ID: String(previousApp.appId) } : {}),
+      };
     },
     stop() {
       stopped ??= (async () => {
         simulator.stop();
         webhooks.stop();
+        previousApp?.webhooks.stop();
         await server.close();
       })();
       return stopped;

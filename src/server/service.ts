@@ -79,6 +79,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       if (config.hubspot.appId === undefined) {
         logger.warn('HUBSPOT_APP_ID is not set: echoes of this app\'s writes are recognised only when they change a uld_* property');
       }
+      if (config.hubspot.previousApp) {
+        logger.info(
+          { previousAppId: config.hubspot.previousApp.appId },
+          'migration window open: webhooks signed by the previous app are accepted and its writes are ours; unset HUBSPOT_PREVIOUS_CLIENT_SECRET and HUBSPOT_PREVIOUS_APP_ID once it is deleted',
+        );
+      }
       // The dashboard's search by email asks HubSpot (the mirror keeps no email). Like the worker and the
       // scheduler roles, the HTTP role builds its own gateway from the configuration; without
       // HUBSPOT_ACCESS_TOKEN there is none, and the decisions page says only record ids can be searched.
@@ -96,6 +102,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           acceptV1: config.webhooks.acceptV1,
           portalId: config.hubspot.portalId,
           appId: config.hubspot.appId,
+          ...(config.hubspot.previousApp ? { previousApp: config.hubspot.previousApp } : {}),
           maxBodyBytes: config.webhooks.maxBodyBytes,
           // New units wait DEBOUNCE_MS before the worker may claim them, so a burst coalesces into one read and one write.
           availableAfterMs: config.sync.debounceMs,

@@ -32,7 +32,7 @@ export async function ingestEvents(
       for (const { e } of chunk) {
         parameters.push(
           e.portalId, e.subscriptionType, e.objectId, e.occurredAt, e.eventId, e.objectType, e.changeSource,
-          e.sourceId, e.propertyName, e.attemptNumber, e.disposition, e.payload, now,
+          e.sourceId, e.propertyName, e.attemptNumber, e.disposition, e.payload, e.changeKey ?? null, now,
         );
       }
       const build = () => {
@@ -49,12 +49,15 @@ export async function ingestEvents(
           attempt_number: e.attemptNumber,
           disposition: e.disposition,
           payload: e.payload,
+          change_key: e.changeKey ?? null,
           received_at: now,
         }));
         return trx
           .insertInto('webhook_events')
           .values(rows)
-          .onConflict((oc) => oc.columns(['occurred_at', 'event_id', 'object_id', 'subscription_type', 'portal_id']).doNothing())
+          // No conflict target: a row is skipped when it repeats either unique key, the delivery's
+          // (a HubSpot retry) or the change's (the same change delivered by a second app).
+          .onConflict((oc) => oc.doNothing())
           .returning(['portal_id', 'subscription_type', 'object_id', 'occurred_at', 'event_id']);
       };
       const { rows: inserted } = await executeShaped(trx, `${dialect}:webhook_events:${chunk.length}`, parameters, build);
@@ -102,6 +105,7 @@ export async function listEvents(db: Kysely<Database>, filter: EventFilter): Pro
     attemptNumber: r.attempt_number,
     disposition: r.disposition as EventDisposition,
     payload: r.payload,
+    changeKey: r.change_key,
     receivedAt: r.received_at,
   }));
 }

@@ -18,6 +18,8 @@ export interface WebhookEventsTable {
   attempt_number: number | null;
   disposition: string;
   payload: string;
+  /** The same change however it was delivered (migration window: once per app); null for events we ignore. */
+  change_key: string | null;
   received_at: number;
 }
 

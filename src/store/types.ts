@@ -42,6 +42,12 @@ export interface IncomingEvent {
   disposition: EventDisposition;
   /** The event exactly as received (JSON), for audit and replay. */
   payload: string;
+  /**
+   * Names the CRM change itself rather than its delivery (no eventId, subscription or app): two events with
+   * the same `occurredAt` and key are one change delivered twice, e.g. once by each app during a migration
+   * window, and only the first is stored. Null or absent: deduplicated by the delivery key only.
+   */
+  changeKey?: string | null;
   /** Units of work to create or coalesce into; empty unless disposition is `work`. */
   marks: WorkMark[];
 }

@@ -65,6 +65,41 @@ describe('signatures', () => {
   });
 });
 
+describe('two apps in a migration window', () => {
+  it("when the old app is installed too, then each change is delivered once per app: its own appId, eventIds and subscriptions, signed with its own secret", async () => {
+    const previousApp = { accessToken: 'pat-na1-old-legacy-app', appId: 6_600_001, clientSecret: 'old-app-secret' };
+    const { sandbox, receiver } = await setUp(undefined, { previousApp: { ...previousApp, subscriptions: [{ subscriptionType: 'contact.propertyChange', propertyName: 'jobtitle' }] } });
+    const created = await sdk(sandbox).crm.contacts.basicApi.create({ properties: { email: 'two-apps@example.com', jobtitle: 'CFO' } });
+    // The new app's three subscriptions and the old app's one.
+    await receiver.waitFor(() => receiver.events.length >= 4);
+    const signedBy = (r: ReceivedRequest, secret: string) =>
+      r.headers['x-hubspot-signature-v3'] === createHmac('sha256', secret).update(`POST${receiver.url}${r.rawBody}${r.headers['x-hubspot-request-timestamp'] as string}`).digest('base64');
+    const byApp = (appId: number) => receiver.requests.filter((r) => r.events.every((e) => e.appId === appId));
+    expect(byApp(sandbox.appId).length + byApp(previousApp.appId).length).toBe(receiver.requests.length);
+    for (const r of byApp(sandbox.appId)) expect([signedBy(r, sandbox.clientSecret), signedBy(r, previousApp.clientSecret)]).toEqual([true, false]);
+    for (const r of byApp(previousApp.appId)) expect([signedBy(r, sandbox.clientSecret), signedBy(r, previousApp.clientSecret)]).toEqual([false, true]);
+
+    const ours = receiver.events.find((e) => e.appId === sandbox.appId && e.subscriptionType === 'contact.propertyChange')!;
+    const theirs = receiver.events.filter((e) => e.appId === previousApp.appId);
+    expect(theirs).toHaveLength(1);
+    // The same change: same time, object, value and writer; a delivery of its own.
+    const change = ({ occurredAt, objectId, propertyName, propertyValue, changeSource, sourceId }: Record<string, unknown>) => ({ occurredAt, objectId, propertyName, propertyValue, changeSource, sourceId });
+    expect(change(theirs[0]!)).toEqual(change(ours));
+    expect(theirs[0]!.objectId).toBe(Number(created.id));
+    expect(theirs[0]!.eventId).not.toBe(ours.eventId);
+    expect(theirs[0]!.subscriptionId).not.toBe(ours.subscriptionId);
+
+    // A write with the old app's token names the old app as the writer, in both apps' events.
+    await sdk(sandbox, previousApp.accessToken).crm.contacts.basicApi.update(created.id, { properties: { jobtitle: 'CEO' } });
+    // The new app's legacy and generic subscriptions, and the old app's one.
+    await receiver.waitFor(() => receiver.events.filter((e) => e.propertyValue === 'CEO').length >= 3);
+    expect(new Set(receiver.events.filter((e) => e.propertyValue === 'CEO').map((e) => `${String(e.appId)}:${String(e.sourceId)}`))).toEqual(
+      new Set([`${sandbox.appId}:${previousApp.appId}`, `${previousApp.appId}:${previousApp.appId}`]),
+    );
+    expect(sandbox.environment()).toMatchObject({ HUBSPOT_PREVIOUS_CLIENT_SECRET: previousApp.clientSecret, HUBSPOT_PREVIOUS_APP_ID: String(previousApp.appId) });
+  });
+});
+
 describe('events', () => {
   it('when the app writes through the API, then events carry changeSource INTEGRATION and sourceId naming the app, in legacy and generic formats', async () => {
     const otherApp = { accessToken: 'pat-na1-other-app', appId: 7_777_001 };

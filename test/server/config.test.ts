@@ -33,3 +33,43 @@ describe('serve, webhook and queue settings', () => {
     expect(fs.readFileSync(path.join(root, '.env.example'), 'utf8')).toBe(renderEnvExample());
   });
 });
+
+describe('the migration window settings (HUBSPOT_PREVIOUS_*)', () => {
+  const current = { HUBSPOT_CLIENT_SECRET: 'new-secret', HUBSPOT_APP_ID: '2000' };
+
+  /** The one problem reported, as the CLI prints it: "NAME: expected ..., found ...". */
+  function problem(env: Record<string, string>): string {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      const problems = (err as ConfigError).problems;
+      expect(problems).toHaveLength(1);
+      return `${problems[0]!.name}: expected ${problems[0]!.expected}, found ${problems[0]!.found}`;
+    }
+    throw new Error('the configuration was accepted');
+  }
+
+  test('when both are set, then the old app is configured beside the new one', () => {
+    const config = loadConfig({ ...current, HUBSPOT_PREVIOUS_CLIENT_SECRET: 'old-secret', HUBSPOT_PREVIOUS_APP_ID: '1000' });
+    expect(config.hubspot).toMatchObject({ clientSecret: 'new-secret', appId: 2000, previousApp: { clientSecret: 'old-secret', appId: 1000 } });
+  });
+
+  test('when neither is set (or both are blank), then there is no window', () => {
+    expect(loadConfig(current).hubspot.previousApp).toBeUndefined();
+    expect(loadConfig({ ...current, HUBSPOT_PREVIOUS_CLIENT_SECRET: ' ', HUBSPOT_PREVIOUS_APP_ID: '' }).hubspot.previousApp).toBeUndefined();
+  });
+
+  test.each([
+    ['only the secret', { HUBSPOT_PREVIOUS_CLIENT_SECRET: 'old-secret' }, /^HUBSPOT_PREVIOUS_APP_ID: expected to be set together with HUBSPOT_PREVIOUS_CLIENT_SECRET .*, found not set$/],
+    ['only the id', { HUBSPOT_PREVIOUS_APP_ID: '1000' }, /^HUBSPOT_PREVIOUS_CLIENT_SECRET: expected to be set together with HUBSPOT_PREVIOUS_APP_ID .*, found not set$/],
+    ['the current app id again', { HUBSPOT_PREVIOUS_CLIENT_SECRET: 'old-secret', HUBSPOT_PREVIOUS_APP_ID: '2000' }, /^HUBSPOT_PREVIOUS_APP_ID: expected .*different from HUBSPOT_APP_ID.*found 2000, the same as HUBSPOT_APP_ID$/],
+    ['the current secret again', { HUBSPOT_PREVIOUS_CLIENT_SECRET: 'new-secret', HUBSPOT_PREVIOUS_APP_ID: '1000' }, /^HUBSPOT_PREVIOUS_CLIENT_SECRET: expected .*different from HUBSPOT_CLIENT_SECRET.*\(hidden\)$/],
+    ['an id that is not a number', { HUBSPOT_PREVIOUS_CLIENT_SECRET: 'old-secret', HUBSPOT_PREVIOUS_APP_ID: 'abc' }, /^HUBSPOT_PREVIOUS_APP_ID: expected a positive integer, found "abc"$/],
+  ])('when %s is set, then one line names the problem and the fix', (_what, env, line) => {
+    const text = problem({ ...current, ...env });
+    expect(text).toMatch(line);
+    expect(text).not.toContain('\n');
+    expect(text).not.toContain('new-secret');
+    expect(text).not.toContain('old-secret');
+  });
+});

@@ -10,6 +10,9 @@ export const SECRET = 'test-client-secret-0000';
 export const PUBLIC_URL = 'https://uld.example.com/webhooks/hubspot';
 export const APP_ID = 777001;
 export const PORTAL_ID = 62515;
+/** The old legacy app of a migration window (HUBSPOT_PREVIOUS_*), for tests that open one. */
+export const PREVIOUS_SECRET = 'test-previous-secret-1111';
+export const PREVIOUS_APP_ID = 555001;
 
 export interface TestApp {
   url: string;
@@ -30,6 +33,8 @@ export interface TestAppOptions {
   maxBodyBytes?: number;
   adminToken?: string;
   draining?: () => boolean;
+  /** Opens a migration window with the old app PREVIOUS_APP_ID / PREVIOUS_SECRET. */
+  migrationWindow?: boolean;
 }
 
 /** The real app on 127.0.0.1:0 over a fresh SQLite file, logs captured. */
@@ -51,6 +56,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       acceptV1: options.acceptV1 ?? false,
       portalId: options.portalId,
       appId: APP_ID,
+      ...(options.migrationWindow ? { previousApp: { appId: PREVIOUS_APP_ID, clientSecret: PREVIOUS_SECRET } } : {}),
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     },
   });

@@ -124,6 +124,40 @@ export function describeStoreConformance(backend: string, fresh: () => Promise<F
       expect(result.stored).toBe(5);
     });
 
+    test('when one change comes twice under different eventIds (two apps), then the change key stores and works it once', async () => {
+      const store = await open();
+      const first = await store.ingest([incoming({ eventId: '1', objectId: '7', changeKey: 'contact.propertyChange:k1' })]);
+      // The second app's delivery: its own eventId, same change; in a later batch and again within one batch.
+      const second = await store.ingest([
+        incoming({ eventId: '2', objectId: '7', changeKey: 'contact.propertyChange:k1' }),
+        incoming({ eventId: '3', objectId: '8', changeKey: 'contact.propertyChange:k2' }),
+        incoming({ eventId: '4', objectId: '8', changeKey: 'contact.propertyChange:k2' }),
+      ]);
+      expect(first).toMatchObject({ stored: 1, duplicates: 0 });
+      expect(second).toMatchObject({ stored: 1, duplicates: 2, work: 1 });
+      expect((await store.listEvents()).map((e) => [e.eventId, e.changeKey])).toEqual([
+        ['1', 'contact.propertyChange:k1'],
+        ['3', 'contact.propertyChange:k2'],
+      ]);
+      expect((await store.listWork()).map((u) => [u.objectId, u.eventCount])).toEqual([
+        ['7', 1],
+        ['8', 1],
+      ]);
+    });
+
+    test('when change keys differ, or match at another time, or are absent, then every event is its own', async () => {
+      const store = await open();
+      const result = await store.ingest([
+        incoming({ objectId: '7', changeKey: 'a' }),
+        incoming({ objectId: '7', changeKey: 'b' }),
+        incoming({ objectId: '7', changeKey: 'a', occurredAt: 1_700_000_000_001 }),
+        incoming({ objectId: '7', changeKey: null }),
+        incoming({ objectId: '7', changeKey: null }),
+        incoming({ objectId: '7' }),
+      ]);
+      expect(result).toMatchObject({ stored: 6, duplicates: 0 });
+    });
+
     test('when events are own writes or ignored, then they are recorded but create no work', async () => {
       const store = await open();
       const result = await store.ingest([

@@ -22,6 +22,7 @@ export function incoming(overrides: Partial<IncomingEvent> & { marks?: WorkMark[
     attemptNumber: 0,
     disposition,
     payload: '{}',
+    changeKey: null,
     marks:
       disposition === 'work'
         ? [{ objectType, objectId, change: 'property_changed', occurredAt, ...(propertyName ? { property: propertyName } : {}) }]

@@ -94,10 +94,10 @@ export async function syncWorld(
       const drainer = settleOptions.engine ?? engine;
       const deadline = settleOptions.timeoutMs === undefined ? undefined : Date.now() + settleOptions.timeoutMs;
       for (let i = 0; deadline === undefined ? i < 20 : Date.now() < deadline; i++) {
-        await sandbox.webhooks.idle(60_000);
+        await webhooksIdle(sandbox);
         await drainer.drain();
         // The engine's own writes produce webhooks too (echoes): wait for them, and for follow-up work.
-        await sandbox.webhooks.idle(60_000);
+        await webhooksIdle(sandbox);
         const stats = await service.store.queueStats();
         if (stats.byObjectType.every((q) => q.pending === 0 && q.leased === 0)) return;
         // What is left waits out a backoff or a 429 window.
@@ -120,6 +120,11 @@ export async function syncWorld(
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every app of the portal has delivered what it had to (two apps during a migration window). */
+export async function webhooksIdle(sandbox: Sandbox): Promise<void> {
+  await Promise.all([sandbox.webhooks.idle(60_000), sandbox.previousApp?.webhooks.idle(60_000)]);
 }
 
 /**

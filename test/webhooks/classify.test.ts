@@ -1,4 +1,4 @@
-import { isOwnSource, parseEventBatch, planWork, type WebhookEvent } from '../../webhooks';
+import { isOwnSource, parseEventBatch, planWork, toIncomingEvent, type WebhookEvent } from '../../webhooks';
 import { APP_ID, hubspotEvent } from '../server/harness';
 
 function parse(...events: Array<Record<string, unknown>>): WebhookEvent[] {
@@ -7,7 +7,7 @@ function parse(...events: Array<Record<string, unknown>>): WebhookEvent[] {
   return result.events;
 }
 
-const plan = (overrides: Record<string, unknown>) => planWork(parse(hubspotEvent(overrides))[0]!, { appId: APP_ID });
+const plan = (overrides: Record<string, unknown>) => planWork(parse(hubspotEvent(overrides))[0]!, { appIds: [APP_ID] });
 const marks = (overrides: Record<string, unknown>) => plan(overrides).marks.map((m) => [m.objectType, m.objectId, m.change, m.property ?? m.mergedInto ?? null]);
 
 describe('what an event means for the queue', () => {
@@ -46,7 +46,7 @@ describe('what an event means for the queue', () => {
     delete event.objectId;
     const [parsed] = parse(event);
     expect(parsed!.objectId).toBe('10');
-    expect(planWork(parsed!, { appId: APP_ID }).marks.map((m) => [m.objectId, m.change])).toEqual([
+    expect(planWork(parsed!, { appIds: [APP_ID] }).marks.map((m) => [m.objectId, m.change])).toEqual([
       ['10', 'merged'],
       ['11', 'merged_away'],
     ]);
@@ -86,12 +86,20 @@ describe('what an event means for the queue', () => {
     expect(plan({ changeSource: 'INTEGRATION', sourceId: '123456', propertyName: 'lifecyclestage' })).toMatchObject({ disposition: 'work' });
   });
 
+  test('when a migration window is open, then worked and own events get a change key; ignored ones and every event outside a window do not', () => {
+    const key = (overrides: Record<string, unknown>, migrationWindow: boolean) => toIncomingEvent(parse(hubspotEvent(overrides))[0]!, { appIds: [APP_ID], migrationWindow }).changeKey;
+    expect(key({ objectId: 1 }, true)).toMatch(/^contact\.propertyChange:[\w-]{22}$/);
+    expect(key({ objectId: 1, changeSource: 'INTEGRATION', sourceId: String(APP_ID) }, true)).toMatch(/^contact\.propertyChange:/);
+    expect(key({ subscriptionType: 'ticket.creation', objectId: 1 }, true)).toBeNull();
+    expect(key({ objectId: 1 }, false)).toBeNull();
+  });
+
   test('when sourceId is a user or another app, then it is not ours', () => {
-    expect(isOwnSource(`appId:${APP_ID}`, APP_ID)).toBe(true);
-    expect(isOwnSource(`userId:${APP_ID}`, APP_ID)).toBe(false);
-    expect(isOwnSource(`${APP_ID}1`, APP_ID)).toBe(false);
-    expect(isOwnSource(String(APP_ID), undefined)).toBe(false);
-    expect(isOwnSource(null, APP_ID)).toBe(false);
+    expect(isOwnSource(`appId:${APP_ID}`, [APP_ID])).toBe(true);
+    expect(isOwnSource(`userId:${APP_ID}`, [APP_ID])).toBe(false);
+    expect(isOwnSource(`${APP_ID}1`, [APP_ID])).toBe(false);
+    expect(isOwnSource(String(APP_ID), [])).toBe(false);
+    expect(isOwnSource(null, [APP_ID])).toBe(false);
   });
 
   test('when ids come as numbers or digit strings, then they are kept as exact decimal strings', () => {

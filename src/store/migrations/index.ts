@@ -3,6 +3,7 @@ import { webhookIngest } from './0001-webhook-ingest';
 import { syncMirror } from './0002-sync-mirror';
 import { jobs } from './0003-jobs';
 import { metricSnapshots } from './0004-metric-snapshots';
+import { changeKey } from './0005-change-key';
 
 export type { MigrationModule, SqlDialect } from './types';
 
@@ -15,4 +16,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0002_sync_mirror', syncMirror],
   ['0003_jobs', jobs],
   ['0004_metric_snapshots', metricSnapshots],
+  ['0005_change_key', changeKey],
 ];
