@@ -17,7 +17,6 @@ export const REQUIRED_SCOPES: ReadonlyArray<{ scope: string; why: string }> = [
   { scope: 'crm.schemas.companies.write', why: 'create the uld group and properties on companies' },
   { scope: 'crm.schemas.deals.read', why: 'check the uld_* deal properties and read pipelines' },
   { scope: 'crm.schemas.deals.write', why: 'create the uld group and properties on deals' },
-  { scope: 'crm.objects.owners.read', why: 'assign hand-off tasks to the contact owner' },
 ];
 
 /**
@@ -37,7 +36,9 @@ export interface ScopeFeatures {
 }
 
 /** Scopes only a feature uses: required while it is on, optional (grantable, not demanded) while it is off. */
-const FEATURE_SCOPES: ReadonlyArray<{ scope: string; feature: keyof ScopeFeatures }> = [{ scope: 'crm.objects.owners.read', feature: 'handOffTask' }];
+// None today: a hand-off task takes its owner from the contact's `hubspot_owner_id` (or HANDOFF_OWNER_IDS) and
+// sets it as a property, which needs no owners scope; nothing uld does reads the owners API.
+const FEATURE_SCOPES: ReadonlyArray<{ scope: string; feature: keyof ScopeFeatures }> = [];
 
 /**
  * The app component's scopes. The definition reads contact and company properties and the product writes

@@ -72,14 +72,15 @@ describe.each([
 
 describe('the app component', () => {
   it.each([
-    [false, ['crm.objects.owners.read']],
+    [false, []],
     [true, []],
-  ])('with HANDOFF_TASK=%s, every scope uld uses is required but the owners scope only the hand-off task uses, which is optional while it is off', (handOffTask, optional) => {
+  ])('with HANDOFF_TASK=%s, every scope uld uses is required, and none it does not use (no owners scope: a task takes its owner as a property)', (handOffTask, optional: string[]) => {
     const app = projectFiles(options(appScopesAsOptions(handOffTask)))['src/app/app-hsmeta.json'] as unknown as App;
     expect(app.config.auth.optionalScopes).toEqual(optional);
     expect([...app.config.auth.requiredScopes, ...optional].sort()).toEqual(REQUIRED_SCOPES.map((s) => s.scope).sort());
     // No call of uld needs `oauth` (HubSpot's templates list it for /account-info).
     expect(app.config.auth.requiredScopes).not.toContain('oauth');
+    expect(app.config.auth.requiredScopes).not.toContain('crm.objects.owners.read');
     // install and doctor demand what init requires, no more.
     expect(missingScopes(app.config.auth.requiredScopes, { handOffTask })).toEqual([]);
   });
