@@ -97,7 +97,7 @@ describe('uld init on a folder', () => {
     const app = read(APP);
     app.config.name = 'Lead scoring (RevOps)';
     app.config.logo = 'assets/logo.png';
-    app.config.auth.optionalScopes.push('crm.objects.leads.read');
+    (app.config.auth.optionalScopes ??= []).push('crm.objects.leads.read');
     app.config.auth.requiredScopes = app.config.auth.requiredScopes.filter((s: string) => s !== 'crm.objects.deals.write');
     write(APP, app);
     const hooks = read(HOOKS);
