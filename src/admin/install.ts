@@ -3,7 +3,7 @@ import type { CrmGateway, TokenInfo } from '../hubspot/types';
 import { ensureProductProperties, type PropertyPlanLine } from '../sync/install-properties';
 import { subscriptionsFor, type SubscriptionSpec } from '../sync/subscriptions';
 import { legacyWebhookSteps } from './project-files';
-import { grantScopesFix } from '../hubspot';
+import { grantScopesFix, RecordError } from '../hubspot';
 import { missingScopes, type ScopeFeatures } from './scopes';
 
 /** The gateway as the admin tools need it: the CRM calls plus token introspection. */
@@ -19,7 +19,8 @@ export interface InstallOptions {
 }
 
 export interface InstallReport {
-  token: TokenInfo;
+  /** What HubSpot's token lookup said; `undescribed` when it does not describe this token (scopes unchecked). */
+  token: TokenInfo | { undescribed: string };
   /** Required scopes the token lacks: when any, no property was touched. */
   missingScopes: Array<{ scope: string; why: string }>;
   properties: PropertyPlanLine[];
@@ -36,8 +37,8 @@ export interface InstallReport {
  * and installed. Idempotent: a second run changes nothing and says so.
  */
 export async function install(o: InstallOptions): Promise<InstallReport> {
-  const token = await o.gateway.tokenInfo();
-  const missing = missingScopes(token.scopes, o.features);
+  const token = await describeToken(o.gateway);
+  const missing = 'undescribed' in token ? [] : missingScopes(token.scopes, o.features);
   const subscriptions = subscriptionsFor(o.definition);
 
   // Without the schema scopes every property call would fail with a 403 halfway through: stop before.
@@ -52,10 +53,28 @@ export async function install(o: InstallOptions): Promise<InstallReport> {
   };
 }
 
+/**
+ * The token as HubSpot's private-app token lookup describes it. That lookup is documented for private apps;
+ * that it answers for a project app's static token is not confirmed (shared platform doc §3, api-version.ts),
+ * so a 4xx other than 401/403 (a token it does not know) is not fatal: the scopes then go unchecked up front,
+ * and the first call that lacks one names it (403 MISSING_SCOPES, one line). A rejected token (401), a
+ * refusal (403), an outage or a rate limit still stop the command as they are.
+ */
+export async function describeToken(gateway: AdminGateway): Promise<TokenInfo | { undescribed: string }> {
+  try {
+    return await gateway.tokenInfo();
+  } catch (err) {
+    if (err instanceof RecordError) return { undescribed: err.message };
+    throw err;
+  }
+}
+
 /** The report as an admin reads it. */
 export function renderInstall(r: InstallReport): string {
   const out: string[] = [];
-  out.push(`Token: portal ${r.token.hubId ?? '?'}, app ${r.token.appId ?? '?'}, ${r.token.scopes.length} scopes`);
+  if ('undescribed' in r.token) {
+    out.push(`Token: HubSpot's token lookup does not describe it (${r.token.undescribed}); its scopes are not checked up front: a call that lacks one names it`);
+  } else out.push(`Token: portal ${r.token.hubId ?? '?'}, app ${r.token.appId ?? '?'}, ${r.token.scopes.length} scopes`);
   if (r.missingScopes.length > 0) {
     out.push(`MISSING SCOPES: the token lacks ${r.missingScopes.length} required scope${r.missingScopes.length === 1 ? '' : 's'}; ${grantScopesFix(r.missingScopes.length)}, then run \`uld install\` again:`);
     for (const m of r.missingScopes) out.push(`  - ${m.scope}: to ${m.why}`);

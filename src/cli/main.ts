@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
 import { MissingSettingError } from '../config/settings';
+import { ConfigurationError, HubSpotError } from '../hubspot/errors';
+import { StoreUnavailableError } from '../store';
 
 /**
  * The `uld` command line. Each subcommand lives in its own module under ./commands and is listed in
@@ -25,10 +27,18 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    // A setting the command needs is the admin's to fix: one line per variable, never a stack trace.
-    if (err instanceof MissingSettingError) {
+    // A setting the command needs, or one HubSpot or the database refuses (a rejected token, a missing scope,
+    // a wrong base URL or version, an unreachable DATABASE_URL), is the admin's to fix: one line, exit 2.
+    if (err instanceof MissingSettingError || err instanceof StoreUnavailableError || err instanceof ConfigurationError) {
       process.stderr.write(`uld: ${err.message.split('\n').join('\nuld: ')}\n`);
       process.exitCode = 2;
+      return;
+    }
+    // Any other answer of HubSpot's (an outage that outlasted the retries, a rate limit, a refused record)
+    // is said as HubSpot said it; a stack trace would tell an admin nothing more.
+    if (err instanceof HubSpotError) {
+      process.stderr.write(`uld: ${err.message}\n`);
+      process.exitCode = 1;
       return;
     }
     throw err;

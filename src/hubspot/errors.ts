@@ -1,3 +1,4 @@
+import { REQUIRED_SETTING_HELP } from '../config/settings';
 /**
  * Errors of the HubSpot gateway, typed by what the caller must do, not by HTTP status:
  * - `TransientError`, `RateLimitedError`: retry later (the unit of work goes back to the queue);
@@ -234,6 +235,23 @@ export interface RawResponse {
   now?: number;
 }
 
+/**
+ * Kinds of call whose 404 may name a missing thing rather than a missing endpoint: updating a property that
+ * does not exist, and a token the private-app lookup does not describe. Every other call the gateway makes
+ * (batch reads and writes, pages, searches, association reads, property lists, pipelines) answers missing
+ * records inside a 200/207 batch answer, so a 404 there means the path itself is unknown.
+ */
+const RECORD_404_KINDS = /\.properties\.update$|^oauth\./;
+
+/**
+ * A 404 for a path HubSpot does not serve: no HubSpot error body (a proxy's or an HTML page), or HubSpot's
+ * `X-HubSpot-NotFound: true` header, or any 404 of a call that cannot 404 for a record.
+ */
+function endpointMissing(body: HubSpotErrorBody | undefined, headers: Record<string, string> | undefined, kind: string | undefined): boolean {
+  if (kind !== undefined && RECORD_404_KINDS.test(kind)) return false;
+  return !body?.category || header(headers, 'x-hubspot-notfound') === 'true' || kind !== undefined;
+}
+
 /** The typed error for a non-2xx answer. */
 export function errorFromResponse({ status, body: rawBody, headers, kind, now = Date.now() }: RawResponse): HubSpotError {
   const body = asBody(rawBody);
@@ -255,7 +273,7 @@ export function errorFromResponse({ status, body: rawBody, headers, kind, now = 
   }
   if (status === 401) {
     return new ConfigurationError(
-      `HubSpot rejected the access token (401${body?.category ? ` ${body.category}` : ''})${where}: set HUBSPOT_ACCESS_TOKEN to the private app's token (Settings > Integrations > Private Apps > Auth)`,
+      `HubSpot rejected the access token (401${body?.category ? ` ${body.category}` : ''})${where}: set HUBSPOT_ACCESS_TOKEN to ${REQUIRED_SETTING_HELP.HUBSPOT_ACCESS_TOKEN.where}`,
       'HUBSPOT_ACCESS_TOKEN',
       details,
     );
@@ -269,7 +287,7 @@ export function errorFromResponse({ status, body: rawBody, headers, kind, now = 
     }
     const needed = scopes.length > 0 ? scopes.join(', ') : scopeFor(kind);
     return new ConfigurationError(
-      `HubSpot refused the call for lack of permission (403${body?.category ? ` ${body.category}` : ''})${where}: grant the private app the scope${scopes.length > 1 ? 's' : ''} ${needed ?? '(see the error body)'} and update HUBSPOT_ACCESS_TOKEN if it changed${said}`,
+      `HubSpot refused the call for lack of permission (403${body?.category ? ` ${body.category}` : ''})${where}: the app needs the scope${scopes.length > 1 ? 's' : ''} ${needed ?? '(see the error body)'}; ${grantScopesFix(scopes.length > 1 ? 2 : 1)}${said}`,
       `scopes: ${needed ?? 'unknown'}`,
       details,
     );
@@ -277,8 +295,9 @@ export function errorFromResponse({ status, body: rawBody, headers, kind, now = 
   if (status >= 500 || status === 0) {
     return new TransientError(`HubSpot answered ${status}${where}${said}`, 'server', details);
   }
-  if (status === 404 && !body?.category) {
-    // A 404 without HubSpot's body is an endpoint that does not exist: the base URL (or the version) is wrong.
+  if (status === 404 && endpointMissing(body, headers, kind)) {
+    // The endpoint itself does not exist: the base URL (or the version) is wrong, for every record alike.
+    // Giving up on the records would dead-letter good work; this is the admin's to fix.
     return new ConfigurationError(`No such HubSpot endpoint (404)${where}: check HUBSPOT_API_BASE_URL and HUBSPOT_API_VERSION`, 'HUBSPOT_API_BASE_URL', details);
   }
   return new RecordError(`HubSpot refused the request (${status}${body?.category ? ` ${body.category}` : ''})${where}${said}`, details);

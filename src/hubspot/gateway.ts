@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Client } from '@hubspot/api-client';
 import type { Config } from '../config';
+import { MissingSettingError, missingSettingMessage } from '../config/settings';
 import { AdminCalls } from './admin-calls';
 import { DEFAULT_API_VERSION, apiPaths, associationRow, batchErrors, batchReadBody, pipelineStage, type ApiPaths, type ApiVersion } from './api-version';
 import { BATCH_SIZE, BatchWriter, missingIdsOf, type BatchError } from './batch-write';
@@ -65,7 +66,7 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 250, max
 
 /** Gateway options from the validated configuration. */
 export function gatewayOptionsFromConfig(config: Config, extra: Partial<GatewayOptions> = {}): GatewayOptions {
-  if (!config.hubspot.accessToken) throw new Error('HUBSPOT_ACCESS_TOKEN is not set: the gateway needs the private app token');
+  if (!config.hubspot.accessToken) throw new MissingSettingError(['HUBSPOT_ACCESS_TOKEN'], missingSettingMessage('HUBSPOT_ACCESS_TOKEN', 'the HubSpot gateway'));
   return { accessToken: config.hubspot.accessToken, baseUrl: config.hubspot.apiBaseUrl, apiVersion: config.hubspot.apiVersion, rateLimitPer10s: config.hubspot.rateLimitPer10s, shareLimits: true, ...extra };
 }
 

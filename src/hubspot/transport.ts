@@ -61,6 +61,9 @@ export interface TransportStats {
 
 class DeadlineExceeded extends Error {}
 
+/** Batch calls, whose every 2xx answer carries a `results` array (possibly empty), by HubSpot's specs. */
+const BATCH_KIND = /\.batch\.(read|update|create)$/;
+
 export class Transport {
   private readonly counts: Record<string, number> = {};
   readonly stats: TransportStats = { retries: 0, timeouts: 0, networkErrors: 0, serverErrors: 0, rateLimited: 0 };
@@ -124,7 +127,13 @@ export class Transport {
       answer = await Promise.race([read(send), deadline]);
       limiter.observe(answer.headers);
       if (answer.status >= 300) throw errorFromResponse({ status: answer.status, body: answer.body, headers: answer.headers, kind, now: this.now() });
-      if (answer.unreadable) throw new HubSpotError(`HubSpot answered ${answer.status} with a body that is not JSON (${kind})`, { kind, status: answer.status, body: answer.text });
+      // A 2xx that does not say what happened (a proxy's HTML page, an empty or truncated batch answer) is
+      // no verdict on the records: giving up on them would dead-letter good work, and reading "no results"
+      // as "no records" would mark every id deleted. Retried like a 5xx; a create may have happened.
+      if (answer.unreadable) throw new TransientError(`HubSpot answered ${answer.status} with a body that is not JSON (${kind})`, 'server', { kind, status: answer.status, body: answer.text, maybeApplied: true });
+      if (BATCH_KIND.test(kind) && !Array.isArray((answer.body as { results?: unknown } | undefined)?.results)) {
+        throw new TransientError(`HubSpot answered ${answer.status} to a batch call without its results (${kind})`, 'server', { kind, status: answer.status, body: answer.text, maybeApplied: true });
+      }
       return { data: answer.body as T, status: answer.status, headers: answer.headers };
     } catch (err) {
       throw this.classify(err, kind, search);

@@ -205,6 +205,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     portalId,
     lookup: (token) => {
       const app = tokens.get(token);
+      if (token === accessToken && !behaviour.describesAppToken) return undefined;
       return app === undefined ? undefined : { appId: app, scopes: scopesOf(token) };
     },
   });

@@ -83,3 +83,30 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   const db = new Kysely<Database>({ dialect: dialect === 'postgres' ? openPostgres(target, options) : openSqlite(target) });
   return { db, dialect };
 }
+
+/** The password of a database URL is not for printing. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]+:)[^@]*@/i, '$1***@');
+}
+
+/**
+ * Errors that say the database at DATABASE_URL cannot be used as configured (not reachable, refused the
+ * login, does not exist, not a SQLite file), as opposed to a bug: node's and pg's connection codes,
+ * Postgres SQLSTATEs of class 28 (authorization) and 3D000 (no such database), and SQLite's open failures.
+ */
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', '28000', '28P01', '3D000', 'SQLITE_CANTOPEN', 'SQLITE_NOTADB', 'SQLITE_PERM', 'SQLITE_READONLY', 'EACCES']);
+
+/** The store at DATABASE_URL cannot be opened: the admin's to fix, said in one line. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+/** `err` as a StoreUnavailableError when it is one of the causes above, else undefined. */
+export function storeUnavailable(err: unknown, databaseUrl: string): StoreUnavailableError | undefined {
+  const code = (err as { code?: unknown })?.code;
+  const cause = err instanceof AggregateError ? err.errors[0] : undefined;
+  const causeCode = (cause as { code?: unknown } | undefined)?.code;
+  if (!(typeof code === 'string' && UNAVAILABLE.has(code)) && !(typeof causeCode === 'string' && UNAVAILABLE.has(causeCode))) return undefined;
+  const said = (err as Error).message || String(causeCode ?? code);
+  return new StoreUnavailableError(`cannot open the store at DATABASE_URL=${redactDatabaseUrl(databaseUrl)} (${said}): check DATABASE_URL and that the database server is running and reachable from here (docs/configuration.md)`);
+}

@@ -6,4 +6,4 @@ export * from './types';
 export { CHANGE_KINDS, decodeChanges, encodeChanges, type ChangeKind } from './changes';
 export { MAX_CLAIM, retryDelayMs } from './queue';
 export { openStore, type OpenStoreOptions } from './kysely-store';
-export { parseDatabaseUrl } from './connect';
+export { parseDatabaseUrl, redactDatabaseUrl, StoreUnavailableError } from './connect';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { connect, type ConnectOptions } from './connect';
+import { connect, storeUnavailable, type ConnectOptions } from './connect';
 import { dropDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters';
 import { countEvents, ingestEvents, listEvents, pruneEvents } from './event-log';
 import { migrateToLatest, pendingMigrations, type MigrationTarget } from './migrate';
@@ -201,7 +201,13 @@ class KyselyStore implements Store {
  * hand is a migrated store.
  */
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const { db, dialect } = await connect(databaseUrl, options);
+  let opened: Awaited<ReturnType<typeof connect>>;
+  try {
+    opened = await connect(databaseUrl, options);
+  } catch (err) {
+    throw storeUnavailable(err, databaseUrl) ?? err;
+  }
+  const { db, dialect } = opened;
   let target: MigrationTarget = { dialect };
   try {
     if (dialect === 'postgres') {
@@ -211,7 +217,8 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     if (options.migrate !== false) await migrateToLatest(db, target);
   } catch (err) {
     await db.destroy();
-    throw err;
+    // Postgres connects lazily: an unreachable server or a refused login shows up at the first query.
+    throw storeUnavailable(err, databaseUrl) ?? err;
   }
   return new KyselyStore(db, dialect, target, { ...DEFAULT_QUEUE_POLICY, ...options.queue }, options.clock ?? Date.now);
 }

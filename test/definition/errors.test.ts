@@ -125,7 +125,7 @@ describe('a broken environment', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('Invalid environment (3 problems)');
     expect(run.stderr).toContain('PORT: expected');
-    expect(run.stderr).toContain('HUBSPOT_ACCESS_TOKEN: expected a private-app access token (pat-...) with no spaces, found a value of 14 characters (hidden)');
+    expect(run.stderr).toContain('HUBSPOT_ACCESS_TOKEN: expected an app access token (pat-...) with no spaces, found a value of 14 characters (hidden)');
     expect(run.stderr).toContain('ULD_SALES_READY_MIN_TOTL: expected a known variable (did you mean ULD_SALES_READY_MIN_TOTAL?)');
     expect(run.stderr).not.toContain('secret');
   });

@@ -116,7 +116,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
     say('\nInstall (as `uld install` does):');
     const installed = await install({ gateway, definition: def, targetUrl: publicUrl });
     const created = installed.properties.filter((l) => l.action === 'create').length;
-    say(`  token of portal ${installed.token.hubId}: ${installed.missingScopes.length === 0 ? 'every required scope granted' : `MISSING ${installed.missingScopes.map((m) => m.scope).join(', ')}`}`);
+    say(`  token of portal ${'hubId' in installed.token ? installed.token.hubId : '?'}: ${installed.missingScopes.length === 0 ? 'every required scope granted' : `MISSING ${installed.missingScopes.map((m) => m.scope).join(', ')}`}`);
     say(`  ${created} uld_* properties created on contacts, deals and companies; ${installed.subscriptions.length} webhook subscriptions (exactly what the definition reads)`);
 
     // The service: webhook receiver, worker, scheduler (jobs on demo schedules) and dashboard.

@@ -135,6 +135,13 @@ export interface SandboxBehaviour {
    * exist). HubSpot does not document it; 500 is the page of v4's one-record read (its `limit` maximum).
    */
   associationPageSize: number;
+  /**
+   * Whether the private-app token lookup (`/oauth/v2/private-apps/get/access-token-info`) describes the app's
+   * token. HubSpot documents that lookup for private apps; that it answers for a 2026.x project app's static
+   * token is unconfirmed (shared platform doc §3). false: it answers 404 for the app's token, as for any token
+   * it does not know, while every other call accepts the token.
+   */
+  describesAppToken: boolean;
 }
 
-export const DEFAULT_BEHAVIOUR: SandboxBehaviour = { invalidProperties: 'auto', validationRules: 'auto', missingIds: 'per-input', searchLagMs: 0, partialFailureStatus: 200, associationPageSize: 500 };
+export const DEFAULT_BEHAVIOUR: SandboxBehaviour = { invalidProperties: 'auto', validationRules: 'auto', missingIds: 'per-input', searchLagMs: 0, partialFailureStatus: 200, associationPageSize: 500, describesAppToken: true };
