@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SubscriptionSpec } from '../sync/subscriptions';
-import { backendOrigin, projectFiles, type InitPlatformVersion, type SupportDetails } from './project-files';
-import { mergeOwned, type FieldChange, type Json, type ListKeys } from './project-merge';
+import { backendOrigin, DEFAULT_PLATFORM_VERSION, INIT_PLATFORM_VERSIONS, projectFiles, type InitPlatformVersion, type SupportDetails } from './project-files';
+import { mergeOwned, type FieldChange, type Json, type ListKeys, type Theirs } from './project-merge';
 import { PROJECT_FILE_NAMES, validateProjectFiles, type ProjectFileName } from './project-schemas';
 
 /**
@@ -14,15 +14,24 @@ import { PROJECT_FILE_NAMES, validateProjectFiles, type ProjectFileName } from '
 export const STATE_FILE = '.uld-init.json';
 
 interface InitState {
+  /**
+   * The version last named with --platform-version: later runs without the option keep it. Without this, the
+   * documented fallback (2026.03 after an upload refused 2026.09) would be undone by the next plain `uld init`.
+   */
+  platformVersion?: InitPlatformVersion;
   /** What `uld init` wrote, per file and owned path. */
   files: Partial<Record<ProjectFileName, Record<string, Json>>>;
+  /** Per file, the owned fields and list items that were the admin's before uld wanted them (project-merge.ts). */
+  theirs?: Partial<Record<ProjectFileName, Theirs>>;
 }
 
 export interface InitOptions {
   dir: string;
-  platformVersion: InitPlatformVersion;
-  /** The admin named the version on the command line: it replaces a hand-edited one. */
-  platformVersionExplicit?: boolean;
+  /**
+   * The version named on the command line, if any: it replaces a hand-edited one and is kept for later runs.
+   * Without it, the one named on an earlier run, else DEFAULT_PLATFORM_VERSION.
+   */
+  platformVersion?: InitPlatformVersion;
   targetUrl: string;
   subscriptions: SubscriptionSpec[];
   requiredScopes: string[];
@@ -36,8 +45,15 @@ export interface InitFileReport {
   changes: FieldChange[];
 }
 
+/** The version written and why: named now, named on an earlier run, or the default. */
+export interface PlatformVersionChoice {
+  version: InitPlatformVersion;
+  source: 'option' | 'earlier-option' | 'default';
+}
+
 export interface InitReport {
   dir: string;
+  platformVersion: PlatformVersionChoice;
   files: InitFileReport[];
   /** Things to fix that do not stop init: a plain-http URL, an admin's edit HubSpot will refuse. */
   warnings: string[];
@@ -72,8 +88,21 @@ function readJson(file: string, name: string): Record<string, Json> | undefined 
   return value as Record<string, Json>;
 }
 
+/** The version named now wins; else the one named on an earlier run; else the default. */
+function choosePlatformVersion(named: InitPlatformVersion | undefined, state: InitState): PlatformVersionChoice {
+  if (named) return { version: named, source: 'option' };
+  const earlier = state.platformVersion;
+  if (earlier !== undefined && (INIT_PLATFORM_VERSIONS as readonly unknown[]).includes(earlier)) return { version: earlier, source: 'earlier-option' };
+  if (earlier !== undefined) throw new ProjectFileError(`${STATE_FILE} records platformVersion ${JSON.stringify(earlier)}, which uld init does not write: name one with --platform-version ${INIT_PLATFORM_VERSIONS.join(' or ')}`);
+  return { version: DEFAULT_PLATFORM_VERSION, source: 'default' };
+}
+
 export function initProject(o: InitOptions): InitReport {
-  const wanted = projectFiles(o) as Record<ProjectFileName, Record<string, Json>>;
+  const statePath = path.join(o.dir, STATE_FILE);
+  const state = (readJson(statePath, STATE_FILE) as InitState | undefined) ?? { files: {} };
+  const platformVersion = choosePlatformVersion(o.platformVersion, state);
+
+  const wanted = projectFiles({ ...o, platformVersion: platformVersion.version }) as Record<ProjectFileName, Record<string, Json>>;
   // Our own output failing the shapes is a bug; writing it would only move the error to `hs project upload`.
   const own = validateProjectFiles(wanted);
   if (own.length > 0) throw new Error(`internal error: the project uld wants does not match HubSpot's shapes: ${own.join('; ')}`);
@@ -82,19 +111,18 @@ export function initProject(o: InitOptions): InitReport {
   const backend = backendOrigin(o.targetUrl);
   if ('problem' in backend) warnings.push(backend.problem);
 
-  const statePath = path.join(o.dir, STATE_FILE);
-  const state = (readJson(statePath, STATE_FILE) as InitState | undefined) ?? { files: {} };
-  const next: InitState = { files: {} };
+  const next: InitState = { ...(platformVersion.source === 'default' ? {} : { platformVersion: platformVersion.version }), files: {}, theirs: {} };
   const merged: Partial<Record<ProjectFileName, Record<string, Json>>> = {};
   const files: InitFileReport[] = [];
   const texts: Array<[string, string]> = [];
   for (const name of PROJECT_FILE_NAMES) {
     const file = path.join(o.dir, name);
     const current = readJson(file, name);
-    const force = name === 'hsproject.json' && o.platformVersionExplicit ? new Set(['platformVersion']) : undefined;
-    const result = mergeOwned(current, wanted[name], state.files[name], LISTS[name], force ? { force } : {});
+    const force = name === 'hsproject.json' && platformVersion.source === 'option' ? new Set(['platformVersion']) : undefined;
+    const result = mergeOwned(current, wanted[name], state.files[name], LISTS[name], { ...(force ? { force } : {}), theirs: state.theirs?.[name] ?? {} });
     merged[name] = result.content;
     next.files[name] = result.written;
+    if (Object.keys(result.theirs).length > 0) next.theirs![name] = result.theirs;
     const text = `${JSON.stringify(result.content, null, 2)}\n`;
     const changed = current === undefined || text !== fs.readFileSync(file, 'utf8');
     if (changed) texts.push([file, text]);
@@ -109,7 +137,7 @@ export function initProject(o: InitOptions): InitReport {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
   }
-  return { dir: o.dir, files, warnings };
+  return { dir: o.dir, platformVersion, files, warnings };
 }
 
 const VERBS: Record<FieldChange['kind'], string> = {
@@ -124,9 +152,20 @@ const VERBS: Record<FieldChange['kind'], string> = {
 };
 const YOURS = new Set<FieldChange['kind']>(['kept-edit', 'kept-item', 'kept-removal']);
 
-/** The report as an admin reads it: what changed per file, then what of theirs was kept. */
+/** Which platform version the project is for and why, so a kept fallback is never a surprise. */
+function renderPlatformVersion({ version, source }: PlatformVersionChoice): string {
+  const others = INIT_PLATFORM_VERSIONS.filter((v) => v !== version).join(' or ');
+  const why = {
+    option: `named with --platform-version; later runs keep it until another --platform-version is named`,
+    'earlier-option': `named with --platform-version on an earlier run (kept in ${STATE_FILE}); \`uld init --platform-version ${others}\` moves it`,
+    default: `the default; if \`project upload\` refuses it, run \`uld init --platform-version ${others}\` (the documented fallback)`,
+  }[source];
+  return `platform version ${version}: ${why}`;
+}
+
+/** The report as an admin reads it: the platform version, what changed per file, then what of theirs was kept. */
 export function renderInit(r: InitReport): string {
-  const out: string[] = [];
+  const out: string[] = [renderPlatformVersion(r.platformVersion)];
   for (const f of r.files) {
     const mine = f.changes.filter((c) => !YOURS.has(c.kind));
     const yours = f.changes.filter((c) => YOURS.has(c.kind));

@@ -30,6 +30,36 @@ describe('the merge rule for one file', () => {
     expect(result.written).toEqual(Object.fromEntries(Object.entries(wanted).flatMap(([k, v]) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v).map(([k2, v2]) => [`${k}.${k2}`, v2]) : [[k, v]]))));
   });
 
+  it('an item or field on disk before uld wanted it stays the admin\'s: kept once uld stops wanting it, while what uld added goes', () => {
+    const lists = { tags: (x: Json) => String(x) };
+    // The admin's tag and field exist; uld then wants them too, and adds one tag and one field of its own.
+    const shared = mergeOwned({ tags: ['mine'], email: 'a@x' }, { tags: ['mine', 'ours'], email: 'a@x', phone: '1' }, { tags: [] }, lists);
+    expect(shared.content).toEqual({ tags: ['mine', 'ours'], email: 'a@x', phone: '1' });
+    expect(shared.theirs).toEqual({ tags: ['mine'], email: true });
+    // While uld keeps wanting them, the ownership is carried from run to run.
+    const again = mergeOwned(shared.content, { tags: ['mine', 'ours'], email: 'a@x', phone: '1' }, shared.written, lists, { theirs: shared.theirs });
+    expect(again.changes).toEqual([]);
+    expect(again.theirs).toEqual(shared.theirs);
+    // uld stops wanting all of it: its own go, the admin's stay and are named.
+    const after = mergeOwned(again.content, { tags: [] }, again.written, lists, { theirs: again.theirs });
+    expect(after.content).toEqual({ tags: ['mine'], email: 'a@x' });
+    expect(after.changes).toEqual([
+      { path: 'tags', kind: 'kept-item', detail: 'mine' },
+      { path: 'tags', kind: 'removed-item', detail: 'ours' },
+      { path: 'email', kind: 'kept-item', detail: '"a@x"' },
+      { path: 'phone', kind: 'removed', detail: '"1"' },
+    ]);
+    expect(after.theirs).toEqual({});
+  });
+
+  it("an admin's item uld also wanted, removed by the admin, stays removed and stays theirs", () => {
+    const lists = { tags: (x: Json) => String(x) };
+    const result = mergeOwned({ tags: [] }, { tags: ['mine'] }, { tags: ['mine'] }, lists, { theirs: { tags: ['mine'] } });
+    expect(result.content).toEqual({ tags: [] });
+    expect(result.changes).toEqual([{ path: 'tags', kind: 'kept-removal', detail: 'mine' }]);
+    expect(result.theirs).toEqual({ tags: ['mine'] });
+  });
+
   it('a forced path (named on the command line) replaces an edit', () => {
     const result = mergeOwned({ platformVersion: '2026.03' }, { platformVersion: '2026.09' }, undefined, {}, { force: new Set(['platformVersion']) });
     expect(result.content).toEqual({ platformVersion: '2026.09' });
@@ -45,11 +75,11 @@ describe('uld init on a folder', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const scopes = appScopes({ handOffTask: false });
+  const SUBSCRIPTIONS = [{ subscriptionType: 'contact.creation' }, { subscriptionType: 'contact.propertyChange', propertyName: 'jobtitle' }];
   const base = (): InitOptions => ({
     dir,
-    platformVersion: '2026.09',
     targetUrl: 'https://leads.example.com/webhooks/hubspot',
-    subscriptions: [{ subscriptionType: 'contact.creation' }, { subscriptionType: 'contact.propertyChange', propertyName: 'jobtitle' }],
+    subscriptions: SUBSCRIPTIONS,
     requiredScopes: scopes.required,
     optionalScopes: scopes.optional,
   });
@@ -144,9 +174,74 @@ describe('uld init on a folder', () => {
     const app = read(APP);
     app.permissions = { requiredScopes: ['crm.objects.contacts.read'] };
     write(APP, app);
-    const report = initProject({ ...base(), platformVersion: '2026.03', platformVersionExplicit: true });
+    const report = initProject({ ...base(), platformVersion: '2026.03' });
     expect(read('hsproject.json').platformVersion).toBe('2026.03');
     expect(report.warnings.join('\n')).toContain('HubSpot will refuse src/app/app-hsmeta.json: permissions: permissions needs platformVersion 2026.09-beta or later');
+  });
+
+  it('when 2026.03 was named after an upload refused 2026.09, then later runs without the option keep it and say why, until another version is named', () => {
+    expect(renderInit(initProject(base()))).toMatch(/^platform version 2026\.09: the default; if `project upload` refuses it, run `uld init --platform-version 2026\.03` \(the documented fallback\)\n/);
+    const fallback = initProject({ ...base(), platformVersion: '2026.03' });
+    expect(read('hsproject.json').platformVersion).toBe('2026.03');
+    expect(renderInit(fallback)).toMatch(/^platform version 2026\.03: named with --platform-version; later runs keep it until another --platform-version is named\n/);
+    expect(renderInit(fallback)).toContain('updated platformVersion: "2026.09" -> "2026.03"');
+
+    // The definition changed: the README says to run init again, without the option.
+    const plain = initProject({ ...base(), subscriptions: [...base().subscriptions, { subscriptionType: 'company.creation' }] });
+    expect(read('hsproject.json').platformVersion).toBe('2026.03');
+    expect(plain.files.find((f) => f.file === 'hsproject.json')?.action).toBe('ok');
+    expect(renderInit(plain)).toMatch(/^platform version 2026\.03: named with --platform-version on an earlier run \(kept in \.uld-init\.json\); `uld init --platform-version 2026\.09` moves it\n/);
+
+    const moved = initProject({ ...base(), platformVersion: '2026.09' });
+    expect(read('hsproject.json').platformVersion).toBe('2026.09');
+    expect(renderInit(moved)).toContain('updated platformVersion: "2026.03" -> "2026.09"');
+    // Named again, it is the one kept.
+    expect(renderInit(initProject(base()))).toMatch(/^platform version 2026\.09: named with --platform-version on an earlier run/);
+    expect(read('hsproject.json').platformVersion).toBe('2026.09');
+  });
+
+  it('when the record names a platform version init does not write, then it stops with one line saying how to choose one', () => {
+    initProject(base());
+    write(STATE_FILE, { ...read(STATE_FILE), platformVersion: '2025.2' });
+    expect(() => initProject(base())).toThrow(/^\.uld-init\.json records platformVersion "2025\.2", which uld init does not write: name one with --platform-version 2026\.09 or 2026\.03$/);
+    expect(initProject({ ...base(), platformVersion: '2026.03' }).platformVersion).toEqual({ version: '2026.03', source: 'option' });
+  });
+
+  // [what, file, list path, the admin's item as written by hand, its name as printed, options under which uld needs it too]
+  it.each<[string, string, string, unknown, string, Partial<InitOptions>]>([
+    ['a subscription', HOOKS, 'config.subscriptions.legacyCrmObjects', { subscriptionType: 'company.propertyChange', propertyName: 'industry', active: true }, 'company.propertyChange industry', { subscriptions: [...SUBSCRIPTIONS, { subscriptionType: 'company.propertyChange', propertyName: 'industry' }] }],
+    ['a required scope', APP, 'config.auth.requiredScopes', 'crm.objects.leads.read', 'crm.objects.leads.read', { requiredScopes: [...scopes.required, 'crm.objects.leads.read'] }],
+    ['an optional scope', APP, 'config.auth.optionalScopes', 'crm.objects.leads.read', 'crm.objects.leads.read', { optionalScopes: ['crm.objects.leads.read'] }],
+    ['a fetch origin', APP, 'config.permittedUrls.fetch', 'https://uld.example.org', 'https://uld.example.org', { targetUrl: 'https://uld.example.org/webhooks/hubspot' }],
+  ])("when %s the admin added by hand is later needed by uld too, then it stays the admin's once uld no longer needs it", (_what, file, listPath, item, name, needing) => {
+    const list = () => listPath.split('.').reduce((o, k) => o?.[k], read(file)) as unknown[] | undefined;
+    initProject(base());
+    const edited = read(file);
+    const parent = listPath.split('.').slice(0, -1).reduce((o, k) => (o[k] ??= {}), edited);
+    (parent[listPath.split('.').at(-1)!] ??= []).push(item);
+    write(file, edited);
+
+    initProject({ ...base(), ...needing });
+    expect(list()?.filter((x) => JSON.stringify(x) === JSON.stringify(item))).toHaveLength(1);
+    expect(read(STATE_FILE).theirs[file][listPath]).toEqual([name]);
+
+    const report = initProject(base());
+    expect(list()).toContainEqual(item);
+    const text = renderInit(report);
+    expect(text).toContain(`kept your own ${listPath}: ${name}`);
+    expect(text).not.toContain(`removed ${listPath}: ${name}`);
+  });
+
+  it('when a support detail the admin typed by hand is later set by a variable and then unset, then it stays', () => {
+    initProject(base());
+    const app = read(APP);
+    app.config.support = { supportEmail: 'revops@example.com' };
+    write(APP, app);
+    initProject({ ...base(), support: { supportEmail: 'revops@example.com', supportUrl: 'https://example.com/help' } });
+    const report = initProject(base());
+    expect(read(APP).config.support).toEqual({ supportEmail: 'revops@example.com' });
+    expect(renderInit(report)).toContain('kept your own config.support.supportEmail: "revops@example.com"');
+    expect(renderInit(report)).toContain('removed config.support.supportUrl: "https://example.com/help"');
   });
 
   it('when WEBHOOK_PUBLIC_URL is plain http, then the target URL is written, no fetch origin is, and the warning says why', () => {

@@ -19,9 +19,9 @@ export function registerInitCommand(program: Command): void {
     .command('init')
     .description('Write or update the HubSpot project (hsproject.json, the app and webhooks components) for `hs project upload`; needs no token')
     .option('--dir <dir>', 'the project folder', 'hubspot-project')
-    .option('--platform-version <version>', `HubSpot developer platform version: ${INIT_PLATFORM_VERSIONS.join(' or ')} (the fallback when an upload refuses the newer one)`, DEFAULT_PLATFORM_VERSION)
-    .action((opts: { dir: string; platformVersion: string }, command: Command) => {
-      if (!(INIT_PLATFORM_VERSIONS as readonly string[]).includes(opts.platformVersion)) {
+    .option('--platform-version <version>', `HubSpot developer platform version: ${INIT_PLATFORM_VERSIONS.join(' or ')} (the fallback when an upload refuses the newer one); later runs keep the one named (default: the one named on an earlier run, else ${DEFAULT_PLATFORM_VERSION})`)
+    .action((opts: { dir: string; platformVersion?: string }) => {
+      if (opts.platformVersion !== undefined && !(INIT_PLATFORM_VERSIONS as readonly string[]).includes(opts.platformVersion)) {
         process.stderr.write(`uld init: --platform-version must be ${INIT_PLATFORM_VERSIONS.join(' or ')} (HubSpot's current developer platform and its documented fallback), found ${JSON.stringify(opts.platformVersion)}\n`);
         process.exitCode = 2;
         return;
@@ -36,8 +36,7 @@ export function registerInitCommand(program: Command): void {
       try {
         const report = initProject({
           dir,
-          platformVersion: opts.platformVersion as InitPlatformVersion,
-          platformVersionExplicit: command.getOptionValueSource('platformVersion') === 'cli',
+          platformVersion: opts.platformVersion as InitPlatformVersion | undefined,
           targetUrl: config.webhookPublicUrl!,
           subscriptions: subscriptionsFor(definition),
           requiredScopes: scopes.required,

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { assertBuilt, runUld } from '../server/child';
+
+/**
+ * Issue 12, README steps 3 and 4 through the real command: when an upload refuses 2026.09, the admin runs
+ * `uld init --platform-version 2026.03`; the later plain `uld init` the README asks for on every definition
+ * change must keep that version (and say why) until another one is named.
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+const env = { WEBHOOK_PUBLIC_URL: 'https://leads.example.com/webhooks/hubspot' };
+
+describe('uld init and the platform version', () => {
+  let clone: string;
+  beforeAll(() => {
+    assertBuilt();
+    clone = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-init-cli-'));
+    fs.copyFileSync(path.join(ROOT, 'lead-definition.example.yaml'), path.join(clone, 'lead-definition.example.yaml'));
+  });
+  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+  const version = () => (JSON.parse(fs.readFileSync(path.join(clone, 'hubspot-project', 'hsproject.json'), 'utf8')) as { platformVersion: string }).platformVersion;
+
+  // Run in order: each step starts from the project the one before left. [args, version on disk after, a line of stdout]
+  it.each<[string[], string, string]>([
+    [['init'], '2026.09', 'platform version 2026.09: the default; if `project upload` refuses it, run `uld init --platform-version 2026.03` (the documented fallback)'],
+    [['init', '--platform-version', '2026.03'], '2026.03', 'platform version 2026.03: named with --platform-version; later runs keep it until another --platform-version is named'],
+    [['init'], '2026.03', 'platform version 2026.03: named with --platform-version on an earlier run (kept in .uld-init.json); `uld init --platform-version 2026.09` moves it'],
+    [['init', '--platform-version', '2026.09'], '2026.09', '    updated platformVersion: "2026.03" -> "2026.09"'],
+    [['init'], '2026.09', 'platform version 2026.09: named with --platform-version on an earlier run (kept in .uld-init.json); `uld init --platform-version 2026.03` moves it'],
+  ])('uld %j leaves platform version %s and says so', async (args, expected, line) => {
+    const run = await runUld(args, env, { cwd: clone });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(version()).toBe(expected);
+    expect(run.stdout.split('\n')).toContain(line);
+  });
+});
