@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { evaluate, type CompiledDefinition, type Decision, type LeadStatus } from '../definition';
 import type { AssociatedRecord, BatchReadResult, CrmGateway, CrmRecord, DealPipeline, RecordCreate, RecordUpdate, WriteResult } from '../hubspot/types';
+import { BatchCreateError } from '../hubspot/errors';
 import { waitingOutRateLimits } from '../hubspot/rate-limit-wait';
 import type { ClaimedBatch, Failure, Store, WorkMark, WorkUnit } from '../store/types';
 import { CONTACT_SYNC_INPUTS, contactWriteback, readTime } from './contact-writeback';
@@ -62,6 +63,13 @@ export type PreloadType = 'contacts' | 'companies' | 'deals';
  * compact, since a backfill hands over whole portals: only the values that are set, and the names the read
  * carried (set or not) once per read.
  */
+/** A contact handed off to sales: its owner (if any) and the reasons the task and note carry. */
+interface HandOffContact {
+  id: string;
+  owner: string | null;
+  reasons: string;
+}
+
 interface Preloaded {
   values: Record<string, string>;
   names: ReadonlySet<string>;
@@ -279,7 +287,7 @@ export class SyncEngine {
     const decisions: DecisionRecord[] = [];
     const rows: MirrorContact[] = [];
     const decided = new Map<string, { decision: Decision; status: LeadStatus }>();
-    const handOffs: Array<{ id: string; owner: string | null; reasons: string }> = [];
+    const handOffs: HandOffContact[] = [];
     for (const c of live) {
       const companyId = primaryCompany.get(c.id) ?? null;
       const decision = evaluate(def, c.properties, companyId ? (companyById.get(companyId) ?? null) : null, now);
@@ -347,50 +355,54 @@ export class SyncEngine {
    * batch call for the whole batch of contacts. Only after the status write succeeded, so a failed batch
    * that is retried does not hand off twice (uld_qualified_at is then set and handOff is false).
    */
-  private async handOff(contacts: Array<{ id: string; owner: string | null; reasons: string }>, now: number): Promise<void> {
+  private async handOff(contacts: HandOffContact[], now: number): Promise<void> {
     const h = this.o.handOff;
     if (!h || contacts.length === 0 || (!h.task && !h.note)) return;
-    try {
-      await this.createHandOffs(h, contacts, now);
-    } catch (err) {
-      // The status is written and uld_qualified_at set: failing the unit now would not hand off again on a
-      // retry, it would only dead-letter a correctly qualified contact. Say so loudly and keep the record.
-      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      this.o.logger.error({ err, contacts: contacts.map((c) => c.id) }, 'hand-off task or note could not be created; the status was written');
-      await this.o.store.recordWrites(contacts.map((c) => ({ objectType: 'contacts', objectId: c.id, properties: {}, outcome: 'rejected' as const, error: `hand-off not created: ${error}`, writtenAt: now })));
-    }
-  }
-
-  private async createHandOffs(h: NonNullable<SyncEngineOptions['handOff']>, contacts: Array<{ id: string; owner: string | null; reasons: string }>, now: number): Promise<void> {
-    // A 429 created nothing, so it is waited out and the create sent again; other failures are not retried
-    // here (a timeout may have created the records: at most once, never twice).
-    const create = (objectType: 'tasks' | 'notes', inputs: RecordCreate[]) => waitingOutRateLimits(() => this.o.gateway.create(objectType, inputs), { maxWaitMs: HAND_OFF_MAX_WAIT_MS });
+    const failed: Array<{ id: string; error: string }> = [];
     if (h.task) {
       const due = new Date(now + h.slaHours * 3_600_000).toISOString();
-      await create(
-        'tasks',
-        contacts.map((c) => {
-          const owner = c.owner ?? (h.ownerIds.length > 0 ? h.ownerIds[this.nextOwner++ % h.ownerIds.length]! : null);
-          return {
-            properties: {
-              hs_timestamp: due,
-              hs_task_subject: 'Sales-ready lead: follow up',
-              hs_task_body: c.reasons,
-              hs_task_status: 'NOT_STARTED',
-              hs_task_priority: 'HIGH',
-              hs_task_type: 'TODO',
-              ...(owner ? { hubspot_owner_id: owner } : {}),
-            },
-            associations: [{ toId: c.id, typeId: TASK_TO_CONTACT }],
-          };
-        }),
-      );
+      const tasks = contacts.map((c) => {
+        const owner = c.owner ?? (h.ownerIds.length > 0 ? h.ownerIds[this.nextOwner++ % h.ownerIds.length]! : null);
+        return {
+          properties: {
+            hs_timestamp: due,
+            hs_task_subject: 'Sales-ready lead: follow up',
+            hs_task_body: c.reasons,
+            hs_task_status: 'NOT_STARTED',
+            hs_task_priority: 'HIGH',
+            hs_task_type: 'TODO',
+            ...(owner ? { hubspot_owner_id: owner } : {}),
+          },
+          associations: [{ toId: c.id, typeId: TASK_TO_CONTACT }],
+        };
+      });
+      failed.push(...(await this.createHandOffs('task', contacts, tasks)));
     }
     if (h.note) {
-      await create(
-        'notes',
-        contacts.map((c) => ({ properties: { hs_timestamp: new Date(now).toISOString(), hs_note_body: `Handed off to sales: sales ready.\n${c.reasons}` }, associations: [{ toId: c.id, typeId: NOTE_TO_CONTACT }] })),
-      );
+      const notes = contacts.map((c) => ({ properties: { hs_timestamp: new Date(now).toISOString(), hs_note_body: `Handed off to sales: sales ready.\n${c.reasons}` }, associations: [{ toId: c.id, typeId: NOTE_TO_CONTACT }] }));
+      failed.push(...(await this.createHandOffs('note', contacts, notes)));
+    }
+    if (failed.length === 0) return;
+    // The status is written and uld_qualified_at set: failing the unit now would not hand off again on a
+    // retry, it would only dead-letter a correctly qualified contact. Say so loudly and keep the record.
+    this.o.logger.error({ failed }, 'hand-off task or note could not be created; the status was written');
+    await this.o.store.recordWrites(failed.map((f) => ({ objectType: 'contacts', objectId: f.id, properties: {}, outcome: 'rejected' as const, error: `hand-off not created: ${f.error}`, writtenAt: now })));
+  }
+
+  /**
+   * Creates one task or note per contact; returns the contacts whose create failed, with HubSpot's words.
+   * The gateway isolates a rejected input (a portal validation rule, an unknown owner), so one contact's
+   * failure does not cost the others theirs. A 429 created nothing, so it is waited out and the create sent
+   * again; other failures are not retried here (a timeout may have created the records: at most once).
+   */
+  private async createHandOffs(what: 'task' | 'note', contacts: HandOffContact[], inputs: RecordCreate[]): Promise<Array<{ id: string; error: string }>> {
+    try {
+      await waitingOutRateLimits(() => this.o.gateway.create(what === 'task' ? 'tasks' : 'notes', inputs), { maxWaitMs: HAND_OFF_MAX_WAIT_MS });
+      return [];
+    } catch (err) {
+      if (err instanceof BatchCreateError) return err.failures.flatMap((f) => (contacts[f.index] ? [{ id: contacts[f.index]!.id, error: `${what}: ${f.error}` }] : []));
+      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      return contacts.map((c) => ({ id: c.id, error: `${what}: ${error}` }));
     }
   }
 
