@@ -1,14 +1,13 @@
 import type { Logger } from 'pino';
 import { evaluate, type CompiledDefinition, type Decision, type LeadStatus } from '../definition';
-import type { AssociatedRecord, BatchReadResult, CrmGateway, CrmRecord, DealPipeline, RecordCreate, RecordUpdate, WriteResult } from '../hubspot/types';
-import { BatchCreateError } from '../hubspot/errors';
-import { waitingOutRateLimits } from '../hubspot/rate-limit-wait';
+import type { AssociatedRecord, BatchReadResult, CrmGateway, CrmRecord, DealPipeline, RecordUpdate, WriteResult } from '../hubspot/types';
 import type { ClaimedBatch, Failure, Store, WorkMark, WorkUnit } from '../store/types';
 import { CONTACT_SYNC_INPUTS, contactWriteback, readTime } from './contact-writeback';
 import { companyChanges, COMPANY_SYNC_INPUTS } from './company-rollup';
 import { DEAL_SYNC_INPUTS, dealChanges, dealState } from './deal-figures';
 import type { DecisionRecord, MirrorContact, MirrorDeal, SyncStore, WriteRecord } from './mirror';
 import { classifyFailure } from './failures';
+import { HandOffs, type HandOffContact, type HandOffOptions } from './hand-off';
 
 /**
  * The worker: claims units of work, reads what it needs in as few HubSpot calls as HubSpot allows (batch
@@ -25,12 +24,8 @@ const CLAIM = 100;
 /** Units worked together per type and round: one associations v4 batch read (1,000 inputs). */
 const BLOCK = 1000;
 
-/** HubSpot's association type ids (v4, HUBSPOT_DEFINED): primary contact-to-company, note-to-contact, task-to-contact. */
+/** HubSpot's association type id (v4, HUBSPOT_DEFINED) of the primary contact-to-company link. */
 const PRIMARY_CONTACT_TO_COMPANY = 1;
-const NOTE_TO_CONTACT = 202;
-const TASK_TO_CONTACT = 204;
-/** How long a hand-off waits out 429s: well inside the batch's lease, and a rolling window is 10 s. */
-const HAND_OFF_MAX_WAIT_MS = 30_000;
 /** How the dead letter of a write HubSpot rejected begins (`rejectedUnits`); requalify leaves those records alone. */
 export const REJECTED_WRITE = 'HubSpot rejected the write';
 
@@ -44,7 +39,7 @@ export interface SyncEngineOptions {
   /** Idle wait between empty rounds. */
   pollMs?: number;
   /** What happens when a contact first becomes sales_ready (HANDOFF_TASK, HANDOFF_NOTE, HANDOFF_OWNER_IDS, SLA_HOURS). */
-  handOff?: { task: boolean; note: boolean; ownerIds: readonly string[]; slaHours: number };
+  handOff?: HandOffOptions;
   now?: () => number;
 }
 
@@ -63,13 +58,6 @@ export type PreloadType = 'contacts' | 'companies' | 'deals';
  * compact, since a backfill hands over whole portals: only the values that are set, and the names the read
  * carried (set or not) once per read.
  */
-/** A contact handed off to sales: its owner (if any) and the reasons the task and note carry. */
-interface HandOffContact {
-  id: string;
-  owner: string | null;
-  reasons: string;
-}
-
 interface Preloaded {
   values: Record<string, string>;
   names: ReadonlySet<string>;
@@ -93,11 +81,11 @@ export class SyncEngine {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  /** Next owner of the round-robin list for hand-offs of contacts without an owner. */
-  private nextOwner = 0;
+  private readonly handOffs: HandOffs;
 
   constructor(private readonly o: SyncEngineOptions) {
     this.now = o.now ?? Date.now;
+    this.handOffs = new HandOffs(o);
   }
 
   /** The same engine with another definition (a new version): what a restart with the new file does. */
@@ -338,7 +326,7 @@ export class SyncEngine {
 
     const written = await this.write('contacts', updates);
     const handedOff = new Set(written.written);
-    await this.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
+    await this.handOffs.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
     await store.upsertContacts(rows);
     await store.recordDecisions(decisions);
     const gone = [...read.missing, ...written.missing];
@@ -348,62 +336,6 @@ export class SyncEngine {
       for (const g of goneRows.values()) if (g.companyId) followUp.push({ objectType: 'company', objectId: g.companyId, change: 'association_changed', occurredAt: now });
     }
     return { followUp, rejected: this.rejectedUnits(units, written) };
-  }
-
-  /**
-   * The hand-off: a task for the owner due within the SLA, and a note with the reasons, each created in one
-   * batch call for the whole batch of contacts. Only after the status write succeeded, so a failed batch
-   * that is retried does not hand off twice (uld_qualified_at is then set and handOff is false).
-   */
-  private async handOff(contacts: HandOffContact[], now: number): Promise<void> {
-    const h = this.o.handOff;
-    if (!h || contacts.length === 0 || (!h.task && !h.note)) return;
-    const failed: Array<{ id: string; error: string }> = [];
-    if (h.task) {
-      const due = new Date(now + h.slaHours * 3_600_000).toISOString();
-      const tasks = contacts.map((c) => {
-        const owner = c.owner ?? (h.ownerIds.length > 0 ? h.ownerIds[this.nextOwner++ % h.ownerIds.length]! : null);
-        return {
-          properties: {
-            hs_timestamp: due,
-            hs_task_subject: 'Sales-ready lead: follow up',
-            hs_task_body: c.reasons,
-            hs_task_status: 'NOT_STARTED',
-            hs_task_priority: 'HIGH',
-            hs_task_type: 'TODO',
-            ...(owner ? { hubspot_owner_id: owner } : {}),
-          },
-          associations: [{ toId: c.id, typeId: TASK_TO_CONTACT }],
-        };
-      });
-      failed.push(...(await this.createHandOffs('task', contacts, tasks)));
-    }
-    if (h.note) {
-      const notes = contacts.map((c) => ({ properties: { hs_timestamp: new Date(now).toISOString(), hs_note_body: `Handed off to sales: sales ready.\n${c.reasons}` }, associations: [{ toId: c.id, typeId: NOTE_TO_CONTACT }] }));
-      failed.push(...(await this.createHandOffs('note', contacts, notes)));
-    }
-    if (failed.length === 0) return;
-    // The status is written and uld_qualified_at set: failing the unit now would not hand off again on a
-    // retry, it would only dead-letter a correctly qualified contact. Say so loudly and keep the record.
-    this.o.logger.error({ failed }, 'hand-off task or note could not be created; the status was written');
-    await this.o.store.recordWrites(failed.map((f) => ({ objectType: 'contacts', objectId: f.id, properties: {}, outcome: 'rejected' as const, error: `hand-off not created: ${f.error}`, writtenAt: now })));
-  }
-
-  /**
-   * Creates one task or note per contact; returns the contacts whose create failed, with HubSpot's words.
-   * The gateway isolates a rejected input (a portal validation rule, an unknown owner), so one contact's
-   * failure does not cost the others theirs. A 429 created nothing, so it is waited out and the create sent
-   * again; other failures are not retried here (a timeout may have created the records: at most once).
-   */
-  private async createHandOffs(what: 'task' | 'note', contacts: HandOffContact[], inputs: RecordCreate[]): Promise<Array<{ id: string; error: string }>> {
-    try {
-      await waitingOutRateLimits(() => this.o.gateway.create(what === 'task' ? 'tasks' : 'notes', inputs), { maxWaitMs: HAND_OFF_MAX_WAIT_MS });
-      return [];
-    } catch (err) {
-      if (err instanceof BatchCreateError) return err.failures.flatMap((f) => (contacts[f.index] ? [{ id: contacts[f.index]!.id, error: `${what}: ${f.error}` }] : []));
-      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      return contacts.map((c) => ({ id: c.id, error: `${what}: ${error}` }));
-    }
   }
 
   /** Each contact's first associated deal's creation, from the mirror where known, else one batch read. */
