@@ -312,6 +312,7 @@ describe('a batch create that HubSpot refuses for one input (2026-09)', () => {
   /** One task per contact, every one with an owner, associated with its contact (task to contact: 204). */
   const tasksFor = (ids: string[]) => ids.map((id) => ({ properties: { hs_task_subject: `Follow up ${id}`, hs_timestamp: new Date().toISOString(), hubspot_owner_id: owner }, associations: [{ toId: id, typeId: 204 }] }));
   const culprit = 37;
+  const failures = (err: BatchCreateError) => err.failures.map((f) => f.index);
 
   // Each way one input of a create can make HubSpot refuse: the answer's words for that input.
   const cases = [
@@ -368,6 +369,39 @@ describe('a batch create that HubSpot refuses for one input (2026-09)', () => {
       if (mode === 'per-input' && error.startsWith('hubspot')) expect(creates).toHaveLength(1);
       else expect(creates.length).toBeGreaterThan(1);
     } finally {
+      gateway.close();
+    }
+  });
+
+  it('when a later call of a create answers 429 after part of it was created, then the inputs not yet created fail instead of the whole being sent again', async () => {
+    sandbox.behaviour.validationRules = 'whole-batch';
+    sandbox.validationRules.requireOnCreate('tasks', 'hubspot_owner_id');
+    const inputs = tasksFor(contacts);
+    delete (inputs[culprit]!.properties as Record<string, string>).hubspot_owner_id;
+    // The first task created arms a 429 for the next create call: the halving is then under way.
+    let armed = false;
+    const stop = sandbox.portal.onChange((change) => {
+      if (armed || change.kind !== 'creation' || change.objectType !== 'tasks') return;
+      armed = true;
+      sandbox.faults.script(`POST ${P.batch('tasks', 'create')}`, { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' });
+    });
+    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, apiVersion: '2026-09', rateLimitPer10s: 1000, ...fast });
+    try {
+      const failure = (await gateway.create('tasks', inputs).catch((err: unknown) => err)) as BatchCreateError;
+      expect(failure).toBeInstanceOf(BatchCreateError);
+      // Halving to input 37: 100 refused (400), 0-49 refused (400), 0-24 created, 25-49 answered 429; the
+      // gateway's limiter then refuses 50-99 without a call until the window passes. All 75 are failures.
+      const statuses = sandbox.requests.list(`POST ${P.batch('tasks', 'create')}`).map((e) => e.status);
+      expect(statuses).toEqual([400, 400, 201, 429]);
+      expect(failures(failure)).toEqual(Array.from({ length: 75 }, (_, i) => 25 + i));
+      expect(failure.ids.filter((id) => id !== undefined)).toHaveLength(25);
+      expect(failure.failures.every((f) => f.error.includes('TEN_SECONDLY_ROLLING'))).toBe(true);
+      // Each created task exists once: nothing was sent twice.
+      const created = contacts.flatMap((c) => sandbox.portal.associations.list('contacts', c, 'tasks'));
+      expect(created).toHaveLength(25);
+    } finally {
+      stop();
+      sandbox.faults.clear();
       gateway.close();
     }
   });
