@@ -59,12 +59,49 @@ export function missingIdsOf(error: BatchError | HubSpotErrorBody | undefined): 
 }
 
 /**
- * Batch updates and creates, every failure isolated to its record. Updates carry `objectWriteTraceId`
- * (the record id), which is how HubSpot turns on per-input errors (207, or `errors` in a 200 on 2026-09);
- * when it still fails the whole batch (400 VALIDATION_ERROR naming properties, or missing ids), the named
- * culprits are set aside and the rest is sent again; when the culprit cannot be told from the message,
- * the batch is split in halves. A record with any invalid property is rejected whole: writing the rest of
- * a decision (a status without its reasons) would leave the record contradicting itself.
+ * One input of a batch write, by the key HubSpot's answers name it with: the record id of an update (sent
+ * as its `objectWriteTraceId` too), the input's position of a create (its `objectWriteTraceId`).
+ */
+interface KeyedInput {
+  key: string;
+  properties: Record<string, string>;
+}
+
+/** What differs between a batch update and a batch create; the isolation of failures is the same. */
+interface BatchCall<I extends KeyedInput> {
+  kind: string;
+  path: string;
+  body(inputs: I[]): unknown;
+  /** The key a result answers for: its id for an update, its `objectWriteTraceId` for a create. */
+  resultKey(raw: { id: unknown; objectWriteTraceId?: unknown }, position: number, inputs: I[]): string | undefined;
+  /**
+   * The key is the record id (updates): the ids a "could not get some objects" error names are inputs
+   * that HubSpot does not have. A create's such ids are its association targets, which name no input.
+   */
+  keysAreRecordIds: boolean;
+  /**
+   * A create is not idempotent: once part of it happened, a later failure (a 429, a timeout) must not
+   * make the caller send the whole again; the inputs of that call are rejected with its error instead.
+   */
+  idempotent: boolean;
+}
+
+/** What became of each input, by key: written (with the record id), missing or rejected. */
+interface BatchOutcome {
+  written: Map<string, string>;
+  missing: string[];
+  rejected: WriteResult['rejected'];
+}
+
+/**
+ * Batch updates and creates, every failure isolated to its input. Both send `objectWriteTraceId`, which is
+ * how HubSpot turns on per-input errors (207, or `errors` in a 200 on 2026-09); when it still fails the
+ * whole batch (400 VALIDATION_ERROR naming properties, or missing ids), the named culprits are set aside
+ * and the rest is sent again; when the culprit cannot be told from the message (a broken validation rule,
+ * a create's unknown association target), the batch is split in halves until it stands alone. Sending a
+ * create again is safe only because a 400 created nothing; a timeout is never sent again. A record with
+ * any invalid property is rejected whole: writing the rest of a decision (a status without its reasons)
+ * would leave the record contradicting itself.
  */
 export class BatchWriter {
   /** Whole-batch 400s answered by isolating the culprits. */
@@ -78,80 +115,117 @@ export class BatchWriter {
   ) {}
 
   async update(objectType: CrmObjectType, updates: RecordUpdate[]): Promise<WriteResult> {
-    const result: WriteResult = { written: [], missing: [], rejected: [] };
+    const outcome: BatchOutcome = { written: new Map(), missing: [], rejected: [] };
     // HubSpot refuses a batch naming an id twice; the later update of an id wins, as it would sequentially.
     const merged = new Map<string, Record<string, string>>();
     for (const u of updates) merged.set(u.id, { ...(merged.get(u.id) ?? {}), ...u.properties });
-    const inputs: RecordUpdate[] = [];
+    const inputs: KeyedInput[] = [];
     for (const [id, properties] of merged) {
-      if (!NUMERIC_ID.test(id)) result.missing.push(id);
-      else inputs.push({ id, properties });
+      if (!NUMERIC_ID.test(id)) outcome.missing.push(id);
+      else inputs.push({ key: id, properties });
     }
-    for (const chunk of chunks(inputs, BATCH_SIZE)) await this.writeBatch(objectType, chunk, result);
-    return result;
+    const call: BatchCall<KeyedInput> = {
+      kind: `${objectType}.batch.update`,
+      path: this.paths.batch(objectType, 'update'),
+      body: (batch) => ({ inputs: batch.map((u) => ({ id: u.key, properties: u.properties, objectWriteTraceId: u.key })) }),
+      resultKey: (raw) => String(raw.id),
+      keysAreRecordIds: true,
+      idempotent: true,
+    };
+    for (const chunk of chunks(inputs, BATCH_SIZE)) await this.writeBatch(call, chunk, outcome);
+    return { written: [...outcome.written.keys()], missing: outcome.missing, rejected: outcome.rejected };
   }
 
-  private async writeBatch(objectType: CrmObjectType, inputs: RecordUpdate[], result: WriteResult): Promise<void> {
+  /** Batch create, 100 per call; the new ids in input order, or a BatchCreateError naming the failed inputs. */
+  async create(objectType: CrmObjectType, inputs: RecordCreate[]): Promise<string[]> {
+    type CreateInput = KeyedInput & { associations: NonNullable<RecordCreate['associations']> };
+    const outcome: BatchOutcome = { written: new Map(), missing: [], rejected: [] };
+    const keyed: CreateInput[] = inputs.map((input, i) => ({ key: String(i), properties: input.properties, associations: input.associations ?? [] }));
+    const call: BatchCall<CreateInput> = {
+      kind: `${objectType}.batch.create`,
+      path: this.paths.batch(objectType, 'create'),
+      body: (batch) => ({ inputs: batch.map((input) => createInput(input.properties, input.associations, input.key)) }),
+      // Every input sends its trace id; an answer without one is read by position, as HubSpot's results follow the inputs.
+      resultKey: (raw, position, batch) => (typeof raw.objectWriteTraceId === 'string' && /^\d+$/.test(raw.objectWriteTraceId) ? raw.objectWriteTraceId : batch[position]?.key),
+      keysAreRecordIds: false,
+      idempotent: false,
+    };
+    for (const chunk of chunks(keyed, BATCH_SIZE)) await this.writeBatch(call, chunk, outcome);
+    const ids = inputs.map((_, i) => outcome.written.get(String(i)));
+    const failures = outcome.rejected.map((r) => ({ index: Number(r.id), error: r.error })).sort((a, b) => a.index - b.index);
+    if (failures.length > 0) {
+      throw new BatchCreateError(`${failures.length} of ${inputs.length} ${objectType} could not be created: ${failures[0]?.error}`, ids, failures, { kind: call.kind });
+    }
+    return ids as string[];
+  }
+
+  private async writeBatch<I extends KeyedInput>(call: BatchCall<I>, inputs: I[], outcome: BatchOutcome): Promise<void> {
     if (inputs.length === 0) return;
     let data: unknown;
     try {
-      ({ data } = await this.send(`${objectType}.batch.update`, {
-        method: 'POST',
-        path: this.paths.batch(objectType, 'update'),
-        body: { inputs: inputs.map((u) => ({ id: u.id, properties: u.properties, objectWriteTraceId: u.id })) },
-      }));
+      ({ data } = await this.send(call.kind, { method: 'POST', path: call.path, body: call.body(inputs) }, call.idempotent ? {} : { idempotent: false }));
     } catch (err) {
-      if (!(err instanceof RecordError) || err.status !== 400) throw err;
-      this.isolations += 1;
-      await this.isolate(objectType, inputs, result, err);
-      return;
+      if (err instanceof RecordError && err.status === 400) {
+        this.isolations += 1;
+        await this.isolate(call, inputs, outcome, err);
+        return;
+      }
+      // Part of a create already happened: sending the whole again would make those records twice.
+      if (!call.idempotent && outcome.written.size > 0) {
+        const error = err instanceof Error ? err.message : String(err);
+        for (const input of inputs) outcome.rejected.push({ id: input.key, error, properties: [] });
+        return;
+      }
+      throw err;
     }
     const accounted = new Set<string>();
-    for (const raw of (data as { results?: Array<{ id: unknown }> } | undefined)?.results ?? []) {
-      result.written.push(String(raw.id));
-      accounted.add(String(raw.id));
-    }
+    (data as { results?: Array<{ id: unknown; objectWriteTraceId?: unknown }> } | undefined)?.results?.forEach((raw, position) => {
+      const key = call.resultKey(raw, position, inputs);
+      if (key === undefined) return;
+      outcome.written.set(key, String(raw.id));
+      accounted.add(key);
+    });
     const unattributed: string[] = [];
     for (const error of batchErrors<BatchError>(data)) {
-      const missing = missingIdsOf(error);
+      const missing = call.keysAreRecordIds ? missingIdsOf(error) : [];
       if (missing.length > 0) {
         for (const id of missing) {
           if (accounted.has(id)) continue;
           accounted.add(id);
-          result.missing.push(id);
+          outcome.missing.push(id);
         }
         continue;
       }
-      const ids = error.context?.objectWriteTraceId ?? error.context?.ids ?? error.context?.id ?? [];
+      const keys = error.context?.objectWriteTraceId ?? (call.keysAreRecordIds ? (error.context?.ids ?? error.context?.id) : undefined) ?? [];
       const problems = propertyProblems(error);
-      const owned = ids.filter((id) => includes(inputs, id) && !accounted.has(id));
+      const owned = keys.filter((key) => includes(inputs, key) && !accounted.has(key));
       if (owned.length === 0) {
         unattributed.push(error.message ?? error.category ?? 'unknown error');
         continue;
       }
-      for (const id of owned) {
-        accounted.add(id);
-        result.rejected.push({ id, error: describe(error.message, problems), properties: problems.map((p) => p.name) });
+      for (const key of owned) {
+        accounted.add(key);
+        outcome.rejected.push({ id: key, error: describe(error.message, problems), properties: problems.map((p) => p.name) });
       }
     }
     for (const input of inputs) {
-      if (accounted.has(input.id)) continue;
-      result.rejected.push({ id: input.id, error: unattributed.length > 0 ? unattributed.join('; ') : 'HubSpot returned no result for this input', properties: [] });
+      if (accounted.has(input.key)) continue;
+      outcome.rejected.push({ id: input.key, error: unattributed.length > 0 ? unattributed.join('; ') : 'HubSpot returned no result for this input', properties: [] });
     }
   }
 
-  private async isolate(objectType: CrmObjectType, inputs: RecordUpdate[], result: WriteResult, err: RecordError): Promise<void> {
+  private async isolate<I extends KeyedInput>(call: BatchCall<I>, inputs: I[], outcome: BatchOutcome, err: RecordError): Promise<void> {
     const body = (err.body ?? {}) as HubSpotErrorBody;
-    const missingIds = new Set(missingIdsOf(body).filter((id) => includes(inputs, id)));
+    const missingIds = new Set(call.keysAreRecordIds ? missingIdsOf(body).filter((id) => includes(inputs, id)) : []);
     if (missingIds.size > 0) {
-      result.missing.push(...missingIds);
-      return this.writeBatch(objectType, inputs.filter((u) => !missingIds.has(u.id)), result);
+      outcome.missing.push(...missingIds);
+      return this.writeBatch(call, inputs.filter((u) => !missingIds.has(u.key)), outcome);
     }
     const named = propertyProblems(body);
     const problems = named.filter((p) => p.error === undefined || !RULE_CODES.has(p.error));
-    const culprits: Array<{ input: RecordUpdate; problems: PropertyProblem[] }> = [];
-    const suspects: RecordUpdate[] = [];
-    const clean: RecordUpdate[] = [];
+    const culprits: Array<{ input: I; problems: PropertyProblem[] }> = [];
+    const suspects: I[] = [];
+    const clean: I[] = [];
     for (const input of inputs) {
       const own = problems.filter((p) => p.name in input.properties);
       if (own.length === 0) clean.push(input);
@@ -160,64 +234,33 @@ export class BatchWriter {
     }
     // A value problem shared by several inputs names the property, not the record: only one may be wrong.
     if (suspects.length === 1) {
-      const only = suspects.pop() as RecordUpdate;
+      const only = suspects.pop() as I;
       culprits.push({ input: only, problems: problems.filter((p) => p.name in only.properties) });
     }
-    for (const c of culprits) result.rejected.push({ id: c.input.id, error: describe(body.message, c.problems), properties: c.problems.map((p) => p.name) });
+    for (const c of culprits) outcome.rejected.push({ id: c.input.key, error: describe(body.message, c.problems), properties: c.problems.map((p) => p.name) });
     if (culprits.length === 0 && suspects.length === 0) {
       // Nothing named that we sent (or only broken rules): the culprit cannot be told from the message.
       if (inputs.length === 1) {
         // HubSpot's own words about the rule (its `errors[]`), not only the top-level "values are invalid".
-        result.rejected.push({ id: (inputs[0] as RecordUpdate).id, error: named.length > 0 ? describe(body.message, named) : err.message, properties: named.map((p) => p.name) });
+        outcome.rejected.push({ id: (inputs[0] as I).key, error: named.length > 0 ? describe(body.message, named) : (body.message ?? err.message), properties: named.map((p) => p.name) });
         return;
       }
-      return this.split(objectType, inputs, result);
+      return this.split(call, inputs, outcome);
     }
-    await this.writeBatch(objectType, clean, result);
-    if (suspects.length > 0) await this.split(objectType, suspects, result);
+    await this.writeBatch(call, clean, outcome);
+    if (suspects.length > 0) await this.split(call, suspects, outcome);
   }
 
-  private async split(objectType: CrmObjectType, inputs: RecordUpdate[], result: WriteResult): Promise<void> {
+  private async split<I extends KeyedInput>(call: BatchCall<I>, inputs: I[], outcome: BatchOutcome): Promise<void> {
     const half = Math.ceil(inputs.length / 2);
     this.splits += 1;
-    await this.writeBatch(objectType, inputs.slice(0, half), result);
-    await this.writeBatch(objectType, inputs.slice(half), result);
-  }
-
-  /** Batch create, 100 per call; the new ids in input order, or a BatchCreateError naming the failed inputs. */
-  async create(objectType: CrmObjectType, inputs: RecordCreate[]): Promise<string[]> {
-    const ids: Array<string | undefined> = [];
-    const failures: Array<{ index: number; error: string }> = [];
-    for (const [chunkIndex, chunk] of chunks(inputs, BATCH_SIZE).entries()) {
-      const offset = chunkIndex * BATCH_SIZE;
-      const { data } = await this.send<{ results?: Array<{ id: unknown; objectWriteTraceId?: string }> }>(
-        `${objectType}.batch.create`,
-        { method: 'POST', path: this.paths.batch(objectType, 'create'), body: { inputs: chunk.map((input, i) => createInput(input.properties, input.associations ?? [], String(offset + i))) } },
-        // A create that timed out may have happened: retrying it here could make the record twice.
-        { idempotent: false },
-      );
-      (data?.results ?? []).forEach((raw, i) => {
-        const trace = raw.objectWriteTraceId;
-        const index = trace !== undefined && /^\d+$/.test(trace) ? Number(trace) : offset + i;
-        ids[index] = String(raw.id);
-      });
-      const errors = batchErrors<BatchError>(data);
-      for (const error of errors) {
-        for (const trace of error.context?.objectWriteTraceId ?? []) failures.push({ index: Number(trace), error: error.message ?? 'create failed' });
-      }
-      for (let i = offset; i < offset + chunk.length; i += 1) {
-        if (ids[i] === undefined && !failures.some((f) => f.index === i)) failures.push({ index: i, error: errors[0]?.message ?? 'HubSpot returned no result for this input' });
-      }
-    }
-    if (failures.length > 0) {
-      throw new BatchCreateError(`${failures.length} of ${inputs.length} ${objectType} could not be created: ${failures[0]?.error}`, ids, failures, { kind: `${objectType}.batch.create` });
-    }
-    return ids as string[];
+    await this.writeBatch(call, inputs.slice(0, half), outcome);
+    await this.writeBatch(call, inputs.slice(half), outcome);
   }
 }
 
-function includes(inputs: RecordUpdate[], id: string): boolean {
-  return inputs.some((u) => u.id === id);
+function includes(inputs: KeyedInput[], key: string): boolean {
+  return inputs.some((u) => u.key === key);
 }
 
 function describe(message: string | undefined, problems: PropertyProblem[]): string {

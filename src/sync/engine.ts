@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import { evaluate, type CompiledDefinition, type Decision, type LeadStatus } from '../definition';
-import type { AssociatedRecord, BatchReadResult, CrmGateway, CrmRecord, DealPipeline, RecordCreate, RecordUpdate, WriteResult } from '../hubspot/types';
-import { waitingOutRateLimits } from '../hubspot/rate-limit-wait';
+import type { AssociatedRecord, BatchReadResult, CrmGateway, CrmRecord, DealPipeline, RecordUpdate, WriteResult } from '../hubspot/types';
 import type { ClaimedBatch, Failure, Store, WorkMark, WorkUnit } from '../store/types';
 import { CONTACT_SYNC_INPUTS, contactWriteback, readTime } from './contact-writeback';
 import { companyChanges, COMPANY_SYNC_INPUTS } from './company-rollup';
 import { DEAL_SYNC_INPUTS, dealChanges, dealState } from './deal-figures';
 import type { DecisionRecord, MirrorContact, MirrorDeal, SyncStore, WriteRecord } from './mirror';
 import { classifyFailure } from './failures';
+import { HandOffs, type HandOffContact, type HandOffOptions } from './hand-off';
 
 /**
  * The worker: claims units of work, reads what it needs in as few HubSpot calls as HubSpot allows (batch
@@ -24,12 +24,8 @@ const CLAIM = 100;
 /** Units worked together per type and round: one associations v4 batch read (1,000 inputs). */
 const BLOCK = 1000;
 
-/** HubSpot's association type ids (v4, HUBSPOT_DEFINED): primary contact-to-company, note-to-contact, task-to-contact. */
+/** HubSpot's association type id (v4, HUBSPOT_DEFINED) of the primary contact-to-company link. */
 const PRIMARY_CONTACT_TO_COMPANY = 1;
-const NOTE_TO_CONTACT = 202;
-const TASK_TO_CONTACT = 204;
-/** How long a hand-off waits out 429s: well inside the batch's lease, and a rolling window is 10 s. */
-const HAND_OFF_MAX_WAIT_MS = 30_000;
 /** How the dead letter of a write HubSpot rejected begins (`rejectedUnits`); requalify leaves those records alone. */
 export const REJECTED_WRITE = 'HubSpot rejected the write';
 
@@ -43,7 +39,7 @@ export interface SyncEngineOptions {
   /** Idle wait between empty rounds. */
   pollMs?: number;
   /** What happens when a contact first becomes sales_ready (HANDOFF_TASK, HANDOFF_NOTE, HANDOFF_OWNER_IDS, SLA_HOURS). */
-  handOff?: { task: boolean; note: boolean; ownerIds: readonly string[]; slaHours: number };
+  handOff?: HandOffOptions;
   now?: () => number;
 }
 
@@ -85,11 +81,11 @@ export class SyncEngine {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  /** Next owner of the round-robin list for hand-offs of contacts without an owner. */
-  private nextOwner = 0;
+  private readonly handOffs: HandOffs;
 
   constructor(private readonly o: SyncEngineOptions) {
     this.now = o.now ?? Date.now;
+    this.handOffs = new HandOffs(o);
   }
 
   /** The same engine with another definition (a new version): what a restart with the new file does. */
@@ -279,7 +275,7 @@ export class SyncEngine {
     const decisions: DecisionRecord[] = [];
     const rows: MirrorContact[] = [];
     const decided = new Map<string, { decision: Decision; status: LeadStatus }>();
-    const handOffs: Array<{ id: string; owner: string | null; reasons: string }> = [];
+    const handOffs: HandOffContact[] = [];
     for (const c of live) {
       const companyId = primaryCompany.get(c.id) ?? null;
       const decision = evaluate(def, c.properties, companyId ? (companyById.get(companyId) ?? null) : null, now);
@@ -330,7 +326,7 @@ export class SyncEngine {
 
     const written = await this.write('contacts', updates);
     const handedOff = new Set(written.written);
-    await this.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
+    await this.handOffs.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
     await store.upsertContacts(rows);
     await store.recordDecisions(decisions);
     const gone = [...read.missing, ...written.missing];
@@ -340,58 +336,6 @@ export class SyncEngine {
       for (const g of goneRows.values()) if (g.companyId) followUp.push({ objectType: 'company', objectId: g.companyId, change: 'association_changed', occurredAt: now });
     }
     return { followUp, rejected: this.rejectedUnits(units, written) };
-  }
-
-  /**
-   * The hand-off: a task for the owner due within the SLA, and a note with the reasons, each created in one
-   * batch call for the whole batch of contacts. Only after the status write succeeded, so a failed batch
-   * that is retried does not hand off twice (uld_qualified_at is then set and handOff is false).
-   */
-  private async handOff(contacts: Array<{ id: string; owner: string | null; reasons: string }>, now: number): Promise<void> {
-    const h = this.o.handOff;
-    if (!h || contacts.length === 0 || (!h.task && !h.note)) return;
-    try {
-      await this.createHandOffs(h, contacts, now);
-    } catch (err) {
-      // The status is written and uld_qualified_at set: failing the unit now would not hand off again on a
-      // retry, it would only dead-letter a correctly qualified contact. Say so loudly and keep the record.
-      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      this.o.logger.error({ err, contacts: contacts.map((c) => c.id) }, 'hand-off task or note could not be created; the status was written');
-      await this.o.store.recordWrites(contacts.map((c) => ({ objectType: 'contacts', objectId: c.id, properties: {}, outcome: 'rejected' as const, error: `hand-off not created: ${error}`, writtenAt: now })));
-    }
-  }
-
-  private async createHandOffs(h: NonNullable<SyncEngineOptions['handOff']>, contacts: Array<{ id: string; owner: string | null; reasons: string }>, now: number): Promise<void> {
-    // A 429 created nothing, so it is waited out and the create sent again; other failures are not retried
-    // here (a timeout may have created the records: at most once, never twice).
-    const create = (objectType: 'tasks' | 'notes', inputs: RecordCreate[]) => waitingOutRateLimits(() => this.o.gateway.create(objectType, inputs), { maxWaitMs: HAND_OFF_MAX_WAIT_MS });
-    if (h.task) {
-      const due = new Date(now + h.slaHours * 3_600_000).toISOString();
-      await create(
-        'tasks',
-        contacts.map((c) => {
-          const owner = c.owner ?? (h.ownerIds.length > 0 ? h.ownerIds[this.nextOwner++ % h.ownerIds.length]! : null);
-          return {
-            properties: {
-              hs_timestamp: due,
-              hs_task_subject: 'Sales-ready lead: follow up',
-              hs_task_body: c.reasons,
-              hs_task_status: 'NOT_STARTED',
-              hs_task_priority: 'HIGH',
-              hs_task_type: 'TODO',
-              ...(owner ? { hubspot_owner_id: owner } : {}),
-            },
-            associations: [{ toId: c.id, typeId: TASK_TO_CONTACT }],
-          };
-        }),
-      );
-    }
-    if (h.note) {
-      await create(
-        'notes',
-        contacts.map((c) => ({ properties: { hs_timestamp: new Date(now).toISOString(), hs_note_body: `Handed off to sales: sales ready.\n${c.reasons}` }, associations: [{ toId: c.id, typeId: NOTE_TO_CONTACT }] })),
-      );
-    }
   }
 
   /** Each contact's first associated deal's creation, from the mirror where known, else one batch read. */

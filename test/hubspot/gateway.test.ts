@@ -1,5 +1,5 @@
 import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { API_VERSIONS, ConfigurationError, RateLimitedError, TransientError, apiPaths, createGateway, type ApiVersion, type GatewayOptions, type HubSpotGateway, type RecordUpdate } from '../../src/hubspot';
+import { API_VERSIONS, BatchCreateError, ConfigurationError, RateLimitedError, TransientError, apiPaths, createGateway, type ApiVersion, type GatewayOptions, type HubSpotGateway, type RecordUpdate } from '../../src/hubspot';
 
 /**
  * The gateway against the sandbox portal, over the real SDK: batching at the floor, 207 and whole-batch
@@ -288,6 +288,120 @@ describe('a portal validation rule on the 2026-09 paths', () => {
       expect(result.rejected).toEqual([{ id: ids[37], properties: ['jobtitle'], error: 'jobtitle: jobtitle is required because of a conditional property rule based on [hs_lead_status]' }]);
       expect(sandbox.portal.get('contacts', ids[10] as string)?.properties.jobtitle).toBe('CTO');
     } finally {
+      gateway.close();
+    }
+  });
+});
+
+describe('a batch create that HubSpot refuses for one input (2026-09)', () => {
+  let sandbox: Sandbox;
+  let contacts: string[];
+  let owner: string;
+  const P = apiPaths('2026-09');
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 13, contacts: 0, rateLimit: { enabled: false }, requestLog: { captureBodies: true, capacity: 10_000 } });
+    owner = sandbox.portal.listOwners()[0]!.id;
+  });
+  afterAll(() => sandbox.stop());
+  beforeEach(() => {
+    sandbox.validationRules.clear();
+    sandbox.requests.clear();
+    contacts = Array.from({ length: 100 }, (_, i) => sandbox.portal.create('contacts', { email: `task-${Date.now()}-${i}@create.example` }, { sourceType: 'CRM_UI' }).id);
+  });
+
+  /** One task per contact, every one with an owner, associated with its contact (task to contact: 204). */
+  const tasksFor = (ids: string[]) => ids.map((id) => ({ properties: { hs_task_subject: `Follow up ${id}`, hs_timestamp: new Date().toISOString(), hubspot_owner_id: owner }, associations: [{ toId: id, typeId: 204 }] }));
+  const culprit = 37;
+  const failures = (err: BatchCreateError) => err.failures.map((f) => f.index);
+
+  // Each way one input of a create can make HubSpot refuse: the answer's words for that input.
+  const cases = [
+    {
+      why: 'a required Create Record field (task owner) that one input lacks',
+      mode: 'whole-batch' as const,
+      arrange: (inputs: ReturnType<typeof tasksFor>) => {
+        sandbox.validationRules.requireOnCreate('tasks', 'hubspot_owner_id');
+        delete (inputs[culprit]!.properties as Record<string, string>).hubspot_owner_id;
+      },
+      error: 'hubspot_owner_id: A value for hubspot_owner_id must be provided',
+    },
+    {
+      why: 'a required Create Record field (task owner) that one input lacks',
+      mode: 'per-input' as const,
+      arrange: (inputs: ReturnType<typeof tasksFor>) => {
+        sandbox.validationRules.requireOnCreate('tasks', 'hubspot_owner_id');
+        delete (inputs[culprit]!.properties as Record<string, string>).hubspot_owner_id;
+      },
+      error: 'hubspot_owner_id: A value for hubspot_owner_id must be provided',
+    },
+    {
+      // A whole-request 400 whatever the mode: an association is checked before any record is made.
+      why: 'an association to a contact deleted meanwhile',
+      mode: 'per-input' as const,
+      arrange: () => {
+        sandbox.portal.archive('contacts', contacts[culprit]!, { sourceType: 'CRM_UI' });
+      },
+      error: `Cannot associate with contacts ${'CONTACT'}: it does not exist`,
+    },
+  ];
+
+  it.each(cases)('when $why ($mode), then every other task is created once and the one fails in HubSpot words', async ({ mode, arrange, error }) => {
+    sandbox.behaviour.validationRules = mode;
+    const inputs = tasksFor(contacts);
+    arrange(inputs);
+    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, apiVersion: '2026-09', rateLimitPer10s: 1000, ...fast });
+    try {
+      const failure = await gateway.create('tasks', inputs).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(failure).toBeInstanceOf(BatchCreateError);
+      const { ids, failures } = failure as BatchCreateError;
+      expect(failures).toEqual([{ index: culprit, error: error.replace('CONTACT', contacts[culprit]!) }]);
+      // The 99 others, each created once, with its own contact; the culprit not at all.
+      expect(ids.map((id) => id === undefined)).toEqual(contacts.map((_, i) => i === culprit));
+      for (const [i, contact] of contacts.entries()) {
+        expect(sandbox.portal.associations.list('contacts', contact, 'tasks').map((l) => l.toId)).toEqual(i === culprit ? [] : [ids[i]]);
+      }
+      const creates = sandbox.requests.list(`POST ${P.batch('tasks', 'create')}`);
+      const created = creates.flatMap((e) => (e.status < 300 ? ((e.requestBody as { inputs: Array<{ objectWriteTraceId: string }> }).inputs ?? []).map((x) => x.objectWriteTraceId) : []));
+      expect(created.filter((trace, i) => created.indexOf(trace) !== i)).toEqual([]);
+      if (mode === 'per-input' && error.startsWith('hubspot')) expect(creates).toHaveLength(1);
+      else expect(creates.length).toBeGreaterThan(1);
+    } finally {
+      gateway.close();
+    }
+  });
+
+  it('when a later call of a create answers 429 after part of it was created, then the inputs not yet created fail instead of the whole being sent again', async () => {
+    sandbox.behaviour.validationRules = 'whole-batch';
+    sandbox.validationRules.requireOnCreate('tasks', 'hubspot_owner_id');
+    const inputs = tasksFor(contacts);
+    delete (inputs[culprit]!.properties as Record<string, string>).hubspot_owner_id;
+    // The first task created arms a 429 for the next create call: the halving is then under way.
+    let armed = false;
+    const stop = sandbox.portal.onChange((change) => {
+      if (armed || change.kind !== 'creation' || change.objectType !== 'tasks') return;
+      armed = true;
+      sandbox.faults.script(`POST ${P.batch('tasks', 'create')}`, { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' });
+    });
+    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, apiVersion: '2026-09', rateLimitPer10s: 1000, ...fast });
+    try {
+      const failure = (await gateway.create('tasks', inputs).catch((err: unknown) => err)) as BatchCreateError;
+      expect(failure).toBeInstanceOf(BatchCreateError);
+      // Halving to input 37: 100 refused (400), 0-49 refused (400), 0-24 created, 25-49 answered 429; the
+      // gateway's limiter then refuses 50-99 without a call until the window passes. All 75 are failures.
+      const statuses = sandbox.requests.list(`POST ${P.batch('tasks', 'create')}`).map((e) => e.status);
+      expect(statuses).toEqual([400, 400, 201, 429]);
+      expect(failures(failure)).toEqual(Array.from({ length: 75 }, (_, i) => 25 + i));
+      expect(failure.ids.filter((id) => id !== undefined)).toHaveLength(25);
+      expect(failure.failures.every((f) => f.error.includes('TEN_SECONDLY_ROLLING'))).toBe(true);
+      // Each created task exists once: nothing was sent twice.
+      const created = contacts.flatMap((c) => sandbox.portal.associations.list('contacts', c, 'tasks'));
+      expect(created).toHaveLength(25);
+    } finally {
+      stop();
+      sandbox.faults.clear();
       gateway.close();
     }
   });

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { ASSOCIATION_KINDS } from '../../src/sandbox';
 import { syncWorld, type SyncWorld } from './harness';
 
 /**
@@ -101,5 +102,45 @@ describe('hand-off, feedback and history', () => {
     expect(await world.service.store.listDeadLetters()).toEqual([]);
     const h = await world.service.store.history(c.id);
     expect(h.writes.find((w) => w.outcome === 'rejected')?.error).toMatch(/^hand-off not created: .*999999 was not one of the allowed options/);
+  }, 60_000);
+});
+
+/**
+ * A portal validation rule on hand-off creates (2026-09 enforces the Create Record form's required fields
+ * on API creates): the tasks require an owner, and one sales-ready contact of the batch has none (no owner
+ * of its own, no round-robin list). In both of the sandbox's batch modes every other contact gets its task
+ * and note, and the one gets its note, with the task's failure recorded on it in HubSpot's words.
+ */
+describe.each(['whole-batch', 'per-input'] as const)('hand-offs when a validation rule refuses one task of the batch (%s)', (mode) => {
+  let world: SyncWorld;
+  afterAll(() => world?.stop());
+
+  it('then every other contact gets its task and note, and the one its note and the rule on its record', async () => {
+    world = await syncWorld({ sandbox: { contacts: 0, behaviour: { validationRules: mode }, requestLog: { capacity: 10_000 } } });
+    const { portal } = world.sandbox;
+    const owner = portal.listOwners()[0]!.id;
+    world.sandbox.validationRules.requireOnCreate('tasks', 'hubspot_owner_id');
+    const company = portal.create('companies', { name: 'Rule Handoff', domain: 'rule-handoff.example', industry: 'FINANCIAL_SERVICES', numberofemployees: '400', annualrevenue: '50000000', country: 'Germany' }, USER);
+    const primary = ASSOCIATION_KINDS.find((k) => k.from === 'contacts' && k.to === 'companies' && k.primary)!;
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const c = portal.create('contacts', { ...SALES_READY, email: `lead${i}@rule-handoff.example`, recent_conversion_date: new Date(world.now - 86_400_000).toISOString(), hs_analytics_last_visit_timestamp: String(world.now - 3_600_000), hubspot_owner_id: i === 7 ? '' : owner }, USER);
+      portal.associate('contacts', c.id, 'companies', company.id, primary, USER);
+      ids.push(c.id);
+    }
+    const bad = ids[7]!;
+    await world.sandbox.webhooks.idle();
+    await world.engine.with({ handOff: { task: true, note: true, ownerIds: [], slaHours: 24 } }).drain();
+
+    const creates = world.sandbox.requests.list('POST /crm/objects/2026-09/tasks/batch/create');
+    // One batch for all of them, then (whole-batch) the halving that finds the one.
+    expect(creates[0]!.status === 400).toBe(mode === 'whole-batch');
+    for (const id of ids) {
+      expect({ id, status: portal.get('contacts', id)!.properties.uld_status }).toEqual({ id, status: 'sales_ready' });
+      expect({ id, tasks: portal.associations.list('contacts', id, 'tasks').length, notes: portal.associations.list('contacts', id, 'notes').length }).toEqual({ id, tasks: id === bad ? 0 : 1, notes: 1 });
+      const rejected = (await world.service.store.history(id)).writes.filter((w) => w.outcome === 'rejected').map((w) => w.error);
+      expect({ id, rejected }).toEqual({ id, rejected: id === bad ? ['hand-off not created: task: hubspot_owner_id: A value for hubspot_owner_id must be provided'] : [] });
+    }
+    expect(await world.service.store.listDeadLetters()).toEqual([]);
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { HubSpotHttpError, batchError, errorBody, propertyValuesMessage, validat
 import type { RouteContext, RouteEnv, Router, SandboxBehaviour } from '../router';
 import { batchEnvelope, bodyObject, inputsOf, objectJson } from '../serialize';
 import { addVersioned, partialFailureStatus, requireMembers, shapeOf } from '../versions';
-import { HISTORY_LIMIT, createInputAssociations, findRecord, objectTypeParam, propertiesOf } from './objects';
+import { HISTORY_LIMIT, checkInputAssociations, createInputAssociations, findRecord, objectTypeParam, propertiesOf } from './objects';
 import { enforcedRules, rulesBatchError, rulesRejected } from './validation';
 import type { RuleViolation } from '../../crm/validation-rules';
 
@@ -132,6 +132,8 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
     const inputs = inputsOf(ctx.body, BATCH_LIMIT);
     for (const input of inputs) requireMembers(input, shapeOf(ctx.apiVersion).createInputRequired, 'SimplePublicObjectInputForCreate');
     const emails = new Map<string, number>();
+    // Every input's associations are checked before any record is made: their 400 leaves nothing created.
+    const links = inputs.map((raw) => checkInputAssociations(portal, type, raw.associations));
     const checked: CheckedInput[] = inputs.map((raw, index) => {
       const { values, problems } = portal.checkWrite(type, propertiesOf(raw));
       const violations = problems.length === 0 ? enforcedRules(ctx, portal, type, { values }) : [];
@@ -151,7 +153,7 @@ export function registerBatchRoutes(router: Router, env: RouteEnv): void {
     const { writable, errors } = settleProblems(type, behaviour, checked);
     const results = writable.map((c) => {
       const record = portal.create(type, c.values, ctx.source);
-      createInputAssociations(portal, type, record.id, c.raw.associations, ctx.source);
+      createInputAssociations(portal, type, record.id, links[c.index] ?? [], ctx.source);
       return objectJson(portal, record, { properties: Object.keys(c.values), ...(c.traceId !== undefined ? { objectWriteTraceId: c.traceId } : {}) });
     });
     return batchEnvelope(results, errors, startedAt, 201, partialFailureStatus(ctx.apiVersion, behaviour, 201));

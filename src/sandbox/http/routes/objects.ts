@@ -1,4 +1,4 @@
-import { ASSOCIATION_KINDS } from '../../crm/associations';
+import { ASSOCIATION_KINDS, type AssociationKind } from '../../crm/associations';
 import { resolveObjectType, type ObjectType } from '../../crm/object-types';
 import type { CrmRecord, Portal, WriteSource } from '../../crm/portal';
 import { HubSpotHttpError, errorBody, notFound, propertyValuesMessage, validationError } from '../../errors';
@@ -41,18 +41,30 @@ export function findRecord(portal: Portal, type: ObjectType, id: string, idPrope
  * Creates the associations named in a create input (`associations: [{to: {id}, types: [{associationCategory,
  * associationTypeId}]}]`). The target type follows from the type id, as in HubSpot.
  */
-export function createInputAssociations(portal: Portal, type: ObjectType, id: string, raw: unknown, source: WriteSource): void {
-  if (raw === undefined) return;
+/**
+ * The associations of a create input, checked before anything is created: a create naming an unknown
+ * association type or a record that does not exist is refused whole (400), with no record made, as any
+ * other invalid create. A batch create checks every input first, so its 400 too has created nothing.
+ */
+export function checkInputAssociations(portal: Portal, type: ObjectType, raw: unknown): Array<{ kind: AssociationKind; toId: string }> {
+  if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw validationError('Invalid input JSON: "associations" must be an array');
+  const links: Array<{ kind: AssociationKind; toId: string }> = [];
   for (const entry of raw as Array<{ to?: { id?: unknown }; types?: Array<{ associationTypeId?: unknown }> }>) {
     const toId = String(entry.to?.id ?? '');
     for (const t of entry.types ?? []) {
       const kind = ASSOCIATION_KINDS.find((k) => k.from === type && k.typeId === Number(t.associationTypeId));
       if (!kind) throw validationError(`${String(t.associationTypeId)} is not a valid association type id from ${type}`);
       if (!portal.get(kind.to, toId)) throw validationError(`Cannot associate with ${kind.to} ${toId}: it does not exist`, { context: { toObjectId: [toId] } });
-      portal.associate(type, id, kind.to, toId, kind, source);
+      links.push({ kind, toId });
     }
   }
+  return links;
+}
+
+/** Links a created record as its (checked) input asked. */
+export function createInputAssociations(portal: Portal, type: ObjectType, id: string, links: ReturnType<typeof checkInputAssociations>, source: WriteSource): void {
+  for (const { kind, toId } of links) portal.associate(type, id, kind.to, toId, kind, source);
 }
 
 /** Throws the whole-request 400 HubSpot gives for invalid values in a single-object write. */
@@ -115,8 +127,9 @@ export function registerObjectRoutes(router: Router, env: RouteEnv): void {
     const { values, problems } = portal.checkWrite(type, propertiesOf(input));
     throwIfInvalid(problems);
     throwIfRulesBroken(enforcedRules(ctx, portal, type, { values }));
+    const links = checkInputAssociations(portal, type, input.associations);
     const record = portal.create(type, values, ctx.source);
-    createInputAssociations(portal, type, record.id, input.associations, ctx.source);
+    createInputAssociations(portal, type, record.id, links, ctx.source);
     return { status: 201, body: objectJson(portal, record, { properties: Object.keys(values) }) };
   });
 
