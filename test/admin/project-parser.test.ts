@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { INIT_PLATFORM_VERSIONS } from '../../src/admin/project-files';
-import { assertBuilt, runUld } from '../server/child';
+import { freshCloneFolder, runUld } from '../server/child';
 
 /**
  * Issue 12, acceptance 1: on a fresh clone with only WEBHOOK_PUBLIC_URL set, `uld init` writes a project that
@@ -34,14 +33,9 @@ function parse(projectDir: string): Promise<Parsed> {
 }
 
 describe("HubSpot's parser reads what `uld init` writes", () => {
-  let clone: string;
-  beforeAll(() => {
-    assertBuilt();
-    // A fresh clone as far as init can tell: the example definition, no .env, no lead-definition.yaml.
-    clone = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-clone-'));
-    fs.copyFileSync(path.join(ROOT, 'lead-definition.example.yaml'), path.join(clone, 'lead-definition.example.yaml'));
-  });
-  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+  let clone = '';
+  // A fresh clone as far as uld can tell: the example definition, no .env, no lead-definition.yaml.
+  freshCloneFolder('uld-clone-', (dir) => (clone = dir));
 
   it.each(INIT_PLATFORM_VERSIONS)('platform %s: exactly an app and a webhooks component, with our uid and config', async (version) => {
     const dir = path.join(clone, `project-${version}`);

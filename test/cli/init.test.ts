@@ -1,24 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { assertBuilt, runUld } from '../server/child';
+import { freshCloneFolder, runUld } from '../server/child';
 
 /**
  * Issue 12, README steps 3 and 4 through the real command: when an upload refuses 2026.09, the admin runs
  * `uld init --platform-version 2026.03`; the later plain `uld init` the README asks for on every definition
  * change must keep that version (and say why) until another one is named.
  */
-const ROOT = path.resolve(__dirname, '..', '..');
 const env = { WEBHOOK_PUBLIC_URL: 'https://leads.example.com/webhooks/hubspot' };
 
 describe('uld init and the platform version', () => {
-  let clone: string;
-  beforeAll(() => {
-    assertBuilt();
-    clone = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-init-cli-'));
-    fs.copyFileSync(path.join(ROOT, 'lead-definition.example.yaml'), path.join(clone, 'lead-definition.example.yaml'));
-  });
-  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+  let clone = '';
+  // A fresh clone as far as uld can tell: the example definition, no .env, no lead-definition.yaml.
+  freshCloneFolder('uld-init-cli-', (dir) => (clone = dir));
   const version = () => (JSON.parse(fs.readFileSync(path.join(clone, 'hubspot-project', 'hsproject.json'), 'utf8')) as { platformVersion: string }).platformVersion;
 
   // Run in order: each step starts from the project the one before left. [args, version on disk after, a line of stdout]

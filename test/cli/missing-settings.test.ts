@@ -1,25 +1,19 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { assertBuilt, runUld } from '../server/child';
+import { freshCloneFolder, runUld } from '../server/child';
 
 /**
  * Issue 12, acceptance 1 and "a missing or invalid setting is one line": on a fresh clone with only
  * WEBHOOK_PUBLIC_URL set, `uld init` writes the project, and every command that needs the HubSpot token says in
  * one line which variable, what it is for and where to get it, and exits 2, touching nothing.
  */
-const ROOT = path.resolve(__dirname, '..', '..');
 const URL = 'https://leads.example.com/webhooks/hubspot';
 const TOKEN_LINE = /^uld: HUBSPOT_ACCESS_TOKEN is not set: `uld [a-z -]+` needs it \(authenticates every call to HubSpot\)\. Set it in \.env or the environment to the static access token from your project app's Auth tab \(Development → Projects → <project> → <app> → Auth; .*\)\.\n$/;
 
 describe('a fresh clone with only WEBHOOK_PUBLIC_URL set', () => {
-  let clone: string;
-  beforeAll(() => {
-    assertBuilt();
-    clone = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-fresh-'));
-    fs.copyFileSync(path.join(ROOT, 'lead-definition.example.yaml'), path.join(clone, 'lead-definition.example.yaml'));
-  });
-  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+  let clone = '';
+  // A fresh clone as far as uld can tell: the example definition, no .env, no lead-definition.yaml.
+  freshCloneFolder('uld-fresh-', (dir) => (clone = dir));
   const env = { WEBHOOK_PUBLIC_URL: URL };
 
   it('when `uld init` runs, then it writes the project into hubspot-project', async () => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
@@ -73,4 +74,19 @@ export function runUld(args: string[], env: Record<string, string>, options: { c
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/**
+ * A folder as a fresh clone looks to `uld` (the example definition only: no .env, no lead-definition.yaml),
+ * made before the suite's tests and removed after them; `use` receives its path.
+ */
+export function freshCloneFolder(prefix: string, use: (dir: string) => void): void {
+  let dir = '';
+  beforeAll(() => {
+    assertBuilt();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    fs.copyFileSync(path.join(ROOT, 'lead-definition.example.yaml'), path.join(dir, 'lead-definition.example.yaml'));
+    use(dir);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 }
