@@ -6,8 +6,8 @@ import * as owners from '@hubspot/api-client/lib/codegen/crm/owners';
 import * as pipelines from '@hubspot/api-client/lib/codegen/crm/pipelines';
 import * as properties from '@hubspot/api-client/lib/codegen/crm/properties';
 import { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { V4_NUMERIC_IDS, conformanceProblems, expectInstance, lastAnswer, rejection, sdk, uncovered, type Allowance, type ModelGroup } from './helpers';
+import type { Sandbox } from '../../src/sandbox';
+import { V4_NUMERIC_IDS, contractSuite, expectInstance, rejection, uncovered } from './helpers';
 
 /**
  * The contract suite, schema half: associations v4, properties and groups, pipelines and owners, driven
@@ -16,21 +16,11 @@ import { V4_NUMERIC_IDS, conformanceProblems, expectInstance, lastAnswer, reject
  */
 let sandbox: Sandbox;
 let client: Client;
-/** Endpoint keys called successfully (2xx) through the SDK during this suite. */
-const answered = new Set<string>();
-
-function expectConforms(endpoint: string, group: ModelGroup, type: string, allowances: Allowance[] = []): void {
-  expect(conformanceProblems(lastAnswer(sandbox, endpoint), group, type, allowances)).toEqual([]);
-}
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 11, contacts: 300, rateLimit: { enabled: false }, requestLog: { captureBodies: true } });
-  client = sdk(sandbox);
-  sandbox.requests.onRequest((entry) => {
-    if (entry.status >= 200 && entry.status < 300) answered.add(entry.endpoint);
-  });
+/** `answered`: endpoint keys called successfully (2xx) through the SDK during this suite. */
+const { answered, expectConforms } = contractSuite((s, c) => {
+  sandbox = s;
+  client = c;
 });
-afterAll(() => sandbox.stop());
 
 describe('associations v4', () => {
   it('when associations are read in batch, then results carry type ids and labels and inputs without any are 207 NO_ASSOCIATIONS_FOUND', async () => {

@@ -4,7 +4,7 @@ import * as deals from '@hubspot/api-client/lib/codegen/crm/deals';
 import { AssociationSpecAssociationCategoryEnum as Category } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { ERROR_STATUS, V4_NUMERIC_IDS, conformanceProblems, lastAnswer, rejection, sdk, uncovered, type Allowance, type ModelGroup } from './helpers';
+import { ERROR_STATUS, V4_NUMERIC_IDS, conformanceProblems, contractSuite, lastAnswer, rejection, sdk, uncovered } from './helpers';
 
 /**
  * The contract suite, objects half: contacts, companies, deals, notes and tasks, batch and search
@@ -15,21 +15,11 @@ import { ERROR_STATUS, V4_NUMERIC_IDS, conformanceProblems, lastAnswer, rejectio
  */
 let sandbox: Sandbox;
 let client: Client;
-/** Endpoint keys called successfully (2xx) through the SDK during this suite. */
-const answered = new Set<string>();
-
-function expectConforms(endpoint: string, group: ModelGroup, type: string, allowances: Allowance[] = []): void {
-  expect(conformanceProblems(lastAnswer(sandbox, endpoint), group, type, allowances)).toEqual([]);
-}
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 11, contacts: 300, rateLimit: { enabled: false }, requestLog: { captureBodies: true } });
-  client = sdk(sandbox);
-  sandbox.requests.onRequest((entry) => {
-    if (entry.status >= 200 && entry.status < 300) answered.add(entry.endpoint);
-  });
+/** `answered`: endpoint keys called successfully (2xx) through the SDK during this suite. */
+const { answered, expectConforms } = contractSuite((s, c) => {
+  sandbox = s;
+  client = c;
 });
-afterAll(() => sandbox.stop());
 
 describe('contacts basic API', () => {
   it('when a page is listed, then records come back with string ids and values, Date timestamps, and an after cursor', async () => {

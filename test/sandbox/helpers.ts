@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from '@hubspot/api-client';
-import type { Sandbox } from '../../src/sandbox';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
 
 /** A real SDK client pointed at a sandbox. No retries: they would hide what the sandbox answered. */
 export function sdk(sandbox: Sandbox, accessToken = sandbox.accessToken): Client {
@@ -322,4 +322,31 @@ export function versionAllowances(version: ApiVersion): Allowance[] {
     { path: `${at}.fromObjectTypeId`, type: 'string' as const, reason: '2026-03 association types carry object type ids' },
     { path: `${at}.toObjectTypeId`, type: 'string' as const, reason: '2026-03 association types carry object type ids' },
   ]);
+}
+
+/**
+ * The set-up both halves of the SDK contract suite share: one seeded sandbox with 300 contacts and captured
+ * bodies, the SDK on it, the endpoint keys answered 2xx during the suite, and a check of an endpoint's last
+ * raw answer against the SDK's generated model. `use` receives the sandbox and the client before the tests.
+ */
+export function contractSuite(use: (sandbox: Sandbox, client: Client) => void): {
+  answered: Set<string>;
+  expectConforms(endpoint: string, group: ModelGroup, type: string, allowances?: Allowance[]): void;
+} {
+  let sandbox: Sandbox | undefined;
+  const answered = new Set<string>();
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 11, contacts: 300, rateLimit: { enabled: false }, requestLog: { captureBodies: true } });
+    sandbox.requests.onRequest((entry) => {
+      if (entry.status >= 200 && entry.status < 300) answered.add(entry.endpoint);
+    });
+    use(sandbox, sdk(sandbox));
+  });
+  afterAll(() => sandbox?.stop());
+  return {
+    answered,
+    expectConforms(endpoint, group, type, allowances = []) {
+      expect(conformanceProblems(lastAnswer(sandbox as Sandbox, endpoint), group, type, allowances)).toEqual([]);
+    },
+  };
 }
