@@ -1,13 +1,18 @@
 import type { Logger } from 'pino';
 import { evaluate, type CompiledDefinition, type Decision, type LeadStatus } from '../definition';
-import type { AssociatedRecord, BatchReadResult, CrmGateway, CrmRecord, DealPipeline, RecordUpdate, WriteResult } from '../hubspot/types';
+import type { AssociatedRecord, CrmGateway, CrmRecord, DealPipeline, RecordUpdate } from '../hubspot/types';
 import type { ClaimedBatch, Failure, Store, WorkMark, WorkUnit } from '../store/types';
 import { CONTACT_SYNC_INPUTS, contactWriteback, readTime } from './contact-writeback';
 import { companyChanges, COMPANY_SYNC_INPUTS } from './company-rollup';
 import { DEAL_SYNC_INPUTS, dealChanges, dealState } from './deal-figures';
-import type { DecisionRecord, MirrorContact, MirrorDeal, SyncStore, WriteRecord } from './mirror';
+import type { DecisionRecord, MirrorContact, MirrorDeal, SyncStore } from './mirror';
 import { classifyFailure } from './failures';
 import { HandOffs, type HandOffContact, type HandOffOptions } from './hand-off';
+import { RecordCache, type PreloadType } from './record-cache';
+import { rejectedUnits, writeAndRecord } from './write-outcome';
+
+export { REJECTED_WRITE } from './write-outcome';
+export type { PreloadType } from './record-cache';
 
 /**
  * The worker: claims units of work, reads what it needs in as few HubSpot calls as HubSpot allows (batch
@@ -26,8 +31,6 @@ const BLOCK = 1000;
 
 /** HubSpot's association type id (v4, HUBSPOT_DEFINED) of the primary contact-to-company link. */
 const PRIMARY_CONTACT_TO_COMPANY = 1;
-/** How the dead letter of a write HubSpot rejected begins (`rejectedUnits`); requalify leaves those records alone. */
-export const REJECTED_WRITE = 'HubSpot rejected the write';
 
 export interface SyncEngineOptions {
   gateway: CrmGateway;
@@ -51,33 +54,10 @@ export interface RoundResult {
 }
 
 /** The object types whose records a caller can hand to the engine (`preload`). */
-export type PreloadType = 'contacts' | 'companies' | 'deals';
-
-/**
- * A record the caller read, and when it asked for it (the record reflects every change before then). Kept
- * compact, since a backfill hands over whole portals: only the values that are set, and the names the read
- * carried (set or not) once per read.
- */
-interface Preloaded {
-  values: Record<string, string>;
-  names: ReadonlySet<string>;
-  readAt: number;
-}
-
-function hasAll(p: Preloaded, properties: readonly string[]): boolean {
-  return properties.every((name) => p.names.has(name));
-}
-
-function propertiesOf(p: Preloaded): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const name of p.names) out[name] = p.values[name] ?? null;
-  return out;
-}
-
 export class SyncEngine {
   private readonly now: () => number;
   /** Records handed over by `preload`, by type and id, until a unit of the record is worked. */
-  private readonly preloaded: Record<PreloadType, Map<string, Preloaded>> = { contacts: new Map(), companies: new Map(), deals: new Map() };
+  private readonly cache: RecordCache;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -86,6 +66,7 @@ export class SyncEngine {
   constructor(private readonly o: SyncEngineOptions) {
     this.now = o.now ?? Date.now;
     this.handOffs = new HandOffs(o);
+    this.cache = new RecordCache(o.gateway);
   }
 
   /** The same engine with another definition (a new version): what a restart with the new file does. */
@@ -109,26 +90,9 @@ export class SyncEngine {
     return this.dealProperties(await this.o.gateway.dealPipelines());
   }
 
-  /**
-   * Records the caller has just read, asked for at `readAt` (before the call, so they reflect every
-   * change until then): a backfill's pages. The engine uses them instead of reading:
-   * - for a unit of the record, when the unit's last change is not after `readAt` and the record has every
-   *   property the engine reads (else it reads as usual); the record is then forgotten, used or not;
-   * - as the company (fit inputs) of contacts and the deals (creation dates) of contacts, until a unit of
-   *   that company or deal is worked.
-   * Nothing is kept on disk: a process that restarts just reads. Memory is what the caller hands over.
-   */
+  /** Records the caller has just read (a backfill's pages), used instead of reading: see `RecordCache.preload`. */
   preload(objectType: PreloadType, records: readonly CrmRecord[], readAt: number): void {
-    const first = records[0];
-    if (!first) return;
-    const map = this.preloaded[objectType];
-    // A read carries the names asked for in every record (unset ones as null).
-    const names = new Set(Object.keys(first.properties).filter((name) => records.every((r) => name in r.properties)));
-    for (const r of records) {
-      const values: Record<string, string> = {};
-      for (const [name, value] of Object.entries(r.properties)) if (value !== null && names.has(name)) values[name] = value;
-      map.set(r.id, { values, names, readAt });
-    }
+    this.cache.preload(objectType, records, readAt);
   }
 
   /**
@@ -249,7 +213,7 @@ export class SyncEngine {
   private async contacts(units: WorkUnit[], now: number): Promise<Plan> {
     const { gateway, store, definition: def } = this.o;
     const ids = units.map((u) => u.objectId);
-    const read = await this.readUnits('contacts', units, this.contactProperties());
+    const read = await this.cache.readUnits('contacts', units, this.contactProperties());
     const live = read.records;
     const liveIds = live.map((r) => r.id);
     const followUp: WorkMark[] = [];
@@ -268,7 +232,7 @@ export class SyncEngine {
       if (primary) primaryCompany.set(id, primary.id);
     }
     const companyIds = unique([...primaryCompany.values()]);
-    const companyById = def.companyProperties.length > 0 ? await this.readLinked('companies', companyIds, def.companyProperties) : new Map<string, Record<string, string | null>>();
+    const companyById = def.companyProperties.length > 0 ? await this.cache.readLinked('companies', companyIds, def.companyProperties) : new Map<string, Record<string, string | null>>();
     const firstDeal = await this.firstDealCreated(dealLinks);
 
     const updates: RecordUpdate[] = [];
@@ -324,7 +288,7 @@ export class SyncEngine {
       }
     }
 
-    const written = await this.write('contacts', updates);
+    const written = await writeAndRecord(this.o.gateway, this.o.store, 'contacts', updates);
     const handedOff = new Set(written.written);
     await this.handOffs.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
     await store.upsertContacts(rows);
@@ -335,7 +299,7 @@ export class SyncEngine {
       await store.markDeleted('contact', gone);
       for (const g of goneRows.values()) if (g.companyId) followUp.push({ objectType: 'company', objectId: g.companyId, change: 'association_changed', occurredAt: now });
     }
-    return { followUp, rejected: this.rejectedUnits(units, written) };
+    return { followUp, rejected: rejectedUnits(units, written) };
   }
 
   /** Each contact's first associated deal's creation, from the mirror where known, else one batch read. */
@@ -348,7 +312,7 @@ export class SyncEngine {
     for (const [id, d] of known) if (d.createdAt !== null) createdAt.set(id, d.createdAt);
     const unknown = dealIds.filter((id) => !createdAt.has(id));
     if (unknown.length > 0) {
-      for (const [id, p] of await this.readLinked('deals', unknown, ['createdate'])) {
+      for (const [id, p] of await this.cache.readLinked('deals', unknown, ['createdate'])) {
         const t = readTime(p.createdate);
         if (t !== null) createdAt.set(id, t);
       }
@@ -366,7 +330,7 @@ export class SyncEngine {
     const { gateway, store } = this.o;
     const ids = units.map((u) => u.objectId);
     const pipelines = await gateway.dealPipelines();
-    const read = await this.readUnits('deals', units, this.dealProperties(pipelines));
+    const read = await this.cache.readUnits('deals', units, this.dealProperties(pipelines));
     const liveIds = read.records.map((r) => r.id);
     const [contactLinks, companyLinks, mirrored] = await Promise.all([
       liveIds.length > 0 ? gateway.associations('deals', 'contacts', liveIds) : new Map<string, AssociatedRecord[]>(),
@@ -409,11 +373,11 @@ export class SyncEngine {
       const added = contacts.filter((c) => !(before?.contactIds ?? []).includes(c) && (mirroredContacts.get(c)?.convertedAt ?? null) === null);
       for (const c of added) followUp.push({ objectType: 'contact', objectId: c, change: 'conversion_signal', occurredAt: now });
     }
-    const written = await this.write('deals', updates);
+    const written = await writeAndRecord(this.o.gateway, this.o.store, 'deals', updates);
     await store.upsertDeals(rows);
     const gone = [...read.missing, ...written.missing];
     if (gone.length > 0) await store.markDeleted('deal', gone);
-    return { followUp, rejected: this.rejectedUnits(units, written) };
+    return { followUp, rejected: rejectedUnits(units, written) };
   }
 
   private async contactCreation(ids: string[], known: Map<string, MirrorContact>): Promise<Map<string, number>> {
@@ -442,7 +406,7 @@ export class SyncEngine {
       const links = await gateway.associations('companies', 'contacts', readsChanged.map((u) => u.objectId));
       for (const list of links.values()) for (const l of list) followUp.push({ objectType: 'contact', objectId: l.id, change: 'association_changed', occurredAt: now });
     }
-    const read = await this.readUnits('companies', units, [...COMPANY_SYNC_INPUTS]);
+    const read = await this.cache.readUnits('companies', units, [...COMPANY_SYNC_INPUTS]);
     const contacts = await store.contactsOfCompanies(read.records.map((r) => r.id));
     const byCompany = new Map<string, MirrorContact[]>();
     for (const c of contacts) if (c.companyId) byCompany.set(c.companyId, [...(byCompany.get(c.companyId) ?? []), c]);
@@ -451,10 +415,10 @@ export class SyncEngine {
       const changes = companyChanges(co.properties, byCompany.get(co.id) ?? []);
       if (Object.keys(changes).length > 0) updates.push({ id: co.id, properties: changes });
     }
-    const written = await this.write('companies', updates);
+    const written = await writeAndRecord(this.o.gateway, this.o.store, 'companies', updates);
     const gone = [...read.missing, ...written.missing];
     if (gone.length > 0) await store.markDeleted('company', gone);
-    return { followUp, rejected: this.rejectedUnits(units, written) };
+    return { followUp, rejected: rejectedUnits(units, written) };
   }
 
   // ---- shared -----------------------------------------------------------------------------------
@@ -468,81 +432,7 @@ export class SyncEngine {
     return unique([...DEAL_SYNC_INPUTS, ...stageEntered]);
   }
 
-  /**
-   * The records of a block's units: preloaded ones where still good (see `preload`), a batch read for the
-   * rest. Every preloaded record of these units is forgotten: the unit is worked now.
-   */
-  private async readUnits(objectType: PreloadType, units: WorkUnit[], properties: string[]): Promise<BatchReadResult> {
-    const map = this.preloaded[objectType];
-    const records: CrmRecord[] = [];
-    const toRead: string[] = [];
-    const seen = new Set<string>();
-    for (const u of units) {
-      if (seen.has(u.objectId)) continue;
-      seen.add(u.objectId);
-      const p = map.get(u.objectId);
-      map.delete(u.objectId);
-      if (p && u.lastOccurredAt <= p.readAt && hasAll(p, properties)) records.push({ id: u.objectId, properties: propertiesOf(p) });
-      else toRead.push(u.objectId);
-    }
-    if (toRead.length === 0) return { records, missing: [] };
-    const read = await this.o.gateway.read(objectType, toRead, properties);
-    return { records: [...records, ...read.records], missing: read.missing };
-  }
-
-  /** Properties of records a block depends on (contacts' companies and deals): preloaded where they have them, else one batch read. */
-  private async readLinked(objectType: PreloadType, ids: string[], properties: string[]): Promise<Map<string, Record<string, string | null>>> {
-    const map = this.preloaded[objectType];
-    const out = new Map<string, Record<string, string | null>>();
-    const toRead: string[] = [];
-    for (const id of ids) {
-      const p = map.get(id);
-      if (p && hasAll(p, properties)) out.set(id, propertiesOf(p));
-      else toRead.push(id);
-    }
-    if (toRead.length > 0) for (const r of (await this.o.gateway.read(objectType, toRead, properties)).records) out.set(r.id, r.properties);
-    return out;
-  }
-
-  private async write(objectType: 'contacts' | 'deals' | 'companies', updates: RecordUpdate[]): Promise<SentWrites> {
-    if (updates.length === 0) return { written: [], missing: [], rejected: [], sent: new Map() };
-    const result = await this.o.gateway.update(objectType, updates);
-    // When HubSpot acknowledged the write, by the wall clock (not the decision's `now`, which tests freeze):
-    // HubSpot's modification date of our write is no later than this, which is how reconcile tells our own
-    // changes from others'.
-    const at = Date.now();
-    const byId = new Map(updates.map((u) => [u.id, u.properties]));
-    const log: WriteRecord[] = [
-      ...result.written.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'written' as const, writtenAt: at })),
-      ...result.missing.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'missing' as const, writtenAt: at })),
-      ...result.rejected.map((r) => ({ objectType, objectId: r.id, properties: byId.get(r.id) ?? {}, outcome: 'rejected' as const, error: r.error, writtenAt: at })),
-    ];
-    await this.o.store.recordWrites(log);
-    return { ...result, sent: byId };
-  }
-
-  /**
-   * The dead letter of each rejected record: HubSpot's words, after what we wrote. A rejection naming a
-   * property we did not send is a portal validation rule (2026-09: a property required when another has
-   * some value, judged on the whole record): retrying cannot help, the record's data or the rule must change.
-   */
-  private rejectedUnits(units: WorkUnit[], written: SentWrites): Array<{ unitId: number; error: string }> {
-    const unitOf = new Map(units.map((u) => [u.objectId, u.id]));
-    return written.rejected.flatMap((r) => {
-      const unitId = unitOf.get(r.id);
-      if (unitId === undefined) return [];
-      const sent = Object.keys(written.sent.get(r.id) ?? {});
-      if (r.properties.length === 0 || r.properties.every((p) => sent.includes(p))) {
-        return [{ unitId, error: `${REJECTED_WRITE} of ${r.properties.join(', ') || 'this record'}: ${r.error}` }];
-      }
-      const rule = `a validation rule of the portal requires ${r.properties.filter((p) => !sent.includes(p)).join(', ')}: give the record a value in HubSpot or change the rule, then \`uld dead-letters retry\``;
-      return [{ unitId, error: `${REJECTED_WRITE} of ${sent.join(', ') || 'this record'}: ${r.error} (${rule})` }];
-    });
-  }
 }
-
-/** A write's outcome with what was sent to each record (a rejection names it). */
-type SentWrites = WriteResult & { sent: ReadonlyMap<string, Record<string, string>> };
 
 interface Plan {
   followUp: WorkMark[];
