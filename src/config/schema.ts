@@ -1,5 +1,5 @@
-import cron from 'node-cron';
 import { z } from 'zod';
+import { cronExpression, databaseUrl, decimal, flag, httpUrl, integer, nonBlank, noWhitespace, timeZone } from './parsers';
 import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/api-version';
 
 /**
@@ -21,44 +21,6 @@ export interface EnvVarSpec {
   secret?: boolean;
   group: string;
 }
-
-const nonBlank = z.string().trim().min(1);
-const noWhitespace = z.string().regex(/^\S+$/);
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^-?\d+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-const decimal = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^-?\d+(\.\d+)?$/)
-    .transform(Number)
-    .pipe(z.number().min(min).max(max));
-const flag = z
-  .string()
-  .transform((s) => s.trim().toLowerCase())
-  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
-  .transform((s) => s === 'true' || s === '1' || s === 'yes');
-const httpUrl = z.string().refine((s) => {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-});
-const cronExpression = z.string().refine((s) => cron.validate(s.trim()));
-const timeZone = z.string().refine((s) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: s });
-    return true;
-  } catch {
-    return false;
-  }
-});
-const databaseUrl = z.string().refine((s) => /^(postgres|postgresql):\/\/\S+$/.test(s) || /^sqlite:\S+$/.test(s));
 
 /** The canonical statuses whose thresholds can be overridden from the environment. */
 export const THRESHOLD_OVERRIDES = [
