@@ -98,3 +98,33 @@ test.each(rows)('when a request comes with %s, then it is refused and nothing is
   expect(res.json).toEqual({ ok: false, error: { code, message: expect.any(String) } });
   expect(await sideEffects()).toEqual(before);
 });
+
+describe('every answer is JSON, errors included', () => {
+  type JsonRow = [name: string, request: () => RawRequest, status: number, code: string];
+  const jsonRows: JsonRow[] = [
+    ['an unknown route inside /card', () => ({ method: 'GET', path: `/card/nothing-here?${query()}` }), 404, 'not_found'],
+    ['a contact id that is not digits', () => ({ method: 'GET', path: `${CARD_ROUTES.view('abc')}?${query()}` }), 400, 'bad_request'],
+    ['a contact never decided', () => ({ method: 'GET', path: `${CARD_ROUTES.view('123456789')}?${query()}` }), 404, 'not_found'],
+    ['a verdict body that is not JSON', () => ({ method: 'POST', path: verdictPath(), body: '{"verdict":' }), 400, 'bad_request'],
+    ['a verdict that is not one of the four', () => ({ method: 'POST', path: verdictPath(), body: JSON.stringify({ verdict: 'maybe' }) }), 400, 'bad_request'],
+    ['a verdict without the user who gives it', () => ({ method: 'POST', path: `${CARD_ROUTES.verdict(w.contactId)}?${query({ userId: '' })}`, body: accept }), 400, 'bad_request'],
+  ];
+  test.each(jsonRows)('when %s, then the answer is CardResponse JSON and nothing is written', async (...[, request, status, code]: JsonRow) => {
+    const before = await sideEffects();
+    const res = await raw(request());
+    expect([res.status, res.contentType.split(';')[0], res.json]).toEqual([status, 'application/json', { ok: false, error: { code, message: expect.any(String) } }]);
+    const after = await sideEffects();
+    expect([after.hubspot, after.writes, after.work]).toEqual([before.hubspot, before.writes, before.work]);
+  });
+
+  test('when a verdict is given on a contact never handed off, then 409, and HubSpot is not called', async () => {
+    const id = w.sandbox.portal.create('contacts', { email: 'never-ready@acme.example' }, { sourceType: 'CRM_UI' }).id;
+    await w.store.upsertContacts([{ ...(await w.store.getContacts([w.contactId])).get(w.contactId)!, id, status: 'nurture', qualifiedAt: null }]);
+    const before = w.hubspotCalls();
+    const r = await w.proxy.fetch(w.url(CARD_ROUTES.verdict(id)), { method: 'POST', body: { verdict: 'accepted' } });
+    expect(r.appServerStatus).toBe(409);
+    expect(r.envelope).toMatchObject({ status: 'error', category: 'BAD_GATEWAY' });
+    expect(r.body).toEqual({ ok: false, error: { code: 'conflict', message: expect.stringContaining('never handed off') } });
+    expect(w.hubspotCalls()).toBe(before);
+  });
+});
