@@ -4,6 +4,7 @@ import { evaluatorBench } from './evaluator';
 import { ingestBench } from './ingest';
 import { syncBench } from './sync';
 import { dashboardBench } from './dashboard';
+import { cardBench } from './card';
 
 /** Every benchmark `npm run bench` runs, in order. Add one line per benchmark. */
-export const BENCHES: Bench[] = [evaluatorBench, ingestBench, syncBench, backfillBench, dashboardBench];
+export const BENCHES: Bench[] = [evaluatorBench, ingestBench, syncBench, backfillBench, dashboardBench, cardBench];

@@ -1,4 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 
 /**
  * `hubspot.fetch` as HubSpot runs it between an app card and the app's backend, for tests, the demo and the
@@ -113,11 +115,22 @@ export class HubSpotFetchProxy {
   private readonly clock: () => number;
   private readonly max: number;
   private readonly permitted: Set<string>;
+  // Kept alive like any proxy's pool; at most the concurrency limit of sockets per backend.
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
 
   constructor(private readonly o: HubSpotFetchProxyOptions) {
     this.clock = o.clock ?? Date.now;
     this.max = o.maxConcurrent ?? FETCH_MAX_CONCURRENT;
     this.permitted = new Set(o.permittedUrls.map((u) => new URL(u).origin));
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: this.max });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: this.max });
+  }
+
+  /** Closes the kept-alive connections (tests, the bench, the demo at exit). */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
   /** One `hubspot.fetch(url, init)` from the card. Never throws: every outcome is an envelope. */
@@ -202,23 +215,60 @@ export class HubSpotFetchProxy {
     };
     const remaining = deadline - this.clock();
     if (remaining <= 0) throw new ProxyFailure(504, 'GATEWAY_TIMEOUT', 'Gateway took too long to respond');
-    const signal = AbortSignal.timeout(remaining);
-    let res: Response;
-    try {
-      res = await fetch(this.local(called), { method, headers, ...(hasBody ? { body } : {}), redirect: 'manual', signal });
-    } catch (err) {
-      if (signal.aborted) throw new ProxyFailure(504, 'GATEWAY_TIMEOUT', 'Gateway took too long to respond');
-      throw err;
-    }
-    const text = await readLimited(res, signal);
+    const { status, text } = await this.request(method, this.local(called), headers, hasBody ? body : undefined, remaining);
     let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);
     } catch {
-      if (res.status >= 300) throw new ProxyFailure(res.status, 'BAD_GATEWAY', 'Error returned from Request Uri', res.status, text);
+      if (status >= 300) throw new ProxyFailure(status, 'BAD_GATEWAY', 'Error returned from Request Uri', status, text);
       throw new ProxyFailure(400, 'VALIDATION_ERROR', 'Invalid JSON Response Body');
     }
-    return { status: res.status, json };
+    return { status, json };
+  }
+
+  /**
+   * One HTTP exchange with node:http (keep-alive, no redirects followed), the deadline covering connection
+   * set-up and the whole answer, the answer cut off past 1 MB. A connection failure rejects with a plain
+   * Error (retryable); the deadline and the size limit with their ProxyFailure.
+   */
+  private request(method: string, url: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (err: Error | null, value?: { status: number; text: string }) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve(value!);
+      };
+      const req = (secure ? https : http).request(
+        target,
+        { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: secure ? this.httpsAgent : this.httpAgent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > FETCH_MAX_BYTES) {
+              finish(new ProxyFailure(400, 'VALIDATION_ERROR', `Response payload exceeds ${FETCH_MAX_BYTES} bytes`));
+              req.destroy();
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('end', () => finish(null, { status: res.statusCode ?? 500, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', (err) => finish(err));
+        },
+      );
+      const timer = setTimeout(() => {
+        finish(new ProxyFailure(504, 'GATEWAY_TIMEOUT', 'Gateway took too long to respond'));
+        req.destroy();
+      }, timeoutMs);
+      req.on('error', (err) => finish(err));
+      req.end(body);
+    });
   }
 
   private local(called: string): string {
@@ -229,28 +279,4 @@ export class HubSpotFetchProxy {
     const base = to.pathname.replace(/\/$/, '');
     return `${to.origin}${base}${url.pathname}${url.search}`;
   }
-}
-
-async function readLimited(res: Response, signal: AbortSignal): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > FETCH_MAX_BYTES) {
-        await reader.cancel();
-        throw new ProxyFailure(400, 'VALIDATION_ERROR', `Response payload exceeds ${FETCH_MAX_BYTES} bytes`);
-      }
-      chunks.push(value);
-    }
-  } catch (err) {
-    if (err instanceof ProxyFailure) throw err;
-    if (signal.aborted) throw new ProxyFailure(504, 'GATEWAY_TIMEOUT', 'Gateway took too long to respond');
-    throw err;
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

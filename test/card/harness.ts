@@ -130,6 +130,7 @@ export async function cardWorld(): Promise<CardWorld> {
     url: (pathname, query = { portalId: String(sandbox.portalId), userId: '4242' }) => `${PUBLIC_ORIGIN}${pathname}?${new URLSearchParams(query).toString()}`,
     hubspotCalls: () => sandbox.calls.total() + sum(gateway.calls()),
     async stop() {
+      proxy.close();
       await http.close(100);
       gateway.close();
       await store.close();

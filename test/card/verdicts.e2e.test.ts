@@ -43,7 +43,10 @@ describe('verdicts through the card backend', () => {
     origin = `http://127.0.0.1:${world.service.port!}`;
     proxy = world.sandbox.cardFetch({ permittedUrls: [origin] });
   }, 60_000);
-  afterAll(() => world?.stop());
+  afterAll(async () => {
+    proxy?.close();
+    await world?.stop();
+  });
 
   it('when both contacts are qualified, then each is sales ready with a hand-off, its owner on the card', async () => {
     for (const id of ids) {

@@ -34,8 +34,13 @@ beforeEach(() => {
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
+const made: HubSpotFetchProxy[] = [];
+afterEach(() => {
+  for (const p of made.splice(0)) p.close();
+});
 const proxy = (over: Partial<ConstructorParameters<typeof HubSpotFetchProxy>[0]> = {}) =>
-  new HubSpotFetchProxy({ clientSecret: SECRET, appId: 31, portalId: 62, permittedUrls: [PUBLIC], localMapping: { [PUBLIC]: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, ...over });
+  remember(new HubSpotFetchProxy({ clientSecret: SECRET, appId: 31, portalId: 62, permittedUrls: [PUBLIC], localMapping: { [PUBLIC]: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, ...over }));
+const remember = (p: HubSpotFetchProxy) => (made.push(p), p);
 
 test('when the card posts a JSON object, then the backend gets it with appId appended, signed v2 and v3 over the public URL, and the product verifies it', async () => {
   const r = await proxy().fetch(`${PUBLIC}/card/x?userId=5`, { method: 'POST', body: { verdict: 'accepted' } });
