@@ -151,7 +151,7 @@ class KyselyStore implements Store {
     return mirror.history(this.db, contactId, limit);
   }
   cardData(contactId: string, options?: { historyLimit?: number }) {
-    return card.cardData(this.db, contactId, options);
+    return card.cardData(this.db, this.dialect, contactId, options);
   }
   recordVerdict(v: VerdictRecord) {
     const now = this.clock();

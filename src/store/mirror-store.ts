@@ -17,7 +17,7 @@ function* chunks<T>(xs: readonly T[], n = CHUNK): Generator<T[]> {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-function contactFromRow(r: MirrorContactsTable): MirrorContact {
+export function contactFromRow(r: MirrorContactsTable): MirrorContact {
   return {
     id: r.id,
     createdAt: num(r.created_at),
