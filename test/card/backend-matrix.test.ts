@@ -128,3 +128,19 @@ describe('every answer is JSON, errors included', () => {
     expect(w.hubspotCalls()).toBe(before);
   });
 });
+
+test('when HubSpot fails the verdict write, then 503 unavailable (HubSpot retries the request once), and neither the mirror nor the audit log changes', async () => {
+  const before = await sideEffects();
+  w.sandbox.faults.script('POST /crm/objects/2026-09/contacts/batch/update', { kind: 'error', status: 500 }, 100);
+  try {
+    const r = await w.proxy.fetch(w.url(CARD_ROUTES.verdict(w.contactId)), { method: 'POST', body: { verdict: 'accepted' } });
+    expect(r.attempts).toBe(2);
+    expect(r.appServerStatus).toBe(503);
+    expect(r.body).toEqual({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('try again') } });
+  } finally {
+    w.sandbox.faults.clear();
+  }
+  const after = await sideEffects();
+  expect([after.writes, after.work]).toEqual([before.writes, before.work]);
+  expect((await w.store.getContacts([w.contactId])).get(w.contactId)!.feedback).toBeNull();
+}, 30_000);
