@@ -228,7 +228,7 @@ function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
         id: 'sla_breaches',
         title: 'Contacts in SLA breach',
         note: 'Still sales_ready, no verdict, handed off more than the SLA ago (first 200).',
-        columns: [col('contact_id', 'Contact id', 'text')],
+        columns: [{ ...col('contact_id', 'Contact id', 'text'), link: 'contact' }],
         rows: s.slaBreachedContactIds.slice(0, 200).map((id) => [id]),
       },
     ],
@@ -237,7 +237,7 @@ function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
 
 const decisionColumns: Column[] = [
   col('decided_at', 'Decided', 'time'),
-  col('contact_id', 'Contact', 'text'),
+  { ...col('contact_id', 'Contact', 'text'), link: 'contact' },
   col('previous_status', 'From', 'text'),
   col('status', 'To', 'text'),
   col('total_score', 'Score', 'count'),
