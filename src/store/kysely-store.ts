@@ -6,6 +6,7 @@ import { migrateToLatest, pendingMigrations, type MigrationTarget } from './migr
 import type { SqlDialect } from './migrations';
 import * as jobStore from './job-store';
 import * as mirror from './mirror-store';
+import * as card from './card-store';
 import * as queue from './queue';
 import type { Database } from './schema';
 import {
@@ -21,7 +22,7 @@ import {
   type StoreHealth,
   type WorkMark,
 } from './types';
-import type { DecisionRecord, MirrorContact, MirrorDeal, WriteRecord } from '../sync/mirror';
+import type { DecisionRecord, MirrorContact, MirrorDeal, VerdictRecord, WriteRecord } from '../sync/mirror';
 
 export interface OpenStoreOptions extends ConnectOptions {
   queue?: Partial<QueuePolicy>;
@@ -148,6 +149,13 @@ class KyselyStore implements Store {
   }
   history(contactId: string, limit?: number) {
     return mirror.history(this.db, contactId, limit);
+  }
+  cardData(contactId: string, options?: { historyLimit?: number }) {
+    return card.cardData(this.db, contactId, options);
+  }
+  recordVerdict(v: VerdictRecord) {
+    const now = this.clock();
+    return withRetry(this.dialect, () => card.recordVerdict(this.db, this.dialect, v, now));
   }
   listMirror(options: { since?: number; decisions?: boolean } = {}) {
     return mirror.listMirror(this.db, options);

@@ -3,6 +3,7 @@ import { BatchCreateError } from '../hubspot/errors';
 import { waitingOutRateLimits } from '../hubspot/rate-limit-wait';
 import type { CrmGateway, RecordCreate } from '../hubspot/types';
 import type { Store } from '../store/types';
+import { SYNC_ACTOR } from './write-outcome';
 
 /** HubSpot's association type ids (v4, HUBSPOT_DEFINED): note-to-contact, task-to-contact. */
 const NOTE_TO_CONTACT = 202;
@@ -68,7 +69,7 @@ export class HandOffs {
     // The status is written and uld_qualified_at set: failing the unit now would not hand off again on a
     // retry, it would only dead-letter a correctly qualified contact. Say so loudly and keep the record.
     this.o.logger.error({ failed }, 'hand-off task or note could not be created; the status was written');
-    await this.o.store.recordWrites(failed.map((f) => ({ objectType: 'contacts', objectId: f.id, properties: {}, outcome: 'rejected' as const, error: `hand-off not created: ${f.error}`, writtenAt: now })));
+    await this.o.store.recordWrites(failed.map((f) => ({ objectType: 'contacts', objectId: f.id, properties: {}, outcome: 'rejected' as const, error: `hand-off not created: ${f.error}`, writtenAt: now, actor: SYNC_ACTOR })));
   }
 
   /**
