@@ -31,6 +31,8 @@ export interface RepRound {
   verdicts: Partial<Record<CardVerdict, number>>;
   leftAlone: number;
   failed: Array<{ contactId: string; status: number; message: string }>;
+  /** The first contact whose card a rep opened, to point at its dashboard page. */
+  firstOpened?: string;
 }
 
 export class DemoReps {
@@ -59,6 +61,7 @@ export class DemoReps {
       // The rep opens the card first: the verdict is given by someone who read the reasons.
       const view = await this.o.call(CARD_ROUTES.view(c.id), { method: 'GET' }, rep);
       result.opened++;
+      result.firstOpened ??= c.id;
       if (!view.body.ok || !view.body.card.actions.accept) {
         result.failed.push({ contactId: c.id, status: view.status, message: view.body.ok ? 'the card offers no verdict (no hand-off)' : view.body.error.message });
         continue;
