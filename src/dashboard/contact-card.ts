@@ -17,10 +17,11 @@ const VERDICT_LABEL: Record<string, string> = {
 
 const iso = (t: string) => `<time datetime="${escapeHtml(t)}">${escapeHtml(`${t.slice(0, 16).replace('T', ' ')} UTC`)}</time>`;
 
-function reasonList(id: string, title: string, reasons: CardReason[], showPoints: boolean): string {
+function reasonList(id: string, title: string, reasons: CardReason[]): string {
   if (reasons.length === 0) return '';
   const items = reasons
-    .map((r) => `<li data-ref="${escapeHtml(r.ref)}">${escapeHtml(r.text)}${showPoints && r.points !== undefined ? ` <span class="meta">(${r.points > 0 ? '+' : ''}${escapeHtml(String(r.points))})</span>` : ''}</li>`)
+    // The sentence already says the points ("+10 fit: …"); data-points keeps the number for tools.
+    .map((r) => `<li data-ref="${escapeHtml(r.ref)}"${r.points !== undefined ? ` data-points="${escapeHtml(String(r.points))}"` : ''}>${escapeHtml(r.text)}</li>`)
     .join('');
   return `<section aria-labelledby="${id}-title"><h3 id="${id}-title">${escapeHtml(title)} (${reasons.length})</h3><ul id="${id}" class="reasons">${items}</ul></section>`;
 }
@@ -42,10 +43,15 @@ function handOffHtml(h: CardHandOff): string {
 }
 
 export function contactCardHtml(view: CardView): string {
+  // Rungs may set different dimensions (a total-only rung): one column per dimension any rung sets.
+  const dimensions = (['fit', 'engagement', 'total'] as const).filter((d) => view.ladder.some((rung) => rung.thresholds.some((t) => t.dimension === d)));
   const ladder = view.ladder
     .map((rung) => {
-      const dims = rung.thresholds
-        .map((t) => `<td data-dimension="${t.dimension}">${escapeHtml(`${t.actual} / ${t.required}`)}${t.shortBy > 0 ? ` <span class="meta">(${escapeHtml(String(t.shortBy))} short)</span>` : ''}</td>`)
+      const dims = dimensions
+        .map((d) => {
+          const t = rung.thresholds.find((x) => x.dimension === d);
+          return t === undefined ? `<td data-dimension="${d}">-</td>` : `<td data-dimension="${d}">${escapeHtml(`${t.actual} / ${t.required}`)}${t.shortBy > 0 ? ` <span class="meta">(${escapeHtml(String(t.shortBy))} short)</span>` : ''}</td>`;
+        })
         .join('');
       return `<tr data-rung="${rung.status}"><td class="text">${escapeHtml(rung.label)}</td><td class="text">${rung.met ? 'met' : 'not met'}</td>${dims}</tr>`;
     })
@@ -65,17 +71,17 @@ export function contactCardHtml(view: CardView): string {
   return `<h1>Contact ${escapeHtml(view.contactId)}: <span id="card-status" data-status="${view.status}">${escapeHtml(view.statusLabel)}</span></h1>
 <p class="meta">The qualification card, as a rep sees it on the contact record in HubSpot. Definition <span id="definition-version">${escapeHtml(view.definitionVersion)}</span>, evaluated ${iso(view.evaluatedAt)}${view.reEvaluationPending ? '; a re-evaluation is queued' : ''}.</p>
 <p id="scores">Score <strong data-score="total">${escapeHtml(String(view.scores.total))}</strong> (fit <span data-score="fit">${escapeHtml(String(view.scores.fit))}</span>, engagement <span data-score="engagement">${escapeHtml(String(view.scores.engagement))}</span>)</p>
-<table id="ladder"><thead><tr><th scope="col">Status</th><th scope="col">Thresholds</th>${(view.ladder[0]?.thresholds ?? []).map((t) => `<th scope="col">${escapeHtml(t.dimension)}</th>`).join('')}</tr></thead><tbody>${ladder}</tbody></table>
+<table id="ladder"><thead><tr><th scope="col">Status</th><th scope="col">Thresholds</th>${dimensions.map((d) => `<th scope="col">${d}</th>`).join('')}</tr></thead><tbody>${ladder}</tbody></table>
 ${next}
 ${view.handOff ? handOffHtml(view.handOff) : ''}
 ${buttons.length > 0 ? `<p id="card-actions">${buttons.join(' ')} <span class="note">Reps act on the card inside HubSpot.</span></p>` : ''}
 <section aria-labelledby="reasons-title"><h2 id="reasons-title">Why</h2>
-${reasonList('reasons-status', 'Status', r.status, false)}
-${reasonList('reasons-disqualifiers', 'Disqualifiers', r.disqualifiers, false)}
-${reasonList('reasons-missing', 'Missing data', r.missing, false)}
-${reasonList('reasons-fit', 'Fit', r.fit, true)}
-${reasonList('reasons-engagement', 'Engagement (after decay)', r.engagement, true)}
-${reasonList('reasons-other', 'Other', r.other, false)}
+${reasonList('reasons-status', 'Status', r.status)}
+${reasonList('reasons-disqualifiers', 'Disqualifiers', r.disqualifiers)}
+${reasonList('reasons-missing', 'Missing data', r.missing)}
+${reasonList('reasons-fit', 'Fit', r.fit)}
+${reasonList('reasons-engagement', 'Engagement (after decay)', r.engagement)}
+${reasonList('reasons-other', 'Other', r.other)}
 </section>
 <section aria-labelledby="history-title"><h2 id="history-title">Status history</h2>
 <table id="status-history"><thead><tr><th scope="col">Decided</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Score</th><th scope="col">Definition</th></tr></thead><tbody>${history}</tbody></table>

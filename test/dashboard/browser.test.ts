@@ -89,6 +89,8 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
       // The dashboard's clock is the job's `now`, so open-deal ages and SLA breaches are judged at the same instant.
       // DATABASE_URL: the dashboard computes in its worker thread, as in `uld serve`.
       dashboard: { slaHours: SLA_HOURS, clock: () => world.now, databaseUrl: world.databaseUrl, findContactIdsByEmail: emailLookup(world.gateway) },
+      // The card's view for /dashboard/contacts/<id>: the definition the worker ran; no verdicts in this test.
+      card: { ladder: world.definition.ladder, slaHours: SLA_HOURS, defaultHandOffMode: 'none', verdicts: 'verdicts are not given in this test', now: () => world.now },
     });
     http = await listen(app, 0, '127.0.0.1');
     base = `http://127.0.0.1:${http.port}`;
@@ -212,6 +214,33 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     await page.fill('input[name=q]', email);
     await Promise.all([page.waitForURL(/q=/), page.click('form.search button')]);
     expect((await readTable(page, 'decisions')).map((r) => r.contact_id!.text)).toEqual(history.decisions.map(() => contact.id));
+  });
+
+  it("when a contact is opened from the decisions page, then its card shows the store's status and every reason of its latest decision", async () => {
+    await open('decisions');
+    // The contact with the most reasons among the recent decisions: its card has the most to get wrong.
+    const ids = [...new Set((await readTable(page, 'decisions')).map((r) => r.contact_id!.text))];
+    const data = await Promise.all(ids.map((id) => world.store.cardData(id)));
+    const chosen = data.reduce((a, b) => ((b.decision?.reasons.length ?? 0) > (a.decision?.reasons.length ?? 0) ? b : a));
+    const id = chosen.contact!.id;
+    await Promise.all([page.waitForURL(`${base}/dashboard/contacts/${id}`), page.click(`table#decisions a[href="/dashboard/contacts/${id}"] >> nth=0`)]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-contact-card.png'), fullPage: true });
+    expect(await page.$eval('#card-status', (e) => e.getAttribute('data-status'))).toBe(chosen.contact!.status);
+    expect(await page.$eval('#definition-version', (e) => e.textContent)).toBe(chosen.contact!.definitionVersion);
+    expect(await page.$eval('[data-score="total"]', (e) => Number(e.textContent))).toBe(chosen.contact!.totalScore);
+    const shown = await page.$$eval('ul.reasons li', (lis) => lis.map((li) => li.textContent ?? ''));
+    expect(shown.sort()).toEqual([...chosen.decision!.reasons].sort());
+    expect(shown.length).toBeGreaterThan(1);
+    // The status history is the audit log's changes of status, newest first.
+    const history = await page.$$eval('table#status-history tbody tr td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
+    expect(history).toEqual(chosen.statusHistory.map((d) => d.status));
+    expect(history.length).toBeGreaterThan(0);
+  });
+
+  it('when a contact with no decision is opened, then the card page says so with a 404', async () => {
+    const res = await page.goto(`${base}/dashboard/contacts/999999999999`);
+    expect(res!.status()).toBe(404);
+    expect(await page.$eval('#card-missing', (e) => e.textContent)).toContain('No decision recorded for contact 999999999999');
   });
 
   it('when the operations page is shown, then the metrics job run is listed with its counts', async () => {
