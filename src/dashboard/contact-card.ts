@@ -1,4 +1,5 @@
 import type { CardHandOff, CardReason, CardView } from '../../card/src/contract';
+import { slaText } from '../metrics/stats';
 import { escapeHtml } from './html';
 
 /**
@@ -38,7 +39,7 @@ function handOffHtml(h: CardHandOff): string {
 <dl class="card-facts">
 <dt>Handed off</dt><dd>${iso(h.handedOffAt)} as ${mode}</dd>
 <dt>Owner</dt><dd id="handoff-owner">${h.ownerId === null ? 'nobody assigned' : `HubSpot owner ${escapeHtml(h.ownerId)}`}</dd>
-<dt>SLA (${escapeHtml(String(h.slaHours))} h)</dt><dd>${clock}</dd>
+<dt>SLA (${escapeHtml(slaText(h.slaHours))})</dt><dd>${clock}</dd>
 </dl></section>`;
 }
 

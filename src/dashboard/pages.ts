@@ -1,5 +1,5 @@
 import { STATUSES } from '../definition/types';
-import { STAGES, type GroupFigures, type MetricsSnapshot } from '../metrics';
+import { slaText, STAGES, type GroupFigures, type MetricsSnapshot } from '../metrics';
 import type { Store } from '../store';
 import { CYCLE_BUCKETS, type FigureSource, type ServedSnapshot } from './figures';
 import type { Column, Page, Table, Value } from './table';
@@ -193,7 +193,7 @@ function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
   return {
     slug: 'handoff',
     title: 'Hand-off health',
-    intro: `Sales acceptance rate = accepted / (accepted + rejected) hand-offs. SLA: ${s.slaHours} hours from the first sales_ready to a verdict.`,
+    intro: `Sales acceptance rate = accepted / (accepted + rejected) hand-offs. SLA: ${slaText(s.slaHours)} from the first sales_ready to a verdict.`,
     computedAt: s.computedAt,
     figuresFrom: origin,
     tables: [

@@ -20,10 +20,10 @@ export type RepAction = CardVerdict | 'leave';
  * twenty hand-offs, so even a short demo shows each.
  */
 const PATTERN: readonly RepAction[] = [
-  'accepted', 'rejected_misrouted', 'accepted', 'leave', 'accepted',
-  'rejected_bad_data', 'accepted', 'accepted', 'leave', 'rejected_below_definition',
-  'accepted', 'accepted', 'rejected_misrouted', 'leave', 'accepted',
-  'rejected_bad_data', 'accepted', 'rejected_below_definition', 'leave', 'accepted',
+  'accepted', 'rejected_misrouted', 'leave', 'rejected_bad_data', 'accepted',
+  'rejected_below_definition', 'accepted', 'leave', 'accepted', 'accepted',
+  'rejected_misrouted', 'accepted', 'leave', 'accepted', 'rejected_bad_data',
+  'accepted', 'rejected_below_definition', 'accepted', 'leave', 'accepted',
 ];
 
 export interface RepRound {
@@ -38,9 +38,16 @@ export interface RepRound {
 export class DemoReps {
   /** Hand-offs already worked (or deliberately left): a rep looks at each hand-off once. */
   private readonly seen = new Set<string>();
+  /** When each hand-off the reps left alone was handed off: its SLA clock runs out unanswered. */
+  private readonly left: number[] = [];
   private turn = 0;
 
   constructor(private readonly o: { store: Store; call: CardCall; reps: ReadonlyArray<{ id: number; email: string }> }) {}
+
+  /** When the first hand-off the reps left alone breaches an SLA of `slaMs`; null when they left none. */
+  firstBreachAt(slaMs: number): number | null {
+    return this.left.length === 0 ? null : Math.min(...this.left) + slaMs;
+  }
 
   /** One pass over the hand-offs that arrived since the last one (sales_ready, no verdict yet). */
   async round(): Promise<RepRound> {
@@ -56,6 +63,7 @@ export class DemoReps {
       this.turn++;
       if (action === 'leave') {
         result.leftAlone++;
+        this.left.push(c.qualifiedAt!);
         continue;
       }
       // The rep opens the card first: the verdict is given by someone who read the reasons.

@@ -37,13 +37,19 @@ export function registerDemoCommand(program: Command): void {
     .option('--activity <per-second>', 'simulated activities per second (page views, forms, new contacts, stage moves)', '20')
     .option('--seed <n>', 'seed of the synthetic portal', '1')
     .option('--definition <file>', 'lead definition (default: lead-definition.example.yaml)')
-    .action(async (opts: { contacts: string; minutes?: string; activity: string; seed: string; definition?: string }) => {
+    .option('--sla-seconds <n>', "the hand-off SLA (SLA_HOURS) in seconds: short, so a short demo sees the hand-offs the reps leave alone breach it", '36')
+    .action(async (opts: { contacts: string; minutes?: string; activity: string; seed: string; definition?: string; slaSeconds: string }) => {
       const contacts = positive('--contacts', opts.contacts, true);
       const activity = positive('--activity', opts.activity, false);
       const minutes = opts.minutes === undefined ? undefined : positive('--minutes', opts.minutes, false);
       const seed = positive('--seed', opts.seed, true);
       const file = opts.definition ?? path.join(__dirname, '..', '..', '..', '..', 'lead-definition.example.yaml');
-      await runDemo({ contacts, activity, minutes, seed, file });
+      const slaSeconds = positive('--sla-seconds', opts.slaSeconds, false);
+      if (slaSeconds < 3.6) {
+        process.stderr.write(`uld demo: --sla-seconds must be at least 3.6 (SLA_HOURS is at least 0.001), found "${opts.slaSeconds}"\n`);
+        process.exit(2);
+      }
+      await runDemo({ contacts, activity, minutes, seed, file, slaHours: slaSeconds / 3600 });
     });
 }
 
@@ -62,6 +68,7 @@ interface DemoOptions {
   minutes: number | undefined;
   seed: number;
   file: string;
+  slaHours: number;
 }
 
 
@@ -69,8 +76,6 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Demo schedules (cron with seconds): a few runs of each job within a two-minute demo. */
 const DEMO_SCHEDULES = { RECONCILE_SCHEDULE: '*/30 * * * * *', REQUALIFY_SCHEDULE: '15 * * * * *', METRICS_SCHEDULE: '*/20 * * * * *' };
-/** The demo's hand-off SLA: 36 seconds (SLA_HOURS=0.01), so a hand-off the reps leave alone breaches within a short demo. */
-const DEMO_SLA_HOURS = '0.01';
 /** How often the demo's reps look at their new hand-offs. */
 const REP_ROUND_MS = 10_000;
 
@@ -95,7 +100,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
     // The sandbox runs at HubSpot's Professional limit; the worker's limiter is sized to it.
     HUBSPOT_RATE_LIMIT_PER_10S: '190',
     ADMIN_TOKEN: adminToken,
-    SLA_HOURS: DEMO_SLA_HOURS,
+    SLA_HOURS: String(o.slaHours),
     ...DEMO_SCHEDULES,
   });
   say(`  sandbox portal ${sandbox.portalId} at ${sandbox.url}`);
@@ -160,7 +165,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
     say(`\nDashboard: http://127.0.0.1:${port}/dashboard  (sign in with the demo's throw-away admin token ${adminToken})`);
     say(`Jobs on demo schedules: reconcile ${DEMO_SCHEDULES.RECONCILE_SCHEDULE}, requalify ${DEMO_SCHEDULES.REQUALIFY_SCHEDULE}, metrics ${DEMO_SCHEDULES.METRICS_SCHEDULE} (cron with seconds).`);
     say(`\nSimulating portal activity at ${o.activity} per second${o.minutes === undefined ? ' (Ctrl-C to stop)' : ` for ${o.minutes} minute(s)`}: changes arrive as signed webhooks and are written back within seconds...`);
-    say(`The reps work their hand-offs every ${REP_ROUND_MS / 1000} s on the qualification card, through its backend, signed as HubSpot signs hubspot.fetch calls (demo SLA: ${Number(DEMO_SLA_HOURS) * 3600} s):`);
+    say(`The reps work their hand-offs every ${REP_ROUND_MS / 1000} s on the qualification card, through its backend, signed as HubSpot signs hubspot.fetch calls (demo SLA: ${Math.round(o.slaHours * 3600 * 10) / 10} s):`);
     const reps = new DemoReps({ store: service.store, call: cardCaller(sandbox, new URL(publicUrl).origin), reps: sandbox.portal.listOwners().slice(0, 5).map((r) => ({ id: r.userId, email: r.email })) });
     sandbox.simulator.start(o.activity);
     const until = o.minutes === undefined ? Infinity : Date.now() + o.minutes * 60_000;
@@ -177,6 +182,12 @@ async function runDemo(o: DemoOptions): Promise<void> {
       await progress(sandbox, service.store);
     }
     sandbox.simulator.stop();
+    // A demo shorter than the SLA would end before any hand-off the reps left alone breached it.
+    const breachAt = reps.firstBreachAt(o.slaHours * 3_600_000);
+    if (!stopped && breachAt !== null && breachAt > Date.now()) {
+      say(`\nWaiting ${Math.ceil((breachAt - Date.now()) / 1000)} s for the SLA of the hand-offs the reps left alone to run out...`);
+      await pause(breachAt - Date.now() + 500);
+    }
     say(stopped ? '\nStopping (Ctrl-C): letting deliveries in flight land...' : '\nTime is up: letting deliveries in flight land...');
     // Let the deliveries in flight land, and the worker finish them, before the last count.
     await sandbox.webhooks.idle(15_000).catch(() => undefined);
