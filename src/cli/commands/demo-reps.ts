@@ -15,13 +15,13 @@ export type CardCall = (path: string, init: { method: 'GET' | 'POST'; body?: Rec
 export type RepAction = CardVerdict | 'leave';
 
 /**
- * What the reps do, in turn over the hand-offs ordered by record id: every fifth is left alone (it will
- * breach the SLA), the rest are mostly accepted, and each rejection reason comes up at least once in every
- * twenty hand-offs, so even a short demo shows each.
+ * What the reps do, in turn over the hand-offs ordered by record id: one in five is left alone (it will
+ * breach the SLA), the rest are mostly accepted, and each rejection reason comes up in the first five
+ * hand-offs and twice in every twenty, so even a short demo shows each.
  */
 const PATTERN: readonly RepAction[] = [
-  'accepted', 'rejected_misrouted', 'leave', 'rejected_bad_data', 'accepted',
-  'rejected_below_definition', 'accepted', 'leave', 'accepted', 'accepted',
+  'accepted', 'rejected_misrouted', 'rejected_bad_data', 'rejected_below_definition', 'leave',
+  'accepted', 'accepted', 'leave', 'accepted', 'accepted',
   'rejected_misrouted', 'accepted', 'leave', 'accepted', 'rejected_bad_data',
   'accepted', 'rejected_below_definition', 'accepted', 'leave', 'accepted',
 ];
