@@ -1,6 +1,6 @@
 /**
- * Where the card's backend (`uld serve`) answers: the origin of WEBHOOK_PUBLIC_URL. `uld init` rewrites this
- * file in the project it writes; the placeholder here is never called (`.invalid` is reserved, RFC 2606) and
- * HubSpot would refuse it anyway, since `hubspot.fetch` calls only origins listed in permittedUrls.fetch.
+ * Where the card's backend (`uld serve`) answers. Written by `uld init`: run it again rather than editing.
+ * A placeholder: WEBHOOK_PUBLIC_URL is not an https origin HubSpot accepts, so the card cannot call its
+ * backend. Set it and run `uld init` again.
  */
-export const BACKEND_ORIGIN = 'https://uld-backend.invalid';
+export const BACKEND_ORIGIN = "https://uld-backend.invalid";
