@@ -1,6 +1,6 @@
 import { DescriptionList, DescriptionListItem, Divider, Flex, Heading, List, ProgressBar, StatusTag, Table, TableBody, TableCell, TableHead, TableHeader, TableRow, Text } from '@hubspot/ui-extensions';
 import type { CardHandOff, CardView } from './contract';
-import { actorLabel, formatPoints, formatTime, historyLine, reasonGroups, slaLine, STATUS_VARIANT, statusNames, thresholdBar, VERDICT_LABEL } from './format';
+import { actorLabel, formatPoints, HAND_OFF_MODE, formatTime, historyLine, reasonGroups, slaLine, STATUS_VARIANT, statusNames, thresholdBar, VERDICT_LABEL } from './format';
 
 /** The read-only parts of the card, each a plain function of the view (the buttons are in Card.tsx). */
 
@@ -54,9 +54,9 @@ export function Ladder({ view }: { view: CardView }) {
             ))}
           </List>
         </Flex>
-      ) : (
+      ) : view.status === 'sales_ready' ? (
         <Text testId="next">Top of the ladder: nothing more is needed.</Text>
-      )}
+      ) : null}
     </Flex>
   );
 }
@@ -88,6 +88,7 @@ export function HandOff({ handOff, where }: { handOff: CardHandOff; where: Local
       <Heading>Hand-off</Heading>
       <DescriptionList direction="row">
         <DescriptionListItem label="Owner">{handOff.ownerId === null ? 'Unassigned' : `Owner ${handOff.ownerId}`}</DescriptionListItem>
+        <DescriptionListItem label="In HubSpot">{HAND_OFF_MODE[handOff.mode]}</DescriptionListItem>
         <DescriptionListItem label="Handed off">{formatTime(handOff.handedOffAt, where.locale, where.timeZone)}</DescriptionListItem>
         <DescriptionListItem label="Due">{formatTime(handOff.dueAt, where.locale, where.timeZone)}</DescriptionListItem>
         <DescriptionListItem label="SLA">

@@ -23,6 +23,13 @@ export const VERDICT_LABEL: Record<CardVerdict, string> = {
   rejected_below_definition: 'Rejected: below definition',
 };
 
+/** What the hand-off created in HubSpot (HANDOFF_MODE when it was handed off). */
+export const HAND_OFF_MODE: Record<CardHandOff['mode'], string> = {
+  task: 'a task for the owner',
+  lead: 'a Lead',
+  none: 'nothing (hand-off recorded here only)',
+};
+
 /** The three reasons a rep can reject a hand-off for, in the order the Select shows them. */
 export const REJECT_REASONS: Array<{ label: string; value: Exclude<CardVerdict, 'accepted'> }> = [
   { label: 'Misrouted (wrong owner or team)', value: 'rejected_misrouted' },

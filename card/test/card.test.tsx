@@ -48,13 +48,13 @@ const item = (r: R, label: string) => deepText(r.find(DescriptionListItem, { lab
 describe('the card for each status', () => {
   // [status, tag variant, buttons, the "next" line, the reason groups shown]
   it.each<[CardStatus, string, string[], string, string[]]>([
-    ['disqualified', 'danger', ['Re-evaluate now'], 'Top of the ladder', ['Why this status', 'Disqualifiers', 'Fit', 'Engagement (after decay)']],
+    ['disqualified', 'danger', ['Re-evaluate now'], 'To reach Nurture:no disqualifier: Email is on a free-mail domain (gmail.com)no disqualifier: Company is a competitor (Rival Inc)', ['Why this status', 'Disqualifiers', 'Fit', 'Engagement (after decay)']],
     ['needs_data', 'warning', ['Re-evaluate now'], 'To reach Nurture:a value for jobtitlea value for company.industry', ['Why this status', 'Missing data', 'Engagement (after decay)']],
     ['nurture', 'default', ['Re-evaluate now'], 'To reach Marketing qualified (MQL):12 more points in total', ['Why this status', 'Fit', 'Engagement (after decay)', 'Other']],
     ['marketing_qualified', 'info', ['Re-evaluate now'], 'To reach Sales ready (SQL):28 more points in total8 more engagement points', ['Why this status', 'Fit', 'Engagement (after decay)']],
     ['sales_ready', 'success', ['Accept', 'Reject', 'Re-evaluate now'], 'Top of the ladder', ['Why this status', 'Fit', 'Engagement (after decay)']],
   ])('%s: the status, scores against the ladder, what comes next, the reasons and the buttons that apply', async (status, variant, expectedButtons, next, groups) => {
-    const view = status === 'disqualified' ? { ...VIEWS[status], next: null } : VIEWS[status];
+    const view = VIEWS[status];
     const r = await renderCard(() => ok(view));
     expect(hsFetch).toHaveBeenCalledWith(`${ORIGIN}/card/contacts/123?${QUERY}`, { method: 'GET' });
 
@@ -98,6 +98,7 @@ describe('the card for each status', () => {
     const r = await renderCard(() => ok(VIEWS.sales_ready));
     expect(item(r, 'Owner')).toBe('Owner 7001');
     expect(r.findByTestId(Text, 'sla').text).toBe('27 hours left of a 48 h SLA');
+    expect(item(r, 'In HubSpot')).toBe('a task for the owner');
     expect(item(r, 'Due')).toBe('Dec 6, 2026, 4:00 AM');
     expect(item(r, 'Handed off')).toBe('Dec 4, 2026, 4:00 AM');
     expect(r.maybeFindByTestId(StatusTag, 'breached')).toBeNull();

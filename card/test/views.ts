@@ -56,6 +56,7 @@ const base = (status: CardStatus, fit: number, engagement: number): CardView => 
 export const VIEWS: Record<CardStatus, CardView> = {
   disqualified: {
     ...base('disqualified', 10, 4),
+    next: { status: 'nurture', label: LABELS.nurture, needs: ['no disqualifier: Email is on a free-mail domain (gmail.com)', 'no disqualifier: Company is a competitor (Rival Inc)'] },
     reasons: {
       ...base('disqualified', 10, 4).reasons,
       status: [{ text: 'A disqualifier matched: the status is disqualified whatever the score', ref: 'status' }],
