@@ -1,5 +1,5 @@
 import { Alert, Button, Divider, Flex, LoadingButton, LoadingSpinner, Select, Text } from '@hubspot/ui-extensions';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { callBackend, type CardCall } from './api';
 import type { CardVerdict, CardView } from './contract';
 import { REJECT_REASONS } from './format';
@@ -33,6 +33,9 @@ export function Card({ context, actions }: CardProps) {
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState<Busy>('load');
   const [reason, setReason] = useState<Exclude<CardVerdict, 'accepted'> | null>(null);
+  // Read at call time: a new actions object from the host must not reload the card.
+  const actionsRef = useRef(actions);
+  actionsRef.current = actions;
 
   const run = useCallback(
     async (c: CardCall, what: Exclude<Busy, null>) => {
@@ -51,9 +54,9 @@ export function Card({ context, actions }: CardProps) {
       else if (what === 're-evaluate') setNote(answer.queued ? 'Re-evaluation queued.' : 'Re-evaluated.');
       else setNote('Verdict recorded.');
       // The backend wrote uld_* properties: the record page shows them once HubSpot re-reads it.
-      actions.refreshObjectProperties();
+      actionsRef.current.refreshObjectProperties();
     },
-    [portalId, userId, userEmail, actions],
+    [portalId, userId, userEmail],
   );
 
   useEffect(() => {

@@ -6,7 +6,8 @@ import { z } from 'zod';
  * §4.2/§4.3), and a refusal only where HubSpot documents one: the parser's own checks
  * (@hubspot/project-parsing-lib 0.23: allowed top-level keys, uid characters and length, known platform
  * versions, `permissions` from 2026.09-beta on) and the developer docs (`permittedUrls.fetch` HTTPS and not
- * localhost, static auth only on private distribution, `propertyName` only on property changes). Keys we do not
+ * localhost, static auth only on private distribution, `propertyName` only on property changes, a card's required
+fields and locations). Keys we do not
  * know inside `config` pass: HubSpot's server validates those with schemas it does not publish, and an admin's
  * newer field must not be refused by an older uld.
  */
@@ -111,7 +112,8 @@ const hsproject = z.object({ name: z.string().min(1), srcDir: z.string().min(1),
 export const CARD_LOCATIONS = ['crm.record.tab', 'crm.record.sidebar', 'crm.preview', 'helpdesk.sidebar'] as const;
 
 /**
- * A card component (docs, "App card reference"): the title is static, the entrypoint a path from srcDir. The
+ * A card component (developers.hubspot.com, "App cards reference"): `name`, `entrypoint`, `location` and
+ * `objectTypes` are required; the entrypoint is the card's React file, which "can be a .jsx or .tsx file". The
  * templates spell object types both `contacts` and `CONTACT`, so any non-empty name passes.
  */
 const cardConfig = z
@@ -120,7 +122,7 @@ const cardConfig = z
     description: z.string().optional(),
     location: z.enum(CARD_LOCATIONS),
     objectTypes: z.array(z.string().min(1)).min(1),
-    entrypoint: z.string().regex(/^\/.+\.(tsx|jsx|ts|js)$/, 'the entrypoint is a path from srcDir to the card\'s source file, e.g. /app/cards/Card.tsx'),
+    entrypoint: z.string().regex(/\.(tsx|jsx)$/, "the entrypoint is the card's React file, a .tsx or .jsx file (a path from srcDir, e.g. /app/cards/Card.tsx)"),
   })
   .passthrough();
 

@@ -131,7 +131,9 @@ describe('the qualification card', () => {
 
   it.each<[string, (c: { config: Record<string, unknown> } & Record<string, unknown>) => void, string]>([
     ['a location cards do not have', (c) => (c.config.location = 'crm.record.middle'), 'config.location'],
-    ['an entrypoint that is not a path from srcDir', (c) => (c.config.entrypoint = 'app/cards/get-started-app-card.tsx'), 'config.entrypoint: the entrypoint is a path from srcDir'],
+    ['an entrypoint that is not a React file', (c) => (c.config.entrypoint = '/app/cards/card-hsmeta.json'), "config.entrypoint: the entrypoint is the card's React file"],
+    ['no entrypoint', (c) => delete c.config.entrypoint, 'config.entrypoint'],
+    ['no location', (c) => delete c.config.location, 'config.location'],
     ['no object types', (c) => (c.config.objectTypes = []), 'config.objectTypes'],
     ['no name', (c) => delete c.config.name, 'config.name'],
     ['the wrong type', (c) => (c.type = 'cards'), 'type'],
