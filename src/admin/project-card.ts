@@ -71,7 +71,7 @@ export function decideSources(onDisk: Record<string, string | undefined>, wanted
     written[file] = want;
     if (current === undefined) decisions.push({ file, action: 'create', write: text, changes: [] });
     else if (current === text) decisions.push({ file, action: 'ok', changes: [] });
-    else if (last[file] !== undefined && hashText(current) === last[file]) decisions.push({ file, action: 'update', write: text, changes: [{ path: 'file', kind: 'updated', detail: 'a new version of the card' }] });
+    else if (last[file] !== undefined && hashText(current) === last[file]) decisions.push({ file, action: 'update', write: text, changes: [{ path: 'file', kind: 'updated', detail: "uld's version changed (a new uld, or a new WEBHOOK_PUBLIC_URL in backend.ts)" }] });
     else decisions.push({ file, action: 'ok', changes: [{ path: 'file', kind: 'kept-edit', detail: "your version kept; delete the file and run `uld init` again to take uld's" }] });
   }
   for (const [file, hash] of Object.entries(last)) {

@@ -305,7 +305,7 @@ describe('uld init on a folder', () => {
     expect(text('src/app/cards/backend.ts')).toBe(backendModule('https://uld.example.org'));
     const out = renderInit(report);
     expect(out).toContain("unchanged src/app/cards/Card.tsx\n    kept your edit of file: your version kept; delete the file and run `uld init` again to take uld's");
-    expect(out).toContain('updated   src/app/cards/backend.ts\n    updated file: a new version of the card');
+    expect(out).toContain("updated   src/app/cards/backend.ts\n    updated file: uld's version changed (a new uld, or a new WEBHOOK_PUBLIC_URL in backend.ts)");
     expect(out).not.toContain('OurCard.tsx');
 
     // Deleted, the file is uld's again.
