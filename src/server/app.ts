@@ -5,6 +5,7 @@ import { webhookRouter, type ReceiverOptions } from '../../webhooks';
 import { dashboardRouter, type DashboardOptions } from '../dashboard';
 import type { Store } from '../store';
 import type { Metrics } from './metrics';
+import { buildCardView } from '../card';
 import { CARD_PATH, cardRouter, type CardRouterOptions } from './card-routes';
 
 export interface AppOptions {
@@ -71,7 +72,17 @@ export function createApp(options: AppOptions): Express {
   });
 
   // The dashboard and its JSON (/dashboard, /api/metrics): closed unless ADMIN_TOKEN is set.
-  app.use(dashboardRouter({ slaHours: 24, ...options.dashboard, store, adminToken: options.adminToken, logger }));
+  // Its contact card page shows the card's own view, read the way the card backend reads it (one store call).
+  const card = options.card;
+  const contactCard =
+    card && typeof card.ladder !== 'string'
+      ? async (contactId: string) => {
+          const data = await store.cardData(contactId);
+          const now = (card.now ?? Date.now)();
+          return buildCardView({ contactId, data, ladder: card.ladder as Exclude<typeof card.ladder, string>, slaHours: card.slaHours, now, defaultHandOffMode: card.defaultHandOffMode, handOff: card.handOffOf?.(data) ?? null });
+        }
+      : undefined;
+  app.use(dashboardRouter({ slaHours: 24, ...(contactCard ? { contactCard } : {}), ...options.dashboard, store, adminToken: options.adminToken, logger }));
 
   // The card's backend: only requests HubSpot signed for this app and portal; every answer JSON.
   app.use(

@@ -50,14 +50,18 @@ export function checkCardRequest(
   now: number,
 ): CardAuthResult {
   const url = `${settings.origin}${req.originalUrl}`;
-  const verify = (signed: string) =>
-    verifyHubSpotSignature({ method: req.method, publicUrl: signed, rawBody: req.rawBody, headers: req.headers, clientSecret: settings.clientSecret, acceptV1: false, now });
-  let verdict = verify(url);
-  // Whether HubSpot signs the URL before or after appending `appId` is not documented (shared doc §5.4):
-  // a signature over the URL without the appended parameter verifies too. Both are HMACs with our secret.
-  if (!verdict.ok && verdict.reason === 'bad_signature') {
-    const withoutAppId = url.replace(/[?&]appId=[^&#]*$/, '');
-    if (withoutAppId !== url) verdict = verify(withoutAppId);
+  const verify = (signed: string, decodeUri: boolean) =>
+    verifyHubSpotSignature({ method: req.method, publicUrl: signed, rawBody: req.rawBody, headers: req.headers, clientSecret: settings.clientSecret, acceptV1: false, now, decodeUri });
+  // Two things about the signed URL are not documented (shared doc §5.4): whether HubSpot signs it before or
+  // after appending `appId`, and whether it decodes escapes (%40 in a user's email) first, as its webhook
+  // signatures do, or signs the text as sent, as its dev-server proxy does. Each variant is an HMAC with our
+  // secret over the request as received, so accepting any of them lets nothing unsigned in.
+  const withoutAppId = url.replace(/[?&]appId=[^&#]*$/, '');
+  const variants = [...new Set([url, withoutAppId])].flatMap((u) => [[u, false], [u, true]] as const);
+  let verdict = verify(url, false);
+  for (const [u, decode] of variants.slice(1)) {
+    if (verdict.ok || verdict.reason !== 'bad_signature') break;
+    verdict = verify(u, decode);
   }
   if (!verdict.ok) return { ok: false, status: 401, reason: verdict.reason, detail: verdict.detail };
   const query = new URL(url).searchParams;

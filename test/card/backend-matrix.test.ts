@@ -72,6 +72,17 @@ test('when the card asks through hubspot.fetch, correctly signed, then it gets i
   expect([after.writes, after.work]).toEqual([before.writes, before.work]);
 });
 
+test.each([
+  ['as sent (percent-escapes kept, as the hubspot.fetch proxy signs)', false],
+  ['decoded (as HubSpot signs webhooks)', true],
+])("when the query carries the rep's email and the URL was signed %s, then the card is served", async (_name, decoded) => {
+  const path = `${CARD_ROUTES.view(w.contactId)}?${query({ userEmail: 'rep+1@acme.example' })}`;
+  expect(path).toContain('rep%2B1%40acme.example');
+  const signedUrl = `${PUBLIC_ORIGIN}${decoded ? path.replace('%40', '@') : path}`;
+  const res = await raw({ method: 'GET', path, signedUrl });
+  expect([res.status, res.json.ok]).toEqual([200, true]);
+});
+
 type Row = [name: string, request: () => RawRequest, status: number, code: string];
 const verdictPath = () => `${CARD_ROUTES.verdict(w.contactId)}?${query()}`;
 const viewPath = () => `${CARD_ROUTES.view(w.contactId)}?${query()}`;
