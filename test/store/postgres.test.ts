@@ -1,6 +1,7 @@
 import { openStore } from '../../src/store';
 import { describeStoreConformance } from './conformance';
 import { describeMirrorConformance } from './mirror-conformance';
+import { describeHandOffConformance } from './hand-off-conformance';
 import { incoming } from './fixtures';
 import { describePostgres, dropSchema, postgresAvailability, uniqueSchema } from './postgres';
 
@@ -11,6 +12,11 @@ describePostgres('postgres store', postgresAvailability(), (url) => {
   });
 
   describeMirrorConformance('postgres', async () => {
+    const pgSchema = uniqueSchema();
+    return { url, options: { pgSchema, pgPoolSize: 4 }, dispose: () => dropSchema(url, pgSchema) };
+  });
+
+  describeHandOffConformance('postgres', async () => {
     const pgSchema = uniqueSchema();
     return { url, options: { pgSchema, pgPoolSize: 4 }, dispose: () => dropSchema(url, pgSchema) };
   });

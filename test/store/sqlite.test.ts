@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeStoreConformance } from './conformance';
 import { describeMirrorConformance } from './mirror-conformance';
+import { describeHandOffConformance } from './hand-off-conformance';
 
 describeStoreConformance('sqlite', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-store-'));
@@ -14,6 +15,15 @@ describeStoreConformance('sqlite', async () => {
 });
 
 describeMirrorConformance('sqlite', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-store-'));
+  return {
+    url: `sqlite:${path.join(dir, 'uld.sqlite')}`,
+    options: {},
+    dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describeHandOffConformance('sqlite', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-store-'));
   return {
     url: `sqlite:${path.join(dir, 'uld.sqlite')}`,
