@@ -12,7 +12,7 @@ export interface CrmRecord {
   id: string;
   properties: Record<string, string | null>;
   /** For reads with history: newest first, as HubSpot returns it. */
-  propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: string; sourceType?: string; sourceId?: string }>>;
+  propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: string; sourceType?: string; sourceId?: string; updatedByUserId?: number }>>;
   createdAt?: string;
   updatedAt?: string;
   archived?: boolean;

@@ -1,6 +1,7 @@
 import { definitionOrThrow } from './definition-loader';
 import { createGateway, gatewayOptionsFromConfig } from '../hubspot';
 import type { BackgroundRole, RoleContext, RunningRole } from '../server/roles';
+import { ContactFeedbackSink } from './contact-feedback-sink';
 import { SyncEngine } from './engine';
 
 /**
@@ -19,7 +20,9 @@ export const workerRole: BackgroundRole = {
       definition,
       logger: ctx.logger,
       owner: ctx.instanceId,
-      handOff: { task: ctx.config.sync.handOffTask, note: ctx.config.sync.handOffNote, ownerIds: ctx.config.sync.handOffOwnerIds, slaHours: ctx.config.sync.slaHours },
+      handOff: { mode: ctx.config.sync.handOffMode, task: ctx.config.sync.handOffTask, note: ctx.config.sync.handOffNote, ownerIds: ctx.config.sync.handOffOwnerIds, slaHours: ctx.config.sync.slaHours },
+      // The Verdicts service (the card's) takes this sink's place behind the same interface.
+      verdicts: new ContactFeedbackSink({ gateway, store: ctx.store, logger: ctx.logger }),
     });
     ctx.logger.info({ definition: definition.name, version: definition.version }, 'worker qualifying with this definition');
     engine.start();
