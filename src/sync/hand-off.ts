@@ -88,7 +88,7 @@ export class HandOffs {
     const failed: CreateFailure[] = [];
     const configured = h.mode ?? 'task';
     if (configured === 'task' && h.task) failed.push(...(await this.createTasks(fresh, dueAt)));
-    if (configured === 'lead') failed.push(...(await this.leads.create(fresh, now)));
+    if (configured === 'lead') failed.push(...(await this.leads.create(fresh)));
     if ((configured === 'task' && h.note) || configured === 'lead') failed.push(...(await this.createNotes(fresh, now)));
     await recordHandOffFailures(this.o.store, this.o.logger, failed, now);
   }

@@ -72,7 +72,7 @@ export class LeadHandOffs {
    * Creates the Leads of freshly claimed hand-offs in one batch; records each Lead's id. Returns the contacts
    * whose create failed or is unclear (left pending for `resolvePending`).
    */
-  async create(contacts: LeadContact[], now: number): Promise<Array<{ id: string; error: string }>> {
+  async create(contacts: LeadContact[]): Promise<Array<{ id: string; error: string }>> {
     if (contacts.length === 0) return [];
     const settings = this.o.settings();
     const inputs: RecordCreate[] = contacts.map((c) => ({
@@ -117,7 +117,7 @@ export class LeadHandOffs {
     if (missing.length === 0) return { pending: pending.length, found: found.size, created: 0 };
     await this.o.store.markHandOffAttempt(missing.map((h) => h.contactId), now);
     const contacts = await this.describe(missing);
-    const failed = await this.create(contacts, now);
+    const failed = await this.create(contacts);
     await recordHandOffFailures(this.o.store, this.o.logger, failed, now);
     return { pending: pending.length, found: found.size, created: contacts.length - failed.length };
   }
