@@ -11,6 +11,7 @@ import { HandOffs, type HandOffContact, type HandOffOptions } from './hand-off';
 import { LEAD_NAME_PROPERTIES, nameOf } from './lead-hand-off';
 import { LeadVerdicts } from './lead-verdicts';
 import type { VerdictSink } from './verdict-sink';
+import { contactCreation, firstDealCreated } from './creation-times';
 import { RecordCache, type PreloadType } from './record-cache';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
 
@@ -242,7 +243,7 @@ export class SyncEngine {
     }
     const companyIds = unique([...primaryCompany.values()]);
     const companyById = def.companyProperties.length > 0 ? await this.cache.readLinked('companies', companyIds, def.companyProperties) : new Map<string, Record<string, string | null>>();
-    const firstDeal = await this.firstDealCreated(dealLinks);
+    const firstDeal = await firstDealCreated(this.o.store, this.cache, dealLinks);
 
     const updates: RecordUpdate[] = [];
     const decisions: DecisionRecord[] = [];
@@ -314,28 +315,6 @@ export class SyncEngine {
     return { followUp, rejected: rejectedUnits(units, written) };
   }
 
-  /** Each contact's first associated deal's creation, from the mirror where known, else one batch read. */
-  private async firstDealCreated(dealLinks: Map<string, AssociatedRecord[]>): Promise<Map<string, number>> {
-    const dealIds = unique([...dealLinks.values()].flatMap((links) => links.map((l) => l.id)));
-    const out = new Map<string, number>();
-    if (dealIds.length === 0) return out;
-    const known = await this.o.store.getDeals(dealIds);
-    const createdAt = new Map<string, number>();
-    for (const [id, d] of known) if (d.createdAt !== null) createdAt.set(id, d.createdAt);
-    const unknown = dealIds.filter((id) => !createdAt.has(id));
-    if (unknown.length > 0) {
-      for (const [id, p] of await this.cache.readLinked('deals', unknown, ['createdate'])) {
-        const t = readTime(p.createdate);
-        if (t !== null) createdAt.set(id, t);
-      }
-    }
-    for (const [contactId, links] of dealLinks) {
-      const times = links.map((l) => createdAt.get(l.id)).filter((t): t is number => t !== undefined);
-      if (times.length > 0) out.set(contactId, Math.min(...times));
-    }
-    return out;
-  }
-
   // ---- deals ------------------------------------------------------------------------------------
 
   private async deals(units: WorkUnit[], now: number): Promise<Plan> {
@@ -351,7 +330,7 @@ export class SyncEngine {
     ]);
     const contactIds = unique([...contactLinks.values()].flatMap((l) => l.map((x) => x.id)));
     const mirroredContacts = contactIds.length > 0 ? await store.getContacts(contactIds) : new Map<string, MirrorContact>();
-    const contactCreated = await this.contactCreation(contactIds, mirroredContacts);
+    const contactCreated = await contactCreation(this.o.gateway, contactIds, mirroredContacts);
 
     const updates: RecordUpdate[] = [];
     const rows: MirrorDeal[] = [];
@@ -392,20 +371,7 @@ export class SyncEngine {
     return { followUp, rejected: rejectedUnits(units, written) };
   }
 
-  private async contactCreation(ids: string[], known: Map<string, MirrorContact>): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    if (ids.length === 0) return out;
-    for (const [id, c] of known) if (c.createdAt !== null) out.set(id, c.createdAt);
-    const unknown = ids.filter((id) => !out.has(id));
-    if (unknown.length > 0) {
-      const read = await this.o.gateway.read('contacts', unknown, ['createdate']);
-      for (const c of read.records) {
-        const t = readTime(c.properties.createdate);
-        if (t !== null) out.set(c.id, t);
-      }
-    }
-    return out;
-  }
+
 
   // ---- leads -------------------------------------------------------------------------------------
 
