@@ -14,6 +14,9 @@ COPY webhooks ./webhooks
 COPY jobs ./jobs
 COPY bench ./bench
 COPY lead-definition.example.yaml ./
+# The qualification card's sources: `uld init` copies them into the HubSpot project it writes (not compiled here).
+COPY card/package.json card/tsconfig.json ./card/
+COPY card/src ./card/src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
@@ -27,6 +30,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/lead-definition.example.yaml ./
+COPY --from=build /app/card ./card
 # SQLite lives on a volume; with Postgres (DATABASE_URL=postgres://...) the volume is not needed.
 RUN mkdir -p /app/data /app/config && chown -R node:node /app/data /app/config
 USER node

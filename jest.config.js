@@ -1,11 +1,19 @@
 /** @type {import('jest').Config} */
+const swc = (parser, extra = {}) => ['@swc/jest', { jsc: { target: 'es2022', parser, ...extra }, module: { type: 'commonjs' } }];
+
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  // card/test: the qualification card's own tests (issue 13), run with everything else so `npm test` counts them.
+  roots: ['<rootDir>/test', '<rootDir>/card/test'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    '^.+\\.ts$': swc({ syntax: 'typescript' }),
+    '^.+\\.tsx$': swc({ syntax: 'typescript', tsx: true }, { transform: { react: { runtime: 'automatic' } } }),
+    // @hubspot/ui-extensions and tinyspy (its test renderer's spies) ship ES modules only: compiled to CommonJS
+    // like our own code. Their other dependencies (react, @remote-ui/*) ship CommonJS and are left alone.
+    '/node_modules/(@hubspot/ui-extensions|tinyspy)/.+\\.js$': swc({ syntax: 'ecmascript' }),
   },
+  transformIgnorePatterns: ['/node_modules/(?!(@hubspot/ui-extensions|tinyspy)/)'],
   globalSetup: '<rootDir>/test/global-setup.js',
   testTimeout: 30000,
   // Two cores: more workers than that only makes the suite slower.

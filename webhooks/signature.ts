@@ -46,6 +46,11 @@ export interface VerifyInput {
   previousClientSecret?: string;
   acceptV1: boolean;
   now: number;
+  /**
+   * Decode the characters HubSpot's webhook docs list before hashing (the default). `false` hashes the URL
+   * exactly as given: what HubSpot's `hubspot.fetch` signing in its dev-server proxy does.
+   */
+  decodeUri?: boolean;
 }
 
 /** The characters HubSpot's docs say to decode in the URI before hashing; everything else stays encoded. */
@@ -70,9 +75,9 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function computeV3(clientSecret: string, method: string, uri: string, rawBody: Buffer | string, timestamp: string): string {
+export function computeV3(clientSecret: string, method: string, uri: string, rawBody: Buffer | string, timestamp: string, decodeUri = true): string {
   return createHmac('sha256', clientSecret)
-    .update(`${method.toUpperCase()}${signedUri(uri)}`, 'utf8')
+    .update(`${method.toUpperCase()}${decodeUri ? signedUri(uri) : uri}`, 'utf8')
     .update(rawBody)
     .update(timestamp, 'utf8')
     .digest('base64');
@@ -102,7 +107,7 @@ export function verifyHubSpotSignature(input: VerifyInput): VerifyResult {
     const age = input.now - Number(timestamp);
     if (age > MAX_SIGNATURE_AGE_MS) return { ok: false, reason: 'stale_timestamp', detail: `timestamp is ${Math.round(age / 1000)} s old (limit ${MAX_SIGNATURE_AGE_MS / 1000} s)` };
     if (-age > MAX_FUTURE_SKEW_MS) return { ok: false, reason: 'future_timestamp', detail: `timestamp is ${Math.round(-age / 1000)} s ahead of our clock (limit ${MAX_FUTURE_SKEW_MS / 1000} s)` };
-    const app = signingApp(input, (secret) => computeV3(secret, input.method, input.publicUrl, input.rawBody, timestamp), v3);
+    const app = signingApp(input, (secret) => computeV3(secret, input.method, input.publicUrl, input.rawBody, timestamp, input.decodeUri ?? true), v3);
     if (app === undefined) {
       return { ok: false, reason: 'bad_signature', detail: 'v3 signature does not match (wrong client secret, a body changed in transit, or WEBHOOK_PUBLIC_URL differs from the URL HubSpot calls)' };
     }

@@ -3,8 +3,9 @@ import type { ProjectFileName } from './project-schemas';
 
 /**
  * What `uld init` wants in the HubSpot project (shared platform doc §4): `hsproject.json`, the app component
- * (private distribution, static auth, the scopes uld needs) and the webhooks component (exactly the
- * subscriptions the definition needs). Pure: project-init.ts merges these into what is on disk.
+ * (private distribution, static auth, the scopes uld needs), the webhooks component (exactly the subscriptions
+ * the definition needs) and the qualification card's component, package.json and tsconfig.json (doc §5; its
+ * sources are copied by project-card.ts). Pure: project-init.ts merges these into what is on disk.
  */
 
 /** The platform versions `uld init` writes: the current one, and the one before it as the documented fallback. */
@@ -15,6 +16,43 @@ export const DEFAULT_PLATFORM_VERSION: InitPlatformVersion = '2026.09';
 export const PROJECT_NAME = 'Universal Lead Definition';
 export const APP_UID = 'universal_lead_definition';
 export const WEBHOOKS_UID = 'webhooks';
+/** Stable: HubSpot keys a card's placement on record views by its uid (platform doc §5.1). */
+export const CARD_UID = 'qualification_card';
+/** The card's entry, a path from srcDir; project-card.ts copies card/src/QualificationCard.tsx there. */
+export const CARD_ENTRYPOINT = '/app/cards/QualificationCard.tsx';
+
+/**
+ * The cards' package.json HubSpot's build installs: card/package.json in this repository, which a test keeps
+ * equal. The SDK pins react to exactly 18.3.1 (its peer dependency), and 0.17.0 is the SDK the card is tested on.
+ */
+export const CARD_PACKAGE = {
+  name: 'uld-qualification-card',
+  version: '0.1.0',
+  private: true,
+  dependencies: { '@hubspot/ui-extensions': '0.17.0', react: '18.3.1' },
+  devDependencies: { '@types/react': '^18.3.32', typescript: '~5.9.3' },
+};
+
+/** The compiler options card/tsconfig.json type-checks the card with (a test keeps them equal), over the folder's sources. */
+export const CARD_TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'ESNext',
+    moduleResolution: 'bundler',
+    lib: ['ES2022', 'DOM'],
+    jsx: 'react-jsx',
+    strict: true,
+    noImplicitOverride: true,
+    noFallthroughCasesInSwitch: true,
+    isolatedModules: true,
+    skipLibCheck: true,
+    forceConsistentCasingInFileNames: true,
+    noEmit: true,
+    types: [],
+  },
+  include: ['*.ts', '*.tsx'],
+};
+
 /** HubSpot's own default for a webhooks component (every official template uses it). */
 export const MAX_CONCURRENT_REQUESTS = 10;
 
@@ -47,7 +85,7 @@ export function backendOrigin(targetUrl: string): { origin: string } | { problem
   return { origin: u.origin };
 }
 
-/** The three files as uld wants them, keyed by their path inside the project folder. */
+/** The JSON files as uld wants them, keyed by their path inside the project folder. */
 export function projectFiles(o: ProjectOptions): Record<ProjectFileName, Record<string, unknown>> {
   const backend = backendOrigin(o.targetUrl);
   const support = Object.fromEntries(Object.entries(o.support ?? {}).filter(([, v]) => v !== undefined && v !== ''));
@@ -83,6 +121,19 @@ export function projectFiles(o: ProjectOptions): Record<ProjectFileName, Record<
         },
       },
     },
+    'src/app/cards/qualification-card-hsmeta.json': {
+      uid: CARD_UID,
+      type: 'card',
+      config: {
+        name: 'Lead qualification',
+        description: "Why this contact has its lead status, what would move it up, and the rep's verdict on a hand-off (Universal Lead Definition).",
+        location: 'crm.record.tab',
+        objectTypes: ['contacts'],
+        entrypoint: CARD_ENTRYPOINT,
+      },
+    },
+    'src/app/cards/package.json': CARD_PACKAGE,
+    'src/app/cards/tsconfig.json': CARD_TSCONFIG,
   };
 }
 

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SubscriptionSpec } from '../sync/subscriptions';
+import { cardSources, decideSources } from './project-card';
 import { backendOrigin, DEFAULT_PLATFORM_VERSION, INIT_PLATFORM_VERSIONS, projectFiles, type InitPlatformVersion, type SupportDetails } from './project-files';
 import { mergeOwned, type FieldChange, type Json, type ListKeys, type Theirs } from './project-merge';
-import { PROJECT_FILE_NAMES, validateProjectFiles, type ProjectFileName } from './project-schemas';
+import { CARD_HSMETA, PROJECT_FILE_NAMES, validateProjectFiles, type ProjectFileName } from './project-schemas';
 
 /**
  * `uld init`: writes the HubSpot project, or updates the one on disk, without a token or the network. What it
@@ -23,6 +24,8 @@ interface InitState {
   files: Partial<Record<ProjectFileName, Record<string, Json>>>;
   /** Per file, the owned fields and list items that were the admin's before uld wanted them (project-merge.ts). */
   theirs?: Partial<Record<ProjectFileName, Theirs>>;
+  /** The card's source files as last written, by path: their sha256 (project-card.ts). */
+  sources?: Record<string, string>;
 }
 
 export interface InitOptions {
@@ -40,8 +43,9 @@ export interface InitOptions {
 }
 
 export interface InitFileReport {
-  file: ProjectFileName;
-  action: 'create' | 'update' | 'ok';
+  /** A JSON file (ProjectFileName) or one of the card's sources. */
+  file: string;
+  action: 'create' | 'update' | 'ok' | 'remove';
   changes: FieldChange[];
 }
 
@@ -74,6 +78,9 @@ const LISTS: Record<ProjectFileName, ListKeys> = {
   'hsproject.json': {},
   'src/app/app-hsmeta.json': { 'config.auth.requiredScopes': itself, 'config.auth.optionalScopes': itself, 'config.permittedUrls.fetch': itself },
   'src/app/webhooks/webhooks-hsmeta.json': { 'config.subscriptions.legacyCrmObjects': subscriptionKey, 'config.subscriptions.crmObjects': subscriptionKey },
+  'src/app/cards/qualification-card-hsmeta.json': { 'config.objectTypes': itself },
+  'src/app/cards/package.json': {},
+  'src/app/cards/tsconfig.json': { 'compilerOptions.lib': itself, 'compilerOptions.types': itself, include: itself },
 };
 
 function readJson(file: string, name: string): Record<string, Json> | undefined {
@@ -109,7 +116,10 @@ export function initProject(o: InitOptions): InitReport {
 
   const warnings: string[] = [];
   const backend = backendOrigin(o.targetUrl);
-  if ('problem' in backend) warnings.push(backend.problem);
+  if ('problem' in backend) {
+    warnings.push(backend.problem);
+    warnings.push('the qualification card cannot call its backend until WEBHOOK_PUBLIC_URL is an https URL HubSpot can reach: it was written with a placeholder origin; set the URL and run `uld init` again');
+  }
 
   const next: InitState = { ...(platformVersion.source === 'default' ? {} : { platformVersion: platformVersion.version }), files: {}, theirs: {} };
   const merged: Partial<Record<ProjectFileName, Record<string, Json>>> = {};
@@ -131,13 +141,29 @@ export function initProject(o: InitOptions): InitReport {
   // An admin's edit HubSpot documents as invalid is kept, and said: upload would refuse it.
   for (const p of validateProjectFiles(merged)) warnings.push(`HubSpot will refuse ${p}`);
 
+  const wantedSources = cardSources('origin' in backend ? backend.origin : null);
+  const onDisk = Object.fromEntries([...Object.keys(wantedSources), ...Object.keys(state.sources ?? {})].map((f) => [f, readText(path.join(o.dir, f))]));
+  const sources = decideSources(onDisk, wantedSources, state.sources ?? {});
+  next.sources = sources.written;
+  const removals: string[] = [];
+  for (const d of sources.decisions) {
+    if (d.write !== undefined) texts.push([path.join(o.dir, d.file), d.write]);
+    if (d.action === 'remove') removals.push(path.join(o.dir, d.file));
+    files.push({ file: d.file, action: d.action, changes: d.changes });
+  }
+
   texts.push([statePath, `${JSON.stringify(next, null, 2)}\n`]);
   for (const [file, text] of texts) {
     if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) continue;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
   }
+  for (const file of removals) fs.rmSync(file);
   return { dir: o.dir, platformVersion, files, warnings };
+}
+
+function readText(file: string): string | undefined {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
 }
 
 const VERBS: Record<FieldChange['kind'], string> = {
@@ -150,6 +176,7 @@ const VERBS: Record<FieldChange['kind'], string> = {
   'kept-item': 'kept your own',
   'kept-removal': 'kept your removal of',
 };
+const ACTIONS: Record<InitFileReport['action'], string> = { create: 'wrote', update: 'updated', ok: 'unchanged', remove: 'removed' };
 const YOURS = new Set<FieldChange['kind']>(['kept-edit', 'kept-item', 'kept-removal']);
 
 /** Which platform version the project is for and why, so a kept fallback is never a surprise. */
@@ -169,12 +196,14 @@ export function renderInit(r: InitReport): string {
   for (const f of r.files) {
     const mine = f.changes.filter((c) => !YOURS.has(c.kind));
     const yours = f.changes.filter((c) => YOURS.has(c.kind));
-    out.push(`${(f.action === 'create' ? 'wrote' : f.action === 'update' ? 'updated' : 'unchanged').padEnd(10)}${f.file}`);
-    // A new file is all new: listing every field would hide what matters.
-    if (f.action !== 'create') for (const c of mine) out.push(`    ${VERBS[c.kind]} ${c.path}: ${c.detail}`);
+    out.push(`${ACTIONS[f.action].padEnd(10)}${f.file}`);
+    // A new file is all new: listing every field would hide what matters. A removed one says it all.
+    if (f.action !== 'create' && f.action !== 'remove') for (const c of mine) out.push(`    ${VERBS[c.kind]} ${c.path}: ${c.detail}`);
     for (const c of yours) out.push(`    ${VERBS[c.kind]} ${c.path}: ${c.detail}`);
   }
   for (const w of r.warnings) out.push(`warning: ${w}`);
+  // HubSpot shows a new card nowhere until a user adds it to a record view (platform doc §5.1).
+  if (r.files.some((f) => f.file === CARD_HSMETA && f.action === 'create')) out.push(`note: after the upload, add the "Lead qualification" card to the contact record view (record > Customize > + > Card library, filter by App): docs/card.md`);
   const anyChange = r.files.some((f) => f.action !== 'ok');
   out.push(anyChange ? `\nProject in ${r.dir}. Next: \`npx @hubspot/cli project upload\` there (then install the app and copy its token and client secret: docs/admin.md, "Installing on today's HubSpot").` : `\nProject in ${r.dir}: nothing to change.`);
   return `${out.join('\n')}\n`;

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 
 /**
- * The shapes of the three project files `uld init` writes, as HubSpot accepts them: every field HubSpot's
+ * The shapes of the JSON project files `uld init` writes, as HubSpot accepts them: every field HubSpot's
  * official templates carry (HubSpot/hubspot-project-components 2026.03 and 2026.09-beta, shared platform doc
  * §4.2/§4.3), and a refusal only where HubSpot documents one: the parser's own checks
  * (@hubspot/project-parsing-lib 0.23: allowed top-level keys, uid characters and length, known platform
  * versions, `permissions` from 2026.09-beta on) and the developer docs (`permittedUrls.fetch` HTTPS and not
- * localhost, static auth only on private distribution, `propertyName` only on property changes). Keys we do not
+ * localhost, static auth only on private distribution, `propertyName` only on property changes, a card's required
+fields and locations). Keys we do not
  * know inside `config` pass: HubSpot's server validates those with schemas it does not publish, and an admin's
  * newer field must not be refused by an older uld.
  */
@@ -107,21 +108,53 @@ const webhooksConfig = z
 /** hsproject.json: the parser requires name, srcDir and a known platformVersion, and keeps any other key. */
 const hsproject = z.object({ name: z.string().min(1), srcDir: z.string().min(1), platformVersion: z.enum(HSMETA_PLATFORM_VERSIONS) }).passthrough();
 
-export const PROJECT_FILE_NAMES = ['hsproject.json', 'src/app/app-hsmeta.json', 'src/app/webhooks/webhooks-hsmeta.json'] as const;
-export type ProjectFileName = (typeof PROJECT_FILE_NAMES)[number];
+/** Where a card may sit on a record (SDK 0.17 `CrmContext.location`; platform doc §5.1). */
+export const CARD_LOCATIONS = ['crm.record.tab', 'crm.record.sidebar', 'crm.preview', 'helpdesk.sidebar'] as const;
 
-/** The schemas of the three files for one platform version (some fields exist only from 2026.09-beta on). */
+/**
+ * A card component (developers.hubspot.com, "App cards reference"): `name`, `entrypoint`, `location` and
+ * `objectTypes` are required; the entrypoint is the card's React file, which "can be a .jsx or .tsx file". The
+ * templates spell object types both `contacts` and `CONTACT`, so any non-empty name passes.
+ */
+const cardConfig = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    location: z.enum(CARD_LOCATIONS),
+    objectTypes: z.array(z.string().min(1)).min(1),
+    entrypoint: z.string().regex(/\.(tsx|jsx)$/, "the entrypoint is the card's React file, a .tsx or .jsx file (a path from srcDir, e.g. /app/cards/Card.tsx)"),
+  })
+  .passthrough();
+
+/** The cards' package.json, which HubSpot's build installs: the dependency versions are what matters. */
+const cardPackage = z.object({ name: z.string().min(1), dependencies: z.record(z.string(), z.string().min(1)) }).passthrough();
+const tsconfig = z.object({ compilerOptions: z.record(z.string(), z.unknown()) }).passthrough();
+
+export const CARD_HSMETA = 'src/app/cards/qualification-card-hsmeta.json';
+export const CARD_PACKAGE_FILE = 'src/app/cards/package.json';
+export const CARD_TSCONFIG_FILE = 'src/app/cards/tsconfig.json';
+
+/** Every JSON file `uld init` owns fields of; the first three make a project, the card's are checked when present. */
+export const PROJECT_FILE_NAMES = ['hsproject.json', 'src/app/app-hsmeta.json', 'src/app/webhooks/webhooks-hsmeta.json', CARD_HSMETA, CARD_PACKAGE_FILE, CARD_TSCONFIG_FILE] as const;
+export type ProjectFileName = (typeof PROJECT_FILE_NAMES)[number];
+/** Without these HubSpot has no app to upload; the card's files are uld's addition, checked only when present. */
+const REQUIRED_FILES: readonly ProjectFileName[] = ['hsproject.json', 'src/app/app-hsmeta.json', 'src/app/webhooks/webhooks-hsmeta.json'];
+
+/** The schemas of the files for one platform version (some fields exist only from 2026.09-beta on). */
 export function projectSchemas(platformVersion: string): Record<ProjectFileName, z.ZodType> {
   return {
     'hsproject.json': hsproject,
     'src/app/app-hsmeta.json': component('app', appConfig(platformVersion), platformVersion),
     'src/app/webhooks/webhooks-hsmeta.json': component('webhooks', webhooksConfig, platformVersion),
-  };
+    [CARD_HSMETA]: component('card', cardConfig, platformVersion),
+    [CARD_PACKAGE_FILE]: cardPackage,
+    [CARD_TSCONFIG_FILE]: tsconfig,
+  } as Record<ProjectFileName, z.ZodType>;
 }
 
 /**
- * Every problem of every file, as `file: path: message`; empty when all three match. The platform version is
- * the one hsproject.json names (the version-dependent fields follow it).
+ * Every problem of every file, as `file: path: message`; empty when all match. The platform version is the one
+ * hsproject.json names (the version-dependent fields follow it).
  */
 export function validateProjectFiles(files: Partial<Record<string, unknown>>): string[] {
   const problems: string[] = [];
@@ -130,7 +163,7 @@ export function validateProjectFiles(files: Partial<Record<string, unknown>>): s
   const schemas = projectSchemas(version);
   for (const name of PROJECT_FILE_NAMES) {
     if (!(name in files)) {
-      problems.push(`${name}: missing`);
+      if (REQUIRED_FILES.includes(name)) problems.push(`${name}: missing`);
       continue;
     }
     const result = schemas[name].safeParse(files[name]);

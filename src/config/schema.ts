@@ -327,9 +327,9 @@ export const ENV_SPECS: EnvVarSpec[] = [
   },
   {
     name: 'SLA_HOURS',
-    schema: integer(1, 24 * 90),
-    expected: 'an integer number of hours from 1 to 2160',
-    description: 'Hours sales has to act on a sales_ready lead: the hand-off task is due then, and the requalify job flags a breach after it.',
+    schema: decimal(0.001, 24 * 90),
+    expected: 'a number of hours from 0.001 to 2160, e.g. 24 or 0.25',
+    description: 'Hours sales has to act on a sales_ready lead: the hand-off task is due then, and the requalify job flags a breach after it. Fractions are allowed for speed-to-lead SLAs (0.25 = 15 minutes).',
     defaultText: '24',
     group: 'Sync',
   },

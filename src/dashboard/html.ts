@@ -41,6 +41,11 @@ td.reasons { text-align: left; white-space: pre-line; font-size: 0.85rem; }
 .chart text { fill: #111; }
 .csv { font-size: 0.85rem; }
 form.search input[type=search] { width: 22rem; }
+h3 { font-size: 1rem; margin: 0.9rem 0 0.2rem; }
+ul.reasons { margin: 0.2rem 0; padding-left: 1.2rem; }
+dl.card-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
+dl.card-facts dt { font-weight: 600; }
+dl.card-facts dd { margin: 0; }
 `;
 
 const STYLESHEET_HASH = createHash('sha256').update(STYLESHEET).digest('hex').slice(0, 12);
@@ -55,7 +60,9 @@ function tableHtml(page: Page, table: Table): string {
         const cls = c.key === 'reasons' ? 'reasons' : c.kind === 'text' ? 'text' : '';
         // data-value keeps the raw figure (rates as fractions) next to the formatted text, for tools and tests.
         const raw = v === null ? '' : String(v);
-        return `<td data-key="${escapeHtml(c.key)}" data-value="${escapeHtml(raw)}"${cls ? ` class="${cls}"` : ''}>${escapeHtml(formatValue(v, c.kind))}</td>`;
+        const text = escapeHtml(formatValue(v, c.kind));
+        const shown = c.link === 'contact' && v !== null ? `<a href="/dashboard/contacts/${encodeURIComponent(String(v))}">${text}</a>` : text;
+        return `<td data-key="${escapeHtml(c.key)}" data-value="${escapeHtml(raw)}"${cls ? ` class="${cls}"` : ''}>${shown}</td>`;
       });
       return `<tr>${cells.join('')}</tr>`;
     })
@@ -71,24 +78,33 @@ ${chartOf(table)}
 }
 
 export function pageHtml(page: Page): string {
-  const nav = NAV.map((n) => `<a href="/dashboard/${n.slug}"${n.slug === page.slug ? ' aria-current="page"' : ''}>${escapeHtml(n.title)}</a>`).join('');
   const search = page.search
     ? `<form class="search" method="get" action="/dashboard/decisions" role="search"><label>Contact email or record id <input type="search" name="q" value="${escapeHtml(page.search.query)}"></label> <button type="submit">Search</button></form>${page.search.message ? `<p class="note" id="search-message">${escapeHtml(page.search.message)}</p>` : ''}`
     : '';
+  return layoutHtml(
+    page.title,
+    page.slug,
+    `<h1>${escapeHtml(page.title)}</h1>
+<p>${escapeHtml(page.intro)}</p>
+${page.computedAt ? `<p class="meta">Figures computed from the mirror at <time id="computed-at" datetime="${escapeHtml(page.computedAt)}">${escapeHtml(page.computedAt)}</time>${page.figuresFrom === 'stored' ? ' by the metrics job (its latest snapshot; newer figures are being computed)' : ''}. Formulas: docs/metrics.md.</p>` : ''}
+${search}
+${page.tables.map((t) => tableHtml(page, t)).join('\n')}`,
+  );
+}
+
+/** Every signed-in page: the header with the navigation (`current` marked), then `main`, already escaped. */
+export function layoutHtml(title: string, current: string, main: string): string {
+  const nav = NAV.map((n) => `<a href="/dashboard/${n.slug}"${n.slug === current ? ' aria-current="page"' : ''}>${escapeHtml(n.title)}</a>`).join('');
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)} · Universal Lead Definition</title>
+<title>${escapeHtml(title)} · Universal Lead Definition</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}"></head>
 <body>
 <header><strong>ULD dashboard</strong><nav aria-label="Pages">${nav}</nav>
 <form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form></header>
 <main>
-<h1>${escapeHtml(page.title)}</h1>
-<p>${escapeHtml(page.intro)}</p>
-${page.computedAt ? `<p class="meta">Figures computed from the mirror at <time id="computed-at" datetime="${escapeHtml(page.computedAt)}">${escapeHtml(page.computedAt)}</time>${page.figuresFrom === 'stored' ? ' by the metrics job (its latest snapshot; newer figures are being computed)' : ''}. Formulas: docs/metrics.md.</p>` : ''}
-${search}
-${page.tables.map((t) => tableHtml(page, t)).join('\n')}
+${main}
 </main>
 </body>
 </html>

@@ -1,5 +1,5 @@
 import { STATUSES } from '../definition/types';
-import { STAGES, type GroupFigures, type MetricsSnapshot } from '../metrics';
+import { slaText, STAGES, type GroupFigures, type MetricsSnapshot } from '../metrics';
 import type { Store } from '../store';
 import { CYCLE_BUCKETS, type FigureSource, type ServedSnapshot } from './figures';
 import type { Column, Page, Table, Value } from './table';
@@ -193,7 +193,7 @@ function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
   return {
     slug: 'handoff',
     title: 'Hand-off health',
-    intro: `Sales acceptance rate = accepted / (accepted + rejected) hand-offs. SLA: ${s.slaHours} hours from the first sales_ready to a verdict.`,
+    intro: `Sales acceptance rate = accepted / (accepted + rejected) hand-offs. SLA: ${slaText(s.slaHours)} from the first sales_ready to a verdict.`,
     computedAt: s.computedAt,
     figuresFrom: origin,
     tables: [
@@ -228,7 +228,7 @@ function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
         id: 'sla_breaches',
         title: 'Contacts in SLA breach',
         note: 'Still sales_ready, no verdict, handed off more than the SLA ago (first 200).',
-        columns: [col('contact_id', 'Contact id', 'text')],
+        columns: [{ ...col('contact_id', 'Contact id', 'text'), link: 'contact' }],
         rows: s.slaBreachedContactIds.slice(0, 200).map((id) => [id]),
       },
     ],
@@ -237,7 +237,7 @@ function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
 
 const decisionColumns: Column[] = [
   col('decided_at', 'Decided', 'time'),
-  col('contact_id', 'Contact', 'text'),
+  { ...col('contact_id', 'Contact', 'text'), link: 'contact' },
   col('previous_status', 'From', 'text'),
   col('status', 'To', 'text'),
   col('total_score', 'Score', 'count'),

@@ -2,8 +2,10 @@ import express, { Router, type NextFunction, type Request, type RequestHandler, 
 import type { Logger } from 'pino';
 import type { Store } from '../store';
 import { authorized, clearSession, setSession, tokenMatches } from './auth';
+import type { CardView } from '../../card/src/contract';
+import { contactCardHtml } from './contact-card';
 import { FigureSource } from './figures';
-import { LOGIN_STYLE_CSP, STYLESHEET, STYLESHEET_PATH, loginHtml, pageHtml } from './html';
+import { LOGIN_STYLE_CSP, STYLESHEET, STYLESHEET_PATH, layoutHtml, loginHtml, pageHtml } from './html';
 import { PAGE_SLUGS, buildPage, findTable, type PageContext, type PageSlug } from './pages';
 import { tableCsv, tableRecords } from './table';
 
@@ -32,6 +34,11 @@ export interface DashboardOptions {
    * http (and the app trusts no proxy headers), so `uld serve` sets this when WEBHOOK_PUBLIC_URL is https.
    */
   secureCookies?: boolean;
+  /**
+   * The qualification card of one contact, from the store only (the card backend's view): null when no
+   * decision is recorded for it. Without it /dashboard/contacts/<id> answers 404.
+   */
+  contactCard?: (contactId: string) => Promise<CardView | null>;
 }
 
 const PREFIXES = ['/dashboard', '/api/metrics'];
@@ -120,6 +127,21 @@ export function dashboardRouter(options: DashboardOptions): Router {
   const timed = (res: Response, start: bigint) => res.set('Server-Timing', `render;dur=${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(1)}`);
   const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => void fn(req, res).catch(next);
 
+  // Before /dashboard/:page/:file, which would otherwise take it for a CSV download.
+  router.get(
+    '/dashboard/contacts/:contactId',
+    wrap(async (req, res) => {
+      const start = process.hrtime.bigint();
+      const id = String(req.params.contactId);
+      if (!/^\d{1,20}$/.test(id)) return void res.status(404).type('text/plain').send('A contact card needs the contact record id (digits).\n');
+      const view = options.contactCard ? await options.contactCard(id) : null;
+      if (view === null) {
+        const html = layoutHtml(`Contact ${id}`, 'decisions', `<h1>Contact ${id}</h1><p id="card-missing">No decision recorded for contact ${id} (not yet synced, or another store). <a href="/dashboard/decisions">Recent decisions</a></p>`);
+        return void timed(res.status(404), start).type('html').send(html);
+      }
+      timed(res, start).type('html').send(layoutHtml(`Contact ${id}`, 'decisions', contactCardHtml(view)));
+    }),
+  );
   router.get(
     '/dashboard/:page',
     wrap(async (req, res) => {

@@ -12,6 +12,8 @@ export interface Column {
   key: string;
   header: string;
   kind: Kind;
+  /** `contact`: the value is a contact's record id, shown as a link to its card page (/dashboard/contacts/<id>). */
+  link?: 'contact';
 }
 
 export interface Chart {

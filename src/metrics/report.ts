@@ -1,4 +1,4 @@
-import type { Summary } from './stats';
+import { slaText, type Summary } from './stats';
 import { REJECTION_REASONS, STAGES, type Dimension, type GroupFigures, type Metrics, type MetricsSnapshot, type Stage } from './types';
 
 /**
@@ -133,7 +133,7 @@ function renderTable(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: 
     `Lead conversion report by ${by}` +
       ('computedAt' in metrics ? `, computed ${metrics.computedAt}` : '') +
       (metrics.since ? `, records created since ${metrics.since}` : '') +
-      `, SLA ${metrics.slaHours} h`,
+      `, SLA ${slaText(metrics.slaHours)}`,
   ];
   const parts = SECTIONS.map((s) => `${s.title}\n${table([by, ...s.columns.map((c) => c.header)], rows.map((g) => [g.key, ...s.columns.map((c) => cell(c.kind, c.get(g)))]))}`);
   const extra = extraReasons(rows);
@@ -141,7 +141,7 @@ function renderTable(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: 
     `Leads per ${by}: ${groups.map((g) => `${g.key} ${g.funnel.leads}`).join(', ') || 'none'}.`,
     `Deals without contacts: ${metrics.dealsWithoutContacts} (in the overall and status figures, in no cohort or source).`,
     ...(extra.length > 0 ? [`Other rejection reasons: ${extra.map((r) => `${r} ${metrics.overall.handOff.rejectionReasons[r] ?? 0}`).join(', ')}.`] : []),
-    `SLA breaches (sales_ready, no verdict after ${metrics.slaHours} h): ${metrics.slaBreachedContactIds.length === 0 ? 'none' : metrics.slaBreachedContactIds.join(', ')}.`,
+    `SLA breaches (sales_ready, no verdict after ${slaText(metrics.slaHours)}): ${metrics.slaBreachedContactIds.length === 0 ? 'none' : metrics.slaBreachedContactIds.join(', ')}.`,
   ];
   return `${[head.join('\n'), ...parts, foot.join('\n')].join('\n\n')}\n`;
 }

@@ -46,3 +46,10 @@ export function monthsBetween(from: string, to: string): string[] {
   }
   return out;
 }
+
+/** An SLA as people say it: "24 h", "15 min", "36 s" (SLA_HOURS takes fractions of an hour). */
+export function slaText(hours: number): string {
+  if (hours >= 1) return `${Math.round(hours * 100) / 100} h`;
+  if (hours * 60 >= 1) return `${Math.round(hours * 600) / 10} min`;
+  return `${Math.round(hours * 36_000) / 10} s`;
+}

@@ -34,3 +34,16 @@ export {
 export type { WebhookSubscription, WebhookSubscriptionInput } from './webhooks/subscriptions';
 export { signV1, signV3, signatureHeaders } from './webhooks/signing';
 export { rateLimitBody, type HubSpotErrorBody } from './errors';
+export {
+  HubSpotFetchProxy,
+  fetchSignatureV2,
+  fetchSignatureV3,
+  FETCH_MAX_BYTES,
+  FETCH_MAX_CONCURRENT,
+  FETCH_DEFAULT_TIMEOUT_MS,
+  type HubSpotFetchInit,
+  type HubSpotFetchProxyOptions,
+  type HubSpotFetchResult,
+  type HubSpotFetchStats,
+  type ProxyEnvelope,
+} from './card-fetch';

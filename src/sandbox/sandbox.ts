@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Portal } from './crm/portal';
 import { SalesReps } from './reps';
 import type { ValidationRules } from './crm/validation-rules';
+import { HubSpotFetchProxy, type HubSpotFetchProxyOptions } from './card-fetch';
 import { ApiFaults, type ApiFaultSettings } from './faults';
 import { generatePortal, loadGeneratedPortal, type GeneratedPortal, type PortalMetadata } from './generator/generate';
 import { registerAccountInfoRoutes } from './http/routes/account-info';
@@ -128,6 +129,12 @@ export interface Sandbox {
    */
   environment(): Record<'HUBSPOT_API_BASE_URL' | 'HUBSPOT_ACCESS_TOKEN' | 'HUBSPOT_CLIENT_SECRET' | 'HUBSPOT_APP_ID' | 'HUBSPOT_PORTAL_ID', string> &
     Partial<Record<'HUBSPOT_PREVIOUS_CLIENT_SECRET' | 'HUBSPOT_PREVIOUS_APP_ID', string>>;
+  /**
+   * `hubspot.fetch` as the app's card in this portal would call its backend: signed with this app's client
+   * secret, `appId` appended, HubSpot's limits (src/sandbox/card-fetch.ts). One proxy is one account's
+   * concurrency budget: share it between the "reps" of a test or the demo.
+   */
+  cardFetch(options: Pick<HubSpotFetchProxyOptions, 'permittedUrls' | 'localMapping' | 'maxConcurrent'>): HubSpotFetchProxy;
   /** The old app of a migration window (`previousApp`), with its own webhook deliveries. */
   previousApp?: { accessToken: string; appId: number; clientSecret: string; webhooks: WebhookDispatcher };
   /** Stops the simulator and webhook deliveries and closes the server (hanging requests included). */
@@ -240,6 +247,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     endpoints: router.endpoints(),
     ...(generated ? { generated: generated.metadata } : {}),
     ...(previousApp ? { previousApp } : {}),
+    cardFetch(o) {
+      return new HubSpotFetchProxy({ ...o, clientSecret, appId, portalId, clock });
+    },
     environment() {
       return {
         HUBSPOT_API_BASE_URL: url,

@@ -5,6 +5,8 @@ import { webhookRouter, type ReceiverOptions } from '../../webhooks';
 import { dashboardRouter, type DashboardOptions } from '../dashboard';
 import type { Store } from '../store';
 import type { Metrics } from './metrics';
+import { buildCardView } from '../card';
+import { CARD_PATH, cardRouter, type CardRouterOptions } from './card-routes';
 
 export interface AppOptions {
   store: Store;
@@ -17,7 +19,11 @@ export interface AppOptions {
   draining: () => boolean;
   /** The dashboard's settings beyond the store and ADMIN_TOKEN; SLA_HOURS defaults to its configured default, 24. */
   dashboard?: Partial<Omit<DashboardOptions, 'store' | 'adminToken' | 'logger'>>;
+  /** The qualification card's backend (/card/...); without it those routes answer 503 in JSON. */
+  card?: Omit<CardRouterOptions, 'store' | 'logger'>;
 }
+
+const CARD_NOT_CONFIGURED = 'the card backend is not configured in this server';
 
 function bearerMatches(header: string | undefined, token: string): boolean {
   const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '', 'utf8');
@@ -66,7 +72,27 @@ export function createApp(options: AppOptions): Express {
   });
 
   // The dashboard and its JSON (/dashboard, /api/metrics): closed unless ADMIN_TOKEN is set.
-  app.use(dashboardRouter({ slaHours: 24, ...options.dashboard, store, adminToken: options.adminToken, logger }));
+  // Its contact card page shows the card's own view, read the way the card backend reads it (one store call).
+  const card = options.card;
+  const contactCard =
+    card && typeof card.ladder !== 'string'
+      ? async (contactId: string) => {
+          const data = await store.cardData(contactId);
+          const now = (card.now ?? Date.now)();
+          return buildCardView({ contactId, data, ladder: card.ladder as Exclude<typeof card.ladder, string>, slaHours: card.slaHours, now, defaultHandOffMode: card.defaultHandOffMode, handOff: card.handOffOf?.(data) ?? null });
+        }
+      : undefined;
+  app.use(dashboardRouter({ slaHours: 24, ...(contactCard ? { contactCard } : {}), ...options.dashboard, store, adminToken: options.adminToken, logger }));
+
+  // The card's backend: only requests HubSpot signed for this app and portal; every answer JSON.
+  app.use(
+    CARD_PATH,
+    cardRouter({
+      ...(options.card ?? { ladder: CARD_NOT_CONFIGURED, verdicts: CARD_NOT_CONFIGURED, slaHours: 24, defaultHandOffMode: 'none' }),
+      store,
+      logger,
+    }),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

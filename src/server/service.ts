@@ -8,6 +8,9 @@ import { emailLookup } from '../dashboard';
 import { createGateway, gatewayOptionsFromConfig, type HubSpotGateway } from '../hubspot';
 import { pruneWebhookEvents } from '../../jobs/retention';
 import { createApp } from './app';
+import { definitionOrThrow } from '../sync/definition-loader';
+import { Verdicts } from '../sync/verdicts';
+import type { LadderStatus, Thresholds } from '../definition/types';
 import { listen, type RunningHttp } from './http';
 import { createMetrics, type Metrics } from './metrics';
 import { BACKGROUND_ROLES, roleEnabled, type BackgroundRole, type RunningRole } from './roles';
@@ -70,6 +73,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const running: Array<{ name: string; role: RunningRole }> = [];
   let retention: NodeJS.Timeout | null = null;
   let dashboardGateway: HubSpotGateway | null = null;
+  let verdictGateway: HubSpotGateway | null = null;
   let pruning: Promise<unknown> = Promise.resolve();
 
   try {
@@ -90,6 +94,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       // HUBSPOT_ACCESS_TOKEN there is none, and the decisions page says only record ids can be searched.
       if (config.hubspot.accessToken) dashboardGateway = createGateway(gatewayOptionsFromConfig(config));
       else logger.info('HUBSPOT_ACCESS_TOKEN is not set: the dashboard searches decisions by record id only, not by email');
+      // The card's backend reads the ladder of the definition the worker runs (overrides included) and writes
+      // verdicts through a gateway of its own: short attempts (HubSpot gives a card request 15 s in all), the
+      // process's shared limiter.
+      let ladder: Record<LadderStatus, Thresholds> | string;
+      try {
+        ladder = definitionOrThrow(config).ladder;
+      } catch (err) {
+        ladder = `the lead definition could not be loaded (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); fix LEAD_DEFINITION and restart`;
+        logger.warn({ err }, 'card backend: no lead definition, card routes answer 503');
+      }
+      if (config.hubspot.accessToken) verdictGateway = createGateway(gatewayOptionsFromConfig(config, { timeoutMs: 5_000, retry: { maxRetries: 1 } }));
       const app = createApp({
         store,
         logger,
@@ -115,6 +130,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           // HubSpot calls the public URL; an https one means TLS ends in front of us: cookies must be Secure.
           secureCookies: config.webhookPublicUrl?.startsWith('https://') === true,
           ...(dashboardGateway ? { findContactIdsByEmail: emailLookup(dashboardGateway) } : {}),
+        },
+        card: {
+          clientSecret: config.hubspot.clientSecret,
+          publicUrl: config.webhookPublicUrl,
+          appId: config.hubspot.appId,
+          portalId: config.hubspot.portalId,
+          ladder,
+          slaHours: config.sync.slaHours,
+          defaultHandOffMode: config.sync.handOffTask ? 'task' : 'none',
+          verdicts: verdictGateway
+            ? new Verdicts({ gateway: verdictGateway, store, logger: logger.child({ component: 'verdicts' }) })
+            : 'verdicts need HUBSPOT_ACCESS_TOKEN (they are written to HubSpot); set it and restart',
         },
       });
       http = await listen(app, config.port, options.host);
@@ -142,6 +169,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     await Promise.allSettled(running.map((r) => r.role.stop()));
     await http?.close(0);
     dashboardGateway?.close();
+    verdictGateway?.close();
     await store.close();
     throw err;
   }
@@ -161,6 +189,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ]);
       // Its limiters' timers would otherwise outlive the service.
       dashboardGateway?.close();
+      verdictGateway?.close();
       // A dashboard refresh still reading the mirror in a worker thread would keep the process alive for
       // nothing (the roles above already waited for their own jobs).
       await stopFigureWorkers();

@@ -7,6 +7,7 @@ import type { SqlDialect } from './migrations';
 import * as handOffStore from './hand-off-store';
 import * as jobStore from './job-store';
 import * as mirror from './mirror-store';
+import * as card from './card-store';
 import * as queue from './queue';
 import type { Database } from './schema';
 import {
@@ -24,7 +25,7 @@ import {
   type StoreHealth,
   type WorkMark,
 } from './types';
-import type { DecisionRecord, MirrorContact, MirrorDeal, WriteRecord } from '../sync/mirror';
+import type { DecisionRecord, MirrorContact, MirrorDeal, VerdictRecord, WriteRecord } from '../sync/mirror';
 
 export interface OpenStoreOptions extends ConnectOptions {
   queue?: Partial<QueuePolicy>;
@@ -151,6 +152,13 @@ class KyselyStore implements Store {
   }
   history(contactId: string, limit?: number) {
     return mirror.history(this.db, contactId, limit);
+  }
+  cardData(contactId: string, options?: { historyLimit?: number }) {
+    return card.cardData(this.db, contactId, options);
+  }
+  recordVerdict(v: VerdictRecord) {
+    const now = this.clock();
+    return withRetry(this.dialect, () => card.recordVerdict(this.db, this.dialect, v, now));
   }
   listMirror(options: { since?: number; decisions?: boolean } = {}) {
     return mirror.listMirror(this.db, options);

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { LeadStatus } from '../definition/types';
-import type { ContactHistory, DecisionRecord, MirrorContact, MirrorDeal, WriteRecord } from '../sync/mirror';
+import type { ReasonKind } from '../definition/types';
+import type { CardData, ContactHistory, DecisionRecord, MirrorContact, MirrorDeal, StoredReason, VerdictRecord, WriteRecord } from '../sync/mirror';
 import { coalesce, upsertUnits } from './units';
 import type { SqlDialect } from './migrations';
 import type { Database, DecisionsTable, MirrorContactsTable, MirrorDealsTable } from './schema';
@@ -33,10 +34,28 @@ function contactFromRow(r: MirrorContactsTable): MirrorContact {
     companyId: r.company_id,
     evaluatedAt: Number(r.evaluated_at),
     deleted: Number(r.deleted) === 1,
+    ownerId: r.owner_id ?? null,
   };
 }
 
-function decisionFromRow(d: Omit<Selectable<DecisionsTable>, 'id'>): DecisionRecord {
+/** Decisions recorded before 0006 kept texts only: they read back as kind-less reasons. */
+function detailsOf(details: string | null, texts: string[]): StoredReason[] {
+  if (details === null) return texts.map((text) => ({ kind: null, ref: null, text }));
+  return (JSON.parse(details) as Array<{ kind: ReasonKind | null; ref: string | null; points?: number; text: string }>).map((r) =>
+    r.points === undefined ? { kind: r.kind, ref: r.ref, text: r.text } : { kind: r.kind, ref: r.ref, points: r.points, text: r.text },
+  );
+}
+
+function decisionFromRow(d: Omit<Selectable<DecisionsTable>, 'id'>): DecisionRecord & { reasonDetails: StoredReason[] } {
+  const reasons = JSON.parse(d.reasons) as string[];
+  return { ...decisionTextsFromRow(d, reasons), reasonDetails: detailsOf(d.reason_details ?? null, reasons) };
+}
+
+/** One decision row as read, with its structured reasons (the card's latest decision). */
+export const readDecision = decisionFromRow;
+
+/** Without the structured reasons: the metrics read every contact's first decisions and never show them. */
+function decisionTextsFromRow(d: Omit<Selectable<DecisionsTable>, 'id'>, reasons = JSON.parse(d.reasons) as string[]): DecisionRecord {
   return {
     contactId: d.contact_id,
     definitionVersion: d.definition_version,
@@ -45,7 +64,7 @@ function decisionFromRow(d: Omit<Selectable<DecisionsTable>, 'id'>): DecisionRec
     fitScore: Number(d.fit_score),
     engagementScore: Number(d.engagement_score),
     totalScore: Number(d.total_score),
-    reasons: JSON.parse(d.reasons) as string[],
+    reasons,
     decidedAt: Number(d.decided_at),
   };
 }
@@ -98,6 +117,7 @@ export async function upsertContacts(db: Kysely<Database>, rows: MirrorContact[]
           company_id: c.companyId,
           evaluated_at: c.evaluatedAt,
           deleted: c.deleted ? 1 : 0,
+          owner_id: c.ownerId ?? null,
         })),
       )
       .onConflict((oc) =>
@@ -117,6 +137,8 @@ export async function upsertContacts(db: Kysely<Database>, rows: MirrorContact[]
           company_id: eb.ref('excluded.company_id'),
           evaluated_at: eb.ref('excluded.evaluated_at'),
           deleted: eb.ref('excluded.deleted'),
+          // As read from HubSpot (hubspot_owner_id), null when unowned: the worker always reads it.
+          owner_id: eb.ref('excluded.owner_id'),
         })),
       )
       .execute();
@@ -246,6 +268,7 @@ export async function recordDecisions(db: Kysely<Database>, rows: DecisionRecord
           total_score: d.totalScore,
           reasons: JSON.stringify(d.reasons),
           decided_at: d.decidedAt,
+          reason_details: d.reasonDetails ? JSON.stringify(d.reasonDetails.map((r) => ({ kind: r.kind, ref: r.ref, ...(r.points === undefined ? {} : { points: r.points }), text: r.text }))) : null,
         })),
       )
       .execute();
@@ -282,7 +305,7 @@ export async function recordWrites(db: Kysely<Database>, rows: WriteRecord[]): P
   for (const part of chunks(rows, 200)) {
     await db
       .insertInto('crm_writes')
-      .values(part.map((w) => ({ object_type: w.objectType, object_id: w.objectId, properties: JSON.stringify(w.properties), outcome: w.outcome, error: w.error ?? null, written_at: w.writtenAt })))
+      .values(part.map((w) => ({ object_type: w.objectType, object_id: w.objectId, properties: JSON.stringify(w.properties), outcome: w.outcome, error: w.error ?? null, written_at: w.writtenAt, actor: w.actor ?? null })))
       .execute();
   }
 }
@@ -302,6 +325,7 @@ export async function history(db: Kysely<Database>, contactId: string, limit = 5
       outcome: w.outcome as WriteRecord['outcome'],
       ...(w.error ? { error: w.error } : {}),
       writtenAt: Number(w.written_at),
+      actor: w.actor ?? null,
     })),
   };
 }
@@ -358,7 +382,7 @@ export async function listMirror(
     const key = `${d.contact_id}\u0000${d.status}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    decisions.push(decisionFromRow(d));
+    decisions.push(decisionTextsFromRow(d));
   }
   return { contacts, deals, decisions };
 }

@@ -81,6 +81,8 @@ export interface MirrorContactsTable {
   company_id: string | null;
   evaluated_at: number;
   deleted: number;
+  /** hubspot_owner_id (0006); null when unowned or mirrored before. */
+  owner_id: string | null;
 }
 
 export interface MirrorDealsTable {
@@ -118,6 +120,8 @@ export interface DecisionsTable {
   /** JSON array of the reasons' texts. */
   reasons: string;
   decided_at: number;
+  /** JSON array of {kind, ref, points?, text} (0006); null on rows decided before. */
+  reason_details: string | null;
 }
 
 export interface CrmWritesTable {
@@ -128,6 +132,8 @@ export interface CrmWritesTable {
   outcome: string;
   error: string | null;
   written_at: number;
+  /** Who caused the write (0006): "uld:sync", "user:<id>"; null on rows written before. */
+  actor: string | null;
 }
 
 /** Scheduled job runs (issue 6): one row per job and tick, unique, so a tick runs once across instances. */

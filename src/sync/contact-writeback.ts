@@ -1,4 +1,4 @@
-import type { Decision, LeadStatus } from '../definition/types';
+import type { Decision, LeadStatus, Reason } from '../definition/types';
 import { SALES_FEEDBACK, type SalesFeedback } from './properties';
 
 /**
@@ -50,6 +50,15 @@ export interface ContactWriteback {
   feedback: SalesFeedback | null;
   /** The reasons as written on the record (after feedback), one line each: what the audit log keeps. */
   reasons: string[];
+  /** The same reasons structured (kind, ref, points, text), plain objects: what the card groups. */
+  reasonDetails: Reason[];
+}
+
+/** The line a rep's rejection adds before the definition's reasons, as a status reason. */
+export const SALES_FEEDBACK_REF = 'uld_sales_feedback';
+
+function plainReason(r: Reason): Reason {
+  return r.points === undefined ? { kind: r.kind, ref: r.ref, text: r.text } : { kind: r.kind, ref: r.ref, points: r.points, text: r.text };
 }
 
 /** Epoch ms from HubSpot's datetime strings (epoch ms or ISO), or null. */
@@ -133,5 +142,7 @@ export function contactWriteback(decision: Decision, facts: ContactFacts, now: n
   if (Object.keys(changes).some((k) => k.startsWith('uld_') && k !== 'uld_converted_at' && k !== 'uld_days_to_opportunity') || readTime(cur.uld_evaluated_at) === null) {
     changes.uld_evaluated_at = new Date(now).toISOString();
   }
-  return { status, changes, handOff, feedback, reasons: feedbackLine === null ? decision.reasons.map((r) => r.text) : [feedbackLine, ...decision.reasons.map((r) => r.text)] };
+  const details = decision.reasons.map(plainReason);
+  if (feedbackLine !== null) details.unshift({ kind: 'status', ref: SALES_FEEDBACK_REF, text: feedbackLine });
+  return { status, changes, handOff, feedback, reasons: details.map((r) => r.text), reasonDetails: details };
 }

@@ -274,6 +274,7 @@ export class SyncEngine {
           totalScore: decision.totalScore,
           reasons: wb.reasons,
           decidedAt: now,
+          reasonDetails: wb.reasonDetails,
         });
       }
       const row: MirrorContact = {
@@ -292,6 +293,7 @@ export class SyncEngine {
         companyId,
         evaluatedAt: now,
         deleted: false,
+        ownerId: c.properties.hubspot_owner_id || null,
       };
       rows.push(row);
       // A company's roll-up counts its contacts: it needs a look when one joins, leaves, qualifies or converts.

@@ -5,6 +5,7 @@ import { waitingOutRateLimits } from '../hubspot/rate-limit-wait';
 import type { CrmGateway, RecordCreate } from '../hubspot/types';
 import type { HandOffRecord, HandOffStore, Store } from '../store/types';
 import { readTime } from './contact-writeback';
+import { SYNC_ACTOR } from './write-outcome';
 
 /**
  * HubSpot's association type ids for a Lead's inline associations (HUBSPOT_DEFINED): 578 lead to primary
@@ -33,7 +34,7 @@ export type HandOffStorePort = Pick<Store, 'recordWrites'> & HandOffStore;
 export async function recordHandOffFailures(store: HandOffStorePort, logger: Logger | undefined, failed: Array<{ id: string; error: string }>, now: number): Promise<void> {
   if (failed.length === 0) return;
   logger?.error({ failed }, 'hand-off task, note or Lead could not be created; the status was written');
-  await store.recordWrites(failed.map((f) => ({ objectType: 'contacts', objectId: f.id, properties: {}, outcome: 'rejected' as const, error: `hand-off not created: ${f.error}`, writtenAt: now })));
+  await store.recordWrites(failed.map((f) => ({ objectType: 'contacts', objectId: f.id, properties: {}, outcome: 'rejected' as const, error: `hand-off not created: ${f.error}`, writtenAt: now, actor: SYNC_ACTOR })));
 }
 
 /** A contact whose hand-off is a Lead: who it is for the Lead's name, its owner and company. */

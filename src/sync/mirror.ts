@@ -1,4 +1,4 @@
-import type { LeadStatus } from '../definition/types';
+import type { LeadStatus, ReasonKind } from '../definition/types';
 import type { WorkMark } from '../store/types';
 
 /**
@@ -24,6 +24,8 @@ export interface MirrorContact {
   companyId: string | null;
   evaluatedAt: number;
   deleted: boolean;
+  /** hubspot_owner_id: who the card names for the hand-off. Read back as null when unknown. */
+  ownerId?: string | null;
 }
 
 export interface MirrorDeal {
@@ -52,6 +54,19 @@ export interface DecisionRecord {
   totalScore: number;
   reasons: string[];
   decidedAt: number;
+  /**
+   * The reasons as the definition gave them (same order as `reasons`). Read back always; decisions
+   * recorded before the store kept them read as kind-less texts (`kind` and `ref` null).
+   */
+  reasonDetails?: StoredReason[];
+}
+
+/** One reason as the audit log keeps it; `kind`/`ref` null for decisions recorded before they were kept. */
+export interface StoredReason {
+  kind: ReasonKind | null;
+  ref: string | null;
+  points?: number;
+  text: string;
 }
 
 export interface WriteRecord {
@@ -62,12 +77,39 @@ export interface WriteRecord {
   outcome: 'written' | 'missing' | 'rejected';
   error?: string;
   writtenAt: number;
+  /** Who caused it: "uld:sync" (the worker), "user:<HubSpot user id>" (a rep's verdict from the card); null when unknown. */
+  actor?: string | null;
 }
 
 export interface ContactHistory {
   contact: MirrorContact | null;
   decisions: Array<DecisionRecord & { id: number }>;
   writes: Array<WriteRecord & { id: number }>;
+}
+
+/** A rep's verdict, written to HubSpot, as `recordVerdict` keeps it. */
+export interface VerdictRecord {
+  contactId: string;
+  verdict: string;
+  /** When it was given: uld_feedback_at. */
+  at: number;
+  actor: string;
+  /** The properties written to HubSpot (uld_sales_feedback, uld_feedback_at). */
+  properties: Record<string, string>;
+  writtenAt: number;
+}
+
+/** Everything the qualification card shows about one contact, read in one call (`cardData`). */
+export interface CardData {
+  contact: MirrorContact | null;
+  /** The latest decision, reasons structured. */
+  decision: (DecisionRecord & { reasonDetails: StoredReason[] }) | null;
+  /** Decisions that changed the status (or were the first), newest first, at most `historyLimit`. */
+  statusHistory: DecisionRecord[];
+  /** Our latest write of uld_sales_feedback: who gave the verdict, and when it was written. */
+  lastVerdictWrite: { actor: string | null; verdict: string; writtenAt: number } | null;
+  /** A unit of work for the contact is queued: a re-evaluation is pending. */
+  pending: boolean;
 }
 
 export interface SyncStore {
@@ -92,6 +134,14 @@ export interface SyncStore {
    */
   lastWrittenAt(objectType: string, ids: string[], options?: { includeRejected?: boolean }): Promise<Map<string, number>>;
   history(contactId: string, limit?: number): Promise<ContactHistory>;
+  /** What the card shows for one contact, in one call (several reads inside, no write). */
+  cardData(contactId: string, options?: { historyLimit?: number }): Promise<CardData>;
+  /**
+   * A verdict HubSpot has accepted, in one transaction: the mirror's feedback (so the metrics count it at
+   * once), the audit row with its actor, and a unit of work so the worker re-evaluates the contact.
+   * `changed: false` (and nothing written) when the mirror already had this verdict.
+   */
+  recordVerdict(v: VerdictRecord): Promise<{ changed: boolean }>;
   /** Creates or coalesces units of work without an event: follow-up work the worker itself finds. */
   markDirty(marks: WorkMark[], availableAt?: number): Promise<number>;
   /**

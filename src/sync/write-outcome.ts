@@ -2,6 +2,9 @@ import type { CrmGateway, RecordUpdate, WriteResult } from '../hubspot/types';
 import type { WorkUnit } from '../store/types';
 import type { SyncStore, WriteRecord } from './mirror';
 
+/** The actor of the worker's own writes in the audit log (a rep's verdict is "user:<id>"). */
+export const SYNC_ACTOR = 'uld:sync';
+
 /** How the dead letter of a write HubSpot rejected begins (`rejectedUnits`); requalify leaves those records alone. */
 export const REJECTED_WRITE = 'HubSpot rejected the write';
 
@@ -18,9 +21,9 @@ export async function writeAndRecord(gateway: CrmGateway, store: SyncStore, obje
   const at = Date.now();
   const byId = new Map(updates.map((u) => [u.id, u.properties]));
   const log: WriteRecord[] = [
-    ...result.written.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'written' as const, writtenAt: at })),
-    ...result.missing.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'missing' as const, writtenAt: at })),
-    ...result.rejected.map((r) => ({ objectType, objectId: r.id, properties: byId.get(r.id) ?? {}, outcome: 'rejected' as const, error: r.error, writtenAt: at })),
+    ...result.written.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'written' as const, writtenAt: at, actor: SYNC_ACTOR })),
+    ...result.missing.map((id) => ({ objectType, objectId: id, properties: byId.get(id) ?? {}, outcome: 'missing' as const, writtenAt: at, actor: SYNC_ACTOR })),
+    ...result.rejected.map((r) => ({ objectType, objectId: r.id, properties: byId.get(r.id) ?? {}, outcome: 'rejected' as const, error: r.error, writtenAt: at, actor: SYNC_ACTOR })),
   ];
   await store.recordWrites(log);
   return { ...result, sent: byId };

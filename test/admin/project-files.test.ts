@@ -1,5 +1,8 @@
 import { compileDefinition, loadDefinitionFile, parseDefinitionText } from '../../src/definition';
-import { INIT_PLATFORM_VERSIONS, legacyWebhookSteps, projectFiles } from '../../src/admin/project-files';
+import fs from 'node:fs';
+import path from 'node:path';
+import { backendModule } from '../../src/admin/project-card';
+import { CARD_PACKAGE, CARD_TSCONFIG, INIT_PLATFORM_VERSIONS, legacyWebhookSteps, projectFiles } from '../../src/admin/project-files';
 import { validateProjectFiles } from '../../src/admin/project-schemas';
 import { appScopes, missingScopes, REQUIRED_SCOPES } from '../../src/admin/scopes';
 import { subscriptionsFor } from '../../src/sync/subscriptions';
@@ -98,6 +101,46 @@ describe('the app component', () => {
     const withSome = projectFiles(options({ support: { supportEmail: 'revops@example.com', supportUrl: undefined } }))['src/app/app-hsmeta.json'] as unknown as App;
     expect(withSome.config.support).toEqual({ supportEmail: 'revops@example.com' });
     expect((projectFiles(options())['src/app/app-hsmeta.json'] as unknown as App).config.support).toBeUndefined();
+  });
+});
+
+describe('the qualification card', () => {
+  const CARD_DIR = path.resolve(__dirname, '..', '..', 'card');
+  const json = (file: string) => JSON.parse(fs.readFileSync(path.join(CARD_DIR, file), 'utf8')) as Record<string, unknown>;
+
+  it("is written with the package.json, compiler options and placeholder backend the repository's card is built and tested with", () => {
+    expect(CARD_PACKAGE).toEqual(json('package.json'));
+    expect(CARD_TSCONFIG.compilerOptions).toEqual(json('tsconfig.json').compilerOptions);
+    expect(fs.readFileSync(path.join(CARD_DIR, 'src', 'backend.ts'), 'utf8')).toBe(backendModule(null));
+  });
+
+  it('is a crm.record.tab card on contacts whose entrypoint is the entry file', () => {
+    const card = projectFiles(options())['src/app/cards/qualification-card-hsmeta.json'] as { config: { location: string; objectTypes: string[]; entrypoint: string } };
+    expect(card.config).toMatchObject({ location: 'crm.record.tab', objectTypes: ['contacts'], entrypoint: '/app/cards/QualificationCard.tsx' });
+    expect(fs.existsSync(path.join(CARD_DIR, 'src', path.basename(card.config.entrypoint)))).toBe(true);
+  });
+
+  // HubSpot/hubspot-project-components, 2026.03/private-app-get-started-template/src/app/cards/get-started-app-card-hsmeta.json
+  // (commit 98077de64017facc39cd4d1062efa5a8a13ca2cf), values as HubSpot wrote them.
+  const TEMPLATE_CARD = { uid: 'get_started_app_card_private_static', type: 'card', config: { name: 'Get Started App Card', description: 'Provides detailed information about a contact.', entrypoint: '/app/cards/get-started-app-card.tsx', location: 'crm.record.tab', objectTypes: ['CONTACT'] } };
+  const withCard = (card: unknown) => ({ ...projectFiles(options()), 'src/app/cards/qualification-card-hsmeta.json': card });
+
+  it("HubSpot's template card passes our card shape", () => {
+    expect(validateProjectFiles(withCard(TEMPLATE_CARD))).toEqual([]);
+  });
+
+  it.each<[string, (c: { config: Record<string, unknown> } & Record<string, unknown>) => void, string]>([
+    ['a location cards do not have', (c) => (c.config.location = 'crm.record.middle'), 'config.location'],
+    ['an entrypoint that is not a React file', (c) => (c.config.entrypoint = '/app/cards/card-hsmeta.json'), "config.entrypoint: the entrypoint is the card's React file"],
+    ['no entrypoint', (c) => delete c.config.entrypoint, 'config.entrypoint'],
+    ['no location', (c) => delete c.config.location, 'config.location'],
+    ['no object types', (c) => (c.config.objectTypes = []), 'config.objectTypes'],
+    ['no name', (c) => delete c.config.name, 'config.name'],
+    ['the wrong type', (c) => (c.type = 'cards'), 'type'],
+  ])('refuses %s', (_case, change, message) => {
+    const card = structuredClone(TEMPLATE_CARD) as unknown as { config: Record<string, unknown> } & Record<string, unknown>;
+    change(card);
+    expect(validateProjectFiles(withCard(card)).join('\n')).toContain(`src/app/cards/qualification-card-hsmeta.json: ${message}`);
   });
 });
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { backendModule, decideSources, hashText } from '../../src/admin/project-card';
 import { initProject, renderInit, STATE_FILE, type InitOptions } from '../../src/admin/project-init';
 import { mergeOwned, type Json } from '../../src/admin/project-merge';
 import { appScopes } from '../../src/admin/scopes';
@@ -67,6 +68,32 @@ describe('the merge rule for one file', () => {
   });
 });
 
+const REPO_CARD = path.resolve(__dirname, '..', '..', 'card');
+/** card/src's sources, as the project gets them: every .ts/.tsx file, sorted (the tests are in card/test). */
+const CARD_SOURCES = fs.readdirSync(path.join(REPO_CARD, 'src')).filter((f) => /\.tsx?$/.test(f)).sort();
+
+describe("the rule for the card's source files", () => {
+  const h = hashText;
+  // [case, on disk, wanted, last written (as text), expected [file, action, change kinds]]
+  it.each<[string, Record<string, string | undefined>, Record<string, string>, Record<string, string>, Array<[string, string, string[]]>]>([
+    ['absent: written', { a: undefined }, { a: 'v2' }, {}, [['a', 'create', []]]],
+    ['as wanted: nothing to do', { a: 'v2' }, { a: 'v2' }, { a: 'v1' }, [['a', 'ok', []]]],
+    ['as uld wrote it: updated', { a: 'v1' }, { a: 'v2' }, { a: 'v1' }, [['a', 'update', ['updated']]]],
+    ['edited by the admin: kept', { a: 'mine' }, { a: 'v2' }, { a: 'v1' }, [['a', 'ok', ['kept-edit']]]],
+    ['there before uld ever wrote it: kept', { a: 'mine' }, { a: 'v2' }, {}, [['a', 'ok', ['kept-edit']]]],
+    ['written earlier, no longer wanted, unchanged: removed', { old: 'v1' }, {}, { old: 'v1' }, [['old', 'remove', ['removed']]]],
+    ['written earlier, no longer wanted, edited: kept', { old: 'mine' }, {}, { old: 'v1' }, [['old', 'ok', ['kept-edit']]]],
+    ['written earlier, no longer wanted, already gone: nothing', { old: undefined }, {}, { old: 'v1' }, []],
+  ])('%s', (_case, onDisk, wanted, lastText, expected) => {
+    const last = Object.fromEntries(Object.entries(lastText).map(([k, v]) => [k, h(v)]));
+    const { decisions, written } = decideSources(onDisk, wanted, last);
+    expect(decisions.map((d) => [d.file, d.action, d.changes.map((c) => c.kind)])).toEqual(expected);
+    for (const d of decisions) expect(d.write).toBe(d.action === 'create' || d.action === 'update' ? wanted[d.file] : undefined);
+    // The next run's record: what uld wants now, whether or not the admin's edit stayed.
+    expect(written).toEqual(Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, h(v)])));
+  });
+});
+
 describe('uld init on a folder', () => {
   let dir: string;
   beforeEach(() => {
@@ -86,17 +113,30 @@ describe('uld init on a folder', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the files are HubSpot's loose JSON; each test reads the paths it checks
   const read = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, any>;
   const write = (file: string, value: unknown) => fs.writeFileSync(path.join(dir, file), JSON.stringify(value, null, 2));
+  const text = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
   const APP = 'src/app/app-hsmeta.json';
   const HOOKS = 'src/app/webhooks/webhooks-hsmeta.json';
+  const CARD = 'src/app/cards/qualification-card-hsmeta.json';
   const subs = () => (read(HOOKS).config.subscriptions.legacyCrmObjects as Array<{ subscriptionType: string; propertyName?: string }>).map((s) => `${s.subscriptionType}${s.propertyName ? `:${s.propertyName}` : ''}`);
 
-  it('when run on an empty folder, then it writes the three files and its record, and a second run changes nothing', () => {
+  it('when run on an empty folder, then it writes the project, the card and its record, and a second run changes nothing', () => {
     const first = initProject(base());
     expect(first.files.map((f) => [f.file, f.action])).toEqual([
       ['hsproject.json', 'create'],
       [APP, 'create'],
       [HOOKS, 'create'],
+      [CARD, 'create'],
+      ['src/app/cards/package.json', 'create'],
+      ['src/app/cards/tsconfig.json', 'create'],
+      ...CARD_SOURCES.map((f) => [`src/app/cards/${f}`, 'create']),
     ]);
+    expect(read(CARD)).toEqual({ uid: 'qualification_card', type: 'card', config: { name: 'Lead qualification', description: expect.any(String), location: 'crm.record.tab', objectTypes: ['contacts'], entrypoint: '/app/cards/QualificationCard.tsx' } });
+    expect(read('src/app/cards/package.json').dependencies).toEqual({ '@hubspot/ui-extensions': '0.17.0', react: '18.3.1' });
+    // The sources are the repository's card, tests left out; backend.ts names the origin of WEBHOOK_PUBLIC_URL.
+    for (const f of CARD_SOURCES.filter((f) => f !== 'backend.ts')) expect(text(`src/app/cards/${f}`)).toBe(fs.readFileSync(path.join(REPO_CARD, 'src', f), 'utf8'));
+    expect(text('src/app/cards/backend.ts')).toBe(backendModule('https://leads.example.com'));
+    expect(text('src/app/cards/backend.ts')).toContain('export const BACKEND_ORIGIN = "https://leads.example.com";');
+    expect(renderInit(first)).toContain('note: after the upload, add the "Lead qualification" card to the contact record view');
     expect(read('hsproject.json')).toEqual({ name: 'Universal Lead Definition', srcDir: 'src', platformVersion: '2026.09' });
     expect(read(APP).config.permittedUrls).toEqual({ fetch: ['https://leads.example.com'] });
     expect(read(STATE_FILE).files[HOOKS]['config.settings.targetUrl']).toBe('https://leads.example.com/webhooks/hubspot');
@@ -244,11 +284,65 @@ describe('uld init on a folder', () => {
     expect(renderInit(report)).toContain('removed config.support.supportUrl: "https://example.com/help"');
   });
 
-  it('when WEBHOOK_PUBLIC_URL is plain http, then the target URL is written, no fetch origin is, and the warning says why', () => {
-    const report = initProject({ ...base(), targetUrl: 'http://leads.example.com/webhooks/hubspot' });
-    expect(read(HOOKS).config.settings.targetUrl).toBe('http://leads.example.com/webhooks/hubspot');
+  it.each(['http://leads.example.com/webhooks/hubspot', 'https://localhost:3000/webhooks/hubspot'])('when WEBHOOK_PUBLIC_URL is %s, then the target URL is written, no fetch origin is, the card is with a placeholder, and the warnings say why', (targetUrl) => {
+    const report = initProject({ ...base(), targetUrl });
+    expect(read(HOOKS).config.settings.targetUrl).toBe(targetUrl);
     expect(read(APP).config.permittedUrls).toBeUndefined();
-    expect(renderInit(report)).toMatch(/warning: WEBHOOK_PUBLIC_URL http:\/\/leads\.example\.com\/webhooks\/hubspot is not https: .*`hs project upload` will refuse/);
+    expect(read(CARD).config.entrypoint).toBe('/app/cards/QualificationCard.tsx');
+    expect(text('src/app/cards/backend.ts')).toBe(backendModule(null));
+    const out = renderInit(report);
+    expect(out).toMatch(targetUrl.startsWith('http:') ? /warning: WEBHOOK_PUBLIC_URL http:\/\/leads\.example\.com\/webhooks\/hubspot is not https: .*`hs project upload` will refuse/ : /warning: WEBHOOK_PUBLIC_URL https:\/\/localhost:3000\/webhooks\/hubspot is on localhost/);
+    expect(out).toContain('\nwarning: the qualification card cannot call its backend until WEBHOOK_PUBLIC_URL is an https URL HubSpot can reach: it was written with a placeholder origin; set the URL and run `uld init` again\n');
+  });
+
+  it("when the admin edited one of the card's sources and added their own, then both stay, and uld's other sources follow WEBHOOK_PUBLIC_URL", () => {
+    initProject(base());
+    fs.appendFileSync(path.join(dir, 'src/app/cards/Card.tsx'), '\n// our tweak\n');
+    fs.writeFileSync(path.join(dir, 'src/app/cards/OurCard.tsx'), 'export {};\n');
+    const report = initProject({ ...base(), targetUrl: 'https://uld.example.org/webhooks/hubspot' });
+    expect(text('src/app/cards/Card.tsx')).toMatch(/\/\/ our tweak\n$/);
+    expect(text('src/app/cards/OurCard.tsx')).toBe('export {};\n');
+    expect(text('src/app/cards/backend.ts')).toBe(backendModule('https://uld.example.org'));
+    const out = renderInit(report);
+    expect(out).toContain("unchanged src/app/cards/Card.tsx\n    kept your edit of file: your version kept; delete the file and run `uld init` again to take uld's");
+    expect(out).toContain("updated   src/app/cards/backend.ts\n    updated file: uld's version changed (a new uld, or a new WEBHOOK_PUBLIC_URL in backend.ts)");
+    expect(out).not.toContain('OurCard.tsx');
+
+    // Deleted, the file is uld's again.
+    fs.rmSync(path.join(dir, 'src/app/cards/Card.tsx'));
+    initProject(base());
+    expect(text('src/app/cards/Card.tsx')).toBe(fs.readFileSync(path.join(REPO_CARD, 'src', 'Card.tsx'), 'utf8'));
+  });
+
+  it('when a source uld wrote is no longer part of the card, then it is removed if untouched and kept if edited', () => {
+    initProject(base());
+    // As if an earlier uld had written two more files.
+    const state = read(STATE_FILE);
+    for (const [f, body] of [['Old.tsx', 'old'], ['Older.ts', 'older']]) {
+      fs.writeFileSync(path.join(dir, 'src/app/cards', f), body);
+      state.sources[`src/app/cards/${f}`] = hashText(body);
+    }
+    write(STATE_FILE, state);
+    fs.appendFileSync(path.join(dir, 'src/app/cards/Older.ts'), ' edited');
+    const out = renderInit(initProject(base()));
+    expect(fs.existsSync(path.join(dir, 'src/app/cards/Old.tsx'))).toBe(false);
+    expect(text('src/app/cards/Older.ts')).toBe('older edited');
+    expect(out).toContain('removed   src/app/cards/Old.tsx');
+    expect(out).toContain('unchanged src/app/cards/Older.ts\n    kept your edit of file: no longer part of the card; kept because you edited it');
+    expect(Object.keys(read(STATE_FILE).sources)).toEqual(CARD_SOURCES.map((f) => `src/app/cards/${f}`));
+  });
+
+  it('when an admin edited the card component, then the edit stays like any other', () => {
+    initProject(base());
+    const card = read(CARD);
+    card.config.name = 'Qualification (RevOps)';
+    card.config.objectTypes.push('companies');
+    write(CARD, card);
+    const out = renderInit(initProject(base()));
+    expect(read(CARD).config.name).toBe('Qualification (RevOps)');
+    expect(read(CARD).config.objectTypes).toEqual(['contacts', 'companies']);
+    expect(out).toContain('kept your edit of config.name: "Qualification (RevOps)" kept; uld would write "Lead qualification"');
+    expect(out).toContain('kept your own config.objectTypes: companies');
   });
 
   it('when a file on disk is not JSON, then it stops with one line naming it', () => {

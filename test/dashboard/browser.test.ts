@@ -6,6 +6,9 @@ import { metricsJob } from '../../jobs';
 import { emailLookup } from '../../src/dashboard';
 import { STAGES, type MetricsSnapshot } from '../../src/metrics';
 import { createApp, createMetrics, listen, type RunningHttp } from '../../src/server';
+import type { CardResponse } from '../../card/src/contract';
+import { DemoReps } from '../../src/cli/commands/demo-reps';
+import { Verdicts } from '../../src/sync/verdicts';
 import { syncWorld, type SyncWorld } from '../sync/harness';
 
 /**
@@ -21,6 +24,8 @@ const ADMIN_TOKEN = 'browser-test-admin-token-7c41e2';
 const SLA_HOURS = 24;
 const HOUR = 3_600_000;
 const USER = { sourceType: 'CRM_UI' as const, userId: 7 };
+/** The origin HubSpot would call the card's backend at (permittedUrls.fetch), mapped to the test server. */
+const CARD_ORIGIN = 'https://uld.example.test';
 
 const haveBrowser = fs.existsSync(CHROMIUM);
 if (!haveBrowser) {
@@ -60,23 +65,16 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
   let base: string;
   let snapshot: MetricsSnapshot;
 
+  let figuresAt: number;
+
   beforeAll(async () => {
     world = await syncWorld({ sandbox: { contacts: 400, deals: 110 } });
+    figuresAt = world.now + SLA_HOURS * HOUR + 2 * HOUR;
     const { portal } = world.sandbox;
     // Touch every record so the portal sends its webhooks and the engine fills the mirror from them.
     for (const id of portal.ids('contacts')) portal.update('contacts', id, { hs_analytics_num_page_views: String(Number(portal.get('contacts', id)!.properties.hs_analytics_num_page_views ?? 0) + 1) }, USER);
     for (const id of portal.ids('deals')) portal.update('deals', id, { amount: String(Number(portal.get('deals', id)!.properties.amount ?? 0) + 1) }, USER);
     await world.settle();
-
-    // Two runs of the metrics job, an hour apart, as the scheduler would: the trend has two points.
-    // In a worker thread over its own connection, as `uld serve` runs it (DATABASE_URL given).
-    await metricsJob({ store: world.store, now: world.now - HOUR, slaHours: SLA_HOURS, databaseUrl: world.databaseUrl });
-    const run = await world.store.claimJobRun('metrics', world.now, 'browser-test');
-    const counts = await metricsJob({ store: world.store, now: world.now, slaHours: SLA_HOURS, databaseUrl: world.databaseUrl });
-    await world.store.finishJobRun(run!, 'ok', counts, null);
-    snapshot = JSON.parse((await world.store.listMetricSnapshots(1))[0]!.figures) as MetricsSnapshot;
-    expect(snapshot.overall.funnel.leads).toBeGreaterThan(300);
-    expect(snapshot.overall.deals.closed).toBeGreaterThan(0);
 
     const logger = pino({ level: 'silent' });
     const app = createApp({
@@ -88,10 +86,50 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
       webhooks: { clientSecret: world.sandbox.clientSecret, publicUrl: 'http://127.0.0.1/webhooks/hubspot', acceptV1: false, maxBodyBytes: 1_048_576 },
       // The dashboard's clock is the job's `now`, so open-deal ages and SLA breaches are judged at the same instant.
       // DATABASE_URL: the dashboard computes in its worker thread, as in `uld serve`.
-      dashboard: { slaHours: SLA_HOURS, clock: () => world.now, databaseUrl: world.databaseUrl, findContactIdsByEmail: emailLookup(world.gateway) },
+      dashboard: { slaHours: SLA_HOURS, clock: () => figuresAt, databaseUrl: world.databaseUrl, findContactIdsByEmail: emailLookup(world.gateway) },
+      // The card's backend, for the reps below and for /dashboard/contacts/<id>, on the real clock (it checks
+      // HubSpot's signature timestamps): the verdicts come seconds after the hand-offs, inside the SLA.
+      card: {
+        ladder: world.definition.ladder,
+        slaHours: SLA_HOURS,
+        defaultHandOffMode: 'none',
+        verdicts: new Verdicts({ gateway: world.gateway, store: world.store, logger }),
+        clientSecret: world.sandbox.clientSecret,
+        publicUrl: `${CARD_ORIGIN}/webhooks/hubspot`,
+        appId: world.sandbox.appId,
+        portalId: world.sandbox.portalId,
+      },
     });
     http = await listen(app, 0, '127.0.0.1');
     base = `http://127.0.0.1:${http.port}`;
+
+    // The reps work the hand-offs on the card, through its backend, signed as HubSpot signs: some accepted,
+    // some rejected for each reason, some left alone to breach the SLA (the demo's reps).
+    const proxy = world.sandbox.cardFetch({ permittedUrls: [CARD_ORIGIN], localMapping: { [CARD_ORIGIN]: base } });
+    const reps = new DemoReps({
+      store: world.store,
+      reps: [{ id: 7, email: 'rep@acme.example' }],
+      call: async (route, init, user) => {
+        const r = await proxy.fetch(`${CARD_ORIGIN}${route}?portalId=${world.sandbox.portalId}&userId=${user.id}&userEmail=${encodeURIComponent(user.email)}`, init);
+        return { status: r.appServerStatus ?? r.status, body: r.body as CardResponse };
+      },
+    });
+    const round = await reps.round();
+    expect(round.failed).toEqual([]);
+    expect(round.leftAlone).toBeGreaterThan(0);
+    await world.settle();
+
+    // Two runs of the metrics job, an hour apart, as the scheduler would: the trend has two points. A day
+    // after the hand-offs, so those the reps left alone are past the SLA. In a worker thread over its own
+    // connection, as `uld serve` runs it (DATABASE_URL given).
+    await metricsJob({ store: world.store, now: figuresAt - HOUR, slaHours: SLA_HOURS, databaseUrl: world.databaseUrl });
+    const run = await world.store.claimJobRun('metrics', figuresAt, 'browser-test');
+    const counts = await metricsJob({ store: world.store, now: figuresAt, slaHours: SLA_HOURS, databaseUrl: world.databaseUrl });
+    await world.store.finishJobRun(run!, 'ok', counts, null);
+    snapshot = JSON.parse((await world.store.listMetricSnapshots(1))[0]!.figures) as MetricsSnapshot;
+    expect(snapshot.overall.funnel.leads).toBeGreaterThan(300);
+    expect(snapshot.overall.deals.closed).toBeGreaterThan(0);
+
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -196,6 +234,10 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     const rejections = Object.fromEntries((await readTable(page, 'rejections')).map((r) => [r.reason!.text, num(r.rejections!)]));
     expect(rejections).toEqual(h.rejectionReasons);
     expect((await readTable(page, 'sla_breaches')).map((r) => r.contact_id!.text)).toEqual(snapshot.slaBreachedContactIds.slice(0, 200));
+    // The reps' work shows: accepted, rejected for each of the three reasons, and breaches.
+    expect(h.accepted).toBeGreaterThan(0);
+    expect(Object.entries(h.rejectionReasons).filter(([, n]) => n > 0).map(([reason]) => reason).sort()).toEqual(['rejected_bad_data', 'rejected_below_definition', 'rejected_misrouted']);
+    expect(h.slaBreaches).toBeGreaterThan(0);
   });
 
   it('when the decisions page is searched by id and by email, then the contact\'s decisions show with their reasons', async () => {
@@ -212,6 +254,33 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     await page.fill('input[name=q]', email);
     await Promise.all([page.waitForURL(/q=/), page.click('form.search button')]);
     expect((await readTable(page, 'decisions')).map((r) => r.contact_id!.text)).toEqual(history.decisions.map(() => contact.id));
+  });
+
+  it("when a contact is opened from the decisions page, then its card shows the store's status and every reason of its latest decision", async () => {
+    await open('decisions');
+    // The contact with the most reasons among the recent decisions: its card has the most to get wrong.
+    const ids = [...new Set((await readTable(page, 'decisions')).map((r) => r.contact_id!.text))];
+    const data = await Promise.all(ids.map((id) => world.store.cardData(id)));
+    const chosen = data.reduce((a, b) => ((b.decision?.reasons.length ?? 0) > (a.decision?.reasons.length ?? 0) ? b : a));
+    const id = chosen.contact!.id;
+    await Promise.all([page.waitForURL(`${base}/dashboard/contacts/${id}`), page.click(`table#decisions a[href="/dashboard/contacts/${id}"] >> nth=0`)]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-contact-card.png'), fullPage: true });
+    expect(await page.$eval('#card-status', (e) => e.getAttribute('data-status'))).toBe(chosen.contact!.status);
+    expect(await page.$eval('#definition-version', (e) => e.textContent)).toBe(chosen.contact!.definitionVersion);
+    expect(await page.$eval('[data-score="total"]', (e) => Number(e.textContent))).toBe(chosen.contact!.totalScore);
+    const shown = await page.$$eval('ul.reasons li', (lis) => lis.map((li) => li.textContent ?? ''));
+    expect(shown.sort()).toEqual([...chosen.decision!.reasons].sort());
+    expect(shown.length).toBeGreaterThan(1);
+    // The status history is the audit log's changes of status, newest first.
+    const history = await page.$$eval('table#status-history tbody tr td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
+    expect(history).toEqual(chosen.statusHistory.map((d) => d.status));
+    expect(history.length).toBeGreaterThan(0);
+  });
+
+  it('when a contact with no decision is opened, then the card page says so with a 404', async () => {
+    const res = await page.goto(`${base}/dashboard/contacts/999999999999`);
+    expect(res!.status()).toBe(404);
+    expect(await page.$eval('#card-missing', (e) => e.textContent)).toContain('No decision recorded for contact 999999999999');
   });
 
   it('when the operations page is shown, then the metrics job run is listed with its counts', async () => {

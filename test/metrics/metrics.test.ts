@@ -1,4 +1,4 @@
-import { computeMetrics, monthsBetween, renderReport, snapshotOf, summarize, type Dimension, type GroupFigures, type Metrics } from '../../src/metrics';
+import { computeMetrics, monthsBetween, renderReport, slaText, snapshotOf, summarize, type Dimension, type GroupFigures, type Metrics } from '../../src/metrics';
 import { CONTACTS, DEALS, DECISIONS, NOW, SLA_HOURS, at, contact, deal, decision } from './portal';
 
 /**
@@ -330,5 +330,18 @@ describe('the report', () => {
     expect(row(3)).toMatchObject({ dimension: 'cohort', group: '2025-02', reached_lead: '0', rate_lead_to_marketing_qualified: '', win_rate: '', sales_cycle_days_mean: '' });
     const odd = computeMetrics({ contacts: [contact({ id: 'q', createdAt: at(1, 1), source: 'a "quoted", source' })], deals: [], decisions: [], now: NOW, slaHours: 24 });
     expect(renderReport(odd, { format: 'csv', by: 'source' })).toContain('\r\nsource,"a ""quoted"", source",1,');
+  });
+});
+
+describe('slaText', () => {
+  test.each([
+    [24, '24 h'],
+    [1, '1 h'],
+    [1.5, '1.5 h'],
+    [0.25, '15 min'],
+    [0.01, '36 s'],
+    [4 / 3600, '4 s'],
+  ])('when SLA_HOURS is %p, then the SLA reads %p', (hours, text) => {
+    expect(slaText(hours)).toBe(text);
   });
 });

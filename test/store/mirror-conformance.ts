@@ -35,6 +35,7 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
       companyId: '20000000001',
       evaluatedAt: 1_700_000_100_000,
       deleted: false,
+      ownerId: null,
       ...over,
     });
     const deal = (over: Partial<MirrorDeal> = {}): MirrorDeal => ({

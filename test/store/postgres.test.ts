@@ -2,6 +2,7 @@ import { openStore } from '../../src/store';
 import { describeStoreConformance } from './conformance';
 import { describeMirrorConformance } from './mirror-conformance';
 import { describeHandOffConformance } from './hand-off-conformance';
+import { describeCardConformance } from './card-conformance';
 import { incoming } from './fixtures';
 import { describePostgres, dropSchema, postgresAvailability, uniqueSchema } from './postgres';
 
@@ -12,6 +13,11 @@ describePostgres('postgres store', postgresAvailability(), (url) => {
   });
 
   describeMirrorConformance('postgres', async () => {
+    const pgSchema = uniqueSchema();
+    return { url, options: { pgSchema, pgPoolSize: 4 }, dispose: () => dropSchema(url, pgSchema) };
+  });
+
+  describeCardConformance('postgres', async () => {
     const pgSchema = uniqueSchema();
     return { url, options: { pgSchema, pgPoolSize: 4 }, dispose: () => dropSchema(url, pgSchema) };
   });

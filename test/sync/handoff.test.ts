@@ -87,7 +87,7 @@ describe('hand-off, feedback and history', () => {
     expect(run.stdout).toContain(`contact ${contactId}: nurture`);
     expect(run.stdout).toContain('sales_ready -> nurture');
     expect(run.stdout).toContain('Nurture: sales rejected the hand-off (bad data)');
-    expect(run.stdout).toMatch(/written: .*uld_status/);
+    expect(run.stdout).toMatch(/written by uld:sync: .*uld_status/);
   }, 60_000);
 
   it('when HubSpot refuses the hand-off task (an owner id it does not know), then the status is still written and the error is on the record, not a dead letter', async () => {

@@ -52,6 +52,8 @@ export async function syncWorld(
     gateway?: Partial<GatewayOptions>;
     /** The engine's frozen time (Date.now() when absent): the same for two worlds, their decisions match. */
     now?: number;
+    /** More settings for `uld serve` (LEAD_DEFINITION for the card's backend, say). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<SyncWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-sync-'));
@@ -73,6 +75,7 @@ export async function syncWorld(
     DEBOUNCE_MS: String(options.debounceMs ?? 0),
     SERVE_WORKER: 'false',
     SERVE_SCHEDULER: 'false',
+    ...options.env,
   });
   const logger = pino({ level: 'silent' });
   const service = await startService({ config, host: '127.0.0.1', logger, roles: [] });

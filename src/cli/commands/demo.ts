@@ -15,6 +15,8 @@ import { install } from '../../admin/install';
 import { backfill, metricsJob, runJobForTick } from '../../../jobs';
 import { createLogger } from '../../logging';
 import { renderReport, type MetricsSnapshot } from '../../metrics';
+import type { CardResponse } from '../../../card/src/contract';
+import { DemoReps, repRoundLine, type CardCall } from './demo-reps';
 
 /**
  * `uld demo` (`npm run demo`): the product on a machine with no HubSpot account. A sandbox portal with
@@ -35,13 +37,19 @@ export function registerDemoCommand(program: Command): void {
     .option('--activity <per-second>', 'simulated activities per second (page views, forms, new contacts, stage moves)', '20')
     .option('--seed <n>', 'seed of the synthetic portal', '1')
     .option('--definition <file>', 'lead definition (default: lead-definition.example.yaml)')
-    .action(async (opts: { contacts: string; minutes?: string; activity: string; seed: string; definition?: string }) => {
+    .option('--sla-seconds <n>', "the hand-off SLA (SLA_HOURS) in seconds: short, so a short demo sees the hand-offs the reps leave alone breach it", '36')
+    .action(async (opts: { contacts: string; minutes?: string; activity: string; seed: string; definition?: string; slaSeconds: string }) => {
       const contacts = positive('--contacts', opts.contacts, true);
       const activity = positive('--activity', opts.activity, false);
       const minutes = opts.minutes === undefined ? undefined : positive('--minutes', opts.minutes, false);
       const seed = positive('--seed', opts.seed, true);
       const file = opts.definition ?? path.join(__dirname, '..', '..', '..', '..', 'lead-definition.example.yaml');
-      await runDemo({ contacts, activity, minutes, seed, file });
+      const slaSeconds = positive('--sla-seconds', opts.slaSeconds, false);
+      if (slaSeconds < 3.6) {
+        process.stderr.write(`uld demo: --sla-seconds must be at least 3.6 (SLA_HOURS is at least 0.001), found "${opts.slaSeconds}"\n`);
+        process.exit(2);
+      }
+      await runDemo({ contacts, activity, minutes, seed, file, slaHours: slaSeconds / 3600 });
     });
 }
 
@@ -60,6 +68,7 @@ interface DemoOptions {
   minutes: number | undefined;
   seed: number;
   file: string;
+  slaHours: number;
 }
 
 
@@ -67,6 +76,8 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Demo schedules (cron with seconds): a few runs of each job within a two-minute demo. */
 const DEMO_SCHEDULES = { RECONCILE_SCHEDULE: '*/30 * * * * *', REQUALIFY_SCHEDULE: '15 * * * * *', METRICS_SCHEDULE: '*/20 * * * * *' };
+/** How often the demo's reps look at their new hand-offs. */
+const REP_ROUND_MS = 10_000;
 
 async function runDemo(o: DemoOptions): Promise<void> {
   const def = compileDefinition(loadDefinitionFile(o.file));
@@ -89,6 +100,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
     // The sandbox runs at HubSpot's Professional limit; the worker's limiter is sized to it.
     HUBSPOT_RATE_LIMIT_PER_10S: '190',
     ADMIN_TOKEN: adminToken,
+    SLA_HOURS: String(o.slaHours),
     ...DEMO_SCHEDULES,
   });
   say(`  sandbox portal ${sandbox.portalId} at ${sandbox.url}`);
@@ -153,13 +165,29 @@ async function runDemo(o: DemoOptions): Promise<void> {
     say(`\nDashboard: http://127.0.0.1:${port}/dashboard  (sign in with the demo's throw-away admin token ${adminToken})`);
     say(`Jobs on demo schedules: reconcile ${DEMO_SCHEDULES.RECONCILE_SCHEDULE}, requalify ${DEMO_SCHEDULES.REQUALIFY_SCHEDULE}, metrics ${DEMO_SCHEDULES.METRICS_SCHEDULE} (cron with seconds).`);
     say(`\nSimulating portal activity at ${o.activity} per second${o.minutes === undefined ? ' (Ctrl-C to stop)' : ` for ${o.minutes} minute(s)`}: changes arrive as signed webhooks and are written back within seconds...`);
+    say(`The reps work their hand-offs every ${REP_ROUND_MS / 1000} s on the qualification card, through its backend, signed as HubSpot signs hubspot.fetch calls (demo SLA: ${Math.round(o.slaHours * 3600 * 10) / 10} s):`);
+    const reps = new DemoReps({ store: service.store, call: cardCaller(sandbox, new URL(publicUrl).origin), reps: sandbox.portal.listOwners().slice(0, 5).map((r) => ({ id: r.userId, email: r.email })) });
     sandbox.simulator.start(o.activity);
     const until = o.minutes === undefined ? Infinity : Date.now() + o.minutes * 60_000;
+    let nextRound = Date.now();
+    let example: string | undefined;
     while (!stopped && Date.now() < until) {
-      await pause(Math.min(5_000, Math.max(0, until - Date.now())));
+      if (Date.now() >= nextRound) {
+        nextRound = Date.now() + REP_ROUND_MS;
+        const round = await reps.round();
+        example ??= round.firstOpened;
+        if (round.opened + round.leftAlone > 0) say(repRoundLine(round));
+      }
+      await pause(Math.min(5_000, Math.max(0, Math.min(until, nextRound) - Date.now())));
       await progress(sandbox, service.store);
     }
     sandbox.simulator.stop();
+    // A demo shorter than the SLA would end before any hand-off the reps left alone breached it.
+    const breachAt = reps.firstBreachAt(o.slaHours * 3_600_000);
+    if (!stopped && breachAt !== null && breachAt > Date.now()) {
+      say(`\nWaiting ${Math.ceil((breachAt - Date.now()) / 1000)} s for the SLA of the hand-offs the reps left alone to run out...`);
+      await pause(breachAt - Date.now() + 500);
+    }
     say(stopped ? '\nStopping (Ctrl-C): letting deliveries in flight land...' : '\nTime is up: letting deliveries in flight land...');
     // Let the deliveries in flight land, and the worker finish them, before the last count.
     await sandbox.webhooks.idle(15_000).catch(() => undefined);
@@ -186,6 +214,8 @@ async function runDemo(o: DemoOptions): Promise<void> {
       say('\nThe funnel report (as `uld report --by source` prints it; `--by cohort` and `--by status` too), from the metrics job:');
       process.stdout.write(renderReport(JSON.parse(latest.figures) as MetricsSnapshot, { format: 'table', by: 'source' }));
     } else say(`\nThe metrics job failed: ${final.error ?? 'no figures'}`);
+    say(`\nThe reps' verdicts, as the hand-off page shows them: http://127.0.0.1:${port}/dashboard/handoff`);
+    if (example !== undefined) say(`A contact's qualification card, as a rep sees it in HubSpot: http://127.0.0.1:${port}/dashboard/contacts/${example}`);
     const dead = (await service.store.queueStats()).deadLetters;
     say(`\n${sandbox.calls.total()} API calls in all; ${dead} dead letters. Dashboard was at http://127.0.0.1:${port}/dashboard while the demo ran.`);
   } finally {
@@ -195,6 +225,29 @@ async function runDemo(o: DemoOptions): Promise<void> {
     await sandbox.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The card's `hubspot.fetch`, as the sandbox's HubSpot runs it: the URL the card builds (its query in the
+ * card's order: portalId, userId, userEmail), signed with the app's client secret, appId appended.
+ */
+function cardCaller(sandbox: Sandbox, origin: string): CardCall {
+  const proxy = sandbox.cardFetch({ permittedUrls: [origin] });
+  return async (route, init, user) => {
+    const url = `${origin}${route}?portalId=${sandbox.portalId}&userId=${user.id}&userEmail=${encodeURIComponent(user.email)}`;
+    const r = await proxy.fetch(url, init);
+    let body = r.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body) as unknown;
+      } catch {
+        // Not ours: the proxy's own message below.
+      }
+    }
+    const answer: CardResponse =
+      body !== null && typeof body === 'object' && 'ok' in body ? (body as CardResponse) : { ok: false, error: { code: 'internal_error', message: r.envelope.status === 'error' ? r.envelope.message : `status ${r.status}` } };
+    return { status: r.appServerStatus ?? r.status, body: answer };
+  };
 }
 
 async function progress(sandbox: Sandbox, store: Store): Promise<void> {

@@ -4,8 +4,16 @@ import { configFromEnvironment } from '../env';
 
 /**
  * `uld history <contactId>`: the audit log of one contact, newest first: every decision (definition
- * version, previous and new status, scores, the complete reasons) and every write made to HubSpot.
+ * version, previous and new status, scores, the complete reasons) and every write made to HubSpot, with
+ * who caused it (`uld:sync` for the worker, `user:<HubSpot user id>` for a rep's verdict from the card),
+ * and where the dashboard shows the contact's card.
  */
+
+/** The dashboard's card page of a contact: on WEBHOOK_PUBLIC_URL's origin, else this machine's PORT. */
+export function cardPageUrl(contactId: string, config: { webhookPublicUrl?: string; port: number }): string {
+  const origin = config.webhookPublicUrl ? new URL(config.webhookPublicUrl).origin : `http://localhost:${config.port}`;
+  return `${origin}/dashboard/contacts/${contactId}`;
+}
 export function registerHistoryCommand(program: Command): void {
   program
     .command('history')
@@ -42,8 +50,15 @@ export function registerHistoryCommand(program: Command): void {
           out.push(`contact ${contactId}: ${c.status}${c.deleted ? ' (deleted in HubSpot)' : ''}, score ${c.totalScore} (fit ${c.fitScore}, engagement ${c.engagementScore}), definition ${c.definitionVersion}`);
           if (c.qualifiedAt) out.push(`  first sales ready ${new Date(c.qualifiedAt).toISOString()}`);
           if (c.convertedAt) out.push(`  first deal        ${new Date(c.convertedAt).toISOString()}`);
-          if (c.feedback) out.push(`  sales feedback    ${c.feedback}`);
+          if (c.feedback) {
+            // Who gave it: our latest write of the verdict, when the verdict is ours (a hand edit in HubSpot is not).
+            const by = h.writes.find((w) => w.outcome === 'written' && w.properties.uld_sales_feedback !== undefined);
+            const actor = by && by.properties.uld_sales_feedback === c.feedback && by.actor ? ` (by ${by.actor})` : '';
+            out.push(`  sales feedback    ${c.feedback}${c.feedbackAt ? ` at ${new Date(c.feedbackAt).toISOString()}` : ''}${actor}`);
+          }
+          if (c.ownerId) out.push(`  owner             ${c.ownerId}`);
         }
+        out.push(`  card              ${cardPageUrl(contactId, config)}`);
         out.push('', 'decisions:');
         for (const d of h.decisions) {
           out.push(`  ${new Date(d.decidedAt).toISOString()}  ${d.previousStatus ?? '(none)'} -> ${d.status}  score ${d.totalScore} (fit ${d.fitScore}, engagement ${d.engagementScore})  definition ${d.definitionVersion}`);
@@ -51,7 +66,8 @@ export function registerHistoryCommand(program: Command): void {
         }
         out.push('', 'writes to HubSpot:');
         for (const w of h.writes) {
-          out.push(`  ${new Date(w.writtenAt).toISOString()}  ${w.outcome}${w.error ? ` (${w.error})` : ''}: ${Object.keys(w.properties).join(', ')}`);
+          const what = w.properties.uld_sales_feedback !== undefined ? ` (verdict ${w.properties.uld_sales_feedback})` : '';
+          out.push(`  ${new Date(w.writtenAt).toISOString()}  ${w.outcome} by ${w.actor ?? 'unknown'}${w.error ? ` (${w.error})` : ''}: ${Object.keys(w.properties).join(', ')}${what}`);
         }
         process.stdout.write(`${out.join('\n')}\n`);
       } finally {

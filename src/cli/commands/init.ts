@@ -17,7 +17,7 @@ import { configFromEnvironment } from '../env';
 export function registerInitCommand(program: Command): void {
   program
     .command('init')
-    .description('Write or update the HubSpot project (hsproject.json, the app and webhooks components) for `hs project upload`; needs no token')
+    .description('Write or update the HubSpot project (hsproject.json, the app and webhooks components, the qualification card) for `hs project upload`; needs no token')
     .option('--dir <dir>', 'the project folder', 'hubspot-project')
     .option('--platform-version <version>', `HubSpot developer platform version: ${INIT_PLATFORM_VERSIONS.join(' or ')} (the fallback when an upload refuses the newer one); later runs keep the one named (default: the one named on an earlier run, else ${DEFAULT_PLATFORM_VERSION})`)
     .action((opts: { dir: string; platformVersion?: string }) => {

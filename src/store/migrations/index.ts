@@ -4,6 +4,7 @@ import { syncMirror } from './0002-sync-mirror';
 import { jobs } from './0003-jobs';
 import { metricSnapshots } from './0004-metric-snapshots';
 import { changeKey } from './0005-change-key';
+import { card } from './0006-card';
 import { handOffs } from './0007-hand-offs';
 
 export type { MigrationModule, SqlDialect } from './types';
@@ -18,6 +19,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0003_jobs', jobs],
   ['0004_metric_snapshots', metricSnapshots],
   ['0005_change_key', changeKey],
-  // 0006 is another change's; this one is registered after it whichever lands first (names sort as they run).
+  ['0006_card', card],
   ['0007_hand_offs', handOffs],
 ];

@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import type { LeadStatus } from '../definition/types';
+import type { CardData, DecisionRecord, VerdictRecord } from '../sync/mirror';
+import { getContacts, readDecision } from './mirror-store';
+import type { SqlDialect } from './migrations';
+import type { Database } from './schema';
+import { coalesce, upsertUnits } from './units';
+
+/** The qualification card's reads and the verdict's write, in SQL (issue 13). */
+
+/**
+ * Everything the card shows about one contact. Several indexed reads (the contact, its latest decision, its
+ * status changes, its latest verdict write, its queued work), none of them a scan: each is bounded by the
+ * contact's own rows. No transaction: on SQLite one would take the write lock for a read.
+ */
+export async function cardData(db: Kysely<Database>, contactId: string, options: { historyLimit?: number } = {}): Promise<CardData> {
+  const limit = Math.max(1, Math.min(options.historyLimit ?? 20, 200));
+  const contact = (await getContacts(db, [contactId])).get(contactId) ?? null;
+  const latest = await db.selectFrom('decisions').selectAll().where('contact_id', '=', contactId).orderBy('decided_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  // Status changes only: a decision whose reasons or scores moved but not its status is not history a rep reads.
+  const changes = await db
+    .selectFrom('decisions')
+    .select(['contact_id', 'definition_version', 'previous_status', 'status', 'fit_score', 'engagement_score', 'total_score', 'decided_at'])
+    .where('contact_id', '=', contactId)
+    .where((eb) => eb.or([eb('previous_status', 'is', null), eb('previous_status', '<>', eb.ref('status'))]))
+    .orderBy('decided_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  // Our own verdict writes name the property in their JSON; a rep's hand edit in HubSpot is not ours and has no row.
+  const verdictWrite = await db
+    .selectFrom('crm_writes')
+    .select(['properties', 'actor', 'written_at'])
+    .where('object_type', '=', 'contacts')
+    .where('object_id', '=', contactId)
+    .where('outcome', '=', 'written')
+    .where('properties', 'like', '%"uld_sales_feedback"%')
+    .orderBy('written_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const work = await db.selectFrom('work_items').select('id').where('object_type', '=', 'contact').where('object_id', '=', contactId).limit(1).executeTakeFirst();
+  const statusHistory: DecisionRecord[] = changes.map((d) => ({
+    contactId: d.contact_id,
+    definitionVersion: d.definition_version,
+    previousStatus: d.previous_status as LeadStatus | null,
+    status: d.status as LeadStatus,
+    fitScore: Number(d.fit_score),
+    engagementScore: Number(d.engagement_score),
+    totalScore: Number(d.total_score),
+    reasons: [],
+    decidedAt: Number(d.decided_at),
+  }));
+  return {
+    contact,
+    decision: latest ? readDecision(latest) : null,
+    statusHistory,
+    lastVerdictWrite: verdictWrite
+      ? { actor: verdictWrite.actor ?? null, verdict: (JSON.parse(verdictWrite.properties) as Record<string, string>).uld_sales_feedback ?? '', writtenAt: Number(verdictWrite.written_at) }
+      : null,
+    pending: work !== undefined,
+  };
+}
+
+/**
+ * A verdict HubSpot accepted, in one transaction: the mirror's feedback, the audit row, and a unit of work.
+ * The mirror update is conditional, so a second delivery of the same verdict (HubSpot's retry racing the
+ * first, another instance) finds nothing to change and records no second row.
+ */
+export async function recordVerdict(db: Kysely<Database>, dialect: SqlDialect, v: VerdictRecord, now: number): Promise<{ changed: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('mirror_contacts')
+      .set({ feedback: v.verdict, feedback_at: v.at })
+      .where('id', '=', v.contactId)
+      .where((eb) => eb.or([eb('feedback', 'is', null), eb('feedback', '<>', v.verdict)]))
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return { changed: false };
+    await trx
+      .insertInto('crm_writes')
+      .values({ object_type: 'contacts', object_id: v.contactId, properties: JSON.stringify(v.properties), outcome: 'written', error: null, written_at: v.writtenAt, actor: v.actor })
+      .execute();
+    // Our own write comes back as a webhook from our app and creates no work: the re-evaluation is queued here.
+    const units = coalesce([{ mark: { objectType: 'contact', objectId: v.contactId, change: 'property_changed', property: 'uld_sales_feedback', occurredAt: v.at }, eventKey: 'verdict' }]);
+    await upsertUnits(trx, dialect, units, now, now);
+    return { changed: true };
+  });
+}
+
+
+
