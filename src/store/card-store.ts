@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { LeadStatus } from '../definition/types';
 import type { CardData, DecisionRecord, VerdictRecord } from '../sync/mirror';
+import { handOffs } from './hand-off-store';
 import { getContacts, readDecision } from './mirror-store';
 import type { SqlDialect } from './migrations';
 import type { Database } from './schema';
@@ -40,6 +41,8 @@ export async function cardData(db: Kysely<Database>, contactId: string, options:
     .limit(1)
     .executeTakeFirst();
   const work = await db.selectFrom('work_items').select('id').where('object_type', '=', 'contact').where('object_id', '=', contactId).limit(1).executeTakeFirst();
+  // The hand-off as recorded when it happened (HANDOFF_MODE, owner, SLA clock), when there is one.
+  const handOff = (await handOffs(db, [contactId])).get(contactId) ?? null;
   const statusHistory: DecisionRecord[] = changes.map((d) => ({
     contactId: d.contact_id,
     definitionVersion: d.definition_version,
@@ -59,6 +62,7 @@ export async function cardData(db: Kysely<Database>, contactId: string, options:
       ? { actor: verdictWrite.actor ?? null, verdict: (JSON.parse(verdictWrite.properties) as Record<string, string>).uld_sales_feedback ?? '', writtenAt: Number(verdictWrite.written_at) }
       : null,
     pending: work !== undefined,
+    handOff,
   };
 }
 

@@ -45,7 +45,17 @@ export class LeadVerdicts {
       // Newest first, as HubSpot returns history: the move that put the Lead where it is.
       const lastMove = lead.propertiesWithHistory?.hs_pipeline_stage?.[0];
       const at = readTime(lastMove?.timestamp) ?? now;
-      const result = await sink.giveVerdict({ contactId: handOff.contactId, verdict, actor: leadActor(lead.id, lastMove), at });
+      let result: { changed: boolean };
+      try {
+        result = await sink.giveVerdict({ contactId: handOff.contactId, verdict, actor: leadActor(lead.id, lastMove), at });
+      } catch (err) {
+        // A verdict that can never be given (the contact deleted, HubSpot refusing the property) must not hold
+        // up the other Leads of the batch or come back forever; one worth retrying (unavailable) fails the batch.
+        const code = (err as { code?: unknown }).code;
+        if (code !== 'not_found' && code !== 'conflict' && code !== 'refused') throw err;
+        this.o.logger.warn({ leadId: lead.id, contactId: handOff.contactId, verdict, err }, 'Lead verdict not given');
+        continue;
+      }
       counts.verdicts += 1;
       if (result.changed) counts.changed += 1;
     }

@@ -1,8 +1,8 @@
 import { definitionOrThrow } from './definition-loader';
 import { createGateway, gatewayOptionsFromConfig } from '../hubspot';
 import type { BackgroundRole, RoleContext, RunningRole } from '../server/roles';
-import { ContactFeedbackSink } from './contact-feedback-sink';
 import { SyncEngine } from './engine';
+import { Verdicts } from './verdicts';
 
 /**
  * The worker role of `uld serve` (SERVE_WORKER): one sync engine over the shared store, with a HubSpot
@@ -21,8 +21,8 @@ export const workerRole: BackgroundRole = {
       logger: ctx.logger,
       owner: ctx.instanceId,
       handOff: { mode: ctx.config.sync.handOffMode, task: ctx.config.sync.handOffTask, note: ctx.config.sync.handOffNote, ownerIds: ctx.config.sync.handOffOwnerIds, slaHours: ctx.config.sync.slaHours },
-      // The Verdicts service (the card's) takes this sink's place behind the same interface.
-      verdicts: new ContactFeedbackSink({ gateway, store: ctx.store, logger: ctx.logger }),
+      // A hand-off Lead's Qualified or Disqualified stage is a verdict like the card's Accept and Reject.
+      verdicts: new Verdicts({ gateway, store: ctx.store, logger: ctx.logger.child({ component: 'verdicts' }) }),
     });
     ctx.logger.info({ definition: definition.name, version: definition.version }, 'worker qualifying with this definition');
     engine.start();

@@ -1,11 +1,12 @@
+import pino from 'pino';
 import { reconcile } from '../../jobs';
 import { compileDefinition, loadDefinitionFile } from '../../src/definition';
 import { ASSOCIATION_KINDS, type Portal } from '../../src/sandbox';
-import { ContactFeedbackSink } from '../../src/sync/contact-feedback-sink';
 import type { SyncEngine } from '../../src/sync/engine';
 import type { HandOffOptions } from '../../src/sync/hand-off';
 import { LeadHandOffs } from '../../src/sync/lead-hand-off';
 import { subscriptionsFor } from '../../src/sync/subscriptions';
+import { Verdicts } from '../../src/sync/verdicts';
 import { EXAMPLE, syncWorld, type SyncWorld } from './harness';
 
 /**
@@ -13,7 +14,7 @@ import { EXAMPLE, syncWorld, type SyncWorld } from './harness';
  * becoming sales_ready creates exactly one Lead (with retried work, replayed webhooks, a 5xx and a lost answer
  * on the create, and reconcile runs), a rep moving it to Disqualified with a reason records the rejection the
  * definition maps that reason to, and to Qualified, acceptance. The webhooks are the sandbox's, signed, to
- * the real receiver; the verdicts go through the VerdictSink (ContactFeedbackSink).
+ * the real receiver; the verdicts go through the VerdictSink (the Verdicts service the card's backend uses too).
  */
 
 const USER = { sourceType: 'CRM_UI' as const, userId: 7 };
@@ -50,7 +51,7 @@ async function leadWorld(options: { gatewayTimeoutMs?: number; handOff?: Partial
   const { portal } = world.sandbox;
   const ownerIds = portal.listOwners().map((o) => o.id);
   const handOff = { ...LEAD_MODE, ownerIds: ownerIds.slice(1, 3), ...options.handOff };
-  const engine = world.engine.with({ handOff, verdicts: new ContactFeedbackSink({ gateway: world.gateway, store: world.store, now: () => world.now }) });
+  const engine = world.engine.with({ handOff, verdicts: new Verdicts({ gateway: world.gateway, store: world.store, logger: pino({ level: 'silent' }) }) });
   const company = portal.create('companies', { name: 'Fintech Leads', domain: 'fintech-leads.example', industry: 'FINANCIAL_SERVICES', numberofemployees: '400', annualrevenue: '50000000', country: 'Germany' }, USER);
   const primary = ASSOCIATION_KINDS.find((k) => k.from === 'contacts' && k.to === 'companies' && k.primary)!;
   const leads = new LeadHandOffs({ gateway: world.gateway, store: world.store, settings: () => definition.leadHandOff });
