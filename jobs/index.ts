@@ -2,6 +2,7 @@ import type { Config } from '../src/config';
 import type { CrmGateway } from '../src/hubspot/types';
 import type { Store } from '../src/store/types';
 import type { CompiledDefinition } from '../src/definition';
+import { LeadHandOffs } from '../src/sync/lead-hand-off';
 import { reconcile } from './reconcile';
 import { requalify } from './requalify';
 import { metricsJob } from './metrics';
@@ -17,11 +18,16 @@ export { pruneWebhookEvents } from './retention';
 /** Every scheduled job, with its schedule from the configuration. */
 export function scheduledJobs(ctx: { config: Config; store: Store; gateway: CrmGateway; definition: CompiledDefinition; now?: () => number }): Job[] {
   const now = ctx.now ?? Date.now;
+  const settings = ctx.definition.leadHandOff;
+  const leads =
+    ctx.config.sync.handOffMode === 'lead'
+      ? { handOffs: new LeadHandOffs({ gateway: ctx.gateway, store: ctx.store, settings: () => settings }), verdictStages: [...settings.accepted, ...settings.rejected] }
+      : undefined;
   return [
     {
       name: 'reconcile',
       schedule: ctx.config.jobs.reconcileSchedule,
-      run: () => reconcile({ gateway: ctx.gateway, store: ctx.store, now: now(), overlapMs: ctx.config.jobs.reconcileOverlapMs }),
+      run: () => reconcile({ gateway: ctx.gateway, store: ctx.store, now: now(), overlapMs: ctx.config.jobs.reconcileOverlapMs, ...(leads ? { leads } : {}) }),
     },
     {
       name: 'requalify',

@@ -1,4 +1,5 @@
-import type { CrmGateway, CrmObjectType } from '../src/hubspot/types';
+import type { CrmGateway, CrmObjectType, SearchFilter } from '../src/hubspot/types';
+import type { LeadHandOffs } from '../src/sync/lead-hand-off';
 import type { Store, WorkMark } from '../src/store/types';
 import { waitingOutRateLimits } from '../src/hubspot/rate-limit-wait';
 import { readTime } from '../src/sync/contact-writeback';
@@ -14,7 +15,15 @@ import { readTime } from '../src/sync/contact-writeback';
 /** HubSpot's search refuses paging past 10,000 results (a 400): a window must hold fewer. */
 export const SEARCH_RESULT_CAP = 10_000;
 
-const TYPES: ReadonlyArray<{ objectType: CrmObjectType; unit: string; modified: string }> = [
+interface ReconciledType {
+  objectType: CrmObjectType;
+  unit: string;
+  modified: string;
+  /** Filters besides the time window (a Lead matters only in a verdict stage). */
+  filters?: SearchFilter[];
+}
+
+const TYPES: ReadonlyArray<ReconciledType> = [
   { objectType: 'contacts', unit: 'contact', modified: 'lastmodifieddate' },
   { objectType: 'companies', unit: 'company', modified: 'hs_lastmodifieddate' },
   { objectType: 'deals', unit: 'deal', modified: 'hs_lastmodifieddate' },
@@ -27,6 +36,11 @@ export interface ReconcileOptions {
   overlapMs: number;
   /** Where a first run starts when there is no checkpoint (default: one day back). */
   firstRunFromMs?: number;
+  /**
+   * HANDOFF_MODE=lead: hand-off Leads whose create was unclear are found or created (`resolvePending`), and
+   * Leads moved into a verdict stage since the checkpoint are queued, in case their webhook was lost.
+   */
+  leads?: { handOffs: LeadHandOffs; verdictStages: readonly string[] };
 }
 
 export interface ReconcileCounts {
@@ -43,7 +57,15 @@ export const checkpointName = (objectType: CrmObjectType) => `reconcile:${object
 
 export async function reconcile(o: ReconcileOptions): Promise<ReconcileCounts> {
   const counts: ReconcileCounts = { found: 0, ownWrites: 0, queued: 0, windows: 0, searches: 0 };
-  for (const t of TYPES) {
+  const types: ReconciledType[] = [...TYPES];
+  if (o.leads) {
+    const resolved = await o.leads.handOffs.resolvePending(o.now);
+    counts.leadHandOffsFound = resolved.found;
+    counts.leadHandOffsCreated = resolved.created;
+    // Only a Lead in a verdict stage can carry a verdict; the engine reads it and skips Leads not ours.
+    types.push({ objectType: 'leads', unit: 'lead', modified: 'hs_lastmodifieddate', filters: [{ propertyName: 'hs_pipeline_stage', operator: 'IN', values: [...o.leads.verdictStages] }] });
+  }
+  for (const t of types) {
     const saved = await o.store.getCheckpoint(checkpointName(t.objectType));
     const from = saved !== null ? Number(saved) - o.overlapMs : (o.firstRunFromMs ?? o.now - 86_400_000);
     await reconcileWindow(o, t, Math.max(0, from), o.now, counts);
@@ -53,8 +75,8 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileCounts> {
   return counts;
 }
 
-async function reconcileWindow(o: ReconcileOptions, t: (typeof TYPES)[number], from: number, to: number, counts: ReconcileCounts): Promise<void> {
-  const filters = [{ propertyName: t.modified, operator: 'BETWEEN' as const, value: String(from), highValue: String(to) }];
+async function reconcileWindow(o: ReconcileOptions, t: ReconciledType, from: number, to: number, counts: ReconcileCounts): Promise<void> {
+  const filters: SearchFilter[] = [{ propertyName: t.modified, operator: 'BETWEEN', value: String(from), highValue: String(to) }, ...(t.filters ?? [])];
   const sort = { propertyName: t.modified, direction: 'ASCENDING' as const };
   let page = await waitingOutRateLimits(() => o.gateway.search(t.objectType, filters, [t.modified], { limit: 200, sort }));
   counts.searches++;

@@ -3,7 +3,12 @@ import { changeKey } from './change-key';
 import type { WebhookEvent } from './events';
 import { associationEnds, objectTypeOf } from './object-types';
 
-const WORKED = new Set<string>(['contact', 'company', 'deal']);
+const WORKED = new Set<string>(['contact', 'company', 'deal', 'lead']);
+/**
+ * A hand-off Lead's verdict lives in these (HANDOFF_MODE=lead subscribes to exactly them): other Lead events
+ * (its creation, deletion, associations, other properties) say nothing about the hand-off.
+ */
+export const LEAD_VERDICT_INPUTS: ReadonlySet<string> = new Set(['hs_pipeline_stage', 'hs_lead_disqualification_reason']);
 
 /**
  * Associations that change what we compute: a contact's primary company feeds its fit, a contact's deals
@@ -55,6 +60,11 @@ export function planWork(event: WebhookEvent, ctx: ClassifyContext): { objectTyp
   if (!WORKED.has(objectType)) return ignored;
   const own = { objectType, disposition: 'own_write' as const, marks: [] };
   if (isOwnSource(event.sourceId, ctx.appIds)) return own;
+  if (objectType === 'lead') {
+    const property = event.action === 'propertyChange' ? event.propertyChange!.propertyName : undefined;
+    if (property === undefined || !LEAD_VERDICT_INPUTS.has(property)) return ignored;
+    return { objectType, disposition: 'work', marks: [mark('lead', event.objectId, 'property_changed', { property })] };
+  }
 
   const marks: WorkMark[] = [];
   switch (event.action) {

@@ -5,10 +5,14 @@ import type { WebhookEvent } from './events';
  * subscription type (`contact.creation`), the generic one by `objectTypeId` (`object.creation`, `0-1`).
  */
 
-/** The objects the engine works on. Events about other objects (tickets, leads, ...) are kept as ignored. */
-export type WorkedObjectType = 'contact' | 'company' | 'deal';
+/**
+ * The objects the engine works on. Leads (0-136) come only in the generic format (there is no legacy
+ * `lead.*` subscription) and only with HANDOFF_MODE=lead. Events about other objects (tickets, ...) are kept
+ * as ignored.
+ */
+export type WorkedObjectType = 'contact' | 'company' | 'deal' | 'lead';
 
-const OBJECT_TYPE_IDS: Record<string, WorkedObjectType> = { '0-1': 'contact', '0-2': 'company', '0-3': 'deal' };
+const OBJECT_TYPE_IDS: Record<string, WorkedObjectType> = { '0-1': 'contact', '0-2': 'company', '0-3': 'deal', '0-136': 'lead' };
 
 /** `contact`, `company`, `deal`, or for other objects the legacy prefix or raw objectTypeId. */
 export function objectTypeOf(event: WebhookEvent): string {

@@ -7,7 +7,7 @@ import { signWebhookRequest } from '../../webhooks';
 import { MissingScopesError, grantScopesFix } from '../hubspot';
 import { describeToken, type AdminGateway } from './install';
 import { migrationWindowChecks } from './migration-window';
-import { REQUIRED_SCOPES, missingScopes } from './scopes';
+import { appScopes, missingScopes, scopeFeatures } from './scopes';
 
 /**
  * `uld doctor`: every check an admin would otherwise do by hand, in dependency order. Each line passes or
@@ -137,8 +137,8 @@ async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, 
   }
 
   if (scopes !== undefined) {
-    const missing = missingScopes(scopes, { handOffTask: config.sync.handOffTask });
-    if (missing.length === 0) add('scopes', 'pass', `all ${REQUIRED_SCOPES.length} required scopes granted`);
+    const missing = missingScopes(scopes, scopeFeatures(config.sync));
+    if (missing.length === 0) add('scopes', 'pass', `all ${appScopes(scopeFeatures(config.sync)).required.length} required scopes granted`);
     else add('scopes', 'fail', `missing ${missing.map((m) => `${m.scope} (to ${m.why})`).join(', ')}`, grantScopesFix(missing.length));
   }
 
@@ -183,6 +183,30 @@ async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, 
     else add('definition properties', 'fail', problems.join('; '), `correct ${config.leadDefinitionPath}, or create the properties in HubSpot: a rule on a property that does not exist never matches`);
   } catch (err) {
     add('definition properties', 'fail', `cannot list properties: ${errorText(err)}`, err instanceof MissingScopesError ? grantScopesFix(err.scopes.length) : 'grant crm.schemas.contacts.read and crm.schemas.companies.read');
+  }
+  if (config.sync.handOffMode === 'lead') await leadPipelineCheck(gateway, def, add);
+}
+
+/**
+ * HANDOFF_MODE=lead: the pipeline and stages the definition's `hubspot.leads` names exist in the portal's lead
+ * pipelines (portals rename stages and add their own with numeric ids). A wrong id would refuse every hand-off
+ * Lead, or never see a verdict.
+ */
+async function leadPipelineCheck(gateway: AdminGateway, def: CompiledDefinition, add: Add): Promise<void> {
+  const s = def.leadHandOff;
+  try {
+    const pipelines = await gateway.leadPipelines();
+    const pipeline = pipelines.find((p) => p.id === s.pipeline);
+    if (!pipeline) {
+      add('lead pipeline', 'fail', `hubspot.leads.pipeline "${s.pipeline}" is not a lead pipeline of the portal (it has ${pipelines.map((p) => `${p.id} "${p.label}"`).join(', ') || 'none: are leads set up?'})`, 'correct hubspot.leads.pipeline in the lead definition');
+      return;
+    }
+    const ids = new Set(pipeline.stages.map((st) => st.id));
+    const unknown = [s.stage, ...s.accepted, ...s.rejected].filter((id) => !ids.has(id));
+    if (unknown.length > 0) add('lead pipeline', 'fail', `stage${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} not in lead pipeline ${pipeline.id} (its stages: ${pipeline.stages.map((st) => `${st.id} "${st.label}"`).join(', ')})`, 'correct hubspot.leads in the lead definition');
+    else add('lead pipeline', 'pass', `hand-off Leads start in "${pipeline.stages.find((st) => st.id === s.stage)?.label}" of "${pipeline.label}"; verdicts from ${s.accepted.length + s.rejected.length} stages`);
+  } catch (err) {
+    add('lead pipeline', 'fail', `cannot read the lead pipelines: ${errorText(err)}`, err instanceof MissingScopesError ? grantScopesFix(err.scopes.length) : 'check that leads are set up in the portal (Sales Hub Professional or Enterprise)');
   }
 }
 

@@ -39,7 +39,7 @@ export interface InstallReport {
 export async function install(o: InstallOptions): Promise<InstallReport> {
   const token = await describeToken(o.gateway);
   const missing = 'undescribed' in token ? [] : missingScopes(token.scopes, o.features);
-  const subscriptions = subscriptionsFor(o.definition);
+  const subscriptions = subscriptionsFor(o.definition, o.features?.handOffLead ? { handOffMode: 'lead' } : {});
 
   // Without the schema scopes every property call would fail with a 403 halfway through: stop before.
   const properties = missing.length === 0 ? await ensureProductProperties(o.gateway) : [];

@@ -110,10 +110,14 @@ export function projectFiles(o: ProjectOptions): Record<ProjectFileName, Record<
         settings: { targetUrl: o.targetUrl, maxConcurrentRequests: MAX_CONCURRENT_REQUESTS },
         // The legacy types carry the same events as the generic object.* ones, in the format the receiver
         // reads, and they are the list an admin of a legacy private app types into its Webhooks tab: one list
-        // for both ways of installing.
+        // for both ways of installing. Leads have no legacy type: theirs (HANDOFF_MODE=lead) are generic.
         subscriptions: {
-          crmObjects: [],
-          legacyCrmObjects: o.subscriptions.map((s) => ({ subscriptionType: s.subscriptionType, ...(s.propertyName !== undefined ? { propertyName: s.propertyName } : {}), active: true })),
+          crmObjects: o.subscriptions
+            .filter((s) => s.objectType !== undefined)
+            .map((s) => ({ subscriptionType: s.subscriptionType, objectType: s.objectType, ...(s.propertyName !== undefined ? { propertyName: s.propertyName } : {}), active: true })),
+          legacyCrmObjects: o.subscriptions
+            .filter((s) => s.objectType === undefined)
+            .map((s) => ({ subscriptionType: s.subscriptionType, ...(s.propertyName !== undefined ? { propertyName: s.propertyName } : {}), active: true })),
         },
       },
     },
@@ -141,7 +145,8 @@ export function legacyWebhookSteps(targetUrl: string, subscriptions: Subscriptio
     '2. Create these subscriptions (object, event, property), and make each one active:',
   ];
   for (const s of subscriptions) {
-    const [object, event] = s.subscriptionType.split('.') as [string, string];
+    const [prefix, event] = s.subscriptionType.split('.') as [string, string];
+    const object = s.objectType ?? prefix;
     lines.push(`   - ${object.padEnd(8)} ${s.propertyName === undefined ? event : `${event.padEnd(18)}${s.propertyName}`}`);
   }
   lines.push('3. Save, then copy the client secret from the Auth tab into HUBSPOT_CLIENT_SECRET.');

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { ENV_SPECS, THRESHOLD_DIMENSIONS, THRESHOLD_OVERRIDES, type EnvVarSpec } from './schema';
+import { ENV_SPECS, THRESHOLD_DIMENSIONS, THRESHOLD_OVERRIDES, type EnvVarSpec, type HandOffMode } from './schema';
 import type { ThresholdOverrides } from '../definition/types';
 import type { ApiVersion } from '../hubspot/api-version';
 
-export { ENV_SPECS } from './schema';
+export { ENV_SPECS, HANDOFF_MODES, type HandOffMode } from './schema';
 export { MissingSettingError, requireSettings, missingSettingMessage, REQUIRED_SETTING_HELP, type RequiredSetting } from './settings';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -38,7 +38,7 @@ export interface Config {
   queue: { leaseMs: number; maxAttempts: number; backoffBaseMs: number };
   /** Which roles `uld serve` runs in this process, so instances can be split by role. */
   serve: { http: boolean; worker: boolean; scheduler: boolean; shutdownTimeoutMs: number };
-  sync: { debounceMs: number; handOffTask: boolean; handOffNote: boolean; handOffOwnerIds: string[]; slaHours: number };
+  sync: { debounceMs: number; handOffMode: HandOffMode; handOffTask: boolean; handOffNote: boolean; handOffOwnerIds: string[]; slaHours: number };
   jobs: { reconcileSchedule: string; requalifySchedule: string; metricsSchedule: string; timezone: string; reconcileOverlapMs: number };
 }
 
@@ -123,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   problems.push(...previousAppProblems(env, values));
+  problems.push(...handOffProblems(values));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const get = <T>(name: string) => values.get(name) as T;
@@ -170,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     sync: {
       debounceMs: get('DEBOUNCE_MS'),
+      handOffMode: get('HANDOFF_MODE'),
       handOffTask: get('HANDOFF_TASK'),
       handOffNote: get('HANDOFF_NOTE'),
       handOffOwnerIds: get<string[] | undefined>('HANDOFF_OWNER_IDS') ?? [],
@@ -184,6 +186,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
   return deepFreeze(config);
+}
+
+/**
+ * HANDOFF_TASK and HANDOFF_NOTE belong to the task hand-off: a task beside a Lead would hand the same contact
+ * off twice, and `none` promises nothing is created in HubSpot.
+ */
+function handOffProblems(values: Map<string, unknown>): ConfigProblem[] {
+  const mode = values.get('HANDOFF_MODE') as HandOffMode | undefined;
+  const problems: ConfigProblem[] = [];
+  if ((mode === 'lead' || mode === 'none') && values.get('HANDOFF_TASK') === true) {
+    problems.push({ name: 'HANDOFF_TASK', expected: `false or unset with HANDOFF_MODE=${mode} (${mode === 'lead' ? 'the Lead is the hand-off; a task beside it would be a second one' : 'none creates nothing in HubSpot'})`, found: '"true"' });
+  }
+  if (mode === 'none' && values.get('HANDOFF_NOTE') === true) {
+    problems.push({ name: 'HANDOFF_NOTE', expected: 'false or unset with HANDOFF_MODE=none (none creates nothing in HubSpot)', found: '"true"' });
+  }
+  return problems;
 }
 
 /**

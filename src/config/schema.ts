@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { cronExpression, databaseUrl, decimal, flag, httpUrl, integer, nonBlank, noWhitespace, timeZone } from './parsers';
 import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/api-version';
 
+/** HANDOFF_MODE: what a first sales_ready creates in HubSpot for sales to work (see its description). */
+export const HANDOFF_MODES = ['task', 'lead', 'none'] as const;
+export type HandOffMode = (typeof HANDOFF_MODES)[number];
+
 /**
  * Every environment variable the product reads, in one table. The table is the single source for
  * validation, for `.env.example` and for `docs/configuration.md` (a test fails when either drifts).
@@ -290,10 +294,19 @@ export const ENV_SPECS: EnvVarSpec[] = [
     group: 'Sync',
   },
   {
+    name: 'HANDOFF_MODE',
+    schema: z.enum(HANDOFF_MODES),
+    expected: 'task, lead or none',
+    description:
+      "What a contact's first sales_ready hands to sales. `task`: today's hand-off, a task (HANDOFF_TASK) and a note with the reasons (HANDOFF_NOTE), each as those say. `lead`: one Lead (Sales Hub Professional or Enterprise, leads set up) associated with the contact and its company, in the pipeline stage the lead definition's `hubspot.leads` names, with the reasons in a note on the contact; the Lead's Qualified and Disqualified stages come back as sales feedback. Asks for crm.objects.leads.read and .write; HANDOFF_TASK must then be false. `none`: nothing is created in HubSpot (HANDOFF_TASK and HANDOFF_NOTE must be false). Every mode records the hand-off (owner, SLA clock) in the store.",
+    defaultText: 'task',
+    group: 'Sync',
+  },
+  {
     name: 'HANDOFF_TASK',
     schema: flag,
     expected: 'true or false',
-    description: "When a contact first becomes sales_ready, create a HubSpot task for its owner, due within SLA_HOURS.",
+    description: "With HANDOFF_MODE=task: when a contact first becomes sales_ready, create a HubSpot task for its owner, due within SLA_HOURS.",
     defaultText: 'false',
     group: 'Sync',
   },
@@ -301,7 +314,7 @@ export const ENV_SPECS: EnvVarSpec[] = [
     name: 'HANDOFF_NOTE',
     schema: flag,
     expected: 'true or false',
-    description: "When a contact first becomes sales_ready, add a note with the reasons to its timeline.",
+    description: "With HANDOFF_MODE=task: when a contact first becomes sales_ready, add a note with the reasons to its timeline (HANDOFF_MODE=lead always adds it: it is how the Lead carries the reasons).",
     defaultText: 'false',
     group: 'Sync',
   },
@@ -309,7 +322,7 @@ export const ENV_SPECS: EnvVarSpec[] = [
     name: 'HANDOFF_OWNER_IDS',
     schema: z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/).transform((s) => s.split(',').map((x) => x.trim())),
     expected: 'comma-separated HubSpot owner ids, e.g. 101,102,103',
-    description: 'Round-robin owners for hand-off tasks of contacts that have no owner (hubspot_owner_id).',
+    description: 'Round-robin owners for hand-off tasks and Leads of contacts that have no owner (hubspot_owner_id).',
     group: 'Sync',
   },
   {

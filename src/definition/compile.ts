@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { propertiesOf } from './conditions';
 import { generateEvaluator, type GeneratedEvaluator } from './generate';
 import type { ParsedDefinition } from './schema';
-import { LADDER_STATUSES, type LadderStatus, type LeadStatus, type Reason, type ThresholdOverrides, type Thresholds } from './types';
+import { DEFAULT_LEAD_HAND_OFF, LADDER_STATUSES, type LadderStatus, type LeadHandOffSettings, type LeadStatus, type Reason, type ThresholdOverrides, type Thresholds } from './types';
 import { signed } from './reasons';
 
 /**
@@ -40,6 +40,8 @@ export interface CompiledDefinition {
   overridden: ThresholdOverrides;
   leadStatusMap: Partial<Record<LeadStatus, string>>;
   lifecycleStageMap: Partial<Record<LeadStatus, string>>;
+  /** `hubspot.leads`, HubSpot's default lead pipeline when the file leaves it out (used by HANDOFF_MODE=lead). */
+  leadHandOff: LeadHandOffSettings;
   /** Contact properties the definition reads (HubSpot internal names), including decay timestamps. */
   contactProperties: string[];
   /** Properties of the primary associated company the definition reads, without the `company.` prefix. */
@@ -106,9 +108,16 @@ export function compileDefinition(def: ParsedDefinition, options: CompileOptions
     overridden,
     leadStatusMap: def.hubspot?.leadStatus ?? {},
     lifecycleStageMap: def.hubspot?.lifecycleStage ?? {},
+    leadHandOff: leadHandOffOf(def),
     contactProperties: [...properties].filter((p) => !p.startsWith('company.')).sort(),
     companyProperties: [...properties].filter((p) => p.startsWith('company.')).map((p) => p.slice('company.'.length)).sort(),
     run: generateEvaluator(def, { fit, engagement, required, caps }),
     source: def,
   };
+}
+
+function leadHandOffOf(def: ParsedDefinition): LeadHandOffSettings {
+  const leads = def.hubspot?.leads;
+  if (!leads) return { ...DEFAULT_LEAD_HAND_OFF, accepted: [...DEFAULT_LEAD_HAND_OFF.accepted], rejected: [...DEFAULT_LEAD_HAND_OFF.rejected], reasons: {} };
+  return { pipeline: leads.pipeline, stage: leads.stage, accepted: [...leads.accepted], rejected: [...leads.rejected], reasons: { ...leads.disqualificationReasons }, otherReason: leads.otherReason };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LADDER_STATUSES, STATUSES } from './types';
+import { DEFAULT_LEAD_HAND_OFF, LADDER_STATUSES, REJECTIONS, STATUSES } from './types';
 
 /**
  * The lead definition file, as sales and marketing review it. Every object is strict: an unknown field
@@ -196,6 +196,21 @@ const statusMap = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(STAT
 export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'] as const;
 export const LEAD_STATUS_VALUES = ['NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'BAD_TIMING'] as const;
 
+const rejection = z.enum(REJECTIONS, { message: `expected one of ${REJECTIONS.join(', ')}` });
+const stageId = z.string().min(1, { message: 'expected a stage id of the lead pipeline (GET /crm/pipelines/2026-09/leads)' });
+
+/** `hubspot.leads`: every key optional, HubSpot's default lead pipeline where left out. */
+const leadsSchema = z
+  .object({
+    pipeline: z.string().min(1).default(DEFAULT_LEAD_HAND_OFF.pipeline),
+    stage: stageId.default(DEFAULT_LEAD_HAND_OFF.stage),
+    accepted: z.array(stageId).min(1).default(DEFAULT_LEAD_HAND_OFF.accepted),
+    rejected: z.array(stageId).min(1).default(DEFAULT_LEAD_HAND_OFF.rejected),
+    disqualificationReasons: z.record(z.string().min(1), rejection).default({}),
+    otherReason: rejection.default(DEFAULT_LEAD_HAND_OFF.otherReason),
+  })
+  .strict();
+
 export const definitionSchema = z
   .object({
     version: z.union([z.string().min(1), z.number()]).transform(String),
@@ -219,6 +234,7 @@ export const definitionSchema = z
       .object({
         leadStatus: statusMap(z.string().min(1)).optional(),
         lifecycleStage: statusMap(z.string().min(1)).optional(),
+        leads: leadsSchema.optional(),
       })
       .strict()
       .optional(),
@@ -264,6 +280,15 @@ function checkDefinitionReferences(d: z.output<z.ZodObject<Record<string, z.ZodT
     const t = def.ladder[s];
     if (t.fit === undefined && t.engagement === undefined && t.total === undefined) {
       ctx.addIssue({ code: 'custom', path: ['ladder', s], message: `expected at least one of fit, engagement, total` });
+    }
+  }
+  const leads = def.hubspot?.leads;
+  if (leads) {
+    for (const id of leads.accepted.filter((s) => leads.rejected.includes(s))) {
+      ctx.addIssue({ code: 'custom', path: ['hubspot', 'leads', 'rejected'], message: `stage "${id}" is also in accepted: a stage is one verdict` });
+    }
+    if ([...leads.accepted, ...leads.rejected].includes(leads.stage)) {
+      ctx.addIssue({ code: 'custom', path: ['hubspot', 'leads', 'stage'], message: `"${leads.stage}" is a verdict stage (accepted or rejected): hand-off Leads must start in an open stage such as new-stage-id` });
     }
   }
   const lifecycle = def.hubspot?.lifecycleStage ?? {};

@@ -8,6 +8,38 @@ export type LeadStatus = (typeof STATUSES)[number];
 
 /** Statuses reached by scores; the others are reached by disqualifiers and missing data. */
 export const LADDER_STATUSES = ['sales_ready', 'marketing_qualified'] as const;
+
+/** Sales's three ways to reject a hand-off: the rejection values of `uld_sales_feedback` (src/sync/properties.ts). */
+export const REJECTIONS = ['rejected_misrouted', 'rejected_bad_data', 'rejected_below_definition'] as const;
+export type Rejection = (typeof REJECTIONS)[number];
+
+/**
+ * The lead definition's `hubspot.leads` (HANDOFF_MODE=lead): where a hand-off Lead is created, which stages
+ * are sales's verdict, and how HubSpot's disqualification reasons map to our rejections.
+ */
+export interface LeadHandOffSettings {
+  pipeline: string;
+  /** The stage a hand-off Lead is created in. */
+  stage: string;
+  /** Stages that mean sales accepted the hand-off (Qualified). */
+  accepted: string[];
+  /** Stages that mean sales rejected it (Disqualified); the reason picks which rejection. */
+  rejected: string[];
+  /** hs_lead_disqualification_reason value -> rejection. */
+  reasons: Record<string, Rejection>;
+  /** The rejection for a reason the table does not name, or none given. */
+  otherReason: Rejection;
+}
+
+/** HubSpot's default lead pipeline (shared platform doc §7): what `hubspot.leads` means when left out. */
+export const DEFAULT_LEAD_HAND_OFF: LeadHandOffSettings = {
+  pipeline: 'lead-pipeline-id',
+  stage: 'new-stage-id',
+  accepted: ['qualified-stage-id'],
+  rejected: ['unqualified-stage-id'],
+  reasons: {},
+  otherReason: 'rejected_below_definition',
+};
 export type LadderStatus = (typeof LADDER_STATUSES)[number];
 
 export interface Thresholds {

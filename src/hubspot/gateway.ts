@@ -17,6 +17,7 @@ import type {
   CrmObjectType,
   CrmRecord,
   DealPipeline,
+  LeadPipeline,
   PropertyDefinition,
   RecordCreate,
   RecordUpdate,
@@ -301,6 +302,15 @@ export class HubSpotGateway implements CrmGateway {
       id: String(p.id),
       label: String(p.label),
       stages: (p.stages ?? []).map(pipelineStage).sort((a, b) => a.displayOrder - b.displayOrder),
+    }));
+  }
+
+  async leadPipelines(): Promise<LeadPipeline[]> {
+    const { data } = await this.send<{ results?: Array<{ id: unknown; label: unknown; stages?: unknown[] }> }>('pipelines.leads.read', { method: 'GET', path: this.paths.pipelines('leads') });
+    return (data?.results ?? []).map((p) => ({
+      id: String(p.id),
+      label: String(p.label),
+      stages: (p.stages ?? []).map(pipelineStage).sort((a, b) => a.displayOrder - b.displayOrder).map((s) => ({ id: s.id, label: s.label })),
     }));
   }
 

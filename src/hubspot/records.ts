@@ -23,7 +23,7 @@ export function toRecord(raw: unknown, asked: string[]): CrmRecord {
   const o = raw as {
     id: string;
     properties?: Record<string, string | null>;
-    propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: unknown; sourceType?: string; sourceId?: string }>>;
+    propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: unknown; sourceType?: string; sourceId?: string; updatedByUserId?: number }>>;
     createdAt?: unknown;
     updatedAt?: unknown;
     archived?: boolean;
@@ -40,6 +40,8 @@ export function toRecord(raw: unknown, asked: string[]): CrmRecord {
         timestamp: iso(e.timestamp) ?? String(e.timestamp),
         ...(e.sourceType !== undefined ? { sourceType: e.sourceType } : {}),
         ...(e.sourceId !== undefined ? { sourceId: e.sourceId } : {}),
+        // HubSpot's ValueWithTimestamp names the user of a UI change here (a Lead's stage: who gave the verdict).
+        ...(e.updatedByUserId !== undefined && e.updatedByUserId !== null ? { updatedByUserId: Number(e.updatedByUserId) } : {}),
       }));
     }
   }

@@ -4,14 +4,15 @@
  * Every method packs as many records per call as HubSpot allows and splits larger inputs itself.
  */
 
-export type CrmObjectType = 'contacts' | 'companies' | 'deals' | 'notes' | 'tasks';
+/** `leads`: Sales Hub's Leads object (0-136), read and created only in HANDOFF_MODE=lead. */
+export type CrmObjectType = 'contacts' | 'companies' | 'deals' | 'notes' | 'tasks' | 'leads';
 
 /** A record as read: its id and the properties asked for (unset ones as null). */
 export interface CrmRecord {
   id: string;
   properties: Record<string, string | null>;
   /** For reads with history: newest first, as HubSpot returns it. */
-  propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: string; sourceType?: string; sourceId?: string }>>;
+  propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: string; sourceType?: string; sourceId?: string; updatedByUserId?: number }>>;
   createdAt?: string;
   updatedAt?: string;
   archived?: boolean;
@@ -65,6 +66,13 @@ export interface DealPipeline {
   stages: DealStage[];
 }
 
+/** A lead pipeline and its stages (`GET /crm/pipelines/{v}/leads`): portals rename stages and add their own. */
+export interface LeadPipeline {
+  id: string;
+  label: string;
+  stages: Array<{ id: string; label: string }>;
+}
+
 export interface PropertyDefinition {
   name: string;
   label: string;
@@ -114,6 +122,8 @@ export interface CrmGateway {
   search(objectType: CrmObjectType, filters: SearchFilter[], properties: string[], options?: { after?: string; limit?: number; sort?: { propertyName: string; direction: 'ASCENDING' | 'DESCENDING' } }): Promise<SearchPage>;
   /** Deal pipelines with stage metadata, cached for the gateway's lifetime (refresh with `refresh: true`). */
   dealPipelines(options?: { refresh?: boolean }): Promise<DealPipeline[]>;
+  /** Lead pipelines with their stages, read each time (only `uld doctor` and the lead hand-off's checks ask). */
+  leadPipelines(): Promise<LeadPipeline[]>;
   listProperties(objectType: CrmObjectType): Promise<PropertyDefinition[]>;
   createProperty(objectType: CrmObjectType, property: PropertyDefinition): Promise<void>;
   updateProperty(objectType: CrmObjectType, name: string, changes: Partial<Omit<PropertyDefinition, 'name' | 'type'>>): Promise<void>;

@@ -11,7 +11,9 @@ export { Portal, type ChangeSource, type CrmRecord, type HistoryEntry, type Owne
 export type { ObjectType } from './crm/object-types';
 export { ValidationRules, evaluateRules, type ConditionalRequirement, type RuleViolation, type ValidationRuleSet } from './crm/validation-rules';
 export { ASSOCIATION_KINDS, associationKind, type AssociationKind } from './crm/associations';
-export { DEFAULT_DEAL_STAGES } from './crm/pipelines';
+export { DEFAULT_DEAL_STAGES, DEFAULT_LEAD_PIPELINE } from './crm/pipelines';
+export { LEAD_DISQUALIFICATION_REASONS } from './crm/property-catalog';
+export { SalesReps } from './reps';
 export { SEARCH_LIMITS } from './crm/search';
 export { ApiFaults, type ApiFault, type ApiFaultSettings } from './faults';
 export { RateLimiter, TIER_LIMITS, type RateLimitOptions, type Tier } from './rate-limiter';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Portal } from './crm/portal';
+import { SalesReps } from './reps';
 import type { ValidationRules } from './crm/validation-rules';
 import { HubSpotFetchProxy, type HubSpotFetchProxyOptions } from './card-fetch';
 import { ApiFaults, type ApiFaultSettings } from './faults';
@@ -40,6 +41,8 @@ export const SANDBOX_DEFAULT_SCOPES: readonly string[] = [
   'crm.schemas.companies.write',
   'crm.schemas.deals.read',
   'crm.schemas.deals.write',
+  'crm.objects.leads.read',
+  'crm.objects.leads.write',
   'crm.objects.owners.read',
   'oauth',
   'crm.lists.read',
@@ -111,6 +114,8 @@ export interface Sandbox {
   rateLimiter: RateLimiter;
   webhooks: WebhookDispatcher;
   simulator: ActivitySimulator;
+  /** Sales reps acting in HubSpot's UI: `reps.moveLead(leadId, stageId, { userId, disqualificationReason })`. */
+  reps: SalesReps;
   /**
    * Every endpoint served, as `METHOD /template` (`GET /crm/v3/objects/{objectType}/{objectId}`,
    * `GET /crm/objects/2026-09/{objectType}/{objectId}`): each operation under every API version that has it.
@@ -238,6 +243,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rateLimiter,
     webhooks,
     simulator,
+    reps: new SalesReps(portal),
     endpoints: router.endpoints(),
     ...(generated ? { generated: generated.metadata } : {}),
     ...(previousApp ? { previousApp } : {}),

@@ -138,7 +138,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           portalId: config.hubspot.portalId,
           ladder,
           slaHours: config.sync.slaHours,
-          defaultHandOffMode: config.sync.handOffTask ? 'task' : 'none',
+          // Contacts handed off before the hand_offs table existed: what the configuration created then.
+          defaultHandOffMode: config.sync.handOffMode === 'task' ? (config.sync.handOffTask ? 'task' : 'none') : config.sync.handOffMode,
+          handOffOf: (data) => data.handOff ?? null,
           verdicts: verdictGateway
             ? new Verdicts({ gateway: verdictGateway, store, logger: logger.child({ component: 'verdicts' }) })
             : 'verdicts need HUBSPOT_ACCESS_TOKEN (they are written to HubSpot); set it and restart',

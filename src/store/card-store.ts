@@ -1,6 +1,7 @@
 import type { Compilable, Kysely } from 'kysely';
 import type { LeadStatus } from '../definition/types';
 import type { CardData, DecisionRecord, VerdictRecord } from '../sync/mirror';
+import { handOffFromRow } from './hand-off-store';
 import { contactFromRow, readDecision } from './mirror-store';
 import { executeShaped } from './statement-cache';
 import type { SqlDialect } from './migrations';
@@ -49,6 +50,9 @@ export async function cardData(db: Kysely<Database>, dialect: SqlDialect, contac
   );
   const [work] = await one('work', ['contact', contactId, 1], () => db.selectFrom('work_items').select('id').where('object_type', '=', 'contact').where('object_id', '=', contactId).limit(1));
   const contact = contactRow ? contactFromRow(contactRow) : null;
+  // The hand-off as recorded when it happened (HANDOFF_MODE, owner, SLA clock), when there is one.
+  const [handOffRow] = await one('hand-off', [contactId], () => db.selectFrom('hand_offs').selectAll().where('contact_id', '=', contactId));
+  const handOff = handOffRow ? handOffFromRow(handOffRow) : null;
   const statusHistory: DecisionRecord[] = changes.map((d) => ({
     contactId: d.contact_id,
     definitionVersion: d.definition_version,
@@ -68,6 +72,7 @@ export async function cardData(db: Kysely<Database>, dialect: SqlDialect, contac
       ? { actor: verdictWrite.actor ?? null, verdict: (JSON.parse(verdictWrite.properties) as Record<string, string>).uld_sales_feedback ?? '', writtenAt: Number(verdictWrite.written_at) }
       : null,
     pending: work !== undefined,
+    handOff,
   };
 }
 

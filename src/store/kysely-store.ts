@@ -4,6 +4,7 @@ import { dropDeadLetters, listDeadLetters, retryDeadLetters } from './dead-lette
 import { countEvents, ingestEvents, listEvents, pruneEvents } from './event-log';
 import { migrateToLatest, pendingMigrations, type MigrationTarget } from './migrate';
 import type { SqlDialect } from './migrations';
+import * as handOffStore from './hand-off-store';
 import * as jobStore from './job-store';
 import * as mirror from './mirror-store';
 import * as card from './card-store';
@@ -14,6 +15,8 @@ import {
   type ClaimRequest,
   type EventFilter,
   type Failure,
+  type HandOffMode,
+  type HandOffRecord,
   type IncomingEvent,
   type IngestOptions,
   type Lease,
@@ -185,6 +188,25 @@ class KyselyStore implements Store {
   }
   listMetricSnapshots(limit?: number) {
     return jobStore.listMetricSnapshots(this.db, limit);
+  }
+
+  claimHandOffs(rows: HandOffRecord[]) {
+    return withRetry(this.dialect, () => handOffStore.claimHandOffs(this.db, rows));
+  }
+  setHandOffObject(contactId: string, objectId: string) {
+    return handOffStore.setHandOffObject(this.db, contactId, objectId);
+  }
+  markHandOffAttempt(contactIds: string[], at: number) {
+    return handOffStore.markHandOffAttempt(this.db, contactIds, at);
+  }
+  handOffs(contactIds: string[]) {
+    return handOffStore.handOffs(this.db, contactIds);
+  }
+  handOffByObject(objectId: string) {
+    return handOffStore.handOffByObject(this.db, objectId);
+  }
+  pendingHandOffs(mode: HandOffMode, attemptedBefore: number, limit?: number) {
+    return handOffStore.pendingHandOffs(this.db, mode, attemptedBefore, limit);
   }
 
   async health(): Promise<StoreHealth> {

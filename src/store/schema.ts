@@ -162,6 +162,17 @@ export interface MetricSnapshotsTable {
   figures: string;
 }
 
+/** Every hand-off to sales (migration 0007): claimed before HubSpot creates its task or Lead. */
+export interface HandOffsTable {
+  contact_id: string;
+  mode: string;
+  owner_id: string | null;
+  object_id: string | null;
+  handed_off_at: number;
+  due_at: number;
+  attempted_at: number;
+}
+
 export interface Database {
   webhook_events: WebhookEventsTable;
   work_items: WorkItemsTable;
@@ -174,6 +185,7 @@ export interface Database {
   job_runs: JobRunsTable;
   checkpoints: CheckpointsTable;
   metric_snapshots: MetricSnapshotsTable;
+  hand_offs: HandOffsTable;
 }
 
 export type WorkItemRow = Selectable<WorkItemsTable>;

@@ -8,6 +8,10 @@ import { DEAL_SYNC_INPUTS, dealChanges, dealState } from './deal-figures';
 import type { DecisionRecord, MirrorContact, MirrorDeal, SyncStore } from './mirror';
 import { classifyFailure } from './failures';
 import { HandOffs, type HandOffContact, type HandOffOptions } from './hand-off';
+import { LEAD_NAME_PROPERTIES, nameOf } from './lead-hand-off';
+import { LeadVerdicts } from './lead-verdicts';
+import type { VerdictSink } from './verdict-sink';
+import { contactCreation, firstDealCreated } from './creation-times';
 import { RecordCache, type PreloadType } from './record-cache';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
 
@@ -22,8 +26,9 @@ export type { PreloadType } from './record-cache';
  * for its contacts; companies last because their roll-ups count the contacts just qualified.
  */
 
-export type SyncObjectType = 'deal' | 'contact' | 'company';
-const ROUND: readonly SyncObjectType[] = ['deal', 'contact', 'company'];
+export type SyncObjectType = 'lead' | 'deal' | 'contact' | 'company';
+/** Leads first: a Lead's verdict queues its contact, which this same round then re-evaluates. */
+const ROUND: readonly SyncObjectType[] = ['lead', 'deal', 'contact', 'company'];
 /** Units per claim: HubSpot's batch size (the store's MAX_CLAIM). */
 const CLAIM = 100;
 /** Units worked together per type and round: one associations v4 batch read (1,000 inputs). */
@@ -41,8 +46,10 @@ export interface SyncEngineOptions {
   owner: string;
   /** Idle wait between empty rounds. */
   pollMs?: number;
-  /** What happens when a contact first becomes sales_ready (HANDOFF_TASK, HANDOFF_NOTE, HANDOFF_OWNER_IDS, SLA_HOURS). */
+  /** What happens when a contact first becomes sales_ready (HANDOFF_MODE, HANDOFF_TASK, HANDOFF_NOTE, HANDOFF_OWNER_IDS, SLA_HOURS). */
   handOff?: HandOffOptions;
+  /** Where a hand-off Lead's Qualified or Disqualified stage goes (HANDOFF_MODE=lead). */
+  verdicts?: VerdictSink;
   now?: () => number;
 }
 
@@ -62,10 +69,13 @@ export class SyncEngine {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private readonly handOffs: HandOffs;
+  private readonly leadVerdicts: LeadVerdicts;
 
   constructor(private readonly o: SyncEngineOptions) {
     this.now = o.now ?? Date.now;
-    this.handOffs = new HandOffs(o);
+    const leadSettings = () => this.o.definition.leadHandOff;
+    this.handOffs = new HandOffs({ ...o, leadSettings });
+    this.leadVerdicts = new LeadVerdicts({ gateway: o.gateway, store: o.store, ...(o.verdicts ? { sink: o.verdicts } : {}), settings: leadSettings, logger: o.logger });
     this.cache = new RecordCache(o.gateway);
   }
 
@@ -105,7 +115,7 @@ export class SyncEngine {
    * and each record is read and written once when the backlog is through, not once per block.
    */
   async round(only?: readonly SyncObjectType[]): Promise<RoundResult> {
-    const result: RoundResult = { processed: { deal: 0, contact: 0, company: 0 }, deferred: 0, failed: 0 };
+    const result: RoundResult = { processed: { lead: 0, deal: 0, contact: 0, company: 0 }, deferred: 0, failed: 0 };
     for (const objectType of ROUND) {
       if (only && !only.includes(objectType)) continue;
       const batches = await this.claimBlock(objectType);
@@ -155,7 +165,7 @@ export class SyncEngine {
   async drain(maxRounds = 10_000, only?: readonly SyncObjectType[]): Promise<void> {
     for (let i = 0; i < maxRounds; i++) {
       const r = await this.round(only);
-      if (r.processed.deal + r.processed.contact + r.processed.company + r.deferred + r.failed === 0) return;
+      if (r.processed.lead + r.processed.deal + r.processed.contact + r.processed.company + r.deferred + r.failed === 0) return;
       if (r.deferred > 0) await sleep(this.o.pollMs ?? 250);
     }
     throw new Error(`the queue did not drain in ${maxRounds} rounds`);
@@ -172,7 +182,7 @@ export class SyncEngine {
         } catch (err) {
           this.o.logger.error({ err }, 'worker round failed; retrying');
         }
-        const idle = r === null || r.processed.deal + r.processed.contact + r.processed.company === 0;
+        const idle = r === null || r.processed.lead + r.processed.deal + r.processed.contact + r.processed.company === 0;
         if (idle && this.running) {
           await new Promise<void>((resolve) => {
             this.wake = resolve;
@@ -192,7 +202,7 @@ export class SyncEngine {
   private async process(objectType: SyncObjectType, batches: ClaimedBatch[]): Promise<{ done: number; failed: number }> {
     const now = this.now();
     const units = batches.flatMap((b) => b.units);
-    const plan = objectType === 'contact' ? await this.contacts(units, now) : objectType === 'deal' ? await this.deals(units, now) : await this.companies(units, now);
+    const plan = objectType === 'contact' ? await this.contacts(units, now) : objectType === 'deal' ? await this.deals(units, now) : objectType === 'lead' ? await this.leads(units, now) : await this.companies(units, now);
     const failures: Failure[] = plan.rejected.map((r) => ({ id: r.unitId, error: r.error, permanent: true }));
     const failedIds = new Set(failures.map((f) => f.id));
     if (plan.followUp.length > 0) await this.o.store.markDirty(plan.followUp, now);
@@ -233,7 +243,7 @@ export class SyncEngine {
     }
     const companyIds = unique([...primaryCompany.values()]);
     const companyById = def.companyProperties.length > 0 ? await this.cache.readLinked('companies', companyIds, def.companyProperties) : new Map<string, Record<string, string | null>>();
-    const firstDeal = await this.firstDealCreated(dealLinks);
+    const firstDeal = await firstDealCreated(this.o.store, this.cache, dealLinks);
 
     const updates: RecordUpdate[] = [];
     const decisions: DecisionRecord[] = [];
@@ -246,7 +256,10 @@ export class SyncEngine {
       const wb = contactWriteback(decision, { current: c.properties, firstDealCreatedAt: firstDeal.get(c.id) ?? null }, now);
       decided.set(c.id, { decision, status: wb.status });
       if (Object.keys(wb.changes).length > 0) updates.push({ id: c.id, properties: wb.changes });
-      if (wb.handOff) handOffs.push({ id: c.id, owner: c.properties.hubspot_owner_id ?? null, reasons: wb.changes.uld_reasons ?? c.properties.uld_reasons ?? '' });
+      if (wb.handOff) {
+        const name = nameOf(c.properties);
+        handOffs.push({ id: c.id, owner: c.properties.hubspot_owner_id || null, reasons: wb.changes.uld_reasons ?? c.properties.uld_reasons ?? '', companyId, ...(name !== undefined ? { name } : {}) });
+      }
       const before = mirrored.get(c.id);
       const previousStatus = (c.properties.uld_status as LeadStatus | null) ?? before?.status ?? null;
       const reasonsChanged = 'uld_reasons' in wb.changes || 'uld_status' in wb.changes || 'uld_score' in wb.changes;
@@ -304,28 +317,6 @@ export class SyncEngine {
     return { followUp, rejected: rejectedUnits(units, written) };
   }
 
-  /** Each contact's first associated deal's creation, from the mirror where known, else one batch read. */
-  private async firstDealCreated(dealLinks: Map<string, AssociatedRecord[]>): Promise<Map<string, number>> {
-    const dealIds = unique([...dealLinks.values()].flatMap((links) => links.map((l) => l.id)));
-    const out = new Map<string, number>();
-    if (dealIds.length === 0) return out;
-    const known = await this.o.store.getDeals(dealIds);
-    const createdAt = new Map<string, number>();
-    for (const [id, d] of known) if (d.createdAt !== null) createdAt.set(id, d.createdAt);
-    const unknown = dealIds.filter((id) => !createdAt.has(id));
-    if (unknown.length > 0) {
-      for (const [id, p] of await this.cache.readLinked('deals', unknown, ['createdate'])) {
-        const t = readTime(p.createdate);
-        if (t !== null) createdAt.set(id, t);
-      }
-    }
-    for (const [contactId, links] of dealLinks) {
-      const times = links.map((l) => createdAt.get(l.id)).filter((t): t is number => t !== undefined);
-      if (times.length > 0) out.set(contactId, Math.min(...times));
-    }
-    return out;
-  }
-
   // ---- deals ------------------------------------------------------------------------------------
 
   private async deals(units: WorkUnit[], now: number): Promise<Plan> {
@@ -341,7 +332,7 @@ export class SyncEngine {
     ]);
     const contactIds = unique([...contactLinks.values()].flatMap((l) => l.map((x) => x.id)));
     const mirroredContacts = contactIds.length > 0 ? await store.getContacts(contactIds) : new Map<string, MirrorContact>();
-    const contactCreated = await this.contactCreation(contactIds, mirroredContacts);
+    const contactCreated = await contactCreation(this.o.gateway, contactIds, mirroredContacts);
 
     const updates: RecordUpdate[] = [];
     const rows: MirrorDeal[] = [];
@@ -382,19 +373,14 @@ export class SyncEngine {
     return { followUp, rejected: rejectedUnits(units, written) };
   }
 
-  private async contactCreation(ids: string[], known: Map<string, MirrorContact>): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    if (ids.length === 0) return out;
-    for (const [id, c] of known) if (c.createdAt !== null) out.set(id, c.createdAt);
-    const unknown = ids.filter((id) => !out.has(id));
-    if (unknown.length > 0) {
-      const read = await this.o.gateway.read('contacts', unknown, ['createdate']);
-      for (const c of read.records) {
-        const t = readTime(c.properties.createdate);
-        if (t !== null) out.set(c.id, t);
-      }
-    }
-    return out;
+
+
+  // ---- leads -------------------------------------------------------------------------------------
+
+  /** A hand-off Lead's stage or reason changed: its verdict, if any, through the VerdictSink (lead-verdicts.ts). */
+  private async leads(units: WorkUnit[], now: number): Promise<Plan> {
+    await this.leadVerdicts.process(units, now);
+    return { followUp: [], rejected: [] };
   }
 
   // ---- companies --------------------------------------------------------------------------------
@@ -426,7 +412,9 @@ export class SyncEngine {
   // ---- shared -----------------------------------------------------------------------------------
 
   private contactProperties(): string[] {
-    return unique([...this.o.definition.contactProperties, ...CONTACT_SYNC_INPUTS, 'hs_analytics_source']);
+    // A Lead is named after its contact (hs_lead_name): only that mode reads the name.
+    const forLead = this.o.handOff?.mode === 'lead' ? LEAD_NAME_PROPERTIES : [];
+    return unique([...this.o.definition.contactProperties, ...CONTACT_SYNC_INPUTS, 'hs_analytics_source', ...forLead]);
   }
 
   private dealProperties(pipelines: readonly DealPipeline[]): string[] {

@@ -1,5 +1,5 @@
 import type { LeadStatus, ReasonKind } from '../definition/types';
-import type { WorkMark } from '../store/types';
+import type { HandOffRecord, WorkMark } from '../store/types';
 
 /**
  * The sync engine's port to the store: the local mirror of the facts the metrics need (so metrics never
@@ -110,6 +110,8 @@ export interface CardData {
   lastVerdictWrite: { actor: string | null; verdict: string; writtenAt: number } | null;
   /** A unit of work for the contact is queued: a re-evaluation is pending. */
   pending: boolean;
+  /** The recorded hand-off (the hand_offs table, migration 0007), when there is one. */
+  handOff?: HandOffRecord | null;
 }
 
 export interface SyncStore {

@@ -2,6 +2,7 @@ import { definitionOrThrow } from './definition-loader';
 import { createGateway, gatewayOptionsFromConfig } from '../hubspot';
 import type { BackgroundRole, RoleContext, RunningRole } from '../server/roles';
 import { SyncEngine } from './engine';
+import { Verdicts } from './verdicts';
 
 /**
  * The worker role of `uld serve` (SERVE_WORKER): one sync engine over the shared store, with a HubSpot
@@ -19,7 +20,9 @@ export const workerRole: BackgroundRole = {
       definition,
       logger: ctx.logger,
       owner: ctx.instanceId,
-      handOff: { task: ctx.config.sync.handOffTask, note: ctx.config.sync.handOffNote, ownerIds: ctx.config.sync.handOffOwnerIds, slaHours: ctx.config.sync.slaHours },
+      handOff: { mode: ctx.config.sync.handOffMode, task: ctx.config.sync.handOffTask, note: ctx.config.sync.handOffNote, ownerIds: ctx.config.sync.handOffOwnerIds, slaHours: ctx.config.sync.slaHours },
+      // A hand-off Lead's Qualified or Disqualified stage is a verdict like the card's Accept and Reject.
+      verdicts: new Verdicts({ gateway, store: ctx.store, logger: ctx.logger.child({ component: 'verdicts' }) }),
     });
     ctx.logger.info({ definition: definition.name, version: definition.version }, 'worker qualifying with this definition');
     engine.start();

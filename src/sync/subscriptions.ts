@@ -1,17 +1,36 @@
+import type { HandOffMode } from '../config/schema';
 import type { CompiledDefinition } from '../definition';
 
-/** A webhook subscription as HubSpot's app settings hold it (legacy format). */
+/**
+ * A webhook subscription as HubSpot's app settings hold it: the legacy format (`contact.propertyChange`), or
+ * the generic one (`object.propertyChange` with an `objectType`) for objects that have no legacy type (leads).
+ */
 export interface SubscriptionSpec {
   subscriptionType: string;
+  /** Generic format only: the object's name (`lead`). */
+  objectType?: string;
   propertyName?: string;
 }
 
 /**
+ * HANDOFF_MODE=lead: a hand-off Lead's stage and disqualification reason, the two properties its verdict is
+ * read from (src/sync/lead-verdict.ts). Generic format: HubSpot has no legacy `lead.*` subscription types; its
+ * events carry objectTypeId 0-136. Whether a project's webhooks-hsmeta.json accepts `objectType: "lead"` is
+ * not confirmed (shared platform doc §4.3, §7); the reconcile job finds stage moves a missing subscription
+ * would not deliver.
+ */
+export const LEAD_SUBSCRIPTIONS: readonly SubscriptionSpec[] = ['hs_pipeline_stage', 'hs_lead_disqualification_reason'].map((propertyName) => ({
+  subscriptionType: 'object.propertyChange',
+  objectType: 'lead',
+  propertyName,
+}));
+
+/**
  * Exactly the webhook subscriptions the definition needs: a property change per input property (contact
  * and company), the rep's feedback, deal stage moves, and the lifecycle events (creation, deletion, merge,
- * association changes) of contacts, companies and deals.
+ * association changes) of contacts, companies and deals; with HANDOFF_MODE=lead, the hand-off Leads' stages.
  */
-export function subscriptionsFor(def: CompiledDefinition): SubscriptionSpec[] {
+export function subscriptionsFor(def: CompiledDefinition, options: { handOffMode?: HandOffMode } = {}): SubscriptionSpec[] {
   const contactProps = [...new Set([...def.contactProperties, 'uld_sales_feedback'])].sort();
   return [
     ...['creation', 'deletion', 'merge', 'associationChange', 'restore'].map((k) => ({ subscriptionType: `contact.${k}` })),
@@ -20,5 +39,6 @@ export function subscriptionsFor(def: CompiledDefinition): SubscriptionSpec[] {
     ...def.companyProperties.map((propertyName) => ({ subscriptionType: 'company.propertyChange', propertyName })),
     ...['creation', 'deletion', 'merge', 'associationChange', 'restore'].map((k) => ({ subscriptionType: `deal.${k}` })),
     ...['dealstage', 'amount', 'closedate', 'pipeline'].map((propertyName) => ({ subscriptionType: 'deal.propertyChange', propertyName })),
+    ...(options.handOffMode === 'lead' ? LEAD_SUBSCRIPTIONS.map((s) => ({ ...s })) : []),
   ];
 }

@@ -84,6 +84,30 @@ describe('uld doctor', () => {
     expect(line(run.stdout, 'definition properties')).toContain("FAIL  definition properties jobtite does not exist in the portal's contacts (did you mean jobtitle?)");
   }, 60_000);
 
+  it('when HANDOFF_MODE=lead, then the lead scopes are required and the lead pipeline and stages the definition names are checked against the portal', async () => {
+    const ok = await doctor({ HANDOFF_MODE: 'lead' });
+    expect(line(ok.stdout, 'scopes')).toBe(`PASS  ${'scopes'.padEnd(22)}all 14 required scopes granted`);
+    expect(line(ok.stdout, 'lead pipeline')).toBe(`PASS  ${'lead pipeline'.padEnd(22)}hand-off Leads start in "New" of "Lead pipeline"; verdicts from 2 stages`);
+    // Not a check in the other modes.
+    expect(line((await doctor()).stdout, 'lead pipeline')).toBe('');
+
+    const renamed = path.join(dir, 'lead-stages.yaml');
+    fs.writeFileSync(renamed, fs.readFileSync(EXAMPLE, 'utf8').replace('accepted: [qualified-stage-id]', 'accepted: ["1213103916"]'));
+    const wrong = await doctor({ HANDOFF_MODE: 'lead', LEAD_DEFINITION: renamed });
+    expect(wrong.status).toBe(1);
+    expect(line(wrong.stdout, 'lead pipeline')).toMatch(/^FAIL {2}lead pipeline\s+stage 1213103916 not in lead pipeline lead-pipeline-id \(its stages: new-stage-id "New", .*unqualified-stage-id "Disqualified"\)/);
+
+    const granted = [...sandbox.scopes];
+    sandbox.scopes.splice(0, sandbox.scopes.length, ...granted.filter((s) => !s.startsWith('crm.objects.leads.')));
+    try {
+      const lacking = await doctor({ HANDOFF_MODE: 'lead' });
+      expect(line(lacking.stdout, 'scopes')).toMatch(/^FAIL {2}scopes\s+missing crm\.objects\.leads\.read \(to read hand-off Leads.*crm\.objects\.leads\.write/);
+      expect(line((await doctor()).stdout, 'scopes')).toMatch(/^PASS /);
+    } finally {
+      sandbox.scopes.splice(0, sandbox.scopes.length, ...granted);
+    }
+  }, 90_000);
+
   it('when the store is unreachable, then the store check fails and the checks that need it are skipped', async () => {
     const run = await doctor({ DATABASE_URL: 'postgres://uld:hunter2@127.0.0.1:1/nothing' });
     expect(run.status).toBe(1);

@@ -192,3 +192,36 @@ describe('the project file shapes refuse what HubSpot documents as invalid', () 
     expect(validateProjectFiles(rest)).toEqual(['hsproject.json: missing']);
   });
 });
+
+describe('HANDOFF_MODE=lead in the project', () => {
+  const def = compileDefinition(loadDefinitionFile(EXAMPLE));
+  const leadScopes = ['crm.objects.leads.read', 'crm.objects.leads.write'];
+
+  it('when the mode is lead, then the lead scopes are required; in any other mode they are neither required nor optional', () => {
+    const lead = appScopes({ handOffTask: false, handOffLead: true });
+    expect(lead.required).toEqual(expect.arrayContaining(leadScopes));
+    expect(lead.optional).not.toEqual(expect.arrayContaining(leadScopes));
+    for (const handOffTask of [false, true]) {
+      const other = appScopes({ handOffTask, handOffLead: false });
+      expect([...other.required, ...other.optional].filter((s) => s.includes('leads'))).toEqual([]);
+    }
+    // A token without them is missing them only in lead mode.
+    const granted = REQUIRED_SCOPES.map((s) => s.scope);
+    expect(missingScopes(granted, { handOffTask: false, handOffLead: true }).map((m) => m.scope)).toEqual(leadScopes);
+    expect(missingScopes(granted, { handOffTask: false, handOffLead: false })).toEqual([]);
+  });
+
+  it('when the mode is lead, then the webhooks component subscribes to the Lead stage and reason in the generic format, and validates', () => {
+    const lead = appScopes({ handOffTask: false, handOffLead: true });
+    const files = projectFiles(options({ subscriptions: subscriptionsFor(def, { handOffMode: 'lead' }), requiredScopes: lead.required, optionalScopes: lead.optional }));
+    expect(validateProjectFiles(files)).toEqual([]);
+    const subs = (files['src/app/webhooks/webhooks-hsmeta.json'] as unknown as Webhooks).config.subscriptions;
+    expect(subs.crmObjects).toEqual([
+      { subscriptionType: 'object.propertyChange', objectType: 'lead', propertyName: 'hs_pipeline_stage', active: true },
+      { subscriptionType: 'object.propertyChange', objectType: 'lead', propertyName: 'hs_lead_disqualification_reason', active: true },
+    ]);
+    expect(subs.legacyCrmObjects.map((s) => s.subscriptionType)).not.toContain('object.propertyChange');
+    expect(legacyWebhookSteps(URL, subscriptionsFor(def, { handOffMode: 'lead' })).join('\n')).toMatch(/- lead\s+propertyChange\s+hs_pipeline_stage$/m);
+    for (const mode of ['task', 'none'] as const) expect(subscriptionsFor(def, { handOffMode: mode }).filter((s) => s.objectType === 'lead')).toEqual([]);
+  });
+});

@@ -30,3 +30,24 @@ describe('uld init and the platform version', () => {
     expect(run.stdout.split('\n')).toContain(line);
   });
 });
+
+describe('uld init and HANDOFF_MODE', () => {
+  let clone = '';
+  freshCloneFolder('uld-init-lead-', (dir) => (clone = dir));
+  const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(clone, 'hubspot-project', file), 'utf8')) as T;
+  type App = { config: { auth: { requiredScopes: string[]; optionalScopes: string[] } } };
+  type Hooks = { config: { subscriptions: { crmObjects: Array<{ objectType: string; propertyName: string }> } } };
+
+  it('when the mode is lead, then the lead scopes are required and the Lead subscriptions written; back in task mode, neither', async () => {
+    const lead = await runUld(['init'], { ...env, HANDOFF_MODE: 'lead' }, { cwd: clone });
+    expect(lead.stderr).toBe('');
+    expect(read<App>('src/app/app-hsmeta.json').config.auth.requiredScopes).toEqual(expect.arrayContaining(['crm.objects.leads.read', 'crm.objects.leads.write']));
+    expect(read<Hooks>('src/app/webhooks/webhooks-hsmeta.json').config.subscriptions.crmObjects.map((s) => `${s.objectType}:${s.propertyName}`)).toEqual(['lead:hs_pipeline_stage', 'lead:hs_lead_disqualification_reason']);
+
+    const task = await runUld(['init'], env, { cwd: clone });
+    expect(task.stderr).toBe('');
+    const auth = read<App>('src/app/app-hsmeta.json').config.auth;
+    expect([...auth.requiredScopes, ...(auth.optionalScopes ?? [])].filter((s) => s.includes('leads'))).toEqual([]);
+    expect(read<Hooks>('src/app/webhooks/webhooks-hsmeta.json').config.subscriptions.crmObjects).toEqual([]);
+  });
+});

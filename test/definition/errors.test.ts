@@ -71,6 +71,24 @@ describe('a broken definition file', () => {
       `version: 1\nname: x\n${LADDER}hubspot:\n  lifecycleStage: { sales_ready: sql }\n`,
       ['line 7: hubspot.lifecycleStage.sales_ready: expected one of subscriber, lead, marketingqualifiedlead, salesqualifiedlead, opportunity, customer, evangelist, other; found "sql"'],
     ],
+    [
+      'when a disqualification reason maps to something other than our three rejections, then the three are listed',
+      `version: 1\nname: x\n${LADDER}hubspot:\n  leads:\n    disqualificationReasons: { NOT_A_GOOD_FIT: rejected }\n`,
+      ['line 8: hubspot.leads.disqualificationReasons.NOT_A_GOOD_FIT: expected one of rejected_misrouted, rejected_bad_data, rejected_below_definition; found "rejected"'],
+    ],
+    [
+      'when the Lead stages contradict each other, then each contradiction is one line naming the fix',
+      `version: 1\nname: x\n${LADDER}hubspot:\n  leads:\n    stage: qualified-stage-id\n    rejected: [unqualified-stage-id, qualified-stage-id]\n`,
+      [
+        'line 8: hubspot.leads.stage: "qualified-stage-id" is a verdict stage (accepted or rejected): hand-off Leads must start in an open stage such as new-stage-id',
+        'line 9: hubspot.leads.rejected: stage "qualified-stage-id" is also in accepted: a stage is one verdict',
+      ],
+    ],
+    [
+      'when hubspot.leads has a key it does not know, then it is named, not ignored',
+      `version: 1\nname: x\n${LADDER}hubspot:\n  leads:\n    otherReasons: rejected_bad_data\n`,
+      ['line 8: hubspot.leads.otherReasons: unknown field "otherReasons"'],
+    ],
     ['when the YAML itself is broken, then the parser error has its line', `version: 1\nname: [x\n`, [expect.stringMatching(/^line \d+: not valid YAML: /) as unknown as string]],
     ['when the file is not a mapping, then that is the error', `- 1\n- 2\n`, ['expected a mapping with version, name, ladder, ...; found a list']],
   ];
@@ -105,6 +123,23 @@ describe('a broken environment', () => {
     expect(byName.HUBSPOT_CLIENT_SECRET!.found).toBe('a value of 11 characters (hidden)');
     expect(error!.message).not.toContain('has a space');
     expect(error!.message).toMatch(/^Invalid environment \(6 problems\):\n/);
+  });
+
+  it('when HANDOFF_MODE is unknown, or contradicts HANDOFF_TASK or HANDOFF_NOTE, then each is one problem naming the fix', () => {
+    const problems = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems.map((p) => `${p.name}: expected ${p.expected}, found ${p.found}`);
+      }
+    };
+    expect(problems({ HANDOFF_MODE: 'leads' })).toEqual(['HANDOFF_MODE: expected task, lead or none, found "leads"']);
+    expect(problems({ HANDOFF_MODE: 'lead', HANDOFF_TASK: 'true' })).toEqual(['HANDOFF_TASK: expected false or unset with HANDOFF_MODE=lead (the Lead is the hand-off; a task beside it would be a second one), found "true"']);
+    expect(problems({ HANDOFF_MODE: 'none', HANDOFF_TASK: 'true', HANDOFF_NOTE: 'true' })).toHaveLength(2);
+    expect(problems({ HANDOFF_MODE: 'lead', HANDOFF_NOTE: 'true' })).toEqual([]);
+    expect(loadConfig({}).sync).toMatchObject({ handOffMode: 'task', handOffTask: false, handOffNote: false });
+    expect(loadConfig({ HANDOFF_MODE: 'lead' }).sync.handOffMode).toBe('lead');
   });
 
   it('when nothing is set, then the documented defaults apply', () => {

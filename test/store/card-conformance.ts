@@ -106,7 +106,11 @@ export function describeCardConformance(backend: string, fresh: () => Promise<Fr
       expect((await store.cardData(ID)).statusHistory.map((d) => d.decidedAt)).toEqual([5_000, 3_000, 1_000]);
       expect(data.lastVerdictWrite).toEqual({ actor: 'user:9', verdict: 'rejected_bad_data', writtenAt: 7_000 });
       expect(data.pending).toBe(true);
-      expect(await store.cardData('500000000009')).toEqual({ contact: null, decision: null, statusHistory: [], lastVerdictWrite: null, pending: false });
+      expect(await store.cardData('500000000009')).toEqual({ contact: null, decision: null, statusHistory: [], lastVerdictWrite: null, pending: false, handOff: null });
+      // The recorded hand-off (hand_offs, migration 0007) comes with the rest, in the same call.
+      const handOff = { contactId: '500000000009', mode: 'lead' as const, ownerId: '77', objectId: '60000000001', handedOffAt: 1_000, dueAt: 86_401_000, attemptedAt: 1_000 };
+      await store.claimHandOffs([handOff]);
+      expect((await store.cardData('500000000009')).handOff).toEqual(handOff);
     });
 
     test('when a verdict is recorded twice, then the mirror, one audit row and a queued re-evaluation come of the first, and nothing of the second', async () => {

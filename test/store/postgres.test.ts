@@ -1,6 +1,7 @@
 import { openStore } from '../../src/store';
 import { describeStoreConformance } from './conformance';
 import { describeMirrorConformance } from './mirror-conformance';
+import { describeHandOffConformance } from './hand-off-conformance';
 import { describeCardConformance } from './card-conformance';
 import { incoming } from './fixtures';
 import { describePostgres, dropSchema, postgresAvailability, uniqueSchema } from './postgres';
@@ -17,6 +18,11 @@ describePostgres('postgres store', postgresAvailability(), (url) => {
   });
 
   describeCardConformance('postgres', async () => {
+    const pgSchema = uniqueSchema();
+    return { url, options: { pgSchema, pgPoolSize: 4 }, dispose: () => dropSchema(url, pgSchema) };
+  });
+
+  describeHandOffConformance('postgres', async () => {
     const pgSchema = uniqueSchema();
     return { url, options: { pgSchema, pgPoolSize: 4 }, dispose: () => dropSchema(url, pgSchema) };
   });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeStoreConformance } from './conformance';
 import { describeMirrorConformance } from './mirror-conformance';
+import { describeHandOffConformance } from './hand-off-conformance';
 import { describeCardConformance } from './card-conformance';
 
 describeStoreConformance('sqlite', async () => {
@@ -24,6 +25,15 @@ describeMirrorConformance('sqlite', async () => {
 });
 
 describeCardConformance('sqlite', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-store-'));
+  return {
+    url: `sqlite:${path.join(dir, 'uld.sqlite')}`,
+    options: {},
+    dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describeHandOffConformance('sqlite', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-store-'));
   return {
     url: `sqlite:${path.join(dir, 'uld.sqlite')}`,

@@ -21,6 +21,18 @@ describe('what an event means for the queue', () => {
     expect(marks({ subscriptionType: 'company.restore', objectId: 4 })).toEqual([['company', '4', 'restored', null]]);
   });
 
+  test.each([
+    // [what, event overrides, disposition, marks]
+    ['a rep moves a hand-off Lead', { subscriptionType: 'object.propertyChange', objectTypeId: '0-136', objectId: 60, propertyName: 'hs_pipeline_stage', propertyValue: 'qualified-stage-id' }, 'work', [['lead', '60', 'property_changed', 'hs_pipeline_stage']]],
+    ['a rep picks a disqualification reason', { subscriptionType: 'object.propertyChange', objectTypeId: '0-136', objectId: 61, propertyName: 'hs_lead_disqualification_reason', propertyValue: 'NOT_A_GOOD_FIT' }, 'work', [['lead', '61', 'property_changed', 'hs_lead_disqualification_reason']]],
+    ['our own create sets the stage', { subscriptionType: 'object.propertyChange', objectTypeId: '0-136', objectId: 62, propertyName: 'hs_pipeline_stage', changeSource: 'INTEGRATION', sourceId: String(APP_ID) }, 'own_write', []],
+    ['another Lead property changes', { subscriptionType: 'object.propertyChange', objectTypeId: '0-136', objectId: 63, propertyName: 'hs_lead_label' }, 'ignored', []],
+    ['a Lead is created', { subscriptionType: 'object.creation', objectTypeId: '0-136', objectId: 64, propertyName: undefined }, 'ignored', []],
+  ])('when %s, then the event is %s', (_what, overrides, disposition, expected) => {
+    expect(plan(overrides).disposition).toBe(disposition);
+    expect(marks(overrides)).toEqual(expected);
+  });
+
   test('when a property changes, then the unit names the property', () => {
     expect(marks({ objectId: 5, propertyName: 'lifecyclestage' })).toEqual([['contact', '5', 'property_changed', 'lifecyclestage']]);
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { initProject, ProjectFileError, renderInit } from '../../admin/project-init';
 import { DEFAULT_PLATFORM_VERSION, INIT_PLATFORM_VERSIONS, type InitPlatformVersion } from '../../admin/project-files';
-import { appScopes } from '../../admin/scopes';
+import { appScopes, scopeFeatures } from '../../admin/scopes';
 import { requireSettings, type Config } from '../../config';
 import { subscriptionsFor } from '../../sync/subscriptions';
 import { definitionForCommand } from '../definition';
@@ -31,14 +31,14 @@ export function registerInitCommand(program: Command): void {
       const { definitionFile, note } = definitionFileForInit(config);
       if (note) process.stdout.write(`note: ${note}\n`);
       const definition = definitionForCommand(config, definitionFile);
-      const scopes = appScopes({ handOffTask: config.sync.handOffTask });
+      const scopes = appScopes(scopeFeatures(config.sync));
       const dir = path.resolve(opts.dir);
       try {
         const report = initProject({
           dir,
           platformVersion: opts.platformVersion as InitPlatformVersion | undefined,
           targetUrl: config.webhookPublicUrl!,
-          subscriptions: subscriptionsFor(definition),
+          subscriptions: subscriptionsFor(definition, { handOffMode: config.sync.handOffMode }),
           requiredScopes: scopes.required,
           optionalScopes: scopes.optional,
           support: config.projectApp,

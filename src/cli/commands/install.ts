@@ -1,6 +1,7 @@
 import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { install, renderInstall } from '../../admin/install';
+import { scopeFeatures } from '../../admin/scopes';
 import { definitionForCommand } from '../definition';
 import { configFromEnvironment } from '../env';
 import { gatewayForCommand } from '../gateway';
@@ -22,7 +23,7 @@ export function registerInstallCommand(program: Command): void {
       const gateway = gatewayForCommand(config, 'install');
       try {
         const definition = definitionForCommand(config);
-        const report = await install({ gateway, definition, features: { handOffTask: config.sync.handOffTask }, ...(config.webhookPublicUrl ? { targetUrl: config.webhookPublicUrl } : {}) });
+        const report = await install({ gateway, definition, features: scopeFeatures(config.sync), ...(config.webhookPublicUrl ? { targetUrl: config.webhookPublicUrl } : {}) });
         process.stdout.write(renderInstall(report));
         if (report.missingScopes.length > 0) {
           process.exitCode = 1;

@@ -20,7 +20,7 @@ export interface AssociationKind {
 
 const KINDS: AssociationKind[] = [];
 function pair(from: ObjectType, to: ObjectType, typeId: number, reverseTypeId: number, primary = false): void {
-  const singular = (t: ObjectType): string => ({ contacts: 'contact', companies: 'company', deals: 'deal', notes: 'note', tasks: 'task' })[t];
+  const singular = (t: ObjectType): string => ({ contacts: 'contact', companies: 'company', deals: 'deal', notes: 'note', tasks: 'task', leads: 'lead' })[t];
   const base = `${singular(from)}_to_${singular(to)}`;
   const mirrorBase = `${singular(to)}_to_${singular(from)}`;
   // Only the company links of contacts and deals have a primary flavour; for those the plain name
@@ -58,6 +58,12 @@ pair('deals', 'notes', 213, 214);
 pair('contacts', 'tasks', 203, 204);
 pair('companies', 'tasks', 191, 192);
 pair('deals', 'tasks', 215, 216);
+// Leads: HubSpot's leads guide creates a lead with HUBSPOT_DEFINED 578 to its contact; public code uses 578 =
+// lead to primary contact and 580 = lead to primary company (shared platform doc §7). The reverse ids (579,
+// 581) are not documented: the sandbox needs some, and they follow HubSpot's habit of pairing n and n+1
+// (UNCONFIRMED). A lead has exactly these two kinds in the sandbox: no unlabeled flavour is known.
+pair('leads', 'contacts', 578, 579);
+pair('leads', 'companies', 580, 581);
 
 export const ASSOCIATION_KINDS: readonly AssociationKind[] = KINDS;
 

@@ -28,7 +28,7 @@ export function derivedValues(
       const closed = stage.metadata.isClosed === 'true';
       derived.hs_is_closed = String(closed);
       derived.hs_is_closed_won = String(pipelines.isClosedWon(stage));
-      derived.hs_deal_stage_probability = stage.metadata.probability;
+      if (stage.metadata.probability !== undefined) derived.hs_deal_stage_probability = stage.metadata.probability;
       // HubSpot fills an empty close date when a deal closes.
       if (closed && !properties.closedate) derived.closedate = iso;
       const closeAt = Date.parse(derived.closedate ?? properties.closedate ?? iso);

@@ -2,9 +2,9 @@
  * The CRM object types the sandbox holds and the names HubSpot uses for each. URLs accept the plural
  * name (`contacts`), the singular (`contact`) or the type id (`0-1`), as HubSpot's object APIs do.
  */
-export type ObjectType = 'contacts' | 'companies' | 'deals' | 'notes' | 'tasks';
+export type ObjectType = 'contacts' | 'companies' | 'deals' | 'notes' | 'tasks' | 'leads';
 
-export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'deals', 'notes', 'tasks'];
+export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'deals', 'notes', 'tasks', 'leads'];
 
 interface ObjectTypeInfo {
   singular: string;
@@ -78,6 +78,19 @@ export const OBJECT_TYPE_INFO: Record<ObjectType, ObjectTypeInfo> = {
     defaultProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
     alwaysReturned: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
     firstId: 50_000_000_001,
+  },
+  // Sales Hub's Leads object (developers.hubspot.com/docs/api-reference/latest/crm/objects/leads/object-definition:
+  // objectTypeId 0-136, name `leads`). Its create and modified dates are the engagement-style hs_ ones, as
+  // third-party lead reads show them (hs_createdate, hs_lastmodifieddate).
+  leads: {
+    singular: 'lead',
+    typeId: '0-136',
+    upper: 'LEAD',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    createDateProperty: 'hs_createdate',
+    defaultProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+    alwaysReturned: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+    firstId: 60_000_000_001,
   },
 };
 

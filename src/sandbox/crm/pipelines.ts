@@ -1,14 +1,16 @@
 import { notFound } from '../errors';
 
 /**
- * Deal pipelines. HubSpot's stage metadata values are strings (`{"isClosed":"true","probability":"1.0"}`),
- * and every portal starts with the pipeline `default` ("Sales Pipeline") and its seven stages.
+ * Pipelines of one object type. HubSpot's stage metadata values are strings (`{"isClosed":"true","probability":"1.0"}`).
+ * Every portal starts with the deal pipeline `default` ("Sales Pipeline") and its seven stages; a portal with
+ * leads set up has the lead pipeline `lead-pipeline-id` and its five stages (`DEFAULT_LEAD_PIPELINE`).
  */
 export interface PipelineStage {
   id: string;
   label: string;
   displayOrder: number;
-  metadata: { isClosed: 'true' | 'false'; probability: string };
+  /** Deal stages carry `probability`; lead stages only `isClosed` (see DEFAULT_LEAD_PIPELINE). */
+  metadata: { isClosed: 'true' | 'false'; probability?: string };
   createdAt: number;
   updatedAt: number;
   archived: boolean;
@@ -39,25 +41,49 @@ export interface PipelineInput {
   id?: string;
   label: string;
   displayOrder?: number;
-  stages: Array<{ id?: string; label: string; displayOrder?: number; metadata: { isClosed: string; probability: string } }>;
+  stages: Array<{ id?: string; label: string; displayOrder?: number; metadata: { isClosed: string; probability?: string } }>;
 }
+
+export const DEFAULT_DEAL_PIPELINE: PipelineInput = {
+  id: 'default',
+  label: 'Sales Pipeline',
+  displayOrder: 0,
+  stages: DEFAULT_DEAL_STAGES.map((s, index) => ({
+    id: s.id,
+    label: s.label,
+    displayOrder: index,
+    metadata: { isClosed: s.isClosed ? 'true' : 'false', probability: s.probability },
+  })),
+};
+
+/**
+ * The lead pipeline of a portal with leads set up: ids and labels as several independent portals show them
+ * (shared platform doc §7; the ids are HubSpot's fixed string ids, custom stages get numeric ones). The
+ * stage metadata HubSpot sends for lead stages is not documented; the sandbox sends `isClosed` only, true for
+ * the two outcomes (UNCONFIRMED).
+ */
+export const DEFAULT_LEAD_PIPELINE: PipelineInput = {
+  id: 'lead-pipeline-id',
+  label: 'Lead pipeline',
+  displayOrder: 0,
+  stages: [
+    { id: 'new-stage-id', label: 'New', metadata: { isClosed: 'false' } },
+    { id: 'attempting-stage-id', label: 'Attempting', metadata: { isClosed: 'false' } },
+    { id: 'connected-stage-id', label: 'Connected', metadata: { isClosed: 'false' } },
+    { id: 'qualified-stage-id', label: 'Qualified', metadata: { isClosed: 'true' } },
+    { id: 'unqualified-stage-id', label: 'Disqualified', metadata: { isClosed: 'true' } },
+  ],
+};
 
 export class PipelineRegistry {
   private readonly pipelines = new Map<string, Pipeline>();
   private readonly listeners: Array<(stageIds: string[]) => void> = [];
 
-  constructor(private readonly clock: () => number) {
-    this.add({
-      id: 'default',
-      label: 'Sales Pipeline',
-      displayOrder: 0,
-      stages: DEFAULT_DEAL_STAGES.map((s, index) => ({
-        id: s.id,
-        label: s.label,
-        displayOrder: index,
-        metadata: { isClosed: s.isClosed ? 'true' : 'false', probability: s.probability },
-      })),
-    });
+  constructor(
+    private readonly clock: () => number,
+    initial: PipelineInput = DEFAULT_DEAL_PIPELINE,
+  ) {
+    this.add(initial);
   }
 
   /** Called with new stage ids so the schema can add their `hs_v2_date_entered_*` properties. */
@@ -80,7 +106,7 @@ export class PipelineRegistry {
         id: s.id ?? `${id}_${index}`,
         label: s.label,
         displayOrder: s.displayOrder ?? index,
-        metadata: { isClosed: s.metadata.isClosed === 'true' ? 'true' : 'false', probability: s.metadata.probability },
+        metadata: { isClosed: s.metadata.isClosed === 'true' ? 'true' : 'false', ...(s.metadata.probability !== undefined ? { probability: s.metadata.probability } : {}) },
         createdAt: now,
         updatedAt: now,
         archived: false,

@@ -1,7 +1,7 @@
 import { conflict, notFound, type PropertyValueError } from '../errors';
 import { AssociationStore, type AssociationKind } from './associations';
 import { OBJECT_TYPE_INFO, OBJECT_TYPES, type ObjectType } from './object-types';
-import { PipelineRegistry } from './pipelines';
+import { DEFAULT_LEAD_PIPELINE, PipelineRegistry } from './pipelines';
 import { REQUIRED_ON_CREATE, type PropertyOption } from './property-catalog';
 import { PropertySchema } from './schema';
 import { derivedValues } from './derived';
@@ -21,6 +21,8 @@ const CALCULATED: WriteSource = { sourceType: 'CALCULATED' };
 export class Portal {
   readonly schema: PropertySchema;
   readonly pipelines: PipelineRegistry;
+  /** Lead pipelines (`GET /crm/pipelines/{v}/leads`): a portal with leads set up starts with `lead-pipeline-id`. */
+  readonly leadPipelines: PipelineRegistry;
   readonly associations = new AssociationStore();
   /** The admin's validation rules, enforced by the 2026-09 write paths (see `validation-rules.ts`). */
   readonly validationRules = new ValidationRules();
@@ -37,6 +39,7 @@ export class Portal {
     readonly clock: () => number = Date.now,
   ) {
     this.pipelines = new PipelineRegistry(clock);
+    this.leadPipelines = new PipelineRegistry(clock, DEFAULT_LEAD_PIPELINE);
     this.schema = new PropertySchema(clock, portalId, (type, name) => this.dynamicOptions(type, name));
     for (const type of OBJECT_TYPES) {
       this.records.set(type, new Map());
@@ -120,7 +123,7 @@ export class Portal {
     const problems: PropertyValueError[] = [];
     for (const [name, raw] of Object.entries(input)) {
       // A deal stage is checked against the deal's pipeline below, with HubSpot's own message.
-      if (type === 'deals' && name === 'dealstage' && raw !== null && raw !== undefined && raw !== '') {
+      if (((type === 'deals' && name === 'dealstage') || (type === 'leads' && name === 'hs_pipeline_stage')) && raw !== null && raw !== undefined && raw !== '') {
         values[name] = String(raw);
         continue;
       }
@@ -148,7 +151,29 @@ export class Portal {
         );
       }
     }
+    if (type === 'leads') this.checkLeadStage(values, existing, problems);
     return { values, problems };
+  }
+
+  /**
+   * A lead's stage must belong to its pipeline, with the words HubSpot uses for deal stages (the lead's are
+   * not documented; the same pipelines service answers both). A create without a pipeline or stage lands in
+   * the default pipeline's first stage, as a lead created in HubSpot's UI does.
+   */
+  private checkLeadStage(values: Record<string, string>, existing: CrmRecord | undefined, problems: PropertyValueError[]): void {
+    if (!existing) {
+      values.hs_pipeline ||= DEFAULT_LEAD_PIPELINE.id as string;
+      const first = this.leadPipelines.get(values.hs_pipeline)?.stages[0];
+      if (!values.hs_pipeline_stage && first) values.hs_pipeline_stage = first.id;
+    }
+    if (!values.hs_pipeline_stage) return;
+    const pipelineId = values.hs_pipeline || existing?.properties.hs_pipeline || (DEFAULT_LEAD_PIPELINE.id as string);
+    const pipeline = this.leadPipelines.get(pipelineId);
+    if (pipeline && !pipeline.stages.some((s) => s.id === values.hs_pipeline_stage)) {
+      problems.push(
+        this.problem('hs_pipeline_stage', 'INVALID_OPTION', `${values.hs_pipeline_stage} is not a valid pipeline stage ID. Valid options are: pipelineId=${pipeline.id} : [${pipeline.stages.map((s) => s.id).join(', ')}]`),
+      );
+    }
   }
 
   /** An email already used by another live contact (HubSpot answers 409 "Contact already exists"). */
@@ -366,6 +391,10 @@ export class Portal {
   private dynamicOptions(type: ObjectType, name: string): PropertyOption[] | undefined {
     if (name === 'hubspot_owner_id') {
       return this.listOwners().map((o, index) => ({ label: `${o.firstName} ${o.lastName}`, value: o.id, displayOrder: index, hidden: false }));
+    }
+    if (type === 'leads' && name === 'hs_pipeline') return this.leadPipelines.list().map((p) => ({ label: p.label, value: p.id, displayOrder: p.displayOrder, hidden: false }));
+    if (type === 'leads' && name === 'hs_pipeline_stage') {
+      return this.leadPipelines.list().flatMap((p) => p.stages.map((s) => ({ label: s.label, value: s.id, displayOrder: s.displayOrder, hidden: false, description: `pipelineId=${p.id}` })));
     }
     if (type !== 'deals') return undefined;
     if (name === 'pipeline') return this.pipelines.list().map((p) => ({ label: p.label, value: p.id, displayOrder: p.displayOrder, hidden: false }));

@@ -103,6 +103,17 @@ export const INDUSTRIES = [
   'HIGHER_EDUCATION',
 ] as const;
 
+/**
+ * Lead dropdowns. HubSpot documents the properties, not their option values: `NEW_BUSINESS` (the KB's "New
+ * business", "Upsell", "Re-attempting") and HOT/WARM/COLD are the values its guide and public code use; of
+ * the disqualification reasons only `NOT_A_GOOD_FIT` has been seen in a real portal (shared platform doc §7).
+ * The rest are a representative set a portal might have (UNCONFIRMED); admins edit this list per portal,
+ * which is why the lead definition maps reasons with a default for any it does not name.
+ */
+export const LEAD_TYPES = ['NEW_BUSINESS', 'UPSELL', 'RE_ATTEMPTING'] as const;
+export const LEAD_LABELS = ['HOT', 'WARM', 'COLD'] as const;
+export const LEAD_DISQUALIFICATION_REASONS = ['NOT_A_GOOD_FIT', 'NOT_INTERESTED', 'BAD_TIMING', 'NO_BUDGET', 'WRONG_CONTACT', 'INVALID_CONTACT_INFO', 'DUPLICATE', 'UNRESPONSIVE'] as const;
+
 export const TASK_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'] as const;
 export const TASK_PRIORITIES = ['NONE', 'LOW', 'MEDIUM', 'HIGH'] as const;
 export const TASK_TYPES = ['TODO', 'CALL', 'EMAIL', 'LINKED_IN', 'MEETING'] as const;
@@ -119,6 +130,7 @@ export const GROUPS: Record<ObjectType, Array<{ name: string; label: string }>> 
   deals: [{ name: 'dealinformation', label: 'Deal information' }],
   notes: [{ name: 'engagement', label: 'Engagement' }],
   tasks: [{ name: 'engagement', label: 'Engagement' }],
+  leads: [{ name: 'leadinformation', label: 'Lead information' }],
 };
 
 const text = (name: string, label: string, groupName: string, extra: Partial<PropertySeed> = {}): PropertySeed => ({
@@ -267,7 +279,19 @@ export function builtInProperties(): Record<ObjectType, PropertySeed[]> {
     select('hs_task_priority', 'Priority', 'engagement', options(TASK_PRIORITIES)),
     select('hs_task_type', 'Task Type', 'engagement', options(TASK_TYPES)),
   ];
-  return { contacts, companies, deals, notes, tasks };
+  // Leads (developers.hubspot.com/docs/api-reference/latest/crm/objects/leads/guide): hs_lead_name (required),
+  // hs_lead_type and hs_lead_label (dropdowns a portal edits), the pipeline and stage (options from the lead
+  // pipelines, filled by the portal), and the disqualification reason a rep picks when disqualifying.
+  const leads: PropertySeed[] = [
+    ...common('leadinformation', 'hs_createdate', 'hs_lastmodifieddate'),
+    text('hs_lead_name', 'Lead name', 'leadinformation'),
+    select('hs_lead_type', 'Lead type', 'leadinformation', options(LEAD_TYPES)),
+    select('hs_lead_label', 'Lead label', 'leadinformation', options(LEAD_LABELS)),
+    select('hs_pipeline', 'Pipeline', 'leadinformation', []),
+    select('hs_pipeline_stage', 'Lead stage', 'leadinformation', [], { fieldType: 'radio' }),
+    select('hs_lead_disqualification_reason', 'Disqualification reason', 'leadinformation', options(LEAD_DISQUALIFICATION_REASONS)),
+  ];
+  return { contacts, companies, deals, notes, tasks, leads };
 }
 
 /** Properties a create must carry, by type (HubSpot refuses a deal without a stage, an engagement without a time). */
@@ -275,4 +299,6 @@ export const REQUIRED_ON_CREATE: Partial<Record<ObjectType, readonly string[]>> 
   deals: ['dealstage'],
   notes: ['hs_timestamp'],
   tasks: ['hs_timestamp'],
+  // "Must have a lead name, specified using the hs_lead_name property" (HubSpot's leads guide).
+  leads: ['hs_lead_name'],
 };

@@ -52,7 +52,7 @@ function isRead(method: string, pathname: string): boolean {
 }
 
 /** Whose scopes an object type's records fall under: tasks and notes use the contacts scopes. */
-function scopeOwner(type: ObjectType): 'contacts' | 'companies' | 'deals' {
+function scopeOwner(type: ObjectType): 'contacts' | 'companies' | 'deals' | 'leads' {
   return type === 'tasks' || type === 'notes' ? 'contacts' : type;
 }
 

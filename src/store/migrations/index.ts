@@ -5,6 +5,7 @@ import { jobs } from './0003-jobs';
 import { metricSnapshots } from './0004-metric-snapshots';
 import { changeKey } from './0005-change-key';
 import { card } from './0006-card';
+import { handOffs } from './0007-hand-offs';
 
 export type { MigrationModule, SqlDialect } from './types';
 
@@ -19,4 +20,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0004_metric_snapshots', metricSnapshots],
   ['0005_change_key', changeKey],
   ['0006_card', card],
+  ['0007_hand_offs', handOffs],
 ];

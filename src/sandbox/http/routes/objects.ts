@@ -59,7 +59,19 @@ export function checkInputAssociations(portal: Portal, type: ObjectType, raw: un
       links.push({ kind, toId });
     }
   }
+  if (type === 'leads' && !links.some((l) => l.kind.to === 'contacts')) throw leadWithoutContact();
   return links;
+}
+
+/**
+ * HubSpot's leads guide: a new lead "must be associated with an existing contact", sent inline in the create
+ * (public code adds that associating afterwards does not work). The error body HubSpot answers is not
+ * documented; the sandbox answers a 400 VALIDATION_ERROR naming the rule and the fix (UNCONFIRMED wording).
+ */
+function leadWithoutContact(): HubSpotHttpError {
+  return validationError('A lead must be associated with an existing contact when it is created: add an association to the contact (associationTypeId 578, HUBSPOT_DEFINED) to the create request', {
+    subCategory: 'crm.leads.MISSING_PRIMARY_CONTACT_ASSOCIATION',
+  });
 }
 
 /** Links a created record as its (checked) input asked. */

@@ -1,4 +1,5 @@
-import type { Pipeline, PipelineStage } from '../../crm/pipelines';
+import { resolveObjectType } from '../../crm/object-types';
+import type { Pipeline, PipelineRegistry, PipelineStage } from '../../crm/pipelines';
 import { notFound } from '../../errors';
 import type { RouteEnv, Router } from '../router';
 import { iso } from '../serialize';
@@ -31,21 +32,24 @@ export function pipelineJson(pipeline: Pipeline): Record<string, unknown> {
 }
 
 export function registerPipelineRoutes(router: Router, env: RouteEnv): void {
-  const { pipelines } = env.portal;
-  const dealsOnly = (objectType: string): void => {
-    // The sandbox has deal pipelines only; other types answer as a portal without pipelines for them.
-    if (objectType !== 'deals' && objectType !== 'deal' && objectType !== '0-3') throw notFound(`Unable to find pipelines for object type ${objectType}`);
+  /**
+   * The registry of the path's object type: deals, or leads (`GET /crm/pipelines/2026-09/leads`, where a
+   * portal's lead stages are read: shared platform doc §7). Other types answer as a portal without pipelines
+   * for them.
+   */
+  const registryOf = (objectType: string): PipelineRegistry => {
+    const type = resolveObjectType(objectType);
+    if (type === 'deals') return env.portal.pipelines;
+    if (type === 'leads') return env.portal.leadPipelines;
+    throw notFound(`Unable to find pipelines for object type ${objectType}`);
   };
   addVersioned(router, 'GET', 'pipelines', '/{objectType}', (ctx) => {
-    dealsOnly(ctx.params.objectType as string);
-    return { status: 200, body: { results: pipelines.list().map(pipelineJson) } };
+    return { status: 200, body: { results: registryOf(ctx.params.objectType as string).list().map(pipelineJson) } };
   });
   addVersioned(router, 'GET', 'pipelines', '/{objectType}/{pipelineId}', (ctx) => {
-    dealsOnly(ctx.params.objectType as string);
-    return { status: 200, body: pipelineJson(pipelines.require(ctx.params.pipelineId as string)) };
+    return { status: 200, body: pipelineJson(registryOf(ctx.params.objectType as string).require(ctx.params.pipelineId as string)) };
   });
   addVersioned(router, 'GET', 'pipelines', '/{objectType}/{pipelineId}/stages', (ctx) => {
-    dealsOnly(ctx.params.objectType as string);
-    return { status: 200, body: { results: pipelines.require(ctx.params.pipelineId as string).stages.map(stageJson) } };
+    return { status: 200, body: { results: registryOf(ctx.params.objectType as string).require(ctx.params.pipelineId as string).stages.map(stageJson) } };
   });
 }
