@@ -1,11 +1,11 @@
-import { conflict, notFound, type PropertyValueError } from '../errors';
+import { conflict, notFound } from '../errors';
 import { AssociationStore, type AssociationKind } from './associations';
 import { OBJECT_TYPE_INFO, OBJECT_TYPES, type ObjectType } from './object-types';
 import { DEFAULT_LEAD_PIPELINE, PipelineRegistry } from './pipelines';
-import { REQUIRED_ON_CREATE, type PropertyOption } from './property-catalog';
 import { PropertySchema } from './schema';
 import { derivedValues } from './derived';
 import { ValidationRules } from './validation-rules';
+import { checkWrite, dynamicOptions } from './write-check';
 import type { CrmRecord, HistoryEntry, Owner, PortalChange, RecordSeed, WriteCheck, WriteSource } from './records';
 
 export type { ChangeSource, CrmRecord, HistoryEntry, Owner, PortalChange, RecordSeed, WriteCheck, WriteSource } from './records';
@@ -40,7 +40,7 @@ export class Portal {
   ) {
     this.pipelines = new PipelineRegistry(clock);
     this.leadPipelines = new PipelineRegistry(clock, DEFAULT_LEAD_PIPELINE);
-    this.schema = new PropertySchema(clock, portalId, (type, name) => this.dynamicOptions(type, name));
+    this.schema = new PropertySchema(clock, portalId, (type, name) => dynamicOptions(this, type, name));
     for (const type of OBJECT_TYPES) {
       this.records.set(type, new Map());
       this.order.set(type, []);
@@ -116,64 +116,10 @@ export class Portal {
 
   /**
    * Checks values written through the API: every property must exist, be writable and hold a valid value;
-   * a deal's stage must belong to its pipeline. Returns the normalised values and every problem found.
+   * a deal's or lead's stage must belong to its pipeline. Returns the normalised values and every problem.
    */
   checkWrite(type: ObjectType, input: Record<string, unknown>, existing?: CrmRecord): WriteCheck {
-    const values: Record<string, string> = {};
-    const problems: PropertyValueError[] = [];
-    for (const [name, raw] of Object.entries(input)) {
-      // A deal stage is checked against the deal's pipeline below, with HubSpot's own message.
-      if (((type === 'deals' && name === 'dealstage') || (type === 'leads' && name === 'hs_pipeline_stage')) && raw !== null && raw !== undefined && raw !== '') {
-        values[name] = String(raw);
-        continue;
-      }
-      const result = this.schema.normalise(type, name, raw);
-      if ('problem' in result) problems.push(result.problem);
-      else values[name] = result.value;
-    }
-    if (!existing) {
-      for (const name of REQUIRED_ON_CREATE[type] ?? []) {
-        if (!values[name] && !problems.some((p) => p.name === name)) {
-          problems.push(this.problem(name, 'REQUIRED_PROPERTY', `Property "${name}" is required`));
-        }
-      }
-    }
-    if (type === 'deals' && values.dealstage) {
-      const pipelineId = values.pipeline || existing?.properties.pipeline || 'default';
-      const pipeline = this.pipelines.get(pipelineId);
-      if (pipeline && !pipeline.stages.some((s) => s.id === values.dealstage)) {
-        problems.push(
-          this.problem(
-            'dealstage',
-            'INVALID_OPTION',
-            `${values.dealstage} is not a valid pipeline stage ID. Valid options are: pipelineId=${pipeline.id} : [${pipeline.stages.map((s) => s.id).join(', ')}]`,
-          ),
-        );
-      }
-    }
-    if (type === 'leads') this.checkLeadStage(values, existing, problems);
-    return { values, problems };
-  }
-
-  /**
-   * A lead's stage must belong to its pipeline, with the words HubSpot uses for deal stages (the lead's are
-   * not documented; the same pipelines service answers both). A create without a pipeline or stage lands in
-   * the default pipeline's first stage, as a lead created in HubSpot's UI does.
-   */
-  private checkLeadStage(values: Record<string, string>, existing: CrmRecord | undefined, problems: PropertyValueError[]): void {
-    if (!existing) {
-      values.hs_pipeline ||= DEFAULT_LEAD_PIPELINE.id as string;
-      const first = this.leadPipelines.get(values.hs_pipeline)?.stages[0];
-      if (!values.hs_pipeline_stage && first) values.hs_pipeline_stage = first.id;
-    }
-    if (!values.hs_pipeline_stage) return;
-    const pipelineId = values.hs_pipeline || existing?.properties.hs_pipeline || (DEFAULT_LEAD_PIPELINE.id as string);
-    const pipeline = this.leadPipelines.get(pipelineId);
-    if (pipeline && !pipeline.stages.some((s) => s.id === values.hs_pipeline_stage)) {
-      problems.push(
-        this.problem('hs_pipeline_stage', 'INVALID_OPTION', `${values.hs_pipeline_stage} is not a valid pipeline stage ID. Valid options are: pipelineId=${pipeline.id} : [${pipeline.stages.map((s) => s.id).join(', ')}]`),
-      );
-    }
+    return checkWrite(this, type, input, existing);
   }
 
   /** An email already used by another live contact (HubSpot answers 409 "Contact already exists"). */
@@ -386,26 +332,6 @@ export class Portal {
     }
     this.emit({ kind: 'propertyChange', objectType: record.type, objectId: record.id, propertyName: name, propertyValue: value, occurredAt: at, source });
     return true;
-  }
-
-  private dynamicOptions(type: ObjectType, name: string): PropertyOption[] | undefined {
-    if (name === 'hubspot_owner_id') {
-      return this.listOwners().map((o, index) => ({ label: `${o.firstName} ${o.lastName}`, value: o.id, displayOrder: index, hidden: false }));
-    }
-    if (type === 'leads' && name === 'hs_pipeline') return this.leadPipelines.list().map((p) => ({ label: p.label, value: p.id, displayOrder: p.displayOrder, hidden: false }));
-    if (type === 'leads' && name === 'hs_pipeline_stage') {
-      return this.leadPipelines.list().flatMap((p) => p.stages.map((s) => ({ label: s.label, value: s.id, displayOrder: s.displayOrder, hidden: false, description: `pipelineId=${p.id}` })));
-    }
-    if (type !== 'deals') return undefined;
-    if (name === 'pipeline') return this.pipelines.list().map((p) => ({ label: p.label, value: p.id, displayOrder: p.displayOrder, hidden: false }));
-    if (name === 'dealstage') {
-      return this.pipelines.list().flatMap((p) => p.stages.map((s) => ({ label: s.label, value: s.id, displayOrder: s.displayOrder, hidden: false, description: `pipelineId=${p.id}` })));
-    }
-    return undefined;
-  }
-
-  private problem(name: string, error: PropertyValueError['error'], message: string): PropertyValueError {
-    return { isValid: false, message, error, name, localizedErrorMessage: message, portalId: this.portalId };
   }
 
   private emit(change: PortalChange): void {
