@@ -1,5 +1,5 @@
 import { STATUSES } from '../definition/types';
-import { slaText, STAGES, type GroupFigures, type MetricsSnapshot } from '../metrics';
+import { groupQualifiedPipeline, qualifiedPipelineSeries, slaText, STAGES, type GroupFigures, type MetricsSnapshot, type QualifiedPipelineFigures } from '../metrics';
 import type { Store } from '../store';
 import { CYCLE_BUCKETS, type FigureSource, type ServedSnapshot } from './figures';
 import type { Column, Page, Table, Value } from './table';
@@ -147,7 +147,23 @@ const velocityColumns: Column[] = [
 ];
 const velocityRow = (g: GroupFigures): Value[] => [g.key, g.deals.open, g.deals.averageDealSize, g.deals.winRate, g.deals.salesCycleDays.mean, g.deals.pipelineVelocityPerDay];
 
+const pipelineColumns = (first: Column): Column[] => [
+  first,
+  col('pipeline_created_deals', 'Deals created', 'count'),
+  col('pipeline_created_amount', 'Amount created', 'money'),
+  col('qualified_pipeline_deals', 'Qualified deals', 'count'),
+  col('qualified_pipeline_amount', 'Qualified amount', 'money'),
+  col('qualified_pipeline_count_share', 'Share of deals', 'rate'),
+  col('qualified_pipeline_amount_share', 'Share of amount', 'rate'),
+];
+/** A stored snapshot from before the figure existed has none: its cells are unknown (-), never 0. */
+const pipelineCells = (q: QualifiedPipelineFigures | null): Value[] =>
+  q === null ? [null, null, null, null, null, null] : [q.created, q.createdAmount, q.qualified, q.qualifiedAmount, q.countShare, q.amountShare];
+const PIPELINE_NOTE =
+  'Deals whose lead (earliest-created associated contact) was marketing_qualified or sales_ready when the deal was created, per the audit log; share = qualified / all deals created. Deals without contacts count in the overall row and the months, in no source.';
+
 function velocityPage({ snapshot: s, origin }: ServedSnapshot): Page {
+  const series = qualifiedPipelineSeries(s);
   return {
     slug: 'velocity',
     title: 'Pipeline velocity',
@@ -158,6 +174,22 @@ function velocityPage({ snapshot: s, origin }: ServedSnapshot): Page {
       { id: 'velocity', title: 'Velocity and its four factors, overall', columns: velocityColumns, rows: [velocityRow(s.overall)] },
       { id: 'velocity_sources', title: 'By source', columns: velocityColumns, rows: s.bySource.map(velocityRow), chart: { type: 'bars', label: 'group', values: ['pipeline_velocity_per_day'] } },
       { id: 'velocity_cohorts', title: 'By cohort month', columns: velocityColumns, rows: s.byCohort.map(velocityRow) },
+      {
+        id: 'qualified_pipeline',
+        title: 'Qualified pipeline created, overall and by source',
+        note: PIPELINE_NOTE,
+        columns: pipelineColumns(col('group', 'Group', 'text')),
+        rows: [s.overall, ...s.bySource].map((g) => [g.key, ...pipelineCells(groupQualifiedPipeline(g))]),
+        chart: { type: 'bars', label: 'group', values: ['qualified_pipeline_amount_share'] },
+      },
+      {
+        id: 'qualified_pipeline_months',
+        title: 'Qualified pipeline created by deal-created month (UTC)',
+        note: series === null ? 'These figures were stored before qualified pipeline was computed; they appear with the next computation.' : 'Every month from the first deal to now, empty months included.',
+        columns: pipelineColumns(col('month', 'Month', 'text')),
+        rows: (series ?? []).map((m) => [m.month, ...pipelineCells(m)]),
+        chart: { type: 'bars', label: 'month', values: ['qualified_pipeline_amount'] },
+      },
     ],
   };
 }

@@ -1,5 +1,6 @@
 import { STATUSES } from '../definition/types';
 import type { DecisionRecord, MirrorContact, MirrorDeal } from '../sync/mirror';
+import { qualifiedPipelineByMonth, qualifiedPipelineOf } from './pipeline';
 import { DAY_MS, HOUR_MS, monthOf, monthsBetween, ratio, summarize } from './stats';
 import {
   NONE,
@@ -214,7 +215,7 @@ function isSlaBreach(j: Journey, now: number, slaMs: number): boolean {
 }
 
 function groupOf(key: string, journeys: readonly Journey[], deals: readonly MirrorDeal[], now: number, slaMs: number): GroupFigures {
-  return { key, funnel: funnelOf(journeys), deals: dealFiguresOf(deals, now), handOff: handOffOf(journeys, now, slaMs) };
+  return { key, funnel: funnelOf(journeys), deals: dealFiguresOf(deals, now), handOff: handOffOf(journeys, now, slaMs), qualifiedPipeline: qualifiedPipelineOf(deals) };
 }
 
 /** Groups records by a key; records whose key is undefined belong to no group. */
@@ -315,6 +316,11 @@ export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}
     byStatus,
   );
 
+  // The pipeline series runs by the deal's own created month (not its lead's cohort), from the first deal's
+  // month (or since's) to now's, so a month without deals shows, empty.
+  const dealMonths = deals.filter((d) => d.createdAt !== null).map((d) => monthOf(d.createdAt!));
+  const firstDealMonth = since !== undefined ? monthOf(since) : dealMonths.length > 0 ? dealMonths.reduce((a, b) => (a < b ? a : b)) : null;
+
   return {
     slaHours,
     since: since === undefined ? null : new Date(since).toISOString().slice(0, 10),
@@ -322,6 +328,7 @@ export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}
     byCohort,
     bySource,
     byStatus: byStatusGroups,
+    qualifiedPipelineByMonth: qualifiedPipelineByMonth(deals, firstDealMonth, monthOf(now)),
     dealsWithoutContacts: deals.filter((d) => !leadOfDeal.has(d.id)).length,
     slaBreachedContactIds: journeys
       .filter((j) => isSlaBreach(j, now, slaMs))

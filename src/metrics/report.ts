@@ -1,5 +1,6 @@
 import { slaText, type Summary } from './stats';
-import { REJECTION_REASONS, STAGES, type Dimension, type GroupFigures, type Metrics, type MetricsSnapshot, type Stage } from './types';
+import { groupQualifiedPipeline, qualifiedPipelineSeries } from './pipeline';
+import { REJECTION_REASONS, STAGES, type Dimension, type GroupFigures, type Metrics, type MetricsSnapshot, type QualifiedPipelineFigures, type Stage } from './types';
 
 /**
  * The report of the figures, as a table for people, JSON for programs and CSV for spreadsheets. Pure: it
@@ -36,6 +37,17 @@ const summaryColumns = (header: string, csv: string, kind: Kind, get: (g: GroupF
   { header: `${header} median`, csv: `${csv}_median`, kind, get: (g) => get(g).median },
   { header: `${header} n`, csv: `${csv}_count`, kind: 'count', get: (g) => get(g).count },
 ];
+
+/** The qualified-pipeline columns, for a group row and for a month row alike; null where a stored snapshot predates the figure. */
+const PIPELINE_COLUMNS: Array<{ header: string; csv: string; kind: Kind; get: (q: QualifiedPipelineFigures) => number | null }> = [
+  { header: 'created', csv: 'pipeline_created_deals', kind: 'count', get: (q) => q.created },
+  { header: 'created amount', csv: 'pipeline_created_amount', kind: 'money', get: (q) => q.createdAmount },
+  { header: 'qualified', csv: 'qualified_pipeline_deals', kind: 'count', get: (q) => q.qualified },
+  { header: 'qualified amount', csv: 'qualified_pipeline_amount', kind: 'money', get: (q) => q.qualifiedAmount },
+  { header: 'count share', csv: 'qualified_pipeline_count_share', kind: 'rate', get: (q) => q.countShare },
+  { header: 'amount share', csv: 'qualified_pipeline_amount_share', kind: 'rate', get: (q) => q.amountShare },
+];
+const PIPELINE_TITLE = 'Qualified pipeline created: deals whose lead was marketing_qualified or sales_ready when the deal was created; share = qualified / all created';
 
 const SECTIONS: Section[] = [
   {
@@ -89,6 +101,16 @@ const SECTIONS: Section[] = [
       { header: 'late verdicts', csv: 'answered_after_sla', kind: 'count', get: (g) => g.handOff.answeredAfterSla },
     ],
   },
+  {
+    title: PIPELINE_TITLE,
+    columns: PIPELINE_COLUMNS.map((c): Column => ({
+      ...c,
+      get: (g) => {
+        const q = groupQualifiedPipeline(g);
+        return q === null ? null : c.get(q);
+      },
+    })),
+  },
 ];
 
 /** Rejection reasons seen beyond the definition's three (a portal may add options): listed in CSV too. */
@@ -136,6 +158,12 @@ function renderTable(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: 
       `, SLA ${slaText(metrics.slaHours)}`,
   ];
   const parts = SECTIONS.map((s) => `${s.title}\n${table([by, ...s.columns.map((c) => c.header)], rows.map((g) => [g.key, ...s.columns.map((c) => cell(c.kind, c.get(g)))]))}`);
+  const series = qualifiedPipelineSeries(metrics);
+  parts.push(
+    series === null
+      ? 'Qualified pipeline created by deal-created month: not in this stored snapshot (computed before the figure existed).'
+      : `Qualified pipeline created by deal-created month (UTC; every deal, those without contacts included)\n${table(['month', ...PIPELINE_COLUMNS.map((c) => c.header)], series.map((m) => [m.month, ...PIPELINE_COLUMNS.map((c) => cell(c.kind, c.get(m)))]))}`,
+  );
   const extra = extraReasons(rows);
   const foot = [
     `Leads per ${by}: ${groups.map((g) => `${g.key} ${g.funnel.leads}`).join(', ') || 'none'}.`,
@@ -146,12 +174,19 @@ function renderTable(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: 
   return `${[head.join('\n'), ...parts, foot.join('\n')].join('\n\n')}\n`;
 }
 
-function renderCsv(by: Dimension, groups: GroupFigures[], overall: GroupFigures): string {
+function renderCsv(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: GroupFigures[]): string {
+  const overall = metrics.overall;
   const rows = [overall, ...groups];
   const columns = SECTIONS.flatMap((s) => s.columns);
   const extra = extraReasons(rows);
   const header = ['dimension', 'group', ...columns.map((c) => c.csv), ...extra];
   const lines = rows.map((g) => [g === overall ? 'overall' : by, g.key, ...columns.map((c) => csvNumber(c.kind, c.get(g))), ...extra.map((r) => String(g.handOff.rejectionReasons[r] ?? 0))]);
+  // The per-month series of qualified pipeline follows the groups, as rows of dimension `created_month`:
+  // only the qualified-pipeline columns are filled (the other figures are not kept per deal month).
+  for (const m of qualifiedPipelineSeries(metrics) ?? []) {
+    const byCsv = new Map(PIPELINE_COLUMNS.map((c) => [c.csv, csvNumber(c.kind, c.get(m))]));
+    lines.push(['created_month', m.month, ...columns.map((c) => byCsv.get(c.csv) ?? ''), ...extra.map(() => '')]);
+  }
   return `${[header, ...lines].map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
@@ -164,7 +199,7 @@ export function renderReport(metrics: Metrics | MetricsSnapshot, options: Report
       return `${JSON.stringify({ ...rest, by, groups }, null, 2)}\n`;
     }
     case 'csv':
-      return renderCsv(by, groups, metrics.overall);
+      return renderCsv(metrics, by, groups);
     case 'table':
       return renderTable(metrics, by, groups);
   }

@@ -76,12 +76,37 @@ export interface HandOffFigures {
   answeredAfterSla: number;
 }
 
+/** The statuses that make a deal qualified pipeline when its lead had one of them at the deal's creation. */
+export const QUALIFIED_STATUSES = ['marketing_qualified', 'sales_ready'] as const;
+
+/** Qualified pipeline created, over the deals of a group (docs/metrics.md). */
+export interface QualifiedPipelineFigures {
+  /** All pipeline created: the live deals of the group. */
+  created: number;
+  /** Sum of their amounts (a deal without an amount adds 0). */
+  createdAmount: number;
+  /** Deals whose lead was marketing_qualified or sales_ready when the deal was created (statusAtCreation). */
+  qualified: number;
+  qualifiedAmount: number;
+  /** qualified / created; null with no deal. */
+  countShare: number | null;
+  /** qualifiedAmount / createdAmount; null when createdAmount is 0. */
+  amountShare: number | null;
+}
+
+/** One month of the series: the deals created that month (UTC), or '(none)' for deals without a create date. */
+export interface QualifiedPipelineMonth extends QualifiedPipelineFigures {
+  month: string;
+}
+
 export interface GroupFigures {
   /** 'overall', a cohort month 'YYYY-MM', a source, or a status at deal creation; '(none)' when missing. */
   key: string;
   funnel: FunnelFigures;
   deals: DealFigures;
   handOff: HandOffFigures;
+  /** The group's deals (attributed as `deals` is): qualified pipeline created and its share. */
+  qualifiedPipeline: QualifiedPipelineFigures;
 }
 
 export type Dimension = 'cohort' | 'source' | 'status';
@@ -98,6 +123,8 @@ export interface Metrics {
   bySource: GroupFigures[];
   /** By deal.statusAtCreation (contacts: that of their first deal). */
   byStatus: GroupFigures[];
+  /** Qualified pipeline created by the deal's created month (UTC), every month from the first to `now`'s. */
+  qualifiedPipelineByMonth: QualifiedPipelineMonth[];
   /** Live deals with no live associated contact: in the overall and status figures, in no cohort or source. */
   dealsWithoutContacts: number;
   /** Ids of the contacts in SLA breach, for the report. */

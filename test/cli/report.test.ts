@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../src/store';
+import { EXPECTED_BY_MONTH, EXPECTED_BY_SOURCE, EXPECTED_OVERALL, PIPELINE_CONTACTS, PIPELINE_DEALS, PIPELINE_DECISIONS, type PipelineRow } from '../metrics/pipeline-portal';
 import { CONTACTS, DEALS, DECISIONS } from '../metrics/portal';
 import { assertBuilt, runUld } from '../server/child';
 
@@ -70,10 +71,16 @@ describe('uld report', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^dimension,group,reached_lead,/);
-    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3))).toEqual([
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows.filter((l) => l[0] !== 'created_month').map((l) => l.slice(0, 3))).toEqual([
       ['overall', 'overall', '4'],
       ['status', 'sales_ready', '1'],
     ]);
+    // The qualified-pipeline series starts at --since's month: March has d3 (8000, lead sales_ready at creation).
+    const header = lines[0].split(',');
+    const march = rows.find((l) => l[0] === 'created_month' && l[1] === '2025-03')!;
+    expect(['pipeline_created_deals', 'qualified_pipeline_amount', 'qualified_pipeline_count_share'].map((c) => march[header.indexOf(c)])).toEqual(['1', '8000', '1']);
+    expect(rows.filter((l) => l[0] === 'created_month')[0][1]).toBe('2025-03');
   });
 
   test.each([
@@ -85,5 +92,69 @@ describe('uld report', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
+  });
+});
+
+/**
+ * Issue 14, acceptance 5: qualified pipeline created in `uld report --format json` equals the hand computation
+ * of test/metrics/pipeline-portal.ts (the arithmetic is in its comments), by month and by source. Each deal's
+ * status at creation is read from the store's audit log the way the sync engine fills it (`statusesAt` for
+ * the earliest-created contact at the create date) and must equal the hand-written one.
+ */
+describe('uld report: qualified pipeline created on a hand-built portal', () => {
+  let dir: string;
+  let url: string;
+  interface Figures {
+    created: number;
+    createdAmount: number;
+    qualified: number;
+    qualifiedAmount: number;
+    countShare: number | null;
+    amountShare: number | null;
+  }
+  const rowOf = (q: Figures): PipelineRow => [q.created, q.createdAmount, q.qualified, q.qualifiedAmount, q.countShare, q.amountShare];
+  function expectRow(actual: PipelineRow, expected: PipelineRow): void {
+    expect(actual.slice(0, 4)).toEqual(expected.slice(0, 4));
+    for (const i of [4, 5]) {
+      if (expected[i] === null) expect(actual[i]).toBeNull();
+      else expect(actual[i]).toBeCloseTo(expected[i]!, 12);
+    }
+  }
+
+  beforeAll(async () => {
+    assertBuilt();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-report-qp-'));
+    url = `sqlite:${path.join(dir, 'uld.sqlite')}`;
+    const store = await openStore(url);
+    try {
+      await store.upsertContacts(PIPELINE_CONTACTS);
+      await store.recordDecisions(PIPELINE_DECISIONS);
+      const created = new Map(PIPELINE_CONTACTS.map((c) => [c.id, c.createdAt ?? Infinity]));
+      const fromLog: Array<[string, string | null]> = [];
+      for (const d of PIPELINE_DEALS) {
+        const lead = [...d.contactIds].sort((a, b) => created.get(a)! - created.get(b)!)[0];
+        fromLog.push([d.id, lead && d.createdAt !== null ? ((await store.statusesAt([lead], d.createdAt)).get(lead) ?? null) : null]);
+      }
+      expect(fromLog).toEqual(PIPELINE_DEALS.map((d) => [d.id, d.statusAtCreation]));
+      await store.upsertDeals(PIPELINE_DEALS);
+    } finally {
+      await store.close();
+    }
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('by month and by source, as computed by hand', async () => {
+    const r = await runUld(['report', '--format', 'json', '--by', 'source'], { DATABASE_URL: url }, { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const m = JSON.parse(r.stdout) as { overall: { qualifiedPipeline: Figures }; groups: Array<{ key: string; qualifiedPipeline: Figures }>; qualifiedPipelineByMonth: Array<Figures & { month: string }> };
+    expectRow(rowOf(m.overall.qualifiedPipeline), EXPECTED_OVERALL);
+    expect(Object.fromEntries(m.groups.map((g) => [g.key, g.qualifiedPipeline.created]))).toEqual(Object.fromEntries(Object.entries(EXPECTED_BY_SOURCE).map(([k, v]) => [k, v[0]])));
+    for (const g of m.groups) expectRow(rowOf(g.qualifiedPipeline), EXPECTED_BY_SOURCE[g.key]);
+    // The series runs from April 2025 to the CLI's (real) current month; months after June have no deal.
+    const months = m.qualifiedPipelineByMonth.map((x) => x.month);
+    expect(months.slice(0, 4)).toEqual(['2025-04', '2025-05', '2025-06', '2025-07']);
+    expect(months.at(-1)).toBe(new Date().toISOString().slice(0, 7));
+    for (const x of m.qualifiedPipelineByMonth) expectRow(rowOf(x), EXPECTED_BY_MONTH[x.month] ?? [0, 0, 0, 0, null, null]);
   });
 });

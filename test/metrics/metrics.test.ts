@@ -324,10 +324,16 @@ describe('the report', () => {
     const lines = renderReport(metrics, { format: 'csv' }).trimEnd().split('\r\n');
     const header = lines[0].split(',');
     expect(header.slice(0, 4)).toEqual(['dimension', 'group', 'reached_lead', 'reached_marketing_qualified']);
-    expect(lines).toHaveLength(1 + 1 + 3);
+    // overall, 3 cohorts, then the qualified-pipeline series: 3 deal-created months (January to March).
+    expect(lines).toHaveLength(1 + 1 + 3 + 3);
     const row = (i: number) => Object.fromEntries(lines[i].split(',').map((v, j) => [header[j], v]));
     expect(row(1)).toMatchObject({ dimension: 'overall', group: 'overall', reached_lead: '8', rate_lead_to_marketing_qualified: '0.75', win_rate: '0.666667', pipeline_velocity_per_day: '375', sla_breaches: '1' });
     expect(row(3)).toMatchObject({ dimension: 'cohort', group: '2025-02', reached_lead: '0', rate_lead_to_marketing_qualified: '', win_rate: '', sales_cycle_days_mean: '' });
+    // Qualified pipeline: d1, d2, d3 were created from a sales_ready lead, d4 (no contacts) from none.
+    // Overall 4 deals 43000, 3 qualified 23000 (10000 + 5000 + 8000): 3/4, 23000/43000 = 0.534884.
+    expect(row(1)).toMatchObject({ pipeline_created_deals: '4', pipeline_created_amount: '43000', qualified_pipeline_deals: '3', qualified_pipeline_amount: '23000', qualified_pipeline_count_share: '0.75', qualified_pipeline_amount_share: '0.534884' });
+    // February: only d4 (20000, not qualified): share 0, not unknown.
+    expect(row(6)).toMatchObject({ dimension: 'created_month', group: '2025-02', reached_lead: '', pipeline_created_deals: '1', pipeline_created_amount: '20000', qualified_pipeline_deals: '0', qualified_pipeline_count_share: '0', qualified_pipeline_amount_share: '0' });
     const odd = computeMetrics({ contacts: [contact({ id: 'q', createdAt: at(1, 1), source: 'a "quoted", source' })], deals: [], decisions: [], now: NOW, slaHours: 24 });
     expect(renderReport(odd, { format: 'csv', by: 'source' })).toContain('\r\nsource,"a ""quoted"", source",1,');
   });
