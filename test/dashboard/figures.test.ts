@@ -6,9 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { metricsJob } from '../../jobs';
 import { fillMirror, portalMirror } from '../../bench/dashboard';
 import { FigureSource, readFigures } from '../../src/dashboard';
+import { pageHtml } from '../../src/dashboard/html';
+import { buildPage, findTable } from '../../src/dashboard/pages';
 import { tableCsv } from '../../src/dashboard/table';
 import { computeMode } from '../../src/figures-worker';
-import { computeMetrics } from '../../src/metrics';
+import { computeMetrics, snapshotOf } from '../../src/metrics';
 import { openStore, type Store } from '../../src/store';
 import type { DecisionRecord } from '../../src/sync/mirror';
 import { CONTACTS, DEALS, DECISIONS, NOW, SLA_HOURS, at, contact, decision } from '../metrics/portal';
@@ -201,4 +203,28 @@ describe('CSV downloads', () => {
     });
     expect(csv).toBe('reason,n\r\n"\'=HYPERLINK(""http://evil.example"")",-3\r\n\'@SUM(A1),2\r\n"plain, with a comma",0\r\n');
   });
+});
+
+it('when the stored snapshot predates qualified pipeline, then the velocity page still renders it, as unknown (-), never 0', async () => {
+  await store.upsertContacts(CONTACTS);
+  await store.upsertDeals(DEALS);
+  await store.recordDecisions(DECISIONS);
+  // A snapshot as an earlier release stored it: the same figures without the qualified-pipeline fields.
+  const old = JSON.parse(JSON.stringify(snapshotOf(computeMetrics({ ...(await store.listMirror()), now: NOW - 3_600_000, slaHours: SLA_HOURS }), NOW - 3_600_000))) as Record<string, unknown>;
+  delete old.qualifiedPipelineByMonth;
+  for (const g of [old.overall, ...(old.byCohort as unknown[]), ...(old.bySource as unknown[]), ...(old.byStatus as unknown[])]) delete (g as Record<string, unknown>).qualifiedPipeline;
+  await store.saveMetricSnapshot(NOW - 3_600_000, JSON.stringify(old));
+  const source = new FigureSource({ store, databaseUrl, slaHours: SLA_HOURS, maxAgeMs: 60_000, clock: () => NOW });
+  const page = await buildPage('velocity', { figures: source, store, query: {} });
+  expect(page.figuresFrom).toBe('stored');
+  const overall = findTable(page, 'qualified_pipeline')!;
+  expect(overall.rows[0]).toEqual(['overall', null, null, null, null, null, null]);
+  expect(findTable(page, 'qualified_pipeline_months')!.rows).toEqual([]);
+  expect(findTable(page, 'qualified_pipeline_months')!.note).toMatch(/stored before qualified pipeline was computed/);
+  expect(pageHtml(page)).toContain('Qualified pipeline created');
+  await source.settled();
+  // Once computed: the portal's figures (d1, d2, d3 from sales_ready leads; d4 without contacts).
+  const fresh = await buildPage('velocity', { figures: source, store, query: {} });
+  expect(findTable(fresh, 'qualified_pipeline')!.rows[0]).toEqual(['overall', 4, 43000, 3, 23000, 0.75, 23000 / 43000]);
+  expect(tableCsv(findTable(fresh, 'qualified_pipeline_months')!).split('\r\n')[2]).toBe('2025-02,1,20000,0,0,0,0');
 });
