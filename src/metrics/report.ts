@@ -167,7 +167,7 @@ function renderTable(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: 
   const extra = extraReasons(rows);
   const foot = [
     `Leads per ${by}: ${groups.map((g) => `${g.key} ${g.funnel.leads}`).join(', ') || 'none'}.`,
-    `Deals without contacts: ${metrics.dealsWithoutContacts} (in the overall and status figures, in no cohort or source).`,
+    `Deals without contacts: ${metrics.dealsWithoutContacts} (in the overall, status and deal-created-month figures, in no cohort or source).`,
     ...(extra.length > 0 ? [`Other rejection reasons: ${extra.map((r) => `${r} ${metrics.overall.handOff.rejectionReasons[r] ?? 0}`).join(', ')}.`] : []),
     `SLA breaches (sales_ready, no verdict after ${slaText(metrics.slaHours)}): ${metrics.slaBreachedContactIds.length === 0 ? 'none' : metrics.slaBreachedContactIds.join(', ')}.`,
   ];
