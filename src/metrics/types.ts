@@ -125,7 +125,7 @@ export interface Metrics {
   byStatus: GroupFigures[];
   /** Qualified pipeline created by the deal's created month (UTC), every month from the first to `now`'s. */
   qualifiedPipelineByMonth: QualifiedPipelineMonth[];
-  /** Live deals with no live associated contact: in the overall and status figures, in no cohort or source. */
+  /** Live deals with no live associated contact: in the overall, status and deal-created-month figures, in no cohort or source. */
   dealsWithoutContacts: number;
   /** Ids of the contacts in SLA breach, for the report. */
   slaBreachedContactIds: string[];
