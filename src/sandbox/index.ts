@@ -22,6 +22,7 @@ export { DEFAULT_BEHAVIOUR, type ApiVersion, type SandboxBehaviour } from './htt
 export { API_VERSIONS, VERSION_SHAPES, type VersionShape } from './http/versions';
 export { BATCH_LIMIT } from './http/routes/batch';
 export { LIST_LIMIT, HISTORY_LIMIT } from './http/routes/objects';
+export { PROPERTY_HISTORY_BOUND } from './http/serialize';
 export { ASSOCIATION_READ_LIMIT } from './http/routes/associations';
 export {
   WebhookDispatcher,
