@@ -1,4 +1,4 @@
-import type { CrmRecord } from './types';
+import type { CrmRecord, HistoryRecord, PropertyHistoryPoint } from './types';
 
 /** Splits `items` into HubSpot-sized batches. */
 export function chunks<T>(items: T[], size: number): T[][] {
@@ -51,4 +51,27 @@ export function toRecord(raw: unknown, asked: string[]): CrmRecord {
   if (updatedAt) record.updatedAt = updatedAt;
   if (o.archived !== undefined) record.archived = o.archived;
   return record;
+}
+
+/**
+ * A record read with history, its timestamps as epoch ms. An entry whose timestamp does not parse is
+ * dropped rather than guessed (replay must never date a value it cannot date); HubSpot's newest-first order
+ * is kept. A property asked for but absent from `propertiesWithHistory` has no history: [].
+ */
+export function toHistoryRecord(record: CrmRecord, asked: readonly string[]): HistoryRecord {
+  const histories: Record<string, PropertyHistoryPoint[]> = {};
+  for (const name of asked) histories[name] = [];
+  for (const [name, entries] of Object.entries(record.propertiesWithHistory ?? {})) {
+    const points: PropertyHistoryPoint[] = [];
+    for (const e of entries) {
+      const timestamp = Date.parse(e.timestamp);
+      if (Number.isNaN(timestamp)) continue;
+      const point: PropertyHistoryPoint = { value: e.value ?? '', timestamp };
+      if (e.sourceType !== undefined) point.sourceType = e.sourceType;
+      if (e.sourceId !== undefined) point.sourceId = e.sourceId;
+      points.push(point);
+    }
+    histories[name] = points;
+  }
+  return { id: record.id, properties: record.properties, histories };
 }

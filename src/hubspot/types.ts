@@ -18,6 +18,26 @@ export interface CrmRecord {
   archived?: boolean;
 }
 
+/** One past value of a property, parsed: `timestamp` in epoch ms. */
+export interface PropertyHistoryPoint {
+  value: string;
+  timestamp: number;
+  sourceType?: string;
+  sourceId?: string;
+}
+
+/** A record read with history: today's values and, per property asked, its past newest first (HubSpot's order). */
+export interface HistoryRecord {
+  id: string;
+  properties: Record<string, string | null>;
+  histories: Record<string, PropertyHistoryPoint[]>;
+}
+
+export interface HistoryReadResult {
+  records: HistoryRecord[];
+  missing: string[];
+}
+
 export interface BatchReadResult {
   records: CrmRecord[];
   /** Ids HubSpot does not have (deleted, merged away, never existed): tombstones, not failures. */
@@ -110,6 +130,11 @@ export type CallCounts = Record<string, number>;
 export interface CrmGateway {
   /** Batch read, 100 ids per call (50 when `propertiesWithHistory` is given). */
   read(objectType: CrmObjectType, ids: string[], properties: string[], propertiesWithHistory?: string[]): Promise<BatchReadResult>;
+  /**
+   * Batch read with `propertiesWithHistory` for every property asked, 50 ids per call (HubSpot's limit for
+   * history reads), histories parsed with epoch-ms timestamps. For history replay (docs/replay.md).
+   */
+  readHistories(objectType: CrmObjectType, ids: string[], properties: string[]): Promise<HistoryReadResult>;
   /** Associations v4 batch read, 1,000 ids per call. Ids without associations map to []. */
   associations(from: CrmObjectType, to: CrmObjectType, ids: string[]): Promise<Map<string, AssociatedRecord[]>>;
   /** Batch update, 100 per call; 207 and whole-batch 400 isolated so one bad record never blocks the rest. */

@@ -7,7 +7,7 @@ export { generatePortal, loadGeneratedPortal, DEFAULT_GENERATOR_NOW, type Genera
 export { PORTAL_SIGNALS, TARGET_PROFILE, propertiesWithRole, type PropertySignal, type SignalRole } from './generator/signals';
 export { FREE_MAIL_DOMAIN_SET, COMPETITORS } from './generator/vocabulary';
 export { ActivitySimulator, type ActivityKind, type SimulatedActivity, type SimulatorOptions } from './simulator';
-export { Portal, type ChangeSource, type CrmRecord, type HistoryEntry, type Owner, type PortalChange, type WriteSource } from './crm/portal';
+export { Portal, type ChangeSource, type CrmRecord, type HistoryEntry, type Owner, type PortalChange, type RecordSeed, type WriteSource } from './crm/portal';
 export type { ObjectType } from './crm/object-types';
 export { ValidationRules, evaluateRules, type ConditionalRequirement, type RuleViolation, type ValidationRuleSet } from './crm/validation-rules';
 export { ASSOCIATION_KINDS, associationKind, type AssociationKind } from './crm/associations';
@@ -22,6 +22,7 @@ export { DEFAULT_BEHAVIOUR, type ApiVersion, type SandboxBehaviour } from './htt
 export { API_VERSIONS, VERSION_SHAPES, type VersionShape } from './http/versions';
 export { BATCH_LIMIT } from './http/routes/batch';
 export { LIST_LIMIT, HISTORY_LIMIT } from './http/routes/objects';
+export { PROPERTY_HISTORY_BOUND } from './http/serialize';
 export { ASSOCIATION_READ_LIMIT } from './http/routes/associations';
 export {
   WebhookDispatcher,

@@ -2,6 +2,7 @@ import { OBJECT_TYPE_INFO } from '../crm/object-types';
 import type { Owner, RecordSeed } from '../crm/portal';
 import { Random, WeightedTable } from '../random';
 import type { CompanyProfile } from './companies';
+import { contactHistory, type ContactMarks } from './history';
 import { DAY, idSequence, iso, sigmoid, slug } from './util';
 import {
   COMPANY_WORDS,
@@ -49,6 +50,8 @@ export function makeContacts(random: Random, count: number, now: number, compani
   const seniorities = new WeightedTable(SENIORITY_WEIGHTS);
   const sources = new WeightedTable(SOURCE_WEIGHTS);
   const emails = new Set<string>();
+  // Histories draw from their own stream: the draws above (and every figure built on them) stay as they were.
+  const past = random.fork('history');
   const out: ContactsOut = {
     seeds: [],
     toCompany: [],
@@ -117,10 +120,12 @@ export function makeContacts(random: Random, count: number, now: number, compani
     properties.hs_analytics_num_visits = str(max(pageViews > 0 ? 1 : 0, round(pageViews / (1.5 + random.next() * 2))));
     properties.num_conversion_events = str(conversions);
     let lastTouch = createdAt;
+    const marks: ContactMarks = { createdAt, seniority };
     const ago = (meanDays: number): number => min(ageDays, -log(1 - random.next()) * meanDays);
     if (pageViews > 0) {
       const at = round(now - ago(45 / exp(0.6 * engagement)) * DAY);
       properties.hs_analytics_last_visit_timestamp = iso(at);
+      marks.lastVisitAt = at;
       lastTouch = max(lastTouch, at);
     }
     if (conversions > 0) {
@@ -130,11 +135,14 @@ export function makeContacts(random: Random, count: number, now: number, compani
       const firstAt = conversions > 1 ? createdAt + round((recentAt - createdAt) * random.next() * 0.5) : recentAt;
       properties.first_conversion_event_name = conversions > 1 ? random.pick(CONVERSION_EVENTS.lowIntent) : properties.recent_conversion_event_name;
       properties.first_conversion_date = iso(firstAt);
+      marks.firstConversionAt = firstAt;
+      marks.recentConversionAt = recentAt;
       lastTouch = max(lastTouch, recentAt);
     }
     if (random.chance(min(0.9, max(0.1, 0.5 + 0.15 * engagement)))) {
       const openAt = round(now - ago(30 / exp(0.4 * engagement)) * DAY);
       properties.hs_email_last_open_date = iso(openAt);
+      marks.lastOpenAt = openAt;
       lastTouch = max(lastTouch, openAt);
       if (random.chance(min(0.8, max(0.05, 0.35 + 0.1 * engagement)))) {
         // A click needs an open of the same email, so the last click is not after the last open.
@@ -179,7 +187,8 @@ export function makeContacts(random: Random, count: number, now: number, compani
     if (student) out.counts.students += 1;
     if (atCompetitor) out.counts.competitors += 1;
     if (!company) out.counts.noCompany += 1;
-    out.seeds.push({ id, properties, createdAt, updatedAt: lastTouch, origin: { sourceType: random.chance(0.7) ? 'FORM' : 'IMPORT' } });
+    const origin = { sourceType: random.chance(0.7) ? ('FORM' as const) : ('IMPORT' as const) };
+    out.seeds.push({ id, properties, createdAt, updatedAt: lastTouch, origin, history: contactHistory(past, properties, marks, origin) });
     if (company) out.toCompany.push([id, company.id]);
     out.latent.push({ company, fit: fitCore, engagement, freeMail: isFreeMail });
   }

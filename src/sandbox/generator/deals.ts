@@ -1,5 +1,6 @@
 import { OBJECT_TYPE_INFO } from '../crm/object-types';
 import type { HistoryEntry, Owner, RecordSeed } from '../crm/portal';
+import { setLater } from './history';
 import { DEFAULT_DEAL_STAGES } from '../crm/pipelines';
 import { Random } from '../random';
 import type { ContactsOut } from './contacts';
@@ -101,19 +102,23 @@ export function makeDeals(random: Random, contacts: ContactsOut, now: number, ow
     if (company) out.toCompany.push([id, company.id]);
 
     // The contact (and company) now reflect the deal: these are the "outcome" properties.
+    // Stage and lead status move when the deal does, and are kept in the contact's history with that time.
     const cp = contact.properties;
     const lifecycle = closed ? (won ? 'customer' : 'salesqualifiedlead') : 'opportunity';
-    cp.lifecyclestage = lifecycle;
+    const rep = { sourceType: 'CRM_UI' as const, sourceId: byOwner.sourceId };
+    setLater(contact, 'lifecyclestage', closed && !won ? 'salesqualifiedlead' : 'opportunity', createdAt, rep);
+    if (closed && won) setLater(contact, 'lifecyclestage', 'customer', closeAt, rep);
+    setLater(contact, 'hs_lead_status', 'OPEN_DEAL', createdAt, rep);
+    if (closed) setLater(contact, 'hs_lead_status', won ? 'CONNECTED' : 'BAD_TIMING', closeAt, rep);
+    setLater(contact, 'num_associated_deals', '1', createdAt, { sourceType: 'CALCULATED' });
     cp[`hs_lifecyclestage_salesqualifiedlead_date`] = iso(createdAt);
     cp[`hs_v2_date_entered_${lifecycle}`] = iso(closed ? closeAt : createdAt);
     if (lifecycle !== 'salesqualifiedlead') cp[`hs_lifecyclestage_${lifecycle}_date`] = iso(closed ? closeAt : createdAt);
-    cp.hs_lead_status = closed ? (won ? 'CONNECTED' : 'BAD_TIMING') : 'OPEN_DEAL';
-    cp.num_associated_deals = '1';
     const touched = max(contact.updatedAt ?? contact.createdAt, current.at);
     cp.lastmodifieddate = iso(touched);
     contact.updatedAt = touched;
     if (company && won) {
-      company.record.properties.lifecyclestage = 'customer';
+      setLater(company.record, 'lifecyclestage', 'customer', closeAt, rep);
       company.record.properties.hs_lastmodifieddate = iso(max(company.record.createdAt, closeAt));
     }
   });

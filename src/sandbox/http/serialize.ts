@@ -37,6 +37,13 @@ export interface ObjectView {
   asOf?: number;
 }
 
+/**
+ * How many past values of one property are served. HubSpot keeps a bounded history per property but its
+ * API reference states no figure (searched its docs, SDK issues and pages); 20 is this sandbox's choice,
+ * shared with the replay's default (src/replay DEFAULT_HISTORY_BOUND) so that a cut history is recognised.
+ */
+export const PROPERTY_HISTORY_BOUND = 20;
+
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -56,9 +63,10 @@ export function objectJson(portal: Portal, record: CrmRecord, view: ObjectView =
     json.propertiesWithHistory = {};
     for (const name of unique(view.propertiesWithHistory)) {
       if (!portal.schema.get(record.type, name)) continue;
+      // Newest first, and only the newest PROPERTY_HISTORY_BOUND values: HubSpot keeps a bounded past.
       json.propertiesWithHistory[name] = portal
         .historyOf(record, name)
-        .slice()
+        .slice(-PROPERTY_HISTORY_BOUND)
         .reverse()
         .map((h) => {
           const entry: HistoryJson = { value: h.value, timestamp: iso(h.timestamp), sourceType: h.sourceType };
