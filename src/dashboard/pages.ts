@@ -20,11 +20,12 @@ export interface PageContext {
 
 const col = (key: string, header: string, kind: Column['kind']): Column => ({ key, header, kind });
 
+/** The funnel's `accepted` is inferred (a verdict or a deal): never labelled like the hand-off's recorded verdicts. */
 const STAGE_LABEL: Record<(typeof STAGES)[number], string> = {
   lead: 'Lead',
   marketing_qualified: 'Marketing qualified',
   sales_ready: 'Sales ready',
-  accepted: 'Accepted',
+  accepted: 'Accepted (inferred: verdict or deal)',
   opportunity: 'Opportunity',
   won: 'Won',
 };
@@ -41,7 +42,9 @@ function funnelPage({ snapshot: s, origin }: ServedSnapshot): Page {
   return {
     slug: 'funnel',
     title: 'Funnel',
-    intro: 'Every live contact down the demand waterfall, cumulative: a lead that reached a stage counts in every earlier one. Step conversion = reached B / reached A.',
+    intro:
+      'Every live contact down the demand waterfall, cumulative: a lead that reached a stage counts in every earlier one. Step conversion = reached B / reached A. ' +
+      'Accepted (inferred) = an accepted verdict or a deal (sales worked it); the hand-off page counts recorded verdicts only.',
     computedAt: s.computedAt,
     figuresFrom: origin,
     tables: [
@@ -225,7 +228,7 @@ function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
   return {
     slug: 'handoff',
     title: 'Hand-off health',
-    intro: `Sales acceptance rate = accepted / (accepted + rejected) hand-offs. SLA: ${slaText(s.slaHours)} from the first sales_ready to a verdict.`,
+    intro: `Sales acceptance rate = accepted / (accepted + rejected) recorded verdicts (uld_sales_feedback); the funnel's "Accepted (inferred)" also counts contacts with a deal. SLA: ${slaText(s.slaHours)} from the first sales_ready to a verdict.`,
     computedAt: s.computedAt,
     figuresFrom: origin,
     tables: [
@@ -235,8 +238,8 @@ function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
         columns: [col('measure', 'Measure', 'text'), col('value', 'Value', 'count')],
         rows: [
           ['Handed off (became sales_ready)', h.handedOff],
-          ['Accepted', h.accepted],
-          ['Rejected', h.rejected],
+          ['Accepted verdicts (recorded)', h.accepted],
+          ['Rejected verdicts (recorded)', h.rejected],
           ['Awaiting a verdict', h.awaitingFeedback],
           ['In SLA breach now', h.slaBreaches],
           ['Answered after the SLA', h.answeredAfterSla],

@@ -29,7 +29,9 @@ interface Section {
   columns: Column[];
 }
 
-const SHORT: Record<Stage, string> = { lead: 'lead', marketing_qualified: 'mql', sales_ready: 'sr', accepted: 'acc', opportunity: 'opp', won: 'won' };
+// The waterfall's `accepted` stage is inferred (an accepted verdict or a deal) and is not the hand-off's count of
+// recorded verdicts: its own header keeps a reader from seeing two different numbers both called "accepted".
+const SHORT: Record<Stage, string> = { lead: 'lead', marketing_qualified: 'mql', sales_ready: 'sr', accepted: 'acc(inf)', opportunity: 'opp', won: 'won' };
 const REASON_SHORT: Record<string, string> = { rejected_misrouted: 'misrouted', rejected_bad_data: 'bad data', rejected_below_definition: 'below def' };
 
 const summaryColumns = (header: string, csv: string, kind: Kind, get: (g: GroupFigures) => Summary): Column[] => [
@@ -51,7 +53,7 @@ const PIPELINE_TITLE = 'Qualified pipeline created: deals whose lead was marketi
 
 const SECTIONS: Section[] = [
   {
-    title: 'Waterfall: contacts that reached each stage, and stage conversion (reached B / reached A)',
+    title: 'Waterfall: contacts that reached each stage, and stage conversion (reached B / reached A); acc(inf) = accepted, inferred: an accepted verdict or a deal',
     columns: [
       ...STAGES.map((s): Column => ({ header: SHORT[s], csv: `reached_${s}`, kind: 'count', get: (g) => g.funnel.reached[s] })),
       ...STAGES.slice(1).map((to, i): Column => ({
@@ -88,11 +90,11 @@ const SECTIONS: Section[] = [
     ],
   },
   {
-    title: 'Hand-off: acceptance = accepted / (accepted + rejected); first action = hours from first sales_ready to the verdict',
+    title: 'Hand-off: acceptance = accepted / (accepted + rejected) recorded verdicts (uld_sales_feedback); first action = hours from first sales_ready to the verdict',
     columns: [
       { header: 'handed off', csv: 'handed_off', kind: 'count', get: (g) => g.handOff.handedOff },
-      { header: 'accepted', csv: 'accepted', kind: 'count', get: (g) => g.handOff.accepted },
-      { header: 'rejected', csv: 'rejected', kind: 'count', get: (g) => g.handOff.rejected },
+      { header: 'acc verdicts', csv: 'accepted', kind: 'count', get: (g) => g.handOff.accepted },
+      { header: 'rej verdicts', csv: 'rejected', kind: 'count', get: (g) => g.handOff.rejected },
       { header: 'acceptance', csv: 'acceptance_rate', kind: 'rate', get: (g) => g.handOff.acceptanceRate },
       ...REJECTION_REASONS.map((r): Column => ({ header: REASON_SHORT[r], csv: r, kind: 'count', get: (g) => g.handOff.rejectionReasons[r] ?? 0 })),
       { header: 'awaiting', csv: 'awaiting_feedback', kind: 'count', get: (g) => g.handOff.awaitingFeedback },
@@ -167,6 +169,7 @@ function renderTable(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: 
   const extra = extraReasons(rows);
   const foot = [
     `Leads per ${by}: ${groups.map((g) => `${g.key} ${g.funnel.leads}`).join(', ') || 'none'}.`,
+    `Two acceptance figures: acc(inf) ${metrics.overall.funnel.reached.accepted} (waterfall: contacts with an accepted verdict or a deal) and acc verdicts ${metrics.overall.handOff.accepted} (hand-off: uld_sales_feedback = accepted, recorded verdicts only).`,
     `Deals without contacts: ${metrics.dealsWithoutContacts} (in the overall, status and deal-created-month figures, in no cohort or source).`,
     ...(extra.length > 0 ? [`Other rejection reasons: ${extra.map((r) => `${r} ${metrics.overall.handOff.rejectionReasons[r] ?? 0}`).join(', ')}.`] : []),
     `SLA breaches (sales_ready, no verdict after ${slaText(metrics.slaHours)}): ${metrics.slaBreachedContactIds.length === 0 ? 'none' : metrics.slaBreachedContactIds.join(', ')}.`,

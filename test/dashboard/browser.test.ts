@@ -3,7 +3,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { metricsJob } from '../../jobs';
-import { emailLookup } from '../../src/dashboard';
+import { emailLookup, PAGE_SLUGS } from '../../src/dashboard';
 import { STAGES, type MetricsSnapshot } from '../../src/metrics';
 import { createApp, createMetrics, listen, type RunningHttp } from '../../src/server';
 import type { CardResponse } from '../../card/src/contract';
@@ -228,7 +228,7 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     await open('handoff');
     const h = snapshot.overall.handOff;
     const measures = Object.fromEntries((await readTable(page, 'handoff')).map((r) => [r.measure!.text, num(r.value!)]));
-    expect(measures).toMatchObject({ 'Handed off (became sales_ready)': h.handedOff, Accepted: h.accepted, Rejected: h.rejected, 'In SLA breach now': h.slaBreaches, 'Answered after the SLA': h.answeredAfterSla });
+    expect(measures).toMatchObject({ 'Handed off (became sales_ready)': h.handedOff, 'Accepted verdicts (recorded)': h.accepted, 'Rejected verdicts (recorded)': h.rejected, 'In SLA breach now': h.slaBreaches, 'Answered after the SLA': h.answeredAfterSla });
     const [acceptance] = await readTable(page, 'acceptance');
     expect([num(acceptance!.acceptance_rate!), num(acceptance!.first_action_mean_hours!)]).toEqual([h.acceptanceRate, h.timeToFirstActionHours.mean]);
     const rejections = Object.fromEntries((await readTable(page, 'rejections')).map((r) => [r.reason!.text, num(r.rejections!)]));
@@ -238,6 +238,58 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     expect(h.accepted).toBeGreaterThan(0);
     expect(Object.entries(h.rejectionReasons).filter(([, n]) => n > 0).map(([reason]) => reason).sort()).toEqual(['rejected_bad_data', 'rejected_below_definition', 'rejected_misrouted']);
     expect(h.slaBreaches).toBeGreaterThan(0);
+  });
+
+  it('when the funnel and hand-off pages are shown, then the inferred acceptance and the recorded verdicts are two figures with two labels', async () => {
+    const f = snapshot.overall.funnel;
+    const h = snapshot.overall.handOff;
+    // The reps left some hand-offs without a verdict while deals exist: the two figures differ here.
+    expect(f.reached.accepted).not.toBe(h.accepted);
+    /** Every header and text cell of the page: what a reader sees as a figure's name. */
+    const labels = () =>
+      page.$$eval('main table th, main table td.text, main svg.chart text', (cells) =>
+        (cells as unknown as Array<{ textContent: string | null }>).map((c) => (c.textContent ?? '').trim()),
+      );
+    await open('funnel');
+    const stages = Object.fromEntries((await readTable(page, 'stages')).map((r) => [r.stage!.text, num(r.reached!)]));
+    expect(stages['Accepted (inferred: verdict or deal)']).toBe(f.reached.accepted);
+    const funnelLabels = await labels();
+    await open('handoff');
+    const measures = Object.fromEntries((await readTable(page, 'handoff')).map((r) => [r.measure!.text, num(r.value!)]));
+    expect(measures['Accepted verdicts (recorded)']).toBe(h.accepted);
+    const handOffLabels = await labels();
+    expect(funnelLabels.length).toBeGreaterThan(0);
+    expect(handOffLabels.length).toBeGreaterThan(0);
+    // No figure on either page is called just "Accepted".
+    expect([...funnelLabels, ...handOffLabels].filter((l) => /^accepted$/i.test(l))).toEqual([]);
+    expect(funnelLabels).not.toContain('Accepted verdicts (recorded)');
+    expect(handOffLabels).not.toContain('Accepted (inferred: verdict or deal)');
+  });
+
+  it('when every page is shown, then no text of any chart leaves its chart', async () => {
+    let charts = 0;
+    for (const slug of PAGE_SLUGS) {
+      await open(slug);
+      // An SVG clips what leaves its box: each <text>'s rendered box (rotation included) must lie inside its chart's.
+      type Rect = { left: number; right: number; top: number; bottom: number };
+      type El = { getBoundingClientRect(): Rect; textContent: string | null; querySelectorAll(s: string): ArrayLike<El> };
+      const found = await page.$$eval('svg.chart', (svgs) =>
+        (svgs as unknown as El[]).map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const texts = Array.from(svg.querySelectorAll('text'));
+          const outside = texts
+            .map((t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() }))
+            .filter(({ r }) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)
+            .map(({ text, r }) => `${text} [${Math.round(r.left - box.left)}, ${Math.round(box.right - r.right)}]`);
+          return { texts: texts.length, outside };
+        }),
+      );
+      charts += found.length;
+      for (const chart of found) expect(chart.texts).toBeGreaterThan(0);
+      expect({ slug, outside: found.flatMap((c) => c.outside) }).toEqual({ slug, outside: [] });
+    }
+    // The funnel, trend, cycle, velocity, status and hand-off pages all draw charts.
+    expect(charts).toBeGreaterThanOrEqual(11);
   });
 
   it('when the decisions page is searched by id and by email, then the contact\'s decisions show with their reasons', async () => {

@@ -13,7 +13,12 @@ const json = { 'Content-Type': 'application/json' };
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+// nock patches Node's http module for the whole worker process on import: undo it, or the next test file in
+// this worker sends its real requests through this file's (by then deleted) interceptor.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 
 describe('paths', () => {
   it.each([

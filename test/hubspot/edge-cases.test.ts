@@ -11,7 +11,12 @@ const gatewayOn = (apiVersion: ApiVersion) => createGateway({ accessToken: 'pat-
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+// nock patches Node's http module for the whole worker process on import: undo it, or the next test file in
+// this worker sends its real requests through this file's (by then deleted) interceptor.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 
 describe.each(API_VERSIONS)('HubSpot API %s', (version) => {
   const P = apiPaths(version);

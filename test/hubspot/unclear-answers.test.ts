@@ -14,7 +14,12 @@ const gateway = () => createGateway({ accessToken: 'pat-na1-test', baseUrl: BASE
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+// nock patches Node's http module for the whole worker process on import: undo it, or the next test file in
+// this worker sends its real requests through this file's (by then deleted) interceptor.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 
 describe('unclear 2xx answers', () => {
   it.each<[string, string, Record<string, string>]>([

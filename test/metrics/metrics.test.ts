@@ -310,6 +310,34 @@ describe('the report', () => {
     expect(renderReport(snap, { format: 'table', by: 'status' })).toMatch(/^sales_ready\s+3\s+3\s+3\s+3\s+3\s+1\s/m);
   });
 
+  test('the two acceptance figures: the waterfall\'s inferred stage and the hand-off\'s recorded verdicts never share a label', () => {
+    // a: a deal, no verdict (accepted by inference only); b: an accepted verdict; c: rejected, no deal.
+    const m = computeMetrics({
+      contacts: [
+        contact({ id: 'a', createdAt: at(1, 1), status: 'sales_ready', qualifiedAt: at(1, 2) }),
+        contact({ id: 'b', createdAt: at(1, 1), status: 'sales_ready', qualifiedAt: at(1, 2), feedback: 'accepted', feedbackAt: at(1, 3) }),
+        contact({ id: 'c', createdAt: at(1, 1), status: 'sales_ready', qualifiedAt: at(1, 2), feedback: 'rejected_bad_data', feedbackAt: at(1, 3) }),
+      ],
+      deals: [deal({ id: 'd', createdAt: at(1, 4), contactIds: ['a'] })],
+      decisions: [],
+      now: NOW,
+      slaHours: 24,
+    });
+    expect([m.overall.funnel.reached.accepted, m.overall.handOff.accepted]).toEqual([2, 1]);
+    const out = renderReport(m, { format: 'table' });
+    const sections = out.split('\n\n');
+    const headersOf = (title: string) => sections.find((s) => s.startsWith(title))!.split('\n')[1]!.split(/\s{2,}/);
+    expect(headersOf('Waterfall')).toEqual(expect.arrayContaining(['acc(inf)', 'sr>acc(inf)', 'acc(inf)>opp']));
+    expect(headersOf('Hand-off')).toEqual(expect.arrayContaining(['acc verdicts', 'rej verdicts']));
+    // No header anywhere is a bare "accepted" (or its old short form).
+    const headers = sections.filter((s) => s.split('\n')[2]?.startsWith('-')).flatMap((s) => s.split('\n')[1]!.split(/\s{2,}/));
+    expect(headers.filter((h) => /^(acc|accepted)$/i.test(h.trim()))).toEqual([]);
+    expect(out).toContain('Two acceptance figures: acc(inf) 2 (waterfall: contacts with an accepted verdict or a deal) and acc verdicts 1 (hand-off: uld_sales_feedback = accepted, recorded verdicts only).');
+    // The JSON and CSV keys stay as they were, for scripts.
+    const csvHeader = renderReport(m, { format: 'csv' }).split('\r\n')[0]!.split(',');
+    expect(csvHeader).toEqual(expect.arrayContaining(['reached_accepted', 'accepted', 'rejected', 'acceptance_rate']));
+  });
+
   test('json: the chosen grouping with nulls kept, parseable', () => {
     const parsed = JSON.parse(renderReport(snap, { format: 'json', by: 'source' })) as { by: string; computedAt: string; groups: GroupFigures[]; overall: GroupFigures; byCohort?: unknown };
     expect(parsed.by).toBe('source');
