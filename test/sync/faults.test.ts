@@ -257,8 +257,10 @@ describe('the sync engine under injected faults', () => {
     sandbox.faults.script(`POST ${API.batch('contacts', 'read')}`, { kind: 'rateLimit', policy: 'TEN_SECONDLY_ROLLING' }, times);
     await world.store.markDirty([{ objectType: 'contact', objectId: id, change: 'property_changed', occurredAt: world.now }]);
     await world.settle({ engine, timeoutMs: 20_000 });
-    // More 429s than it has attempts, yet it was worked, not dead-lettered.
-    expect((watched.deferralsOf.get(`contact:${id}`) ?? 0) - before).toBe(times);
+    // More 429s than it has attempts, yet it was worked, not dead-lettered. Each 429 deferred it; the
+    // gateway's own cool-down after a 429 may defer it once more without asking HubSpot (a loaded machine
+    // claims again before the window ends), which spends no attempt either.
+    expect((watched.deferralsOf.get(`contact:${id}`) ?? 0) - before).toBeGreaterThanOrEqual(times);
     expect(sandbox.faults.pending()).toEqual([]);
     expect(watched.violations).toEqual([]);
     expect(await world.store.listDeadLetters()).toEqual([]);
