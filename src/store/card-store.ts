@@ -1,8 +1,7 @@
 import type { Compilable, Kysely } from 'kysely';
-import type { LeadStatus } from '../definition/types';
 import type { CardData, DecisionRecord, VerdictRecord } from '../sync/mirror';
 import { handOffFromRow } from './hand-off-store';
-import { contactFromRow, readDecision } from './mirror-store';
+import { contactFromRow, decisionTextsFromRow, readDecision } from './mirror-store';
 import { executeShaped } from './statement-cache';
 import type { SqlDialect } from './migrations';
 import type { Database } from './schema';
@@ -53,17 +52,8 @@ export async function cardData(db: Kysely<Database>, dialect: SqlDialect, contac
   // The hand-off as recorded when it happened (HANDOFF_MODE, owner, SLA clock), when there is one.
   const [handOffRow] = await one('hand-off', [contactId], () => db.selectFrom('hand_offs').selectAll().where('contact_id', '=', contactId));
   const handOff = handOffRow ? handOffFromRow(handOffRow) : null;
-  const statusHistory: DecisionRecord[] = changes.map((d) => ({
-    contactId: d.contact_id,
-    definitionVersion: d.definition_version,
-    previousStatus: d.previous_status as LeadStatus | null,
-    status: d.status as LeadStatus,
-    fitScore: Number(d.fit_score),
-    engagementScore: Number(d.engagement_score),
-    totalScore: Number(d.total_score),
-    reasons: [],
-    decidedAt: Number(d.decided_at),
-  }));
+  // The history shows statuses and scores; its reasons are not read.
+  const statusHistory: DecisionRecord[] = changes.map((d) => decisionTextsFromRow(d, []));
   return {
     contact,
     decision: latest ? readDecision(latest) : null,

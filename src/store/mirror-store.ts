@@ -55,7 +55,10 @@ function decisionFromRow(d: Omit<Selectable<DecisionsTable>, 'id'>): DecisionRec
 export const readDecision = decisionFromRow;
 
 /** Without the structured reasons: the metrics read every contact's first decisions and never show them. */
-function decisionTextsFromRow(d: Omit<Selectable<DecisionsTable>, 'id'>, reasons = JSON.parse(d.reasons) as string[]): DecisionRecord {
+export function decisionTextsFromRow(
+  d: Pick<Selectable<DecisionsTable>, 'contact_id' | 'definition_version' | 'previous_status' | 'status' | 'fit_score' | 'engagement_score' | 'total_score' | 'decided_at'> & { reasons?: string },
+  reasons = JSON.parse(d.reasons ?? '[]') as string[],
+): DecisionRecord {
   return {
     contactId: d.contact_id,
     definitionVersion: d.definition_version,
