@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { NO_AS_OF_FACTS_NOTE } from '../../src/admin/as-of';
 import type { CalibrationResult } from '../../src/admin/calibrate';
 import { createGateway } from '../../src/hubspot';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
@@ -39,7 +40,8 @@ describe('uld calibrate on the generated portal', () => {
     const backfill = await runUld(['backfill', '--no-progress'], env, { cwd: dir, timeoutMs: 120_000 });
     expect(backfill.status).toBe(0);
     const json = await runUld(['calibrate', '--format', 'json'], env, { cwd: dir });
-    expect(json.stderr).toBe('');
+    // Until a history replay has kept as-of facts, the one note says every lead is judged on today's facts.
+    expect(json.stderr.replace(`${NO_AS_OF_FACTS_NOTE}\n`, '')).toBe('');
     result = JSON.parse(json.stdout) as CalibrationResult;
     table = (await runUld(['calibrate'], env, { cwd: dir })).stdout;
   }, 180_000);
