@@ -1,5 +1,5 @@
 import { computeMetrics, type MetricsInput } from './compute';
-import { DAY_MS } from './stats';
+import { DAY_MS, monthOf } from './stats';
 import { NONE, type Metrics } from './types';
 
 /**
@@ -75,22 +75,25 @@ export function choosePeriod(from: string | undefined, to: string | undefined, n
 
 /**
  * The figures of `computeMetrics` over the records **created** in the period (what `--since` does, with an
- * end): contacts and deals created from the first instant of `from` to the last of `to`. The cohort and
- * deal-month series run from `from`'s month to `to`'s (not to `now`'s: no record of the period is later).
- * `now` still ages the open deals and judges the SLA, as in every figure.
+ * end): contacts and deals created from the first instant of `from` to the last of `to`. The cohorts run from
+ * the month of the period's first lead (its first deal for the deal-month series) to `to`'s month, so a long
+ * period does not list years of empty months before the first record, nor months after the period; empty
+ * months in between are listed, as everywhere. `now` still ages the open deals and judges the SLA.
  */
 export function computeMetricsForPeriod(input: MetricsInput, period: Period): Metrics & { period: Period } {
   const bounds = periodBounds(period);
-  const metrics = computeMetrics(
-    { ...input, contacts: input.contacts.filter((c) => inPeriod(c.createdAt, bounds)), deals: input.deals.filter((d) => inPeriod(d.createdAt, bounds)) },
-    { since: bounds.start },
-  );
+  const contacts = input.contacts.filter((c) => !c.deleted && inPeriod(c.createdAt, bounds));
+  const deals = input.deals.filter((d) => !d.deleted && inPeriod(d.createdAt, bounds));
+  const metrics = computeMetrics({ ...input, contacts, deals }, { since: bounds.start });
+  const firstMonth = (xs: ReadonlyArray<{ createdAt: number | null }>) => xs.reduce((m, x) => (m === null || monthOf(x.createdAt!) < m ? monthOf(x.createdAt!) : m), null as string | null);
+  const firstLead = firstMonth(contacts);
+  const firstDeal = firstMonth(deals);
   const last = period.to.slice(0, 7);
-  const upToEnd = (month: string) => month === NONE || month <= last;
+  const within = (first: string | null) => (month: string) => month === NONE || (first !== null && month >= first && month <= last);
   return {
     ...metrics,
-    byCohort: metrics.byCohort.filter((g) => upToEnd(g.key)),
-    qualifiedPipelineByMonth: metrics.qualifiedPipelineByMonth.filter((m) => upToEnd(m.month)),
+    byCohort: metrics.byCohort.filter((g) => within(firstLead)(g.key)),
+    qualifiedPipelineByMonth: metrics.qualifiedPipelineByMonth.filter((m) => within(firstDeal)(m.month)),
     period,
   };
 }

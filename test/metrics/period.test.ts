@@ -1,4 +1,4 @@
-import { choosePeriod, computeMetricsForPeriod, headerFigures, previousPeriod, type PeriodHeader } from '../../src/metrics';
+import { choosePeriod, computeMetrics, computeMetricsForPeriod, headerFigures, previousPeriod, type PeriodHeader } from '../../src/metrics';
 import { at, CONTACTS, DEALS, DECISIONS, NOW, SLA_HOURS } from './portal';
 
 /**
@@ -131,5 +131,21 @@ describe('computeMetricsForPeriod', () => {
     expect(m.qualifiedPipelineByMonth.map((q) => [q.month, q.created])).toEqual([['2025-01', 2]]);
     // d4 (no contacts) was created in February: not in January's figures.
     expect(m.dealsWithoutContacts).toBe(0);
+  });
+
+  it('over a long period, lists no empty month before the first record nor after the period', () => {
+    const m = computeMetricsForPeriod({ contacts: CONTACTS, deals: DEALS, decisions: DECISIONS, now: NOW, slaHours: SLA_HOURS }, { from: '2024-01-01', to: '2025-02-28' });
+    // February has no lead but lies between January's and the period's end: listed, empty.
+    expect(m.byCohort.map((g) => [g.key, g.funnel.leads])).toEqual([['2025-01', 4], ['2025-02', 0]]);
+    expect(m.qualifiedPipelineByMonth.map((q) => [q.month, q.created])).toEqual([['2025-01', 2], ['2025-02', 1]]);
+    expect(m.dealsWithoutContacts).toBe(1);
+  });
+
+  it('over every record, equals computeMetrics without a period, but for `since`', () => {
+    const input = { contacts: CONTACTS, deals: DEALS, decisions: DECISIONS, now: NOW, slaHours: SLA_HOURS };
+    const { period: _p, since, ...m } = computeMetricsForPeriod(input, { from: '2025-01-01', to: '2025-03-31' });
+    const { since: none, ...all } = computeMetrics(input);
+    expect([since, none]).toEqual(['2025-01-01', null]);
+    expect(m).toEqual(all);
   });
 });
