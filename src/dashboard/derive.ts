@@ -1,5 +1,5 @@
 import { STATUSES, type LeadStatus } from '../definition/types';
-import { computeMetricsForPeriod, headerFigures, inPeriod, periodBounds, salesCycleDaysOf, snapshotOf, type MetricsSnapshot, type Period, type PeriodHeader } from '../metrics';
+import { computeMetrics, computeMetricsForPeriod, DEFAULT_PERIOD_DAYS, headerFigures, inPeriod, lastDays, periodBounds, salesCycleDaysOf, snapshotOf, type Metrics, type MetricsSnapshot, type Period, type PeriodHeader } from '../metrics';
 import type { Store } from '../store';
 import type { MirrorContact } from '../sync/mirror';
 
@@ -31,11 +31,11 @@ export interface DefinitionVersions {
 }
 
 export interface DashboardFigures {
-  /** The period the figures are for: the snapshot counts the records created in it. */
-  period: Period;
-  /** computeMetrics over the records created in the period (as `uld report --from --to`). */
+  /** The period the figures are for: the snapshot counts the records created in it; null: every record. */
+  period: Period | null;
+  /** computeMetrics over the records created in the period (as `uld report --from --to`), or over every record. */
   snapshot: MetricsSnapshot;
-  /** The header: the figures the domain doc names, for the period beside the previous one (as `uld report`'s). */
+  /** The header: the figures the domain doc names, for the period (the default one for every record) beside the previous one (as `uld report`'s). */
   header: PeriodHeader;
   /** Live contacts created in the period, by current status, every status listed. */
   statusNow: Record<LeadStatus, number>;
@@ -54,14 +54,23 @@ function newestFirst(a: MirrorContact, b: MirrorContact): number {
   return b.evaluatedAt - a.evaluatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
-/** Reads the mirror once and derives every figure the pages show for the period. */
-export async function readFigures(store: Store, now: number, slaHours: number, period: Period): Promise<DashboardFigures> {
+/** The figures as a snapshot keeps them: the period is the page's to say, not a field of the snapshot. */
+function withoutPeriod({ period: _period, ...metrics }: Metrics & { period: Period }): Metrics {
+  return metrics;
+}
+
+/**
+ * Reads the mirror once and derives every figure the pages show for the period; with no period (null), over
+ * every record, as the metrics job computes them (`/api/metrics/snapshot`).
+ */
+export async function readFigures(store: Store, now: number, slaHours: number, period: Period | null): Promise<DashboardFigures> {
   const mirror = await store.listMirror();
-  const { period: _period, ...metrics } = computeMetricsForPeriod({ ...mirror, now, slaHours }, period);
+  const input = { ...mirror, now, slaHours };
+  const metrics: Metrics = period === null ? computeMetrics(input) : withoutPeriod(computeMetricsForPeriod(input, period));
   const snapshot = snapshotOf(metrics, now);
-  const header = headerFigures({ ...mirror, now }, period);
-  const bounds = periodBounds(period);
-  const createdInPeriod = (createdAt: number | null) => inPeriod(createdAt, bounds);
+  const header = headerFigures({ ...mirror, now }, period ?? lastDays(DEFAULT_PERIOD_DAYS, now));
+  const bounds = period === null ? null : periodBounds(period);
+  const createdInPeriod = (createdAt: number | null) => bounds === null || inPeriod(createdAt, bounds);
   const allLive = mirror.contacts.filter((c) => !c.deleted);
   const live = allLive.filter((c) => createdInPeriod(c.createdAt));
 

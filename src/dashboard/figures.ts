@@ -23,8 +23,8 @@ export interface FigureSourceOptions {
 
 /** The metrics figures a page shows, and where they came from (every page says when they were computed). */
 export interface ServedSnapshot {
-  /** The period asked for; a stored snapshot counts every record instead (see `origin`). */
-  period: Period;
+  /** The period asked for (null: every record); a stored snapshot counts every record (see `origin`). */
+  period: Period | null;
   snapshot: MetricsSnapshot;
   /**
    * `computed`: by the dashboard from the mirror, for the period; `stored`: the metrics job's latest snapshot
@@ -43,13 +43,14 @@ export const MAX_PERIODS = 8;
 
 /** One period's figures: in hand, being refreshed, or failed. */
 interface PeriodEntry {
-  period: Period;
+  /** null: every record, no period (the metrics job's figures). */
+  period: Period | null;
   latest: { at: number; figures: DashboardFigures } | null;
   pending: Promise<DashboardFigures> | null;
   failedAt: number | null;
 }
 
-const keyOf = (p: Period) => `${p.from}..${p.to}`;
+const keyOf = (p: Period | null) => (p === null ? 'all' : `${p.from}..${p.to}`);
 
 /**
  * The figures, per period, served from memory and never computed in the request path: reading and computing
@@ -70,7 +71,7 @@ export class FigureSource {
   private statusesThen: { cutoff: number; byId: Map<string, LeadStatus | null> } | null = null;
   private readonly clock: () => number;
   /** How the last refresh ran and how long it took (wall time), for logs, tests and the benchmark. */
-  lastRefresh: { mode: ComputeMode; ms: number; at: number; period: Period } | null = null;
+  lastRefresh: { mode: ComputeMode; ms: number; at: number; period: Period | null } | null = null;
 
   constructor(private readonly options: FigureSourceOptions) {
     this.clock = options.clock ?? Date.now;
@@ -91,7 +92,7 @@ export class FigureSource {
    * mirror read: the latest in memory, refreshed in the background when stale. Waits only for the period's
    * very first computation.
    */
-  async current(period: Period = this.defaultPeriod()): Promise<DashboardFigures> {
+  async current(period: Period | null = this.defaultPeriod()): Promise<DashboardFigures> {
     const entry = this.entryOf(period);
     if (entry.latest === null) return entry.pending ?? this.refresh(entry);
     this.refreshIfStale(entry);
@@ -100,10 +101,10 @@ export class FigureSource {
 
   /**
    * The metrics figures alone (funnel, velocity, hand-off, the JSON snapshot) and the header: as `current()`,
-   * except that the default period (`explicit` false), before its first computation has finished, is
-   * answered with the metrics job's latest stored snapshot and no header.
+   * except that the default period (`explicit` false) and every record (null), before their first computation
+   * has finished, are answered with the metrics job's latest stored snapshot and no header.
    */
-  async snapshot(period: Period = this.defaultPeriod(), explicit = false): Promise<ServedSnapshot> {
+  async snapshot(period: Period | null = this.defaultPeriod(), explicit = false): Promise<ServedSnapshot> {
     const entry = this.entryOf(period);
     // Started before the stored snapshot is read, so the two overlap; after a failure, not at every view.
     this.refreshIfStale(entry);
@@ -130,7 +131,7 @@ export class FigureSource {
   }
 
   /** The period's entry, made the most recently used; the least recently used idle ones beyond MAX_PERIODS go. */
-  private entryOf(period: Period): PeriodEntry {
+  private entryOf(period: Period | null): PeriodEntry {
     const key = keyOf(period);
     const entry = this.entries.get(key) ?? { period, latest: null, pending: null, failedAt: null };
     this.entries.delete(key);

@@ -197,11 +197,14 @@ export function dashboardRouter(options: DashboardOptions): Router {
   router.get('/api/metrics', (_req, res) => {
     res.json({ pages: PAGE_SLUGS.map((slug) => `/api/metrics/${slug}`), snapshot: '/api/metrics/snapshot' });
   });
-  // The metrics job's figures exactly as it would store them now: every group and every field, for other tools.
+  // The metrics job's figures exactly as it would store them now (every record, every group and every field),
+  // for other tools; with ?from=&to=, those of the records created in that period.
   router.get(
     '/api/metrics/snapshot',
-    wrap(async (_req, res) => {
-      res.json((await figures.snapshot()).snapshot);
+    wrap(async (req, res) => {
+      const ctx = context(req);
+      if ('error' in ctx) return badPeriod(req, res, ctx.error);
+      res.json((await figures.snapshot(ctx.explicit ? ctx.period : null, ctx.explicit)).snapshot);
     }),
   );
   router.get(

@@ -11,8 +11,8 @@ import type { Store } from '../store';
 export type FigureTask =
   /** The hourly metrics job: the snapshot as it is stored (JSON text), and the run's counts. */
   | { kind: 'metrics'; now: number; slaHours: number }
-  /** The dashboard: one period's snapshot and header plus the views it derives from the same mirror read. */
-  | { kind: 'dashboard'; now: number; slaHours: number; period: Period };
+  /** The dashboard: one period's snapshot and header (null: every record) plus the views it derives from the same mirror read. */
+  | { kind: 'dashboard'; now: number; slaHours: number; period: Period | null };
 
 export interface MetricsTaskResult {
   /** The snapshot serialised once, where it was computed: the job stores this text as it is. */
