@@ -18,6 +18,9 @@ export interface Column {
   link?: 'contact';
 }
 
+/** A column, as the pages declare theirs. */
+export const col = (key: string, header: string, kind: Kind): Column => ({ key, header, kind });
+
 export interface Chart {
   type: 'bars' | 'line';
   /** The column naming each bar or point. */
