@@ -17,6 +17,13 @@ export interface Period {
 /** The period when none is given: the last 90 days, today (UTC) included. */
 export const DEFAULT_PERIOD_DAYS = 90;
 
+/**
+ * Bounds that keep the previous period a date too (its days are written YYYY-MM-DD): a period starts no
+ * earlier than this and is at most MAX_PERIOD_DAYS long.
+ */
+export const EARLIEST_DAY = '1900-01-01';
+export const MAX_PERIOD_DAYS = 36_500;
+
 /** 'YYYY-MM-DD' as the start of that UTC day, or null when it is not a real calendar date. */
 export function parseDay(s: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return null;
@@ -70,6 +77,8 @@ export function choosePeriod(from: string | undefined, to: string | undefined, n
   const fullLength = addDays(f, DEFAULT_PERIOD_DAYS - 1);
   const t = given(to) ? to! : fullLength > today && f <= today ? today : fullLength;
   if (f > t) return { ok: false, message: `${names.from} (${f}) is after ${names.to} (${t}); give a ${names.from} on or before the ${names.to}` };
+  if (f < EARLIEST_DAY) return { ok: false, message: `${names.from} (${f}) is before ${EARLIEST_DAY}; give a ${names.from} on or after it` };
+  if (periodDays({ from: f, to: t }) > MAX_PERIOD_DAYS) return { ok: false, message: `${f} to ${t} is longer than ${MAX_PERIOD_DAYS} days; give a shorter period` };
   return { ok: true, period: { from: f, to: t }, explicit: true };
 }
 

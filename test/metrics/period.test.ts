@@ -26,6 +26,9 @@ describe('choosePeriod', () => {
     ['not a calendar day', '2026-02-30', '2026-03-31', /^from must be a UTC day YYYY-MM-DD, found "2026-02-30"; give e\.g\. from=2026-12-05$/],
     ['not a date at all', '2026-01-01', 'yesterday', /^to must be a UTC day YYYY-MM-DD, found "yesterday"/],
     ['from after to', '2026-03-01', '2026-02-01', /^from \(2026-03-01\) is after to \(2026-02-01\); give a from on or before the to$/],
+    // The previous period must still be a date: a period starts in 1900 or later and spans at most 36,500 days.
+    ['from before 1900', '1899-12-31', '1900-01-31', /^from \(1899-12-31\) is before 1900-01-01; give a from on or after it$/],
+    ['longer than 36,500 days', '1900-01-01', '9999-12-31', /^1900-01-01 to 9999-12-31 is longer than 36500 days; give a shorter period$/],
   ])('%s: an error naming the problem and the fix', (_name, from, to, message) => {
     const choice = choosePeriod(from, to, TODAY);
     expect(choice.ok).toBe(false);
