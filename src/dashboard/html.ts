@@ -45,6 +45,7 @@ form.search input[type=search] { width: 22rem; }
 form.period { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; margin: 0.6rem 0; font-size: 0.9rem; }
 form.period .quick a[aria-current] { font-weight: 600; }
 #period-figures td[data-key="change"] { white-space: nowrap; }
+#period-figures th:last-child { text-align: left; }
 h3 { font-size: 1rem; margin: 0.9rem 0 0.2rem; }
 ul.reasons { margin: 0.2rem 0; padding-left: 1.2rem; }
 dl.card-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
