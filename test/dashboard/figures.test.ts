@@ -222,9 +222,16 @@ it('when the stored snapshot predates qualified pipeline, then the velocity page
   expect(findTable(page, 'qualified_pipeline_months')!.rows).toEqual([]);
   expect(findTable(page, 'qualified_pipeline_months')!.note).toMatch(/stored before qualified pipeline was computed/);
   expect(pageHtml(page)).toContain('Qualified pipeline created');
+  // The stored snapshot counts every record and has no header: the page says both, it shows no header figure.
+  expect(page.header).toBeNull();
+  expect(pageHtml(page)).toContain('id="period-header-pending"');
+  expect(pageHtml(page)).toContain('The tables below count every record');
   await source.settled();
   // Once computed: the portal's figures (d1, d2, d3 from sales_ready leads; d4 without contacts).
   const fresh = await buildPage('velocity', { figures: source, store, query: {}, period: lastDays(DEFAULT_PERIOD_DAYS, NOW), explicit: false, today: dayOf(NOW) });
   expect(findTable(fresh, 'qualified_pipeline')!.rows[0]).toEqual(['overall', 4, 43000, 3, 23000, 0.75, 23000 / 43000]);
+  // Computed: the default period's header (January to March 2025: every deal of the portal created in it).
+  expect(fresh.header?.period).toMatchObject({ from: '2025-01-01', to: '2025-03-31', qualifiedPipeline: { created: 4, qualified: 3, qualifiedAmount: 23000 } });
+  expect(pageHtml(fresh)).toContain('<tr data-figure="qualifiedPipelineAmount">');
   expect(tableCsv(findTable(fresh, 'qualified_pipeline_months')!).split('\r\n')[2]).toBe('2025-02,1,20000,0,0,0,0');
 });
