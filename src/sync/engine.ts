@@ -320,6 +320,9 @@ export class SyncEngine {
     await this.handOffs.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
     await store.upsertContacts(rows);
     if (past?.pasts) {
+      // Their deals' status at creation reads the replayed timeline: a deal worked before it was stored (by
+      // another instance, racing a backfill) found no status and wrote none, so it gets another look.
+      for (const id of past.pasts.keys()) for (const l of dealLinks.get(id) ?? []) followUp.push({ objectType: 'deal', objectId: l.id, change: 'conversion_signal', occurredAt: now });
       await store.replaceReplayedDecisions([...past.pasts.keys()], [...past.pasts].flatMap(([id, p]) => replayedDecisions(id, p)), now);
       await store.saveAsOfFacts(asOfRows(def, past.pasts, firstDeal, this.o.past!.replay!.bound));
     }
