@@ -66,7 +66,7 @@ export function contactCardHtml(view: CardView): string {
     view.actions.reEvaluate ? '<button type="button" disabled>Re-evaluate now</button>' : '',
   ].filter((b) => b !== '');
   const history = view.history
-    .map((e) => `<tr><td>${iso(e.at)}</td><td class="text">${escapeHtml(e.from ?? '(none)')}</td><td class="text">${escapeHtml(e.to)}</td><td>${escapeHtml(String(e.totalScore))}</td><td class="text">${escapeHtml(e.definitionVersion)}</td></tr>`)
+    .map((e) => `<tr data-origin="${e.origin}"><td>${e.origin === 'before_history' ? 'by ' : ''}${iso(e.at)}</td><td class="text">${escapeHtml(e.from ?? '(none)')}</td><td class="text">${escapeHtml(e.to)}</td><td>${escapeHtml(String(e.totalScore))}</td><td class="text">${escapeHtml(e.definitionVersion)}</td><td class="text">${HOW_KNOWN[e.origin]}</td></tr>`)
     .join('');
   const r = view.reasons;
   return `<h1>Contact ${escapeHtml(view.contactId)}: <span id="card-status" data-status="${view.status}">${escapeHtml(view.statusLabel)}</span></h1>
@@ -85,6 +85,14 @@ ${reasonList('reasons-engagement', 'Engagement (after decay)', r.engagement)}
 ${reasonList('reasons-other', 'Other', r.other)}
 </section>
 <section aria-labelledby="history-title"><h2 id="history-title">Status history</h2>
-<table id="status-history"><thead><tr><th scope="col">Decided</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Score</th><th scope="col">Definition</th></tr></thead><tbody>${history}</tbody></table>
+<table id="status-history"><thead><tr><th scope="col">Decided</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Score</th><th scope="col">Definition</th><th scope="col">How known</th></tr></thead><tbody>${history}</tbody></table>
 <p class="csv"><a href="/dashboard/decisions?q=${encodeURIComponent(view.contactId)}">Every decision with its reasons</a></p></section>`;
 }
+
+/** How each status date is known (docs/replay.md), in words. */
+const HOW_KNOWN: Record<CardView['history'][number]['origin'], string> = {
+  live: 'seen as it happened',
+  first_look: 'held when first seen',
+  replayed: 'replayed from HubSpot history',
+  before_history: 'held before the kept history (date unknown)',
+};

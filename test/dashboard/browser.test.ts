@@ -338,6 +338,9 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     const history = await page.$$eval('table#status-history tbody tr td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
     expect(history).toEqual(chosen.statusHistory.map((d) => d.status));
     expect(history.length).toBeGreaterThan(0);
+    // Each row says how its date is known, as the store has it.
+    const origins = await page.$$eval('table#status-history tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-origin')));
+    expect(origins).toEqual(chosen.statusHistory.map((d) => d.origin ?? 'live'));
   });
 
   it('when a contact with no decision is opened, then the card page says so with a 404', async () => {
