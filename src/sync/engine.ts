@@ -3,16 +3,18 @@ import { evaluate, type CompiledDefinition, type Decision, type LeadStatus } fro
 import type { AssociatedRecord, CrmGateway, CrmRecord, DealPipeline, RecordUpdate } from '../hubspot/types';
 import type { ClaimedBatch, Failure, Store, WorkMark, WorkUnit } from '../store/types';
 import { CONTACT_SYNC_INPUTS, contactWriteback, readTime } from './contact-writeback';
-import { companyChanges, COMPANY_SYNC_INPUTS } from './company-rollup';
-import { DEAL_SYNC_INPUTS, dealChanges, dealState } from './deal-figures';
-import type { DecisionRecord, MirrorContact, MirrorDeal, SyncStore } from './mirror';
+import { COMPANY_SYNC_INPUTS } from './company-rollup';
+import type { DecisionRecord, MirrorContact, SyncStore } from './mirror';
 import { classifyFailure } from './failures';
 import { HandOffs, type HandOffContact, type HandOffOptions } from './hand-off';
 import { LEAD_NAME_PROPERTIES, nameOf } from './lead-hand-off';
 import { LeadVerdicts } from './lead-verdicts';
 import type { VerdictSink } from './verdict-sink';
-import { contactCreation, firstDealCreated } from './creation-times';
+import { firstDealCreated } from './creation-times';
 import { RecordCache, type PreloadType } from './record-cache';
+import { unique, type Plan, type PlannerContext } from './plan';
+import { dealProperties, planDeals } from './deal-planner';
+import { planCompanies } from './company-planner';
 import { asOfRows, BlockPast, replayedDecisions, type HistoryReplay } from './history-replay';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
 
@@ -22,6 +24,9 @@ export type { PreloadType } from './record-cache';
 /**
  * The worker: claims units of work, reads what it needs in as few HubSpot calls as HubSpot allows (batch
  * reads of 100, associations of 1,000), qualifies, and writes only what changed in batch updates of 100.
+ *
+ * Contacts are planned here; deals in deal-planner.ts, companies in company-planner.ts, Leads' verdicts in
+ * lead-verdicts.ts, each past replayed in history-replay.ts.
  *
  * Order per round: deals, then contacts, then companies. Deals first because a new deal is a conversion
  * for its contacts; companies last because their roll-ups count the contacts just qualified.
@@ -106,7 +111,7 @@ export class SyncEngine {
   async readProperties(objectType: PreloadType): Promise<string[]> {
     if (objectType === 'contacts') return this.contactProperties();
     if (objectType === 'companies') return unique([...this.o.definition.companyProperties, ...COMPANY_SYNC_INPUTS]);
-    return this.dealProperties(await this.o.gateway.dealPipelines());
+    return dealProperties(await this.o.gateway.dealPipelines());
   }
 
   /** Records the caller has just read (a backfill's pages), used instead of reading: see `RecordCache.preload`. */
@@ -211,7 +216,7 @@ export class SyncEngine {
   private async process(objectType: SyncObjectType, batches: ClaimedBatch[]): Promise<{ done: number; failed: number }> {
     const now = this.now();
     const units = batches.flatMap((b) => b.units);
-    const plan = objectType === 'contact' ? await this.contacts(units, now) : objectType === 'deal' ? await this.deals(units, now) : objectType === 'lead' ? await this.leads(units, now) : await this.companies(units, now);
+    const plan = objectType === 'contact' ? await this.contacts(units, now) : objectType === 'deal' ? await planDeals(this.planner(), units, now) : objectType === 'lead' ? await this.leads(units, now) : await planCompanies(this.planner(), units, now);
     const failures: Failure[] = plan.rejected.map((r) => ({ id: r.unitId, error: r.error, permanent: true }));
     const failedIds = new Set(failures.map((f) => f.id));
     if (plan.followUp.length > 0) await this.o.store.markDirty(plan.followUp, now);
@@ -336,97 +341,12 @@ export class SyncEngine {
     return { followUp, rejected: rejectedUnits(units, written) };
   }
 
-  // ---- deals ------------------------------------------------------------------------------------
-
-  private async deals(units: WorkUnit[], now: number): Promise<Plan> {
-    const { gateway, store } = this.o;
-    const ids = units.map((u) => u.objectId);
-    const pipelines = await gateway.dealPipelines();
-    const read = await this.cache.readUnits('deals', units, this.dealProperties(pipelines));
-    const liveIds = read.records.map((r) => r.id);
-    const [contactLinks, companyLinks, mirrored] = await Promise.all([
-      liveIds.length > 0 ? gateway.associations('deals', 'contacts', liveIds) : new Map<string, AssociatedRecord[]>(),
-      liveIds.length > 0 ? gateway.associations('deals', 'companies', liveIds) : new Map<string, AssociatedRecord[]>(),
-      store.getDeals(ids),
-    ]);
-    const contactIds = unique([...contactLinks.values()].flatMap((l) => l.map((x) => x.id)));
-    const mirroredContacts = contactIds.length > 0 ? await store.getContacts(contactIds) : new Map<string, MirrorContact>();
-    const contactCreated = await contactCreation(this.o.gateway, contactIds, mirroredContacts);
-
-    const updates: RecordUpdate[] = [];
-    const rows: MirrorDeal[] = [];
-    const followUp: WorkMark[] = [];
-    for (const d of read.records) {
-      const contacts = (contactLinks.get(d.id) ?? []).map((l) => l.id);
-      const created = readTime(d.properties.createdate);
-      const earliest = contacts.slice().sort((a, b) => (contactCreated.get(a) ?? Infinity) - (contactCreated.get(b) ?? Infinity))[0];
-      const statusAtCreation = earliest && created !== null ? ((await store.statusesAt([earliest], created)).get(earliest) ?? null) : null;
-      const rewrite = this.o.past?.rewrite ?? false;
-      const changes = dealChanges({ current: d.properties, pipelines, contactCreatedAt: contacts.map((c) => contactCreated.get(c)).filter((t): t is number => t !== undefined), statusAtCreation, rewrite }, now);
-      if (Object.keys(changes).length > 0) updates.push({ id: d.id, properties: changes });
-      const s = dealState(d.properties, pipelines);
-      const before = mirrored.get(d.id);
-      rows.push({
-        id: d.id,
-        createdAt: s.createdAt,
-        closedAt: s.closedAt,
-        closed: s.closed,
-        won: s.won,
-        amount: s.amount,
-        pipeline: d.properties.pipeline ?? null,
-        stage: d.properties.dealstage ?? null,
-        stageEnteredAt: s.stageEnteredAt,
-        companyId: (companyLinks.get(d.id) ?? [])[0]?.id ?? null,
-        contactIds: contacts,
-        statusAtCreation: rewrite ? statusAtCreation : ((changes.uld_lead_status_at_creation as LeadStatus | undefined) ?? (d.properties.uld_lead_status_at_creation as LeadStatus | null) ?? before?.statusAtCreation ?? null),
-        deleted: false,
-      });
-      // New contacts on a deal converted: their uld_converted_at and their companies' roll-ups follow.
-      // A contact the mirror already has as converted gains nothing (uld_converted_at is set once).
-      const added = contacts.filter((c) => !(before?.contactIds ?? []).includes(c) && (mirroredContacts.get(c)?.convertedAt ?? null) === null);
-      for (const c of added) followUp.push({ objectType: 'contact', objectId: c, change: 'conversion_signal', occurredAt: now });
-    }
-    const written = await writeAndRecord(this.o.gateway, this.o.store, 'deals', updates);
-    await store.upsertDeals(rows);
-    const gone = [...read.missing, ...written.missing];
-    if (gone.length > 0) await store.markDeleted('deal', gone);
-    return { followUp, rejected: rejectedUnits(units, written) };
-  }
-
-
-
   // ---- leads -------------------------------------------------------------------------------------
 
   /** A hand-off Lead's stage or reason changed: its verdict, if any, through the VerdictSink (lead-verdicts.ts). */
   private async leads(units: WorkUnit[], now: number): Promise<Plan> {
     await this.leadVerdicts.process(units, now);
     return { followUp: [], rejected: [] };
-  }
-
-  // ---- companies --------------------------------------------------------------------------------
-
-  private async companies(units: WorkUnit[], now: number): Promise<Plan> {
-    const { gateway, store, definition: def } = this.o;
-    const followUp: WorkMark[] = [];
-    // A change to a company property the definition reads changes its contacts' fit: re-qualify them.
-    const readsChanged = units.filter((u) => u.properties.some((p) => def.companyProperties.includes(p)) || u.changes.includes('restored') || u.changes.includes('merged'));
-    if (readsChanged.length > 0) {
-      const links = await gateway.associations('companies', 'contacts', readsChanged.map((u) => u.objectId));
-      for (const list of links.values()) for (const l of list) followUp.push({ objectType: 'contact', objectId: l.id, change: 'association_changed', occurredAt: now });
-    }
-    const read = await this.cache.readUnits('companies', units, [...COMPANY_SYNC_INPUTS]);
-    const contacts = await store.contactsOfCompanies(read.records.map((r) => r.id));
-    const byCompany = new Map<string, MirrorContact[]>();
-    for (const c of contacts) if (c.companyId) byCompany.set(c.companyId, [...(byCompany.get(c.companyId) ?? []), c]);
-    const updates: RecordUpdate[] = [];
-    for (const co of read.records) {
-      const changes = companyChanges(co.properties, byCompany.get(co.id) ?? []);
-      if (Object.keys(changes).length > 0) updates.push({ id: co.id, properties: changes });
-    }
-    const written = await writeAndRecord(this.o.gateway, this.o.store, 'companies', updates);
-    const gone = [...read.missing, ...written.missing];
-    if (gone.length > 0) await store.markDeleted('company', gone);
-    return { followUp, rejected: rejectedUnits(units, written) };
   }
 
   // ---- shared -----------------------------------------------------------------------------------
@@ -437,20 +357,10 @@ export class SyncEngine {
     return unique([...this.o.definition.contactProperties, ...CONTACT_SYNC_INPUTS, 'hs_analytics_source', ...forLead]);
   }
 
-  private dealProperties(pipelines: readonly DealPipeline[]): string[] {
-    const stageEntered = unique(pipelines.flatMap((p) => p.stages.map((s) => `hs_v2_date_entered_${s.id}`)));
-    return unique([...DEAL_SYNC_INPUTS, ...stageEntered]);
+  /** What the deal and company planners work with: the engine's own gateway, store, definition and cache. */
+  private planner(): PlannerContext {
+    return { gateway: this.o.gateway, store: this.o.store, definition: this.o.definition, cache: this.cache, rewrite: this.o.past?.rewrite ?? false };
   }
-
-}
-
-interface Plan {
-  followUp: WorkMark[];
-  rejected: Array<{ unitId: number; error: string }>;
-}
-
-function unique<T>(xs: Iterable<T>): T[] {
-  return [...new Set(xs)];
 }
 
 function sleep(ms: number): Promise<void> {
