@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ACCOUNT_LADDER_STATUSES, ACCOUNT_OUTPUT_PROPERTIES, ACCOUNT_REFS, ACCOUNT_STATUSES, type ContactScore } from './account-types';
+import { ACCOUNT_LADDER_STATUSES, ACCOUNT_OUTPUT_PROPERTIES, ACCOUNT_STATUSES, isAccountRef, type ContactScore } from './account-types';
 import { walkConditions, type ConditionInput, type ParsedDefinition } from './schema';
 
 /**
@@ -19,7 +19,7 @@ const SCORES_READ: Record<ContactScore, ReadonlyArray<'fit' | 'engagement'>> = {
 /** The account ref a condition reads (`account.score`, or the company write-back behind it), or undefined. */
 function accountRead(property: string | undefined): string | undefined {
   if (property === undefined) return undefined;
-  if (property in ACCOUNT_REFS) return property;
+  if (isAccountRef(property)) return property;
   if (property.startsWith('company.') && (ACCOUNT_OUTPUT_PROPERTIES as readonly string[]).includes(property.slice('company.'.length))) return property;
   return undefined;
 }
@@ -48,7 +48,7 @@ export function checkAccounts(def: ParsedDefinition, seen: Map<string, string>, 
   for (const [section, rules] of contactSections) {
     rules.forEach((rule, i) => {
       walkConditions(rule.when, [section, i, 'when'], (c, path) => {
-        if (c.property === undefined || !(c.property in ACCOUNT_REFS)) return;
+        if (!isAccountRef(c.property)) return;
         if (!accounts) {
           issue([...path, 'property'], `${c.property} reads the contact's account, but the file has no accounts section: add one, or remove this condition`);
           return;

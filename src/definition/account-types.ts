@@ -18,6 +18,18 @@ export type AccountLadderStatus = (typeof ACCOUNT_LADDER_STATUSES)[number];
  */
 export const BUYING_ROLES = ['BLOCKER', 'BUDGET_HOLDER', 'CHAMPION', 'DECISION_MAKER', 'END_USER', 'EXECUTIVE_SPONSOR', 'INFLUENCER', 'LEGAL_AND_COMPLIANCE', 'OTHER'] as const;
 export type BuyingRole = (typeof BUYING_ROLES)[number];
+/** HubSpot's labels of the roles, as a rep reads them in reasons. */
+export const BUYING_ROLE_LABELS: Record<BuyingRole, string> = {
+  BLOCKER: 'Blocker',
+  BUDGET_HOLDER: 'Budget holder',
+  CHAMPION: 'Champion',
+  DECISION_MAKER: 'Decision maker',
+  END_USER: 'End user',
+  EXECUTIVE_SPONSOR: 'Executive sponsor',
+  INFLUENCER: 'Influencer',
+  LEGAL_AND_COMPLIANCE: 'Legal and compliance',
+  OTHER: 'Other',
+};
 export const BUYING_ROLE_PROPERTY = 'hs_buying_role';
 
 /** The contact scores a group engagement rule can read from each contact's current decision. */
@@ -39,6 +51,10 @@ export const ACCOUNT_THRESHOLD_DIMENSIONS = ['fit', 'engagement', 'coverage', 't
  */
 export const ACCOUNT_REFS = { 'account.status': 'uld_account_status', 'account.score': 'uld_account_score' } as const;
 export type AccountRef = keyof typeof ACCOUNT_REFS;
+/** Own keys only: `constructor` is a property name, not an account ref. */
+export function isAccountRef(ref: string | undefined): ref is AccountRef {
+  return ref !== undefined && Object.hasOwn(ACCOUNT_REFS, ref);
+}
 
 /** The company properties the account evaluation writes; no rule of the account may read them. */
 export const ACCOUNT_OUTPUT_PROPERTIES = [

@@ -8,3 +8,6 @@ export { parseDefinitionText, loadDefinitionFile, DefinitionError, type Definiti
 export { compileDefinition, type CompiledDefinition, type CompileOptions } from './compile';
 export { evaluate, renderReasons, forwardLifecycleStage } from './evaluate';
 export { summarizeDefinition, type DefinitionSummary } from './summary';
+export * from './account-types';
+export { evaluateAccount, accountFacts, buyingRolesOf, ACCOUNT_STATUS_LABEL } from './account-evaluate';
+export type { CompiledAccounts, CompiledGroupRule, CompiledCoverageRule } from './account-compile';

@@ -62,10 +62,14 @@ export const propertyRef = z
     message: 'expected a HubSpot internal property name (lowercase letters, digits, underscores, e.g. jobtitle or company.industry)',
   });
 /** What a condition reads: a property, or what the contact's account decided (`account.status`, `account.score`). */
-const CONDITION_REF = /^((company\.)?[a-z0-9_]+|account\.(status|score))$/;
-const conditionRef = z.string().regex(CONDITION_REF, {
-  message: 'expected a HubSpot internal property name (lowercase letters, digits, underscores, e.g. jobtitle or company.industry), or account.status or account.score',
-});
+const conditionRef = z
+  .string()
+  .regex(/^((company|account)\.)?[a-z0-9_]+$/, {
+    message: 'expected a HubSpot internal property name (lowercase letters, digits, underscores, e.g. jobtitle or company.industry)',
+  })
+  .refine((ref) => !ref.startsWith('account.') || ref === 'account.status' || ref === 'account.score', {
+    message: 'a contact rule reads only account.status or account.score of its account',
+  });
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
