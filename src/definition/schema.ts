@@ -245,14 +245,13 @@ const groupEngagementSchema = z
   })
   .strict();
 
-const buyingRole = z.enum(BUYING_ROLES, { message: `expected one of HubSpot's hs_buying_role values ${BUYING_ROLES.join(', ')}` });
 
 /** A buying-role coverage rule: the account's contacts hold `atLeast` of `roles` (all of them when left out). */
 const coverageSchema = z
   .object({
     id: ruleId,
     label: z.string().min(1),
-    roles: z.array(buyingRole).min(1),
+    roles: z.array(z.enum(BUYING_ROLES)).min(1),
     atLeast: z.number().int().positive().optional(),
     engagedOnly: z.boolean().optional(),
     points: z.number().finite(),
