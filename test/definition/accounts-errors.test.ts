@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { compileDefinition, DefinitionError, loadDefinitionFile, parseDefinitionText } from '../../src/definition';
+import { compileDefinition, DefinitionError, loadDefinitionFile, parseDefinitionText, summarizeDefinition } from '../../src/definition';
 
 /**
  * The accounts section is validated like the rest of the file: every problem at once, at its line. A cycle
@@ -168,6 +168,13 @@ describe('the accounts example', () => {
     expect(def.contactProperties).not.toContain('account.status');
     expect(def.accounts!.companyProperties).toEqual(['domain', 'industry', 'lifecyclestage', 'numberofemployees']);
     expect(def.accounts!.contactProperties).toEqual(['hs_analytics_last_visit_timestamp', 'hs_buying_role']);
+    const summary = summarizeDefinition(def).accounts!;
+    expect(summary.engagement).toEqual([
+      'engaged-group (contacts with engagement >= 10 within 30 days of hs_analytics_last_visit_timestamp: at least 3, 25 points)',
+      'group-engagement-sum (engagement of contacts with engagement > 0: at least 60 in all, 10 points)',
+    ]);
+    expect(summary.coverage).toEqual(['decision-maker-and-champion (2 of DECISION_MAKER, CHAMPION, 20 points)', 'wider-committee (2 of BUDGET_HOLDER, EXECUTIVE_SPONSOR, END_USER, INFLUENCER, held by engaged contacts, 10 points)']);
+    expect(summary.fit).toEqual({ criteria: 2, maxPoints: 40 });
   });
 
   it('when the plain example is compiled, then it has no accounts and reads nothing of one', () => {
@@ -175,5 +182,6 @@ describe('the accounts example', () => {
     expect(def.accounts).toBeUndefined();
     expect(def.readsAccount).toBe(false);
     expect(def.run.source).not.toMatch(/uld_account/);
+    expect(summarizeDefinition(def)).not.toHaveProperty('accounts');
   });
 });
