@@ -68,7 +68,9 @@ export function checkAccounts(def: ParsedDefinition, seen: Map<string, string>, 
 
   // Account rules read the company's own properties, never what the account evaluation writes.
   const companyRef = (ref: string, path: Path) => {
-    if (ref.startsWith('company.') || ref.startsWith('account.')) {
+    if (ref.startsWith('account.')) {
+      issue(path, `${ref} is what the account rules decide: an account rule cannot read it`);
+    } else if (ref.startsWith('company.')) {
       issue(path, `account rules read the company's own properties: write ${ref.slice(ref.indexOf('.') + 1)}, not ${ref}`);
     } else if ((ACCOUNT_OUTPUT_PROPERTIES as readonly string[]).includes(ref)) {
       issue(path, `${ref} is written by the account evaluation itself: an account rule cannot read it`);

@@ -121,9 +121,12 @@ describe('a broken accounts section', () => {
       ["line 11: accounts.fit[0].when.property: account rules read the company's own properties: write industry, not company.industry"],
     ],
     [
-      'when an account rule reads what the account evaluation writes, then it is rejected',
-      base('', '  disqualifiers:\n    - { id: d, reason: D, when: { property: uld_account_status, operator: exists } }\n'),
-      ['line 8: accounts.disqualifiers[0].when.property: uld_account_status is written by the account evaluation itself: an account rule cannot read it'],
+      'when an account rule reads what the account evaluation writes, or its own decision, then each is rejected',
+      base('', '  disqualifiers:\n    - { id: d, reason: D, when: { property: uld_account_status, operator: exists } }\n    - { id: e, reason: E, when: { property: account.score, operator: gt, value: 1 } }\n'),
+      [
+        'line 8: accounts.disqualifiers[0].when.property: uld_account_status is written by the account evaluation itself: an account rule cannot read it',
+        'line 9: accounts.disqualifiers[1].when.property: account.score is what the account rules decide: an account rule cannot read it',
+      ],
     ],
     [
       'when a buying role is not one of HubSpot\'s, then the documented values are listed',
