@@ -13,8 +13,10 @@ export type AccountLadderStatus = (typeof ACCOUNT_LADDER_STATUSES)[number];
 /**
  * The option values of HubSpot's contact property `hs_buying_role` (a multiple checkbox: several values
  * separated by `;`), labelled in HubSpot as Blocker, Budget holder, Champion, Decision maker, End user,
- * Executive sponsor, Influencer, Legal and compliance, Other. Read a portal's own list with
- * `GET /crm/properties/2026-09/contacts/hs_buying_role` (its `options[].value`).
+ * Executive sponsor, Influencer, Legal and compliance, Other. Source: the values HubSpot API guides list for
+ * writing `hs_buying_role` with PATCH /crm/v3/objects/contacts/{id}; HubSpot's own property reference was not
+ * at hand to confirm them, so check a portal's list with `GET /crm/properties/2026-09/contacts/hs_buying_role`
+ * (its `options[].value`) before relying on a rarely used one.
  */
 export const BUYING_ROLES = ['BLOCKER', 'BUDGET_HOLDER', 'CHAMPION', 'DECISION_MAKER', 'END_USER', 'EXECUTIVE_SPONSOR', 'INFLUENCER', 'LEGAL_AND_COMPLIANCE', 'OTHER'] as const;
 export type BuyingRole = (typeof BUYING_ROLES)[number];
