@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ENV_SPECS, THRESHOLD_DIMENSIONS, THRESHOLD_OVERRIDES, type EnvVarSpec, type HandOffMode } from './schema';
+import { ACCOUNT_THRESHOLD_DIMENSIONS, ACCOUNT_THRESHOLD_OVERRIDES, ENV_SPECS, THRESHOLD_DIMENSIONS, THRESHOLD_OVERRIDES, type EnvVarSpec, type HandOffMode } from './schema';
 import type { ThresholdOverrides } from '../definition/types';
 import type { ApiVersion } from '../hubspot/api-version';
 
@@ -132,6 +132,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const [dim, dimEnv] of THRESHOLD_DIMENSIONS) {
       const v = get<number | undefined>(`ULD_${statusEnv}_MIN_${dimEnv}`);
       if (v !== undefined) (thresholdOverrides[status] ??= {})[dim] = v;
+    }
+  }
+  for (const [status, statusEnv] of ACCOUNT_THRESHOLD_OVERRIDES) {
+    for (const [dim, dimEnv] of ACCOUNT_THRESHOLD_DIMENSIONS) {
+      const v = get<number | undefined>(`ULD_${statusEnv}_MIN_${dimEnv}`);
+      if (v !== undefined) ((thresholdOverrides.accounts ??= {})[status] ??= {})[dim] = v;
     }
   }
   const config: Config = {

@@ -48,6 +48,24 @@ const thresholdSpecs: EnvVarSpec[] = THRESHOLD_OVERRIDES.flatMap(([status, statu
   })),
 );
 
+/** The account ladder's rungs whose thresholds can be overridden, and their dimensions (coverage is the accounts' own). */
+export const ACCOUNT_THRESHOLD_OVERRIDES = [
+  ['qualified', 'ACCOUNT_QUALIFIED'],
+  ['engaged', 'ACCOUNT_ENGAGED'],
+] as const;
+export const ACCOUNT_THRESHOLD_DIMENSIONS = [...THRESHOLD_DIMENSIONS.slice(0, 2), ['coverage', 'COVERAGE'], THRESHOLD_DIMENSIONS[2]] as const;
+
+const accountThresholdSpecs: EnvVarSpec[] = ACCOUNT_THRESHOLD_OVERRIDES.flatMap(([status, statusEnv]) =>
+  ACCOUNT_THRESHOLD_DIMENSIONS.map(([dim, dimEnv]) => ({
+    name: `ULD_${statusEnv}_MIN_${dimEnv}`,
+    schema: decimal(-100000, 100000),
+    expected: 'a number',
+    description: `Overrides the definition's minimum account ${dim} score for \`${status}\` (accounts.ladder.${status}.${dim}); ignored without an \`accounts\` section.`,
+    group: 'Lead definition overrides',
+    example: undefined,
+  })),
+);
+
 export const ENV_SPECS: EnvVarSpec[] = [
   {
     name: 'HUBSPOT_ACCESS_TOKEN',
@@ -197,6 +215,7 @@ export const ENV_SPECS: EnvVarSpec[] = [
     group: 'Lead definition',
   },
   ...thresholdSpecs,
+  ...accountThresholdSpecs,
   {
     name: 'LOG_LEVEL',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { propertiesOf } from './conditions';
-import { generateEvaluator, type GeneratedEvaluator } from './generate';
+import { companyPropertyOf, generateEvaluator, type GeneratedEvaluator } from './generate';
+import { compileAccounts, type CompiledAccounts } from './account-compile';
 import type { ParsedDefinition } from './schema';
 import { DEFAULT_LEAD_HAND_OFF, LADDER_STATUSES, type LadderStatus, type LeadHandOffSettings, type LeadStatus, type Reason, type ThresholdOverrides, type Thresholds } from './types';
 import { signed } from './reasons';
@@ -44,8 +45,12 @@ export interface CompiledDefinition {
   leadHandOff: LeadHandOffSettings;
   /** Contact properties the definition reads (HubSpot internal names), including decay timestamps. */
   contactProperties: string[];
-  /** Properties of the primary associated company the definition reads, without the `company.` prefix. */
+  /** Properties of the primary associated company the contact rules read, without the `company.` prefix. */
   companyProperties: string[];
+  /** Whether a contact rule reads `account.status` or `account.score` (from the company's uld_account_status, uld_account_score). */
+  readsAccount: boolean;
+  /** The `accounts:` section compiled, when the file has one (see evaluateAccount). */
+  accounts: CompiledAccounts | undefined;
   /** The evaluator generated for this definition; `evaluate` runs it. */
   run: GeneratedEvaluator;
   source: ParsedDefinition;
@@ -55,34 +60,46 @@ export interface CompileOptions {
   overrides?: ThresholdOverrides;
 }
 
-export function compileDefinition(def: ParsedDefinition, options: CompileOptions = {}): CompiledDefinition {
-  const groupNames = Object.keys(def.caps?.groups ?? {});
-  const compileCriterion = (kind: 'fit' | 'engagement') => (c: NonNullable<ParsedDefinition['engagement']>[number]): CompiledCriterion => ({
+type CriterionInput = NonNullable<ParsedDefinition['engagement']>[number];
+
+/** Criteria as the generated evaluator and the reasons need them; shared by contact and account fit. */
+export function compileCriteria(kind: 'fit' | 'engagement', rules: readonly CriterionInput[]): CompiledCriterion[] {
+  return rules.map((c) => ({
     id: c.id,
     label: c.label,
     group: c.group,
     points: c.points,
     fixedReason: c.decay ? undefined : Object.freeze({ kind, ref: c.id, points: c.points, text: `${signed(c.points)} ${kind}: ${c.label}` }),
     decay: c.decay ? { ...c.decay, how: c.decay.type === 'half_life' ? `half-life ${c.decay.days} days` : `linear over ${c.decay.days} days` } : undefined,
-  });
-  const fit = (def.fit ?? []).map(compileCriterion('fit'));
-  const engagement = (def.engagement ?? []).map(compileCriterion('engagement'));
-  const required = (def.required ?? []).map((r) => {
+  }));
+}
+
+export function compileRequired(required: NonNullable<ParsedDefinition['required']>): CompiledDefinition['required'] {
+  return required.map((r) => {
     const ref = typeof r === 'string' ? r : r.property;
     const label = (typeof r === 'string' ? undefined : r.label) ?? ref;
     return { ref, label, reason: Object.freeze({ kind: 'missing' as const, ref, text: `Missing required data: ${label}` }) as Reason };
   });
-  const caps = {
-    fit: def.caps?.fit ?? Infinity,
-    engagement: def.caps?.engagement ?? Infinity,
-    groupNames,
-    groupCaps: groupNames.map((g) => def.caps!.groups![g]!),
-  };
+}
 
-  const overrides = options.overrides ?? {};
+export function compileCaps(caps: { fit?: number; engagement?: number; groups?: Record<string, number> } | undefined): CompiledDefinition['caps'] {
+  const groupNames = Object.keys(caps?.groups ?? {});
+  return { fit: caps?.fit ?? Infinity, engagement: caps?.engagement ?? Infinity, groupNames, groupCaps: groupNames.map((g) => caps!.groups![g]!) };
+}
+
+export function compileDefinition(def: ParsedDefinition, options: CompileOptions = {}): CompiledDefinition {
+  const fit = compileCriteria('fit', def.fit ?? []);
+  const engagement = compileCriteria('engagement', def.engagement ?? []);
+  const required = compileRequired(def.required ?? []);
+  const caps = compileCaps(def.caps);
+
+  const { accounts: accountOverrides, ...overrides } = options.overrides ?? {};
   const ladder = {} as Record<LadderStatus, Thresholds>;
   for (const s of LADDER_STATUSES) ladder[s] = { ...def.ladder[s], ...overrides[s] };
   const overridden = Object.fromEntries(Object.entries(overrides).filter(([, t]) => t && Object.keys(t).length > 0)) as ThresholdOverrides;
+  // Account overrides count only where there are accounts: they must not mark contacts' decisions otherwise.
+  const accounts = def.accounts ? compileAccounts(def, accountOverrides ?? {}) : undefined;
+  if (accounts && Object.keys(accounts.overridden).length > 0) overridden.accounts = accounts.overridden;
 
   const properties = new Set<string>();
   for (const c of [...(def.fit ?? []), ...(def.engagement ?? []), ...(def.disqualifiers ?? [])]) propertiesOf(c.when, properties);
@@ -90,8 +107,10 @@ export function compileDefinition(def: ParsedDefinition, options: CompileOptions
   for (const r of def.required ?? []) properties.add(typeof r === 'string' ? r : r.property);
   // lifecyclestage is read so that the mapping only ever moves it forward.
   if (def.hubspot?.lifecycleStage) properties.add('lifecyclestage');
+  const readsAccount = [...properties].some((p) => p.startsWith('account.'));
 
-  const effective = JSON.stringify({ def, ladder });
+  // Without accounts the text hashed is what it always was, so fingerprints of existing definitions stay.
+  const effective = JSON.stringify(accounts ? { def, ladder, accountLadder: accounts.ladder } : { def, ladder });
   const fingerprint = createHash('sha256').update(effective).digest('hex').slice(0, 12);
   const overrideMarker = Object.keys(overridden).length > 0 ? `+env.${createHash('sha256').update(JSON.stringify(overridden)).digest('hex').slice(0, 6)}` : '';
 
@@ -109,8 +128,10 @@ export function compileDefinition(def: ParsedDefinition, options: CompileOptions
     leadStatusMap: def.hubspot?.leadStatus ?? {},
     lifecycleStageMap: def.hubspot?.lifecycleStage ?? {},
     leadHandOff: leadHandOffOf(def),
-    contactProperties: [...properties].filter((p) => !p.startsWith('company.')).sort(),
-    companyProperties: [...properties].filter((p) => p.startsWith('company.')).map((p) => p.slice('company.'.length)).sort(),
+    contactProperties: [...properties].filter((p) => !p.startsWith('company.') && !p.startsWith('account.')).sort(),
+    companyProperties: [...new Set([...properties].filter((p) => p.startsWith('company.') || p.startsWith('account.')).map(companyPropertyOf))].sort(),
+    readsAccount,
+    accounts,
     run: generateEvaluator(def, { fit, engagement, required, caps }),
     source: def,
   };

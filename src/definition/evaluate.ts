@@ -57,7 +57,7 @@ function byStatus(map: Partial<Record<LeadStatus, string>>, status: LeadStatus):
   }
 }
 
-function pushDataReasons(problems: DataProblem[], into: Reason[]): void {
+export function pushDataReasons(problems: DataProblem[], into: Reason[]): void {
   // Nearly always one problem: its reason needs no grouping.
   if (problems.length === 1) {
     const p = problems[0]!;

@@ -3,6 +3,7 @@ import { DecayedReason, DisqualifierReason, UndatedReason, type DecayPlan, type 
 import type { CompiledCriterion, CompiledDefinition } from './compile';
 import type { ParsedDefinition } from './schema';
 import type { Facts, Reason } from './types';
+import { ACCOUNT_REFS, type AccountRef } from './account-types';
 import { DAY_MS, formatPoints, parseNumber, parseTimestamp, round2, textOf } from './values';
 
 /**
@@ -236,9 +237,10 @@ export function generateEvaluator(
   // Each property is read once, in slot order; a non-empty string (nearly every value) is kept without
   // calling textOf, and so is the absence of a value (null from HubSpot, undefined when not fetched, ""),
   // which is as common as a value in some properties. textOf decides the rest (numbers, booleans, other).
+  // account.status and account.score are read from the company's write-back of its account decision.
   const reads = slots.refs.map((ref, i) =>
-    ref.startsWith('company.')
-      ? `  const v${i} = company === null ? undefined : company[${k.add(ref.slice('company.'.length))}];`
+    ref.startsWith('company.') || ref.startsWith('account.')
+      ? `  const v${i} = company === null ? undefined : company[${k.add(companyPropertyOf(ref))}];`
       : `  const v${i} = contact[${k.add(ref)}];`,
   );
   const text = (i: number) => `typeof v${i} === 'string' ? (v${i} !== '' ? v${i} : undefined) : v${i} == null ? undefined : textOf(v${i})`;
@@ -313,6 +315,11 @@ export function generateEvaluator(
 
 type Sections = Omit<GeneratedEvaluator, 'source'>;
 
+/** The company property a `company.` or `account.` reference reads. */
+export function companyPropertyOf(ref: string): string {
+  return ref.startsWith('account.') ? ACCOUNT_REFS[ref as AccountRef] : ref.slice('company.'.length);
+}
+
 /**
  * Runs every section on probe records: every property empty, then every property set to a number, an
  * address, a date and a word, so that each condition's empty and filled paths run. A mistake in the
@@ -324,7 +331,7 @@ function selfCheck(sections: Sections, refs: readonly string[]): void {
     const contact: Record<string, string | undefined> = {};
     const company: Record<string, string | undefined> = {};
     for (const ref of refs) {
-      if (ref.startsWith('company.')) company[ref.slice('company.'.length)] = value;
+      if (ref.startsWith('company.') || ref.startsWith('account.')) company[companyPropertyOf(ref)] = value;
       else contact[ref] = value;
     }
     try {

@@ -7,4 +7,7 @@ export { OPERATORS, LIFECYCLE_STAGES, LEAD_STATUS_VALUES, type ParsedDefinition,
 export { parseDefinitionText, loadDefinitionFile, DefinitionError, type DefinitionProblem } from './load';
 export { compileDefinition, type CompiledDefinition, type CompileOptions } from './compile';
 export { evaluate, renderReasons, forwardLifecycleStage } from './evaluate';
-export { summarizeDefinition, type DefinitionSummary } from './summary';
+export { summarizeDefinition, type DefinitionSummary, type AccountsSummary } from './summary';
+export * from './account-types';
+export { evaluateAccount, accountFacts, buyingRolesOf, ACCOUNT_STATUS_LABEL } from './account-evaluate';
+export type { CompiledAccounts, CompiledGroupRule, CompiledCoverageRule } from './account-compile';

@@ -156,6 +156,7 @@ const FIELD_NAMES = [
   'id', 'label', 'group', 'when', 'points', 'decay', 'reason', 'type', 'days', 'from', 'all', 'any', 'not', 'property',
   'operator', 'value', 'values', 'list', 'min', 'max', 'pattern', 'flags', 'caseInsensitive', 'total', 'groups',
   'leadStatus', 'lifecycleStage', 'sales_ready', 'marketing_qualified',
+  'accounts', 'coverage', 'measure', 'score', 'window', 'atLeast', 'roles', 'engagedOnly', 'qualified', 'engaged',
 ];
 
 /** Reads a definition file (YAML or JSON by extension). */

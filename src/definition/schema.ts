@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_LEAD_HAND_OFF, LADDER_STATUSES, REJECTIONS, STATUSES } from './types';
+import { ACCOUNT_LADDER_STATUSES, BUYING_ROLES, CONTACT_SCORES } from './account-types';
+import { checkAccounts } from './account-check';
 
 /**
  * The lead definition file, as sales and marketing review it. Every object is strict: an unknown field
@@ -59,6 +61,15 @@ export const propertyRef = z
   .regex(PROPERTY_REF, {
     message: 'expected a HubSpot internal property name (lowercase letters, digits, underscores, e.g. jobtitle or company.industry)',
   });
+/** What a condition reads: a property, or what the contact's account decided (`account.status`, `account.score`). */
+const conditionRef = z
+  .string()
+  .regex(/^((company|account)\.)?[a-z0-9_]+$/, {
+    message: 'expected a HubSpot internal property name (lowercase letters, digits, underscores, e.g. jobtitle or company.industry)',
+  })
+  .refine((ref) => !ref.startsWith('account.') || ref === 'account.status' || ref === 'account.score', {
+    message: 'a contact rule reads only account.status or account.score of its account',
+  });
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -85,7 +96,7 @@ export const conditionSchema: z.ZodType<ConditionInput> = z.lazy(() =>
       all: z.array(conditionSchema).min(1).optional(),
       any: z.array(conditionSchema).min(1).optional(),
       not: conditionSchema.optional(),
-      property: propertyRef.optional(),
+      property: conditionRef.optional(),
       operator: z.enum(OPERATORS).optional(),
       value: scalar.optional(),
       values: z.array(z.union([z.string(), z.number()])).min(1).optional(),
@@ -151,7 +162,7 @@ function checkConditionShape(c: ConditionInput, ctx: z.RefinementCtx): void {
   }
 }
 
-const ruleId = z
+export const ruleId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: 'expected an id of lowercase letters, digits, - and _ (e.g. target-industry)' });
 
@@ -211,6 +222,66 @@ const leadsSchema = z
   })
   .strict();
 
+/** A rung of the account ladder: every threshold it sets must be met. */
+const accountThresholdsSchema = z
+  .object({ fit: z.number().finite().optional(), engagement: z.number().finite().optional(), coverage: z.number().finite().optional(), total: z.number().finite().optional() })
+  .strict();
+
+/**
+ * A group engagement rule: over the account's contacts, those whose current score (`score`) is at least
+ * `min` (above 0 when left out) and, with a `window`, whose date property is at most `days` old; the rule
+ * matches when their number (`measure: count`) or the sum of their scores (`measure: sum`) reaches `atLeast`.
+ */
+const groupEngagementSchema = z
+  .object({
+    id: ruleId,
+    label: z.string().min(1),
+    measure: z.enum(['count', 'sum']),
+    score: z.enum(CONTACT_SCORES).default('engagement'),
+    min: z.number().finite().optional(),
+    window: z.object({ days: z.number().positive(), from: propertyRef }).strict().optional(),
+    atLeast: z.number().positive(),
+    points: z.number().finite(),
+  })
+  .strict();
+
+
+/** A buying-role coverage rule: the account's contacts hold `atLeast` of `roles` (all of them when left out). */
+const coverageSchema = z
+  .object({
+    id: ruleId,
+    label: z.string().min(1),
+    roles: z.array(z.enum(BUYING_ROLES)).min(1),
+    atLeast: z.number().int().positive().optional(),
+    engagedOnly: z.boolean().optional(),
+    points: z.number().finite(),
+  })
+  .strict();
+
+/** `accounts`: the company judged with its buying group. Conditions read the company's own properties. */
+const accountsSchema = z
+  .object({
+    required: z.array(requiredFieldSchema).optional(),
+    disqualifiers: z.array(disqualifierSchema).optional(),
+    fit: z.array(fitCriterionSchema).optional(),
+    engagement: z.array(groupEngagementSchema).optional(),
+    coverage: z.array(coverageSchema).optional(),
+    caps: z
+      .object({
+        fit: z.number().positive().optional(),
+        engagement: z.number().positive().optional(),
+        coverage: z.number().positive().optional(),
+        groups: z.record(z.string().min(1), z.number().positive()).optional(),
+      })
+      .strict()
+      .optional(),
+    ladder: z
+      .object(Object.fromEntries(ACCOUNT_LADDER_STATUSES.map((s) => [s, accountThresholdsSchema])) as Record<(typeof ACCOUNT_LADDER_STATUSES)[number], typeof accountThresholdsSchema>)
+      .strict(),
+  })
+  .strict();
+export type AccountsInput = z.output<typeof accountsSchema>;
+
 export const definitionSchema = z
   .object({
     version: z.union([z.string().min(1), z.number()]).transform(String),
@@ -238,6 +309,7 @@ export const definitionSchema = z
       })
       .strict()
       .optional(),
+    accounts: accountsSchema.optional(),
   })
   .strict()
   .superRefine(checkDefinitionReferences);
@@ -254,14 +326,17 @@ function checkDefinitionReferences(d: z.output<z.ZodObject<Record<string, z.ZodT
     ['fit', def.fit ?? []],
     ['engagement', def.engagement ?? []],
     ['disqualifiers', def.disqualifiers ?? []],
+    ['accounts.disqualifiers', def.accounts?.disqualifiers ?? []],
+    ['accounts.fit', def.accounts?.fit ?? []],
   ] as const;
   for (const [section, rules] of sections) {
     rules.forEach((rule, i) => {
       const where = `${section}[${i}]`;
+      const at = [...section.split('.'), i];
       const first = seen.get(rule.id);
-      if (first) ctx.addIssue({ code: 'custom', path: [section, i, 'id'], message: `duplicate id "${rule.id}" (also ${first})` });
+      if (first) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `duplicate id "${rule.id}" (also ${first})` });
       else seen.set(rule.id, where);
-      walkConditions(rule.when, [section, i, 'when'], (c, path) => {
+      walkConditions(rule.when, [...at, 'when'], (c, path) => {
         if (c.list !== undefined && !lists.has(c.list)) {
           ctx.addIssue({
             code: 'custom',
@@ -291,6 +366,7 @@ function checkDefinitionReferences(d: z.output<z.ZodObject<Record<string, z.ZodT
       ctx.addIssue({ code: 'custom', path: ['hubspot', 'leads', 'stage'], message: `"${leads.stage}" is a verdict stage (accepted or rejected): hand-off Leads must start in an open stage such as new-stage-id` });
     }
   }
+  checkAccounts(def, seen, ctx);
   const lifecycle = def.hubspot?.lifecycleStage ?? {};
   for (const [status, stage] of Object.entries(lifecycle)) {
     if (!(LIFECYCLE_STAGES as readonly string[]).includes(stage as string)) {

@@ -1,4 +1,6 @@
-import type { CompiledCriterion, CompiledDefinition } from './compile';
+import { compileCaps, compileCriteria, compileRequired, type CompiledCriterion, type CompiledDefinition } from './compile';
+import type { CompiledAccounts } from './account-compile';
+import { ACCOUNT_LADDER_STATUSES, type AccountLadderStatus, type AccountThresholds } from './account-types';
 import { LEAD_STATUS_VALUES, walkConditions } from './schema';
 import { LADDER_STATUSES, type LadderStatus } from './types';
 
@@ -14,26 +16,58 @@ export interface DefinitionSummary {
   ladder: Array<{ status: LadderStatus; fit?: number; engagement?: number; total?: number; overridden: string[] }>;
   contactProperties: string[];
   companyProperties: string[];
+  /** Present only when the file has an `accounts` section. */
+  accounts?: AccountsSummary;
   warnings: string[];
 }
 
+export interface AccountsSummary {
+  required: string[];
+  disqualifiers: string[];
+  fit: { criteria: number; maxPoints: number };
+  engagement: string[];
+  coverage: string[];
+  ladder: Array<{ status: AccountLadderStatus; overridden: string[] } & AccountThresholds>;
+  companyProperties: string[];
+  contactProperties: string[];
+}
+
+function summarizeAccounts(def: CompiledDefinition, a: CompiledAccounts): AccountsSummary {
+  const source = def.source.accounts!;
+  const fit = compileCriteria('fit', source.fit ?? []);
+  const caps = compileCaps({ fit: source.caps?.fit, groups: source.caps?.groups });
+  return {
+    required: compileRequired(source.required ?? []).map((r) => r.label),
+    disqualifiers: (source.disqualifiers ?? []).map((d) => d.id),
+    fit: { criteria: fit.length, maxPoints: maxPoints(fit, caps, caps.fit) },
+    engagement: a.engagement.map((r) => {
+      const which = `contacts with ${r.score} ${r.min !== undefined ? `>= ${r.min}` : '> 0'}${r.window ? ` within ${r.window.days} days of ${r.window.from}` : ''}`;
+      return `${r.id} (${r.measure === 'count' ? `${which}: at least ${r.atLeast}` : `${r.score} of ${which}: at least ${r.atLeast} in all`}, ${r.points} points)`;
+    }),
+    coverage: a.coverage.map((r) => `${r.id} (${r.atLeast} of ${r.roles.join(', ')}${r.engagedOnly ? ', held by engaged contacts' : ''}, ${r.points} points)`),
+    ladder: ACCOUNT_LADDER_STATUSES.map((status) => ({ status, ...a.ladder[status], overridden: Object.keys(a.overridden[status] ?? {}) })),
+    companyProperties: a.companyProperties,
+    contactProperties: a.contactProperties,
+  };
+}
+
 /** The most points a section can give: positive points, within group caps and the section cap. */
-function maxPoints(criteria: CompiledCriterion[], def: CompiledDefinition, cap: number): number {
+function maxPoints(criteria: CompiledCriterion[], def: Pick<CompiledDefinition['caps'], 'groupNames' | 'groupCaps'>, cap: number): number {
   const groups = new Map<number, number>();
   let raw = 0;
   for (const c of criteria) {
     if (c.points <= 0) continue;
-    const g = def.caps.groupNames.indexOf(c.group ?? '\u0000');
+    const g = def.groupNames.indexOf(c.group ?? '\u0000');
     if (g >= 0) groups.set(g, (groups.get(g) ?? 0) + c.points);
     else raw += c.points;
   }
-  for (const [g, pts] of groups) raw += Math.min(pts, def.caps.groupCaps[g]!);
+  for (const [g, pts] of groups) raw += Math.min(pts, def.groupCaps[g]!);
   return Math.min(raw, cap);
 }
 
 export function summarizeDefinition(def: CompiledDefinition): DefinitionSummary {
-  const fitMax = maxPoints(def.fit, def, def.caps.fit);
-  const engagementMax = maxPoints(def.engagement, def, def.caps.engagement);
+  const fitMax = maxPoints(def.fit, def.caps, def.caps.fit);
+  const engagementMax = maxPoints(def.engagement, def.caps, def.caps.engagement);
   const warnings: string[] = [];
   const ladder = LADDER_STATUSES.map((status) => ({
     status,
@@ -80,6 +114,7 @@ export function summarizeDefinition(def: CompiledDefinition): DefinitionSummary 
     ladder,
     contactProperties: def.contactProperties,
     companyProperties: def.companyProperties,
+    ...(def.accounts ? { accounts: summarizeAccounts(def, def.accounts) } : {}),
     warnings,
   };
 }

@@ -1,3 +1,5 @@
+import type { AccountLadderStatus, AccountThresholds } from './account-types';
+
 /**
  * The vocabulary of a lead decision. Pure data: nothing here knows about HubSpot's API, the store or HTTP.
  */
@@ -47,7 +49,8 @@ export interface Thresholds {
   engagement?: number;
   total?: number;
 }
-export type ThresholdOverrides = Partial<Record<LadderStatus, Thresholds>>;
+/** Threshold overrides from the environment: the contact ladder's, and the account ladder's under `accounts`. */
+export type ThresholdOverrides = Partial<Record<LadderStatus, Thresholds>> & { accounts?: Partial<Record<AccountLadderStatus, AccountThresholds>> };
 
 /**
  * A record's facts as HubSpot returns them: property name to string value. `null`, `undefined` and

@@ -63,7 +63,7 @@ function conditionFor(operator: (typeof OPERATORS)[number], property: string): R
 }
 
 const PROPERTIES = ['email', 'country', 'jobtitle', 'createdate', 'recent_conversion_date', 'recent_conversion_event_name', 'num_conversion_events', 'hs_analytics_num_page_views', 'hs_analytics_last_visit_timestamp', 'hs_email_last_click_date', 'hs_email_hard_bounce_reason_enum', 'lifecyclestage'];
-const COMPANY_PROPERTIES = ['industry', 'numberofemployees', 'annualrevenue', 'country'];
+const COMPANY_PROPERTIES = ['industry', 'numberofemployees', 'annualrevenue', 'country', 'uld_account_status', 'uld_account_score'];
 
 // Values as HubSpot sends them, and as it should not: numbers, dates in every shape, addresses, junk,
 // and the odd non-string a careless caller might pass in.
@@ -84,6 +84,7 @@ const now = fc.integer({ min: Date.parse('1990-01-01'), max: Date.parse('2100-01
 describe.each([
   ['the example definition', compileDefinition(example)],
   ['a definition using every operator', everyOperator],
+  ['the accounts example (contact rules reading their account)', compileDefinition(loadDefinitionFile(path.join(__dirname, '..', '..', 'lead-definition.accounts.example.yaml')))],
 ])('%s, for any contact, company and time', (_name, def) => {
   it('when evaluated, then it never throws and always gives a canonical status with finite scores and complete reasons', () => {
     fc.assert(

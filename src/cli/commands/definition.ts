@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { evaluate, STATUSES, summarizeDefinition, type Decision, type LeadStatus } from '../../definition';
+import { evaluate, STATUSES, summarizeDefinition, type AccountsSummary, type Decision, type LeadStatus } from '../../definition';
 import { definitionForCommand } from '../definition';
 import { configFromEnvironment } from '../env';
 import { InputError, readLeads } from '../lead-input';
@@ -36,6 +36,7 @@ export function registerDefinitionCommands(program: Command): void {
         `    otherwise            nurture`,
         `  reads contact:  ${s.contactProperties.join(', ')}`,
         `  reads company:  ${s.companyProperties.join(', ') || '(none)'}`,
+        ...(s.accounts ? accountLines(s.accounts) : []),
         ...s.warnings.map((w) => `  warning: ${w}`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
@@ -78,6 +79,29 @@ export function registerDefinitionCommands(program: Command): void {
       }
       printTable(results);
     });
+}
+
+/** The accounts section as check-definition prints it. */
+function accountLines(a: AccountsSummary): string[] {
+  return [
+    '  accounts:',
+    `    required data:  ${a.required.join(', ') || '(none)'}`,
+    `    disqualifiers:  ${a.disqualifiers.join(', ') || '(none)'}`,
+    `    fit:            ${a.fit.criteria} criteria, at most ${a.fit.maxPoints} points`,
+    ...a.engagement.map((r) => `    engagement:     ${r}`),
+    ...a.coverage.map((r) => `    coverage:       ${r}`),
+    '    ladder:',
+    ...a.ladder.map(
+      (r) =>
+        `      ${r.status.padEnd(18)} ${(['fit', 'engagement', 'coverage', 'total'] as const)
+          .filter((k) => r[k] !== undefined)
+          .map((k) => `${k} >= ${r[k]}${r.overridden.includes(k) ? ' (env override)' : ''}`)
+          .join(', ')}`,
+    ),
+    `      otherwise          target`,
+    `    reads company:  ${a.companyProperties.join(', ') || '(none)'}`,
+    `    reads contacts: ${a.contactProperties.join(', ')}`,
+  ];
 }
 
 /** Rules that read a property the file lacks see an empty value; say so, or every lead looks like needs_data. */
