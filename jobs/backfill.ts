@@ -46,7 +46,11 @@ export interface BackfillOptions {
   maxBlocks?: number;
   /** Stops at the next block boundary when aborted (Ctrl-C): the checkpoint holds, a later run resumes. */
   signal?: AbortSignal;
+  /** Whose checkpoints: `backfill` (the default) or `replay` (`uld replay`), so neither resumes the other. */
+  checkpoints?: CheckpointPrefix;
 }
+
+export type CheckpointPrefix = 'backfill' | 'replay';
 
 /**
  * V8's old-space growth while a backfill runs, in percent over the live heap after a major collection.
@@ -60,7 +64,7 @@ export interface BackfillOptions {
  */
 const BACKFILL_HEAP_GROWING_PERCENT = 50;
 
-export const backfillCheckpoint = (t: CrmObjectType) => `backfill:${t}`;
+export const backfillCheckpoint = (t: CrmObjectType, prefix: CheckpointPrefix = 'backfill') => `${prefix}:${t}`;
 
 interface Checkpoint {
   after: string | null;
@@ -103,7 +107,7 @@ async function run(o: BackfillOptions): Promise<Record<string, number>> {
   const counts: Record<string, number> = { records: 0, pages: 0, resumed: 0 };
   let blocks = 0;
   for (const t of PHASES) {
-    const saved = await o.store.getCheckpoint(backfillCheckpoint(t.objectType));
+    const saved = await o.store.getCheckpoint(backfillCheckpoint(t.objectType, o.checkpoints));
     const cp: Checkpoint = saved ? (JSON.parse(saved) as Checkpoint) : { after: null, records: 0, pages: 0, done: false };
     if (saved) counts.resumed++;
     if (cp.done) continue;
@@ -139,7 +143,7 @@ async function run(o: BackfillOptions): Promise<Record<string, number>> {
         }
         // Saved after the block is queued (and, for contacts, written back): a crash before this line
         // re-reads at most this block's pages and the next.
-        await o.store.setCheckpoint(backfillCheckpoint(t.objectType), JSON.stringify(cp));
+        await o.store.setCheckpoint(backfillCheckpoint(t.objectType, o.checkpoints), JSON.stringify(cp));
         blocks++;
         o.onProgress?.({ objectType: t.objectType, records: cp.records, pages: cp.pages, done: cp.done, total: counts.records });
       }
@@ -154,8 +158,8 @@ async function run(o: BackfillOptions): Promise<Record<string, number>> {
 }
 
 /** Forgets the checkpoints, so the next backfill starts from the first page. */
-export async function resetBackfill(store: Store): Promise<void> {
-  for (const t of PHASES) await store.setCheckpoint(backfillCheckpoint(t.objectType), null);
+export async function resetBackfill(store: Store, prefix: CheckpointPrefix = 'backfill'): Promise<void> {
+  for (const t of PHASES) await store.setCheckpoint(backfillCheckpoint(t.objectType, prefix), null);
 }
 
 /**
@@ -176,7 +180,7 @@ export function dryRunGateway(gateway: CrmGateway): CrmGateway & { wouldWrite: M
     return inputs.map((_, i) => `dry-run-${i}`);
   };
   // Bound methods of the real gateway for everything else (it uses private fields).
-  for (const name of ['read', 'associations', 'page', 'search', 'dealPipelines', 'listProperties', 'createProperty', 'updateProperty', 'ensurePropertyGroup', 'calls'] as const) {
+  for (const name of ['read', 'readHistories', 'associations', 'page', 'search', 'dealPipelines', 'listProperties', 'createProperty', 'updateProperty', 'ensurePropertyGroup', 'calls'] as const) {
     (wrapper as unknown as Record<string, unknown>)[name] = (gateway[name] as (...args: unknown[]) => unknown).bind(gateway);
   }
   return wrapper;

@@ -1,5 +1,5 @@
 import { STATUSES } from '../definition/types';
-import type { DecisionRecord, MirrorContact, MirrorDeal } from '../sync/mirror';
+import { DATED_ORIGINS, type DecisionRecord, type MirrorContact, type MirrorDeal } from '../sync/mirror';
 import { qualifiedPipelineByMonth, qualifiedPipelineOf } from './pipeline';
 import { DAY_MS, HOUR_MS, monthOf, monthsBetween, ratio, summarize } from './stats';
 import {
@@ -43,8 +43,14 @@ interface Journey {
   reached: Record<Stage, boolean>;
   /** The earliest dated evidence of the stage or of any later one; null when none is dated. */
   entered: Record<Stage, number | null>;
-  /** First sales_ready: qualifiedAt, or the first sales_ready decision. */
+  /**
+   * The hand-off: when the product first saw the contact sales_ready (its first live or first-look
+   * sales_ready decision), else qualifiedAt. The SLA clock and time to first action run from it; for a
+   * contact replayed from history it is later than the stage's date (docs/metrics.md).
+   */
   handOffAt: number | null;
+  /** First sales_ready, dated: qualifiedAt or the first dated sales_ready decision; null when undated. */
+  salesReadyAt: number | null;
   /** Own evidence of sales_ready (dated or not: the current status counts). */
   handedOff: boolean;
   firstDeal: MirrorDeal | null;
@@ -70,18 +76,21 @@ function byCreation(a: { id: string; createdAt: number | null }, b: { id: string
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function journeyOf(contact: MirrorContact, firstDecisionAt: Map<string, number>, deals: MirrorDeal[]): Journey {
-  const firstAt = (status: string) => firstDecisionAt.get(`${contact.id}\u0000${status}`) ?? null;
+function journeyOf(contact: MirrorContact, firsts: FirstDecisions, deals: MirrorDeal[]): Journey {
+  const firstAt = (status: string, kind: keyof FirstDecisions) => firsts[kind].get(`${contact.id}\u0000${status}`) ?? null;
   const sorted = [...deals].sort(byCreation);
   const wonDeals = deals.filter((d) => d.closed && d.won);
-  const handOffAt = minOf(contact.qualifiedAt, firstAt('sales_ready'));
+  const salesReadyAt = minOf(contact.qualifiedAt, firstAt('sales_ready', 'dated'));
+  const seenAt = firstAt('sales_ready', 'seen');
+  const handOffAt = seenAt ?? contact.qualifiedAt;
   const firstDealAt = minOf(contact.convertedAt, ...deals.map((d) => d.createdAt));
 
-  // Each stage's own evidence: whether it was reached, and when (if known).
+  // Each stage's own evidence: whether it was reached, and when (if dated: a first look or a status held
+  // before HubSpot's kept history shows the stage reached, never when).
   const own: Record<Stage, { reached: boolean; at: number | null }> = {
     lead: { reached: true, at: contact.createdAt },
-    marketing_qualified: { reached: firstAt('marketing_qualified') !== null || contact.status === 'marketing_qualified', at: firstAt('marketing_qualified') },
-    sales_ready: { reached: handOffAt !== null || contact.status === 'sales_ready', at: handOffAt },
+    marketing_qualified: { reached: firstAt('marketing_qualified', 'any') !== null || contact.status === 'marketing_qualified', at: firstAt('marketing_qualified', 'dated') },
+    sales_ready: { reached: salesReadyAt !== null || firstAt('sales_ready', 'any') !== null || contact.status === 'sales_ready', at: salesReadyAt },
     accepted: { reached: contact.feedback === 'accepted', at: contact.feedback === 'accepted' ? contact.feedbackAt : null },
     opportunity: { reached: contact.convertedAt !== null || deals.length > 0, at: firstDealAt },
     won: { reached: wonDeals.length > 0, at: minOf(...wonDeals.map((d) => d.closedAt)) },
@@ -99,7 +108,33 @@ function journeyOf(contact: MirrorContact, firstDecisionAt: Map<string, number>,
     reached[stage] = laterReached;
     entered[stage] = laterAt;
   }
-  return { contact, reached, entered, handOffAt, handedOff: own.sales_ready.reached, firstDeal: sorted[0] ?? null, firstDealAt };
+  return { contact, reached, entered, handOffAt, salesReadyAt, handedOff: own.sales_ready.reached, firstDeal: sorted[0] ?? null, firstDealAt };
+}
+
+/**
+ * Each (contact, status)'s first decision time, keyed `id\0status`: `dated`, over the decisions that date a
+ * stage (live, replayed); `seen`, over the product's own (live, first look); `any`, over all.
+ */
+interface FirstDecisions {
+  dated: Map<string, number>;
+  seen: Map<string, number>;
+  any: Map<string, number>;
+}
+
+function firstDecisions(decisions: readonly DecisionRecord[]): FirstDecisions {
+  const out: FirstDecisions = { dated: new Map(), seen: new Map(), any: new Map() };
+  const keep = (m: Map<string, number>, k: string, at: number) => {
+    const seen = m.get(k);
+    if (seen === undefined || at < seen) m.set(k, at);
+  };
+  for (const d of decisions) {
+    const k = `${d.contactId}\u0000${d.status}`;
+    const origin = d.origin ?? 'live';
+    keep(out.any, k, d.decidedAt);
+    if (DATED_ORIGINS.includes(origin)) keep(out.dated, k, d.decidedAt);
+    if (origin === 'live' || origin === 'first_look') keep(out.seen, k, d.decidedAt);
+  }
+  return out;
 }
 
 function funnelOf(journeys: readonly Journey[]): FunnelFigures {
@@ -120,7 +155,7 @@ function funnelOf(journeys: readonly Journey[]): FunnelFigures {
     if (j.firstDealAt === null) continue;
     // A deal that predates the contact (or its qualification) was not converted from it: no sample.
     if (j.contact.createdAt !== null && j.firstDealAt >= j.contact.createdAt) fromCreated.push((j.firstDealAt - j.contact.createdAt) / DAY_MS);
-    if (j.handOffAt !== null && j.firstDealAt >= j.handOffAt) fromQualified.push((j.firstDealAt - j.handOffAt) / DAY_MS);
+    if (j.salesReadyAt !== null && j.firstDealAt >= j.salesReadyAt) fromQualified.push((j.firstDealAt - j.salesReadyAt) / DAY_MS);
   }
   return {
     leads: journeys.length,
@@ -251,12 +286,7 @@ export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}
   const contacts = input.contacts.filter((c) => !c.deleted && inWindow(c.createdAt));
   const deals = input.deals.filter((d) => !d.deleted && inWindow(d.createdAt));
 
-  const firstDecisionAt = new Map<string, number>();
-  for (const d of input.decisions) {
-    const k = `${d.contactId}\u0000${d.status}`;
-    const seen = firstDecisionAt.get(k);
-    if (seen === undefined || d.decidedAt < seen) firstDecisionAt.set(k, d.decidedAt);
-  }
+  const firsts = firstDecisions(input.decisions);
 
   const contactById = new Map(contacts.map((c) => [c.id, c]));
   const dealsOfContact = new Map<string, MirrorDeal[]>();
@@ -272,7 +302,7 @@ export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}
     const lead = linked.sort(byCreation)[0];
     if (lead) leadOfDeal.set(d.id, lead);
   }
-  const journeys = contacts.map((c) => journeyOf(c, firstDecisionAt, dealsOfContact.get(c.id) ?? []));
+  const journeys = contacts.map((c) => journeyOf(c, firsts, dealsOfContact.get(c.id) ?? []));
 
   const cohortOfContact = (c: MirrorContact) => (c.createdAt === null ? NONE : monthOf(c.createdAt));
   const dimension = (

@@ -9,6 +9,7 @@ import * as jobStore from './job-store';
 import * as mirror from './mirror-store';
 import * as card from './card-store';
 import * as queue from './queue';
+import * as replay from './replay-store';
 import type { Database } from './schema';
 import {
   DEFAULT_QUEUE_POLICY,
@@ -146,6 +147,9 @@ class KyselyStore implements Store {
   }
   recordDecisions(rows: DecisionRecord[]) {
     return mirror.recordDecisions(this.db, rows);
+  }
+  replaceReplayedDecisions(contactIds: string[], rows: DecisionRecord[], firstLookBefore: number) {
+    return withRetry(this.dialect, () => replay.replaceReplayedDecisions(this.db, contactIds, rows, firstLookBefore));
   }
   recordWrites(rows: WriteRecord[]) {
     return mirror.recordWrites(this.db, rows);

@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { LeadStatus } from '../definition/types';
 import type { ReasonKind } from '../definition/types';
-import type { ContactHistory, DecisionRecord, MirrorContact, MirrorDeal, StoredReason, WriteRecord } from '../sync/mirror';
+import type { ContactHistory, DecisionOrigin, DecisionRecord, MirrorContact, MirrorDeal, StoredReason, WriteRecord } from '../sync/mirror';
 import { coalesce, upsertUnits } from './units';
 import type { SqlDialect } from './migrations';
 import type { Database, DecisionsTable, MirrorContactsTable, MirrorDealsTable } from './schema';
@@ -56,7 +56,7 @@ export const readDecision = decisionFromRow;
 
 /** Without the structured reasons: the metrics read every contact's first decisions and never show them. */
 export function decisionTextsFromRow(
-  d: Pick<Selectable<DecisionsTable>, 'contact_id' | 'definition_version' | 'previous_status' | 'status' | 'fit_score' | 'engagement_score' | 'total_score' | 'decided_at'> & { reasons?: string },
+  d: Pick<Selectable<DecisionsTable>, 'contact_id' | 'definition_version' | 'previous_status' | 'status' | 'fit_score' | 'engagement_score' | 'total_score' | 'decided_at'> & { reasons?: string; origin?: string | null },
   reasons = JSON.parse(d.reasons ?? '[]') as string[],
 ): DecisionRecord {
   return {
@@ -69,6 +69,7 @@ export function decisionTextsFromRow(
     totalScore: Number(d.total_score),
     reasons,
     decidedAt: Number(d.decided_at),
+    origin: (d.origin ?? 'live') as DecisionOrigin,
   };
 }
 
@@ -256,26 +257,25 @@ export async function statusesAt(db: Kysely<Database>, contactIds: string[], at:
   return out;
 }
 
+/** A decision as its row; a decision without an origin is `live`. */
+export function decisionRow(d: DecisionRecord): Insertable<DecisionsTable> {
+  return {
+    contact_id: d.contactId,
+    definition_version: d.definitionVersion,
+    previous_status: d.previousStatus,
+    status: d.status,
+    fit_score: d.fitScore,
+    engagement_score: d.engagementScore,
+    total_score: d.totalScore,
+    reasons: JSON.stringify(d.reasons),
+    decided_at: d.decidedAt,
+    reason_details: d.reasonDetails ? JSON.stringify(d.reasonDetails.map((r) => ({ kind: r.kind, ref: r.ref, ...(r.points === undefined ? {} : { points: r.points }), text: r.text }))) : null,
+    origin: d.origin ?? 'live',
+  };
+}
+
 export async function recordDecisions(db: Kysely<Database>, rows: DecisionRecord[]): Promise<void> {
-  for (const part of chunks(rows, 200)) {
-    await db
-      .insertInto('decisions')
-      .values(
-        part.map((d) => ({
-          contact_id: d.contactId,
-          definition_version: d.definitionVersion,
-          previous_status: d.previousStatus,
-          status: d.status,
-          fit_score: d.fitScore,
-          engagement_score: d.engagementScore,
-          total_score: d.totalScore,
-          reasons: JSON.stringify(d.reasons),
-          decided_at: d.decidedAt,
-          reason_details: d.reasonDetails ? JSON.stringify(d.reasonDetails.map((r) => ({ kind: r.kind, ref: r.ref, ...(r.points === undefined ? {} : { points: r.points }), text: r.text }))) : null,
-        })),
-      )
-      .execute();
-  }
+  for (const part of chunks(rows, 200)) await db.insertInto('decisions').values(part.map(decisionRow)).execute();
 }
 
 export async function definitionVersions(db: Kysely<Database>): Promise<Array<{ version: string; firstAt: number; lastAt: number; decisions: number }>> {
@@ -361,13 +361,14 @@ export async function listMirror(
   // The firsts below are the costliest part (a group-by over the whole audit log): skipped when not wanted.
   if (options.decisions === false) return { contacts, deals, decisions: [] };
 
-  // The first time each (contact, status) was decided, joined back to its row: one row per status reached,
-  // whatever the number of re-evaluations since.
+  // The first time each (contact, status) was decided by each origin, joined back to its row: one row per
+  // status and origin, whatever the number of re-evaluations since. The metrics need the origins apart: only
+  // live and replayed decisions date a stage (a first look or a status held before history only shows it reached).
   const rows = await db
     .selectFrom('decisions as d')
     .innerJoin(
       (eb) => {
-        let firsts = eb.selectFrom('decisions').select(['contact_id', 'status', eb.fn.min('decided_at').as('first_at')]).groupBy(['contact_id', 'status']);
+        let firsts = eb.selectFrom('decisions').select(['contact_id', 'status', 'origin', eb.fn.min('decided_at').as('first_at')]).groupBy(['contact_id', 'status', 'origin']);
         if (since !== undefined) {
           firsts = firsts.where('contact_id', 'in', eb.selectFrom('mirror_contacts').select('mirror_contacts.id').where('mirror_contacts.created_at', '>=', since));
         }
@@ -381,8 +382,10 @@ export async function listMirror(
     .execute();
   const seen = new Set<string>();
   const decisions: DecisionRecord[] = [];
+  // The join is on the time, not the origin (a null origin joins on neither dialect's '='): a row of another
+  // origin at the same instant may come along, and the first row of each origin in time order is its first.
   for (const d of rows) {
-    const key = `${d.contact_id}\u0000${d.status}`;
+    const key = `${d.contact_id}\u0000${d.status}\u0000${d.origin ?? 'live'}`;
     if (seen.has(key)) continue;
     seen.add(key);
     decisions.push(decisionTextsFromRow(d));

@@ -122,6 +122,8 @@ export interface DecisionsTable {
   decided_at: number;
   /** JSON array of {kind, ref, points?, text} (0006); null on rows decided before. */
   reason_details: string | null;
+  /** live (null on older rows), first_look, replayed or before_history (0008; DecisionOrigin). */
+  origin: string | null;
 }
 
 export interface CrmWritesTable {

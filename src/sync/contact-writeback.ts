@@ -37,6 +37,14 @@ export interface ContactFacts {
   current: Readonly<Record<string, string | null | undefined>>;
   /** Creation time of the contact's earliest associated deal, or null when it has none. */
   firstDealCreatedAt: number | null;
+  /**
+   * When the contact first became sales_ready, when that is known otherwise than by watching it happen now
+   * (docs/replay.md). Absent: the live case, where a contact that is sales_ready with no uld_qualified_at
+   * became so now. `at` null: reached with no dated evidence (before HubSpot's kept history, or a first look
+   * without history), so no date is written; never the install day. `reached` false: the replay saw it never
+   * sales_ready. `rewrite` (`uld replay`): the replay's answer replaces what the record holds.
+   */
+  salesReady?: { reached: boolean; at: number | null; rewrite: boolean };
 }
 
 export interface ContactWriteback {
@@ -123,10 +131,21 @@ export function contactWriteback(decision: Decision, facts: ContactFacts, now: n
 
   const created = readTime(cur.createdate);
   const qualifiedAt = readTime(cur.uld_qualified_at);
+  // The hand-off is the product's act, now, whatever the stage's date (the hand-off claim keeps it to one).
   const handOff = status === 'sales_ready' && qualifiedAt === null;
-  const firstQualified = handOff ? now : qualifiedAt;
-  if (handOff) next.uld_qualified_at = new Date(now).toISOString();
-  if (firstQualified !== null && created !== null) next.uld_days_to_qualify = numberText(Math.max(0, daysBetween(created, firstQualified)));
+  const known = facts.salesReady;
+  let firstQualified: number | null;
+  if (known === undefined) firstQualified = handOff ? now : qualifiedAt;
+  else if (known.rewrite) firstQualified = known.reached ? known.at : null;
+  else firstQualified = qualifiedAt ?? (known.reached || status === 'sales_ready' ? known.at : null);
+  if (firstQualified !== null) {
+    next.uld_qualified_at = new Date(firstQualified).toISOString();
+    if (created !== null) next.uld_days_to_qualify = numberText(Math.max(0, daysBetween(created, firstQualified)));
+  } else if (known?.rewrite) {
+    // `uld replay` found no dated first sales_ready: a date written before (the install day) goes.
+    next.uld_qualified_at = '';
+    next.uld_days_to_qualify = '';
+  }
 
   const convertedAt = readTime(cur.uld_converted_at) ?? facts.firstDealCreatedAt;
   if (convertedAt !== null) {

@@ -17,6 +17,8 @@ export interface DealFacts {
   contactCreatedAt: number[];
   /** The associated (earliest) contact's status when the deal was created, when known. */
   statusAtCreation: LeadStatus | null;
+  /** `uld replay`: the status at creation is re-derived from the replayed timeline and replaces what was written. */
+  rewrite?: boolean;
 }
 
 export interface DealState {
@@ -72,7 +74,8 @@ export function dealChanges(facts: DealFacts, now: number): Record<string, strin
     if (name.endsWith('_at') && readTime(cur) !== null && readTime(cur) === readTime(next)) continue;
     if (name.endsWith('_days') && cur !== '' && next !== '' && Number(cur) === Number(next)) continue;
     // A status at creation is written once: a later re-evaluation of the contact does not rewrite history.
-    if (name === 'uld_lead_status_at_creation' && (value === null || cur !== '')) continue;
+    // Only a replay, which rebuilds that history, does (and clears a status it cannot date: never invented).
+    if (name === 'uld_lead_status_at_creation' && !facts.rewrite && (value === null || cur !== '')) continue;
     changes[name] = next;
   }
   return changes;

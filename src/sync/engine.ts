@@ -13,6 +13,7 @@ import { LeadVerdicts } from './lead-verdicts';
 import type { VerdictSink } from './verdict-sink';
 import { contactCreation, firstDealCreated } from './creation-times';
 import { RecordCache, type PreloadType } from './record-cache';
+import { replayedDecisions, salesReadyFrom, type HistoryReplay } from './history-replay';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
 
 export { REJECTED_WRITE } from './write-outcome';
@@ -50,6 +51,13 @@ export interface SyncEngineOptions {
   handOff?: HandOffOptions;
   /** Where a hand-off Lead's Qualified or Disqualified stage goes (HANDOFF_MODE=lead). */
   verdicts?: VerdictSink;
+  /**
+   * A backfill or `uld replay`: contacts that existed before the product saw them. A first decision is then a
+   * `first_look` (the status held, not when it was entered), and with `replay` each contact's past is replayed
+   * from HubSpot's property history first, so stage dates come from it (docs/replay.md). `rewrite`: the
+   * replay's dates replace those written before (`uld replay` on an installed portal).
+   */
+  past?: { replay: HistoryReplay | null; rewrite: boolean };
   now?: () => number;
 }
 
@@ -244,6 +252,8 @@ export class SyncEngine {
     const companyIds = unique([...primaryCompany.values()]);
     const companyById = def.companyProperties.length > 0 ? await this.cache.readLinked('companies', companyIds, def.companyProperties) : new Map<string, Record<string, string | null>>();
     const firstDeal = await firstDealCreated(this.o.store, this.cache, dealLinks);
+    const past = this.o.past;
+    const pasts = past?.replay ? await past.replay.replay(def, liveIds, primaryCompany, now) : null;
 
     const updates: RecordUpdate[] = [];
     const decisions: DecisionRecord[] = [];
@@ -253,7 +263,8 @@ export class SyncEngine {
     for (const c of live) {
       const companyId = primaryCompany.get(c.id) ?? null;
       const decision = evaluate(def, c.properties, companyId ? (companyById.get(companyId) ?? null) : null, now);
-      const wb = contactWriteback(decision, { current: c.properties, firstDealCreatedAt: firstDeal.get(c.id) ?? null }, now);
+      const salesReady = past ? salesReadyFrom(pasts?.get(c.id), past.rewrite) : undefined;
+      const wb = contactWriteback(decision, { current: c.properties, firstDealCreatedAt: firstDeal.get(c.id) ?? null, ...(salesReady ? { salesReady } : {}) }, now);
       decided.set(c.id, { decision, status: wb.status });
       if (Object.keys(wb.changes).length > 0) updates.push({ id: c.id, properties: wb.changes });
       if (wb.handOff) {
@@ -275,6 +286,7 @@ export class SyncEngine {
           reasons: wb.reasons,
           decidedAt: now,
           reasonDetails: wb.reasonDetails,
+          origin: past && before === undefined ? 'first_look' : 'live',
         });
       }
       const row: MirrorContact = {
@@ -307,6 +319,7 @@ export class SyncEngine {
     const handedOff = new Set(written.written);
     await this.handOffs.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
     await store.upsertContacts(rows);
+    if (pasts) await store.replaceReplayedDecisions([...pasts.keys()], [...pasts].flatMap(([id, p]) => replayedDecisions(id, p)), now);
     await store.recordDecisions(decisions);
     const gone = [...read.missing, ...written.missing];
     if (gone.length > 0) {
@@ -342,7 +355,8 @@ export class SyncEngine {
       const created = readTime(d.properties.createdate);
       const earliest = contacts.slice().sort((a, b) => (contactCreated.get(a) ?? Infinity) - (contactCreated.get(b) ?? Infinity))[0];
       const statusAtCreation = earliest && created !== null ? ((await store.statusesAt([earliest], created)).get(earliest) ?? null) : null;
-      const changes = dealChanges({ current: d.properties, pipelines, contactCreatedAt: contacts.map((c) => contactCreated.get(c)).filter((t): t is number => t !== undefined), statusAtCreation }, now);
+      const rewrite = this.o.past?.rewrite ?? false;
+      const changes = dealChanges({ current: d.properties, pipelines, contactCreatedAt: contacts.map((c) => contactCreated.get(c)).filter((t): t is number => t !== undefined), statusAtCreation, rewrite }, now);
       if (Object.keys(changes).length > 0) updates.push({ id: d.id, properties: changes });
       const s = dealState(d.properties, pipelines);
       const before = mirrored.get(d.id);
@@ -358,7 +372,7 @@ export class SyncEngine {
         stageEnteredAt: s.stageEnteredAt,
         companyId: (companyLinks.get(d.id) ?? [])[0]?.id ?? null,
         contactIds: contacts,
-        statusAtCreation: (changes.uld_lead_status_at_creation as LeadStatus | undefined) ?? (d.properties.uld_lead_status_at_creation as LeadStatus | null) ?? before?.statusAtCreation ?? null,
+        statusAtCreation: rewrite ? statusAtCreation : ((changes.uld_lead_status_at_creation as LeadStatus | undefined) ?? (d.properties.uld_lead_status_at_creation as LeadStatus | null) ?? before?.statusAtCreation ?? null),
         deleted: false,
       });
       // New contacts on a deal converted: their uld_converted_at and their companies' roll-ups follow.

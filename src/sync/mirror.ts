@@ -44,6 +44,17 @@ export interface MirrorDeal {
   deleted: boolean;
 }
 
+/**
+ * How a decision's time is known (docs/replay.md): `live`, the worker decided on a change; `first_look`, the
+ * first evaluation of a contact that existed before the product saw it (the status it held, not when it was
+ * entered); `replayed`, from HubSpot's property history, dated when the facts made it true; `before_history`,
+ * it held before the kept history began (reached, no date).
+ */
+export type DecisionOrigin = 'live' | 'first_look' | 'replayed' | 'before_history';
+
+/** Origins whose `decidedAt` is when the status was entered: only these date a stage. */
+export const DATED_ORIGINS: readonly DecisionOrigin[] = ['live', 'replayed'];
+
 export interface DecisionRecord {
   contactId: string;
   definitionVersion: string;
@@ -54,6 +65,8 @@ export interface DecisionRecord {
   totalScore: number;
   reasons: string[];
   decidedAt: number;
+  /** How `decidedAt` is known; absent reads as `live` (rows recorded before the store kept it). */
+  origin?: DecisionOrigin;
   /**
    * The reasons as the definition gave them (same order as `reasons`). Read back always; decisions
    * recorded before the store kept them read as kind-less texts (`kind` and `ref` null).
@@ -127,6 +140,13 @@ export interface SyncStore {
   /** Each contact's status as decided at or before `at` (the audit log), for "status at deal creation". */
   statusesAt(contactIds: string[], at: number): Promise<Map<string, LeadStatus>>;
   recordDecisions(rows: DecisionRecord[]): Promise<void>;
+  /**
+   * A replay's decisions for these contacts, in one transaction: their earlier replayed and before_history
+   * rows are deleted (a replay supersedes the last one), `rows` inserted, and each contact's earliest live
+   * decision older than `firstLookBefore` (made before the replay ran) becomes `first_look`: the status the
+   * product first saw, which the replay now dates.
+   */
+  replaceReplayedDecisions(contactIds: string[], rows: DecisionRecord[], firstLookBefore: number): Promise<void>;
   recordWrites(rows: WriteRecord[]): Promise<void>;
   /** Every definition version in the audit log: its first and last decision and how many decisions. */
   definitionVersions(): Promise<Array<{ version: string; firstAt: number; lastAt: number; decisions: number }>>;
@@ -148,7 +168,7 @@ export interface SyncStore {
   markDirty(marks: WorkMark[], availableAt?: number): Promise<number>;
   /**
    * The mirror as the metrics read it: every contact and deal (deleted rows included, flagged, so the caller
-   * decides), and each contact's first decision of each status (when each status was first reached; the
+   * decides), and each contact's first decision of each status by each origin (when each status was first reached; the
    * whole audit log grows with every re-evaluation and the metrics need only the firsts). `since` (epoch ms)
    * keeps contacts and deals created at or after it, and the decisions of those contacts. `decisions: false`
    * leaves the decisions out (an empty list), for callers that need only contacts and deals.

@@ -186,12 +186,46 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
         ['1', 'marketing_qualified', 1200],
         ['2', 'sales_ready', 5100],
       ]);
-      expect(all.decisions[0]).toEqual({ ...base, contactId: '1', previousStatus: null, status: 'nurture', decidedAt: 1100 });
+      expect(all.decisions[0]).toEqual({ ...base, contactId: '1', previousStatus: null, status: 'nurture', decidedAt: 1100, origin: 'live' });
 
       const since = await store.listMirror({ since: 5000 });
       expect(since.contacts.map((c) => c.id)).toEqual(['2']);
       expect(since.deals.map((d) => d.id)).toEqual(['d1']);
       expect(since.decisions.map((d) => [d.contactId, d.status])).toEqual([['2', 'sales_ready']]);
+    });
+
+    test("when a contact is replayed, then its replayed rows replace the last replay's, its first look stops dating, and the firsts come per origin", async () => {
+      await store.upsertContacts([contact({ id: '1', createdAt: 1000 }), contact({ id: '2', createdAt: 1000 })]);
+      const base = { definitionVersion: '1', fitScore: 1, engagementScore: 2, totalScore: 3, reasons: ['why'] };
+      await store.recordDecisions([
+        // The product's first sight of contact 1 (an older install), then a change it saw happen.
+        { ...base, contactId: '1', previousStatus: null, status: 'marketing_qualified', decidedAt: 9000 },
+        { ...base, contactId: '1', previousStatus: 'marketing_qualified', status: 'sales_ready', decidedAt: 9500 },
+        { ...base, contactId: '2', previousStatus: null, status: 'nurture', decidedAt: 9000 },
+      ]);
+      const replayed = (at: number, status: 'nurture' | 'marketing_qualified', origin: 'replayed' | 'before_history') => ({ ...base, contactId: '1', previousStatus: null, status, decidedAt: at, origin });
+      await store.replaceReplayedDecisions(['1'], [replayed(2000, 'nurture', 'before_history'), replayed(3000, 'marketing_qualified', 'replayed')], 10_000);
+      // Replayed again (say, a resumed backfill): the earlier replay's rows go, not doubled.
+      await store.replaceReplayedDecisions(['1'], [replayed(2500, 'nurture', 'before_history'), replayed(4000, 'marketing_qualified', 'replayed')], 10_000);
+      const log = (await store.history('1')).decisions.map((d) => [d.status, d.decidedAt, d.origin]);
+      expect(log).toEqual([
+        ['sales_ready', 9500, 'live'],
+        ['marketing_qualified', 9000, 'first_look'],
+        ['marketing_qualified', 4000, 'replayed'],
+        ['nurture', 2500, 'before_history'],
+      ]);
+      // Contact 2 was not replayed: its first decision stays live.
+      expect((await store.history('2')).decisions.map((d) => d.origin)).toEqual(['live']);
+      const firsts = (await store.listMirror()).decisions.filter((d) => d.contactId === '1').map((d) => [d.status, d.origin, d.decidedAt]);
+      expect(firsts).toEqual([
+        ['nurture', 'before_history', 2500],
+        ['marketing_qualified', 'replayed', 4000],
+        ['marketing_qualified', 'first_look', 9000],
+        ['sales_ready', 'live', 9500],
+      ]);
+      // The status at an instant reads every origin: before the replay knew anything, nothing.
+      expect((await store.statusesAt(['1'], 2400)).get('1')).toBeUndefined();
+      expect((await store.statusesAt(['1'], 4500)).get('1')).toBe('marketing_qualified');
     });
 
     test('when more ids are asked for than one statement can bind, then all are read', async () => {

@@ -10,6 +10,7 @@ import { freePort, startService } from '../../server';
 import type { Store } from '../../store';
 import { subscriptionsFor } from '../../sync/subscriptions';
 import { SyncEngine } from '../../sync/engine';
+import { HistoryReplay } from '../../sync/history-replay';
 import { createGateway, gatewayOptionsFromConfig, type CrmGateway } from '../../hubspot';
 import { install } from '../../admin/install';
 import { backfill, metricsJob, runJobForTick } from '../../../jobs';
@@ -135,11 +136,12 @@ async function runDemo(o: DemoOptions): Promise<void> {
     service = await startService({ config, host: '127.0.0.1' });
     say(`  \`uld serve\` running: webhooks at ${publicUrl}, store ${path.join(dir, 'demo.db')}`);
 
-    say('\nBackfill (as `uld backfill` does): every contact, company and deal read, qualified and written back in batches of 100...');
+    say("\nBackfill (as `uld backfill` does): every contact, company and deal read, qualified and written back in batches of 100, each contact's stage dates replayed from HubSpot's property history...");
     const started = Date.now();
     const callsBefore = sandbox.calls.total();
     const logger = createLogger('warn');
-    const engine = new SyncEngine({ gateway, store: service.store, definition: def, logger, owner: `demo-backfill:${process.pid}` });
+    const replay = new HistoryReplay({ gateway });
+    const engine = new SyncEngine({ gateway, store: service.store, definition: def, logger, owner: `demo-backfill:${process.pid}`, past: { replay, rewrite: false } });
     let lastLine = 0;
     const counts = await backfill({
       gateway,
@@ -157,6 +159,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
       return;
     }
     say(`  backfill done: ${counts.records} records in ${counts.pages} pages, ${sandbox.calls.total() - callsBefore} API calls, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    say(`  history replayed for ${replay.totals.contacts} contacts (${replay.totals.historyPoints} past values): first sales_ready dated from history for ${replay.totals.salesReadyDated}, before the kept history (no date) for ${replay.totals.salesReadyUndated}`);
 
     say('\nWhat reps now see in HubSpot (uld_status on every contact), and how each status converted to deals:');
     const before = await readFunnel(gateway);

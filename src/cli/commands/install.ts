@@ -5,7 +5,7 @@ import { scopeFeatures } from '../../admin/scopes';
 import { definitionForCommand } from '../definition';
 import { configFromEnvironment } from '../env';
 import { gatewayForCommand } from '../gateway';
-import { runBackfillCommand } from './jobs';
+import { runBackfillCommand } from './backfill';
 
 /**
  * `uld install`: scopes, the uld property group and properties, the webhook subscriptions for a legacy private

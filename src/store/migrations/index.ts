@@ -6,6 +6,7 @@ import { metricSnapshots } from './0004-metric-snapshots';
 import { changeKey } from './0005-change-key';
 import { card } from './0006-card';
 import { handOffs } from './0007-hand-offs';
+import { decisionOrigin } from './0008-decision-origin';
 
 export type { MigrationModule, SqlDialect } from './types';
 
@@ -21,4 +22,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0005_change_key', changeKey],
   ['0006_card', card],
   ['0007_hand_offs', handOffs],
+  ['0008_decision_origin', decisionOrigin],
 ];

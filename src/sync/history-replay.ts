@@ -1,0 +1,145 @@
+import type { CompiledDefinition, LeadStatus } from '../definition';
+import type { CrmGateway, HistoryRecord } from '../hubspot/types';
+import { DEFAULT_HISTORY_BOUND, replayContact, type RecordPast, type ReplayResult, type StatusChange } from '../replay';
+import type { DecisionRecord, StoredReason } from './mirror';
+
+/**
+ * The I/O side of history replay (the pure core is src/replay/, the method docs/replay.md): for one engine
+ * block of contacts, read the property history of every input the definition uses, for the contacts and
+ * their primary companies, with HubSpot's batch read `propertiesWithHistory` (50 records per call), and
+ * replay the definition over each contact's past.
+ *
+ * Companies are shared by many contacts, and their contacts come in any order: a company's past read for
+ * one block is kept for later blocks (up to COMPANY_CACHE companies, the least recently used dropped), so a
+ * portal's companies are read about once, not once per block they appear in.
+ */
+
+/** Companies whose past is kept between blocks: a few MB at the definition's handful of company inputs. */
+const COMPANY_CACHE = 20_000;
+
+/** The reason line every replayed decision carries: what it rests on. */
+export const REPLAY_REF = 'history_replay';
+
+export interface HistoryReplayOptions {
+  gateway: Pick<CrmGateway, 'readHistories'>;
+  /** HubSpot's per-property history bound (docs/replay.md); DEFAULT_HISTORY_BOUND when absent. */
+  bound?: number;
+}
+
+/** A contact's replay, with the past it was computed from (the as-of facts are read off it). */
+export interface ContactPast {
+  result: ReplayResult;
+  contact: RecordPast;
+  company: RecordPast | null;
+}
+
+export class HistoryReplay {
+  private readonly companies = new Map<string, RecordPast>();
+  /** Evaluations run and contacts replayed, for progress and the benchmark. */
+  readonly totals = { contacts: 0, evaluations: 0, historyPoints: 0, salesReadyDated: 0, salesReadyUndated: 0 };
+
+  constructor(private readonly o: HistoryReplayOptions) {}
+
+  /**
+   * Replays each contact up to `now`. `primaryCompany` maps a contact to its primary company today (HubSpot
+   * keeps no association history, so today's company stands for its whole past: docs/replay.md). A contact
+   * HubSpot no longer has is left out (the engine marks it deleted from its own read).
+   */
+  async replay(def: CompiledDefinition, contactIds: readonly string[], primaryCompany: ReadonlyMap<string, string>, now: number): Promise<Map<string, ContactPast>> {
+    const out = new Map<string, ContactPast>();
+    if (contactIds.length === 0 || def.contactProperties.length === 0) return out;
+    const [contacts, companies] = await Promise.all([
+      this.o.gateway.readHistories('contacts', [...contactIds], def.contactProperties),
+      this.companyPasts(def, [...new Set(contactIds.map((id) => primaryCompany.get(id)).filter((id): id is string => id !== undefined))]),
+    ]);
+    for (const record of contacts.records) {
+      const contact = pastOf(record);
+      const companyId = primaryCompany.get(record.id);
+      const company = companyId !== undefined ? (companies.get(companyId) ?? null) : null;
+      const result = replayContact(def, { contact, company, now, bound: this.o.bound ?? DEFAULT_HISTORY_BOUND });
+      this.totals.contacts += 1;
+      this.totals.evaluations += result.evaluations;
+      for (const points of Object.values(record.histories)) this.totals.historyPoints += points.length;
+      if (result.firstSalesReady?.evidence === 'history') this.totals.salesReadyDated += 1;
+      else if (result.firstSalesReady) this.totals.salesReadyUndated += 1;
+      out.set(record.id, { result, contact, company });
+    }
+    return out;
+  }
+
+  private async companyPasts(def: CompiledDefinition, ids: string[]): Promise<Map<string, RecordPast>> {
+    const out = new Map<string, RecordPast>();
+    if (def.companyProperties.length === 0) return out;
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const kept = this.companies.get(id);
+      if (kept) {
+        // Most recently used last: the Map's order is the eviction order.
+        this.companies.delete(id);
+        this.companies.set(id, kept);
+        out.set(id, kept);
+      } else unknown.push(id);
+    }
+    if (unknown.length > 0) {
+      const read = await this.o.gateway.readHistories('companies', unknown, def.companyProperties);
+      for (const record of read.records) {
+        const past = pastOf(record);
+        out.set(record.id, past);
+        this.companies.set(record.id, past);
+      }
+      while (this.companies.size > COMPANY_CACHE) this.companies.delete(this.companies.keys().next().value as string);
+    }
+    return out;
+  }
+}
+
+function pastOf(record: HistoryRecord): RecordPast {
+  return { current: record.properties, history: record.histories };
+}
+
+/**
+ * The audit rows of a replay: one per status change, marked `replayed` with the time the facts made it true,
+ * or `before_history` (dated at the first instant the replay knows) for a status that held before the kept
+ * history. Each says what it rests on, so a rep or an admin reading `uld history` knows it was not observed.
+ */
+export function replayedDecisions(contactId: string, past: ContactPast): DecisionRecord[] {
+  const out: DecisionRecord[] = [];
+  let previous: LeadStatus | null = null;
+  for (const change of past.result.timeline) {
+    const note = replayNote(change, past.company !== null);
+    const details: StoredReason[] = change.decision.reasons.map((r) => (r.points === undefined ? { kind: r.kind, ref: r.ref, text: r.text } : { kind: r.kind, ref: r.ref, points: r.points, text: r.text }));
+    details.push({ kind: 'status', ref: REPLAY_REF, text: note });
+    out.push({
+      contactId,
+      definitionVersion: change.decision.definitionVersion,
+      previousStatus: previous,
+      status: change.status,
+      fitScore: change.decision.fitScore,
+      engagementScore: change.decision.engagementScore,
+      totalScore: change.decision.totalScore,
+      reasons: details.map((r) => r.text),
+      reasonDetails: details,
+      decidedAt: change.at ?? past.result.start,
+      origin: change.at === null ? 'before_history' : 'replayed',
+    });
+    previous = change.status;
+  }
+  return out;
+}
+
+function replayNote(change: StatusChange, withCompany: boolean): string {
+  const company = withCompany ? "; company facts are today's primary company's (HubSpot keeps no association history)" : '';
+  if (change.at === null) return `Replayed from HubSpot property history: this status held before the kept history began, so when it was reached is unknown${company}`;
+  const why = change.cause === 'time' ? 'as time passed (a window or decay)' : change.cause === 'facts' ? 'when a property changed' : 'at the first recorded change';
+  return `Replayed from HubSpot property history under the current definition: reached ${why}${company}`;
+}
+
+/**
+ * What the contact write-back knows of the first sales_ready in a backfill or replay: the replay's date, or,
+ * without a replay of this contact (`--no-history`, a record HubSpot had no history for), nothing dated.
+ */
+export function salesReadyFrom(past: ContactPast | undefined, rewrite: boolean): { reached: boolean; at: number | null; rewrite: boolean } {
+  if (!past) return { reached: false, at: null, rewrite: false };
+  const first = past.result.firstSalesReady;
+  return { reached: first !== null, at: first?.reachedAt ?? null, rewrite };
+}
