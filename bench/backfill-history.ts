@@ -60,8 +60,13 @@ export const backfillHistoryBench: Bench = {
         { measure: 'calls made / floor calls', value: `${run.calls} / ${floorCalls} = ${ratio.toFixed(3)}`, note: `target <= 1.15; ${callsByKind(out)}` },
         { measure: 'history reads', value: `${reads('contacts').calls + reads('companies').calls} calls`, note: `${readNote('contacts', run.n.contacts)}; ${readNote('companies', run.primaryCompanies)}; counted under <type>.batch.read above` },
         { measure: 'peak RSS of the backfill process', value: `${peakRssMb} MB`, note: `sampled every ${RSS_SAMPLE_MS} ms (${Math.round(out.peakRssMb)} MB) and the kernel's maxRSS (${Math.round(out.maxRssMb)} MB); at the peak sample: ${describePeak(out.atPeak)}; target <= 300 MB` },
+        {
+          measure: 'replayed in the backfill',
+          value: `${out.replay?.contacts ?? 0} contacts`,
+          note: `${out.replay?.evaluations ?? 0} evaluations, ${out.replay?.historyPoints ?? 0} contact history points read; first sales_ready dated ${out.replay?.salesReadyDated ?? 0}, undated (before the kept history) ${out.replay?.salesReadyUndated ?? 0}`,
+        },
         { measure: 'replay evaluations per second', value: `${replay.evalsPerSec}`, note: `the replay core over ${replay.contacts} generated contacts (${replay.pointsPerContact} history points, ${round(replay.evaluations / replay.contacts, 1)} evaluations each): ${replay.contactsPerSec} contacts/s` },
-        { measure: '429s', value: String(run.http429), note: `sandbox answered ${run.sandbox429}, gateway saw ${out.rateLimited}; gateway retries ${out.retries}` },
+        { measure: '429s', value: String(run.http429), note: `sandbox answered ${run.sandbox429}, gateway saw ${out.rateLimited}; gateway retries ${out.retries}; calls counted by the gateway ${run.gatewayCalls}, by the sandbox ${run.sandboxCalls}` },
       ],
     };
   },

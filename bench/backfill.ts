@@ -40,7 +40,7 @@ export const backfillBench: Bench = {
         { measure: 'wall / floor', value: ratioToFloor.toFixed(3), note: 'target <= 1.15' },
         { measure: 'calls made / floor calls', value: `${run.calls} / ${floorCalls} = ${callRatio.toFixed(3)}`, note: callsByKind(out) },
         { measure: 'peak RSS of the backfill process', value: `${peakRssMb} MB`, note: `sampled every ${RSS_SAMPLE_MS} ms (${Math.round(out.peakRssMb)} MB) and the kernel's maxRSS (${Math.round(out.maxRssMb)} MB); at the peak sample: ${describePeak(out.atPeak)}; the sandbox runs in another process; SQLite store ${Math.round(out.storeMb)} MB on disk; target < 300 MB` },
-        { measure: '429s', value: String(run.http429), note: `sandbox answered ${run.sandbox429}, gateway saw ${out.rateLimited}; gateway retries ${out.retries}` },
+        { measure: '429s', value: String(run.http429), note: `sandbox answered ${run.sandbox429}, gateway saw ${out.rateLimited}; gateway retries ${out.retries}; calls counted by the gateway ${run.gatewayCalls}, by the sandbox ${run.sandboxCalls}` },
       ],
     };
   },
