@@ -1,4 +1,5 @@
 import { evaluate, type CompiledDefinition } from '../definition';
+import { factsUsed, renderFactsUsed, TODAY_ONLY, type FactsNote, type FactsUsed } from './as-of';
 import { lift, proportion, twoProportionZ, type Lift, type Proportion } from './evidence';
 import type { LeadOutcome } from './outcomes';
 import type { LeadFacts } from './what-if';
@@ -56,6 +57,8 @@ export interface CalibrationResult {
   properties: PropertyEvidence[];
   /** Candidate properties skipped because their values are free text (too many distinct values). */
   freeText: string[];
+  /** Which facts judged the leads (as of conversion or today's), counted over the judged leads. */
+  facts: FactsUsed;
 }
 
 export interface CalibrateOptions {
@@ -71,6 +74,8 @@ export interface CalibrateOptions {
   candidates?: readonly CandidateProperty[];
   /** More distinct values than this and a string property counts as free text (default 40). */
   maxDistinct?: number;
+  /** Which facts the leads carry (see ./as-of); default: today's for every lead. */
+  facts?: FactsNote;
 }
 
 const DAY_MS = 86_400_000;
@@ -92,7 +97,7 @@ export function calibrate(def: CompiledDefinition, leads: readonly LeadFacts[], 
       tooYoung += 1;
       continue;
     }
-    const decision = evaluate(def, lead.contact, lead.company, now);
+    const decision = evaluate(def, lead.contact, lead.company, lead.at ?? now);
     const refs = new Set<string>();
     for (const r of decision.reasons) if (r.kind === 'fit' || r.kind === 'engagement' || r.kind === 'disqualifier') refs.add(`${r.kind}:${r.ref}`);
     judged.push({ lead, converted: outcome.opportunity, refs });
@@ -121,7 +126,8 @@ export function calibrate(def: CompiledDefinition, leads: readonly LeadFacts[], 
   criteria.sort((a, b) => rank(a) - rank(b) || strength(b) - strength(a));
 
   const { properties, freeText } = propertyEvidence(judged, options.candidates ?? [], minSupport, options.propertyZ ?? 4, options.maxDistinct ?? 40);
-  return { leads: leads.length, tooYoung, unknown, baseline, criteria, properties, freeText };
+  const facts = factsUsed(options.facts ?? TODAY_ONLY, judged.map((j) => j.lead));
+  return { leads: leads.length, tooYoung, unknown, baseline, criteria, properties, freeText, facts };
 }
 
 /** Judged criteria first (a 'too few' criterion has no place in a ranking). */
@@ -230,10 +236,12 @@ function propertyEvidence(judged: ReadonlyArray<{ lead: LeadFacts; converted: bo
 const pct = (p: Proportion) => (p.rate === null ? '-' : `${(100 * p.rate).toFixed(1)}% [${(100 * (p.low as number)).toFixed(1)}-${(100 * (p.high as number)).toFixed(1)}]`);
 const x = (l: Lift) => (l.lift === null ? '-' : `${l.lift.toFixed(2)}x [${(l.low as number).toFixed(2)}-${(l.high as number).toFixed(2)}]`);
 
-export function renderCalibration(r: CalibrationResult, def: { name: string; version: string }): string {
+export function renderCalibration(r: CalibrationResult, def: Pick<CompiledDefinition, 'name' | 'version' | 'contactProperties' | 'companyProperties'>): string {
   const out: string[] = [];
   out.push(`Calibration of "${def.name}" (version ${def.version}) against the portal's history: lead to opportunity.`);
-  out.push(`${r.baseline.n} leads judged, ${pct(r.baseline)} converted; left out: ${r.tooYoung} too young to have converted, ${r.unknown} not in the mirror.\n`);
+  out.push(`${r.baseline.n} leads judged, ${pct(r.baseline)} converted; left out: ${r.tooYoung} too young to have converted, ${r.unknown} not in the mirror.`);
+  const inputs = new Set([...def.contactProperties, ...def.companyProperties.map((p) => `company.${p}`)]);
+  out.push(...renderFactsUsed(r.facts, new Set(r.facts.todayOnly.filter((p) => !inputs.has(p)))), '');
   out.push(`${'criterion'.padEnd(28)}${'points'.padStart(7)}${'matching'.padStart(10)}${'converted'.padStart(22)}${'others'.padStart(9)}${'converted'.padStart(22)}${'lift'.padStart(22)}  verdict`);
   for (const c of r.criteria) {
     out.push(

@@ -1,4 +1,5 @@
 import { evaluate, STATUSES, type CompiledDefinition, type Facts, type LeadStatus } from '../definition';
+import { factsUsed, renderFactsUsed, TODAY_ONLY, type FactsNote, type FactsUsed } from './as-of';
 import { proportion, type Proportion } from './evidence';
 import type { LeadOutcome } from './outcomes';
 
@@ -15,6 +16,8 @@ export interface LeadFacts {
   contact: Facts;
   /** The primary company's facts, null without one. */
   company: Facts | null;
+  /** The instant to judge the lead at: its first deal's creation when these are its as-of facts; absent: now. */
+  at?: number;
 }
 
 export interface StatusConversion {
@@ -35,19 +38,22 @@ export interface WhatIfResult {
   examples: Record<string, Array<{ id: string; email: string | null }>>;
   moved: number;
   conversion: { current: Record<LeadStatus, StatusConversion>; candidate: Record<LeadStatus, StatusConversion> };
+  /** Which facts judged the leads (as of conversion or today's), and how many of each. */
+  facts: FactsUsed;
 }
 
 const byStatus = <T>(make: () => T) => Object.fromEntries(STATUSES.map((s) => [s, make()])) as Record<LeadStatus, T>;
 
-export function whatIf(current: CompiledDefinition, candidate: CompiledDefinition, leads: readonly LeadFacts[], outcomes: ReadonlyMap<string, LeadOutcome>, now: number, options: { examplesPerCell?: number } = {}): WhatIfResult {
+export function whatIf(current: CompiledDefinition, candidate: CompiledDefinition, leads: readonly LeadFacts[], outcomes: ReadonlyMap<string, LeadOutcome>, now: number, options: { examplesPerCell?: number; facts?: FactsNote } = {}): WhatIfResult {
   const perCell = options.examplesPerCell ?? 3;
   const matrix = byStatus(() => byStatus(() => 0));
   const examples: WhatIfResult['examples'] = {};
   const tally = { current: byStatus(() => ({ leads: 0, known: 0, opp: 0, won: 0 })), candidate: byStatus(() => ({ leads: 0, known: 0, opp: 0, won: 0 })) };
   let moved = 0;
   for (const lead of leads) {
-    const from = evaluate(current, lead.contact, lead.company, now).status;
-    const to = evaluate(candidate, lead.contact, lead.company, now).status;
+    const at = lead.at ?? now;
+    const from = evaluate(current, lead.contact, lead.company, at).status;
+    const to = evaluate(candidate, lead.contact, lead.company, at).status;
     matrix[from][to] += 1;
     if (from !== to) moved += 1;
     const cell = (examples[`${from}->${to}`] ??= []);
@@ -75,6 +81,7 @@ export function whatIf(current: CompiledDefinition, candidate: CompiledDefinitio
     examples,
     moved,
     conversion: { current: conversion('current'), candidate: conversion('candidate') },
+    facts: factsUsed(options.facts ?? TODAY_ONLY, leads),
   };
 }
 
@@ -83,7 +90,8 @@ const pct = (p: Proportion) => (p.rate === null ? '-' : `${(100 * p.rate).toFixe
 export function renderWhatIf(r: WhatIfResult): string {
   const out: string[] = [];
   out.push(`What if "${r.candidate.name}" (version ${r.candidate.version}) replaced "${r.current.name}" (version ${r.current.version}): ${r.total} leads evaluated, nothing written.`);
-  out.push(`${r.moved} leads (${r.total === 0 ? 0 : ((100 * r.moved) / r.total).toFixed(1)}%) would change status.\n`);
+  out.push(`${r.moved} leads (${r.total === 0 ? 0 : ((100 * r.moved) / r.total).toFixed(1)}%) would change status.`);
+  out.push(...renderFactsUsed(r.facts), '');
   const width = 20;
   out.push(`${'now \\ candidate'.padEnd(width)}${STATUSES.map((s) => s.padStart(width)).join('')}${'total'.padStart(9)}`);
   for (const from of STATUSES) {

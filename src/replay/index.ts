@@ -4,3 +4,4 @@
  */
 export { replayContact, statusAt, timeRules, type ReplayInput, type ReplayResult, type StatusChange, type Reached, type ChangeCause } from './replay';
 export { FactsTimeline, DEFAULT_HISTORY_BOUND, type HistoryPoint, type Histories, type RecordPast } from './timeline';
+export { factsAsOf, type AsOfFacts, type AsOfInput } from './as-of';

@@ -49,11 +49,14 @@ export class FactsTimeline {
   readonly knownFrom: number;
   /** Whether some property's history may have lost values older than `knownFrom`, or a value is undated. */
   readonly truncated: boolean;
+  /** Properties with a value today and no history: when they got it cannot be told. */
+  readonly undated: readonly string[];
 
   constructor(properties: readonly string[], past: RecordPast, bound: number) {
     this.tracks = [];
     let knownFrom = -Infinity;
     let truncated = false;
+    const undated: string[] = [];
     for (const name of properties) {
       const entries = past.history[name] ?? [];
       const current = textOrNull(past.current[name]);
@@ -62,7 +65,10 @@ export class FactsTimeline {
       ordered.sort((a, b) => a.timestamp - b.timestamp);
       const track: Track = { name, times: ordered.map((e) => e.timestamp), values: ordered.map((e) => textOrNull(e.value)), knownFrom: -Infinity, undated: ordered.length === 0, current };
       // A value set today with no history cannot be dated: the earliest facts are then not dated evidence.
-      if (track.undated && current !== null) truncated = true;
+      if (track.undated && current !== null) {
+        truncated = true;
+        undated.push(name);
+      }
       if (entries.length >= bound && ordered.length > 0) {
         track.knownFrom = ordered[0]!.timestamp;
         truncated = true;
@@ -72,6 +78,7 @@ export class FactsTimeline {
     }
     this.knownFrom = knownFrom;
     this.truncated = truncated;
+    this.undated = undated;
   }
 
   /** Every instant some value changed, ascending, without repeats. */

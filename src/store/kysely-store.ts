@@ -4,6 +4,7 @@ import { dropDeadLetters, listDeadLetters, retryDeadLetters } from './dead-lette
 import { countEvents, ingestEvents, listEvents, pruneEvents } from './event-log';
 import { migrateToLatest, pendingMigrations, type MigrationTarget } from './migrate';
 import type { SqlDialect } from './migrations';
+import * as asOfFactsStore from './as-of-facts-store';
 import * as handOffStore from './hand-off-store';
 import * as jobStore from './job-store';
 import * as mirror from './mirror-store';
@@ -13,6 +14,7 @@ import * as replay from './replay-store';
 import type { Database } from './schema';
 import {
   DEFAULT_QUEUE_POLICY,
+  type AsOfFactsRow,
   type ClaimRequest,
   type EventFilter,
   type Failure,
@@ -211,6 +213,13 @@ class KyselyStore implements Store {
   }
   pendingHandOffs(mode: HandOffMode, attemptedBefore: number, limit?: number) {
     return handOffStore.pendingHandOffs(this.db, mode, attemptedBefore, limit);
+  }
+
+  saveAsOfFacts(rows: AsOfFactsRow[]) {
+    return withRetry(this.dialect, () => asOfFactsStore.saveAsOfFacts(this.db, rows));
+  }
+  listAsOfFacts(contactIds?: string[]) {
+    return asOfFactsStore.listAsOfFacts(this.db, contactIds);
   }
 
   async health(): Promise<StoreHealth> {

@@ -175,6 +175,16 @@ export interface HandOffsTable {
   attempted_at: number;
 }
 
+/** Each converted lead's facts at its first deal's creation (migration 0009), kept by the history replay. */
+export interface AsOfFactsTable {
+  contact_id: string;
+  as_of: number;
+  /** JSON object: property name to value (null: unset then). */
+  contact: string;
+  /** JSON object, or null without a company. */
+  company: string | null;
+}
+
 export interface Database {
   webhook_events: WebhookEventsTable;
   work_items: WorkItemsTable;
@@ -188,6 +198,7 @@ export interface Database {
   checkpoints: CheckpointsTable;
   metric_snapshots: MetricSnapshotsTable;
   hand_offs: HandOffsTable;
+  as_of_facts: AsOfFactsTable;
 }
 
 export type WorkItemRow = Selectable<WorkItemsTable>;

@@ -296,13 +296,33 @@ export interface HandOffStore {
   pendingHandOffs(mode: HandOffMode, attemptedBefore: number, limit?: number): Promise<HandOffRecord[]>;
 }
 
+/**
+ * The facts a converted lead had when it converted (its first deal's creation), kept by the history replay
+ * for `uld what-if` and `uld calibrate`. The keys of `contact` and `company` are the inputs covered.
+ */
+export interface AsOfFactsRow {
+  contactId: string;
+  /** The first deal's creation, epoch ms. */
+  asOf: number;
+  contact: Record<string, string | null>;
+  /** Null when the contact had no primary company. */
+  company: Record<string, string | null> | null;
+}
+
+export interface AsOfFactsStore {
+  /** Upserts by contact id: a row replaces the contact's previous one whole. */
+  saveAsOfFacts(rows: AsOfFactsRow[]): Promise<void>;
+  /** Every stored row, or only those of `contactIds`, keyed by contact id. */
+  listAsOfFacts(contactIds?: string[]): Promise<Map<string, AsOfFactsRow>>;
+}
+
 export interface StoreHealth {
   reachable: boolean;
   pendingMigrations: number;
   error?: string;
 }
 
-export interface Store extends EventLog, WorkQueue, DeadLetterStore, SyncStore, JobStore, HandOffStore {
+export interface Store extends EventLog, WorkQueue, DeadLetterStore, SyncStore, JobStore, HandOffStore, AsOfFactsStore {
   readonly dialect: 'sqlite' | 'postgres';
   readonly policy: QueuePolicy;
   /** The store's clock (injectable for tests of leases and backoff). */

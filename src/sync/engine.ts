@@ -13,7 +13,7 @@ import { LeadVerdicts } from './lead-verdicts';
 import type { VerdictSink } from './verdict-sink';
 import { contactCreation, firstDealCreated } from './creation-times';
 import { RecordCache, type PreloadType } from './record-cache';
-import { replayedDecisions, salesReadyFrom, type HistoryReplay } from './history-replay';
+import { asOfRows, replayedDecisions, salesReadyFrom, type HistoryReplay } from './history-replay';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
 
 export { REJECTED_WRITE } from './write-outcome';
@@ -319,7 +319,10 @@ export class SyncEngine {
     const handedOff = new Set(written.written);
     await this.handOffs.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
     await store.upsertContacts(rows);
-    if (pasts) await store.replaceReplayedDecisions([...pasts.keys()], [...pasts].flatMap(([id, p]) => replayedDecisions(id, p)), now);
+    if (pasts) {
+      await store.replaceReplayedDecisions([...pasts.keys()], [...pasts].flatMap(([id, p]) => replayedDecisions(id, p)), now);
+      await store.saveAsOfFacts(asOfRows(def, pasts, firstDeal, past!.replay!.bound));
+    }
     await store.recordDecisions(decisions);
     const gone = [...read.missing, ...written.missing];
     if (gone.length > 0) {

@@ -1,6 +1,7 @@
 import type { CompiledDefinition, LeadStatus } from '../definition';
 import type { CrmGateway, HistoryRecord } from '../hubspot/types';
-import { DEFAULT_HISTORY_BOUND, replayContact, type HistoryPoint, type RecordPast, type ReplayResult, type StatusChange } from '../replay';
+import { DEFAULT_HISTORY_BOUND, factsAsOf, replayContact, type HistoryPoint, type RecordPast, type ReplayResult, type StatusChange } from '../replay';
+import type { AsOfFactsRow } from '../store/types';
 import type { DecisionRecord, StoredReason } from './mirror';
 
 /**
@@ -48,6 +49,11 @@ export class HistoryReplay {
 
   constructor(private readonly o: HistoryReplayOptions) {}
 
+  /** The per-property history bound the replay assumes. */
+  get bound(): number {
+    return this.o.bound ?? DEFAULT_HISTORY_BOUND;
+  }
+
   /**
    * Replays each contact up to `now`. `primaryCompany` maps a contact to its primary company today (HubSpot
    * keeps no association history, so today's company stands for its whole past: docs/replay.md). A contact
@@ -64,7 +70,7 @@ export class HistoryReplay {
       const contact = pastOf(record);
       const companyId = primaryCompany.get(record.id);
       const company = companyId !== undefined ? (companies.get(companyId) ?? null) : null;
-      const result = replayContact(def, { contact, company, now, bound: this.o.bound ?? DEFAULT_HISTORY_BOUND });
+      const result = replayContact(def, { contact, company, now, bound: this.bound });
       this.totals.contacts += 1;
       this.totals.evaluations += result.evaluations;
       for (const points of Object.values(record.histories)) this.totals.historyPoints += points.length;
@@ -181,4 +187,20 @@ export function salesReadyFrom(past: ContactPast | undefined, rewrite: boolean):
   if (!past) return { reached: false, at: null, rewrite: false };
   const first = past.result.firstSalesReady;
   return { reached: first !== null, at: first?.reachedAt ?? null, rewrite };
+}
+
+/**
+ * The facts each converted contact had when its first deal was created, kept so `uld what-if` and
+ * `uld calibrate` judge it as of its conversion without asking HubSpot again. A contact whose facts then
+ * cannot be known (its kept history starts later) gets no row: it is judged on today's facts.
+ */
+export function asOfRows(def: CompiledDefinition, pasts: ReadonlyMap<string, ContactPast>, firstDeal: ReadonlyMap<string, number>, bound = DEFAULT_HISTORY_BOUND): AsOfFactsRow[] {
+  const rows: AsOfFactsRow[] = [];
+  for (const [contactId, past] of pasts) {
+    const asOf = firstDeal.get(contactId);
+    if (asOf === undefined) continue;
+    const facts = factsAsOf(def, { contact: past.contact, company: past.company, bound }, asOf);
+    if (facts) rows.push({ contactId, asOf, ...facts });
+  }
+  return rows;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { STATUSES } from '../../src/definition';
+import { NO_AS_OF_FACTS_NOTE } from '../../src/admin/as-of';
 import type { WhatIfResult } from '../../src/admin/what-if';
 import { apiPaths, createGateway, DEFAULT_API_VERSION } from '../../src/hubspot';
 import { ASSOCIATION_KINDS, startSandbox, type Sandbox } from '../../src/sandbox';
@@ -81,7 +82,8 @@ describe('uld what-if on a hand-built portal', () => {
   it('when the candidate asks for more engagement, then the matrix moves exactly the warm leads and its totals equal the contact count', async () => {
     const updatesBefore = sandbox.calls.count(`POST ${API.batch('contacts', 'update')}`);
     const run = await runUld(['what-if', '--definition', path.join(dir, 'stricter.yaml'), '--format', 'json'], env, { cwd: dir });
-    expect(run.stderr).toBe('');
+    // Until a history replay has kept as-of facts, the one note says every lead is judged on today's facts.
+    expect(run.stderr.replace(`${NO_AS_OF_FACTS_NOTE}\n`, '')).toBe('');
     expect(run.status).toBe(0);
     const r = JSON.parse(run.stdout) as WhatIfResult;
     // Writing nothing: no update reached the portal.

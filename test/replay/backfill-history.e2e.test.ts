@@ -125,6 +125,31 @@ describe('backfill with history replay', () => {
     expect(inRun).toEqual([]);
   });
 
+  it('when a contact converted, then the facts it had at its first deal are kept for what-if and calibrate', async () => {
+    const kept = await store.listAsOfFacts();
+    const wrong: string[] = [];
+    let converted = 0;
+    for (const id of sandbox.portal.ids('contacts')) {
+      const deals = linked(sandbox, 'contacts', id, 'deals').map((l) => sandbox.portal.get('deals', l.toId)!);
+      if (deals.length === 0) {
+        if (kept.has(id)) wrong.push(`${id}: facts kept without a deal`);
+        continue;
+      }
+      converted += 1;
+      const asOf = Math.min(...deals.map((d) => d.createdAt));
+      const past = pastOf(sandbox, id, runStarted);
+      const row = kept.get(id);
+      if (asOf < past.start) {
+        if (row) wrong.push(`${id}: facts kept from before the kept history`);
+        continue;
+      }
+      const want = Object.fromEntries([...past.contact].map(([p, t]) => [p, valueAt(t, asOf)]));
+      if (!row || row.asOf !== asOf || JSON.stringify(row.contact) !== JSON.stringify(want)) wrong.push(`${id}: ${JSON.stringify(row)} vs ${JSON.stringify(want)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(converted).toBeGreaterThan(10);
+  });
+
   it("when deals were created before the install, then each deal's uld_lead_status_at_creation is the replayed status then", () => {
     const mismatches: string[] = [];
     let checked = 0;

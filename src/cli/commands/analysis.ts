@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { FACTS_MODES, factsForJudging, NO_AS_OF_FACTS_NOTE, type FactsMode } from '../../admin/as-of';
 import { calibrate, renderCalibration } from '../../admin/calibrate';
 import { candidateProperties } from '../../admin/candidates';
 import { outcomesFromMirror } from '../../admin/outcomes';
@@ -12,8 +13,8 @@ import { configFromEnvironment } from '../env';
 import { gatewayForCommand } from '../gateway';
 
 /**
- * `uld what-if` and `uld calibrate`: facts read from the portal (read-only), outcomes from the mirror,
- * definitions evaluated locally. Neither writes to HubSpot or to the store.
+ * `uld what-if` and `uld calibrate`: facts read from the portal (read-only), outcomes and the as-of facts the
+ * history replay kept from the store, definitions evaluated locally. Neither writes to HubSpot or to the store.
  */
 export function registerAnalysisCommands(program: Command): void {
   program
@@ -22,17 +23,19 @@ export function registerAnalysisCommands(program: Command): void {
     .requiredOption('--definition <file>', 'the candidate definition')
     .option('--current <file>', 'the definition to compare with (default: LEAD_DEFINITION)')
     .option('--examples <n>', 'example leads shown per moved cell', '3')
+    .option('--facts <facts>', FACTS_HELP, 'as-of')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (opts: { definition: string; current?: string; examples: string; format: string }) => {
+    .action(async (opts: { definition: string; current?: string; examples: string; facts: string; format: string }) => {
       if (!['table', 'json'].includes(opts.format)) return fail('what-if', `--format must be table or json, found ${JSON.stringify(opts.format)}`);
       if (!/^\d{1,3}$/.test(opts.examples)) return fail('what-if', `--examples must be a whole number from 0 to 999, found ${JSON.stringify(opts.examples)}`);
+      if (!isFactsMode(opts.facts)) return fail('what-if', FACTS_ERROR(opts.facts));
       const config = configFromEnvironment();
       const current = definitionForCommand(config, opts.current);
       const candidate = definitionForCommand(config, opts.definition);
       const overridden = Object.keys(config.thresholdOverrides).length > 0;
       if (overridden) process.stderr.write(`note: the ULD_* threshold overrides of this environment apply to both definitions (${JSON.stringify(config.thresholdOverrides)}); unset them to compare the files as written\n`);
-      const { leads, outcomes } = await gather(config, gatewayForCommand(config, 'what-if'), [...current.contactProperties, ...candidate.contactProperties], [...current.companyProperties, ...candidate.companyProperties]);
-      const result = whatIf(current, candidate, leads, outcomes, Date.now(), { examplesPerCell: Number(opts.examples) });
+      const { leads, outcomes, note } = await gather(config, gatewayForCommand(config, 'what-if'), opts.facts, [...current.contactProperties, ...candidate.contactProperties], [...current.companyProperties, ...candidate.companyProperties]);
+      const result = whatIf(current, candidate, leads, outcomes, Date.now(), { examplesPerCell: Number(opts.examples), facts: note });
       process.stdout.write(opts.format === 'json' ? whatIfJson(result) : renderWhatIf(result));
     });
 
@@ -41,10 +44,12 @@ export function registerAnalysisCommands(program: Command): void {
     .description("Each criterion's conversion rate for matching versus other leads, with intervals and lift; non-predictive criteria and predictive properties outside the definition; suggested points (never applied)")
     .option('--definition <file>', 'the definition to calibrate (default: LEAD_DEFINITION)')
     .option('--min-age-days <n>', 'leave out leads created within this many days (they had no time to convert)', '30')
+    .option('--facts <facts>', FACTS_HELP, 'as-of')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (opts: { definition?: string; minAgeDays: string; format: string }) => {
+    .action(async (opts: { definition?: string; minAgeDays: string; facts: string; format: string }) => {
       if (!['table', 'json'].includes(opts.format)) return fail('calibrate', `--format must be table or json, found ${JSON.stringify(opts.format)}`);
       if (!/^\d{1,4}$/.test(opts.minAgeDays)) return fail('calibrate', `--min-age-days must be a whole number of days, found ${JSON.stringify(opts.minAgeDays)}`);
+      if (!isFactsMode(opts.facts)) return fail('calibrate', FACTS_ERROR(opts.facts));
       const config = configFromEnvironment();
       const def = definitionForCommand(config, opts.definition);
       const gateway = gatewayForCommand(config, 'calibrate');
@@ -58,30 +63,40 @@ export function registerAnalysisCommands(program: Command): void {
         gateway.close();
         throw err;
       }
-      const { leads, outcomes } = await gather(
+      const { leads, outcomes, note } = await gather(
         config,
         gateway,
+        opts.facts,
         [...def.contactProperties, ...candidates.filter((c) => c.objectType === 'contacts').map((c) => c.name)],
         [...def.companyProperties, ...candidates.filter((c) => c.objectType === 'companies').map((c) => c.name)],
       );
-      const result = calibrate(def, leads, outcomes, Date.now(), { minAgeDays: Number(opts.minAgeDays), candidates });
+      const result = calibrate(def, leads, outcomes, Date.now(), { minAgeDays: Number(opts.minAgeDays), candidates, facts: note });
       process.stdout.write(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderCalibration(result, def));
     });
 }
 
-/** The portal's leads and the mirror's outcomes; closes the gateway, which the caller made first (so a missing token stops before the store is opened). */
-async function gather(config: Config, gateway: HubSpotGateway, contactProperties: string[], companyProperties: string[]) {
+const FACTS_HELP = "as-of: judge each lead that converted with the facts it had at its first deal's creation (kept by the history replay), the others with today's; today: every lead with today's";
+const isFactsMode = (v: string): v is FactsMode => (FACTS_MODES as readonly string[]).includes(v);
+const FACTS_ERROR = (v: string) => `--facts must be ${FACTS_MODES.join(' or ')}, found ${JSON.stringify(v)}`;
+
+/**
+ * The portal's leads as they are to be judged (see src/admin/as-of.ts), the mirror's outcomes and what the
+ * output says about the facts; closes the gateway, which the caller made first (so a missing token stops
+ * before the store is opened).
+ */
+async function gather(config: Config, gateway: HubSpotGateway, mode: FactsMode, contactProperties: string[], companyProperties: string[]) {
   try {
-    return await gatherWith(config, gateway, contactProperties, companyProperties);
+    return await gatherWith(config, gateway, mode, [...new Set(contactProperties)], [...new Set(companyProperties)]);
   } finally {
     gateway.close();
   }
 }
 
-async function gatherWith(config: Config, gateway: HubSpotGateway, contactProperties: string[], companyProperties: string[]) {
+async function gatherWith(config: Config, gateway: HubSpotGateway, mode: FactsMode, contactProperties: string[], companyProperties: string[]) {
   // Read-only: never create or migrate a database here (a wrong DATABASE_URL should fail, not start afresh).
   const store = await openStore(config.databaseUrl, { migrate: false });
   let outcomes;
+  let asOf;
   try {
     const health = await store.health();
     if (health.pendingMigrations > 0) {
@@ -89,15 +104,19 @@ async function gatherWith(config: Config, gateway: HubSpotGateway, contactProper
       process.exit(2);
     }
     outcomes = outcomesFromMirror(await store.listMirror({ decisions: false }));
+    // Kept by the history replay: as-of facts cost no HubSpot call here.
+    asOf = await store.listAsOfFacts();
   } finally {
     await store.close();
   }
   if (outcomes.size === 0) process.stderr.write('note: the mirror is empty, so no historical conversion can be shown; run `uld backfill` first\n');
-  const leads = await readPortalLeads(gateway, [...new Set(contactProperties)], [...new Set(companyProperties)], (p) => {
+  if (mode === 'as-of' && asOf.size === 0) process.stderr.write(`${NO_AS_OF_FACTS_NOTE}\n`);
+  const today = await readPortalLeads(gateway, contactProperties, companyProperties, (p) => {
     if (process.stderr.isTTY) process.stderr.write(`\rreading ${p.phase}: ${p.records}   `);
   });
   if (process.stderr.isTTY) process.stderr.write('\n');
-  return { leads, outcomes };
+  const { leads, note } = factsForJudging(today, asOf, outcomes, mode, { contact: contactProperties, company: companyProperties });
+  return { leads, outcomes, note };
 }
 
 function fail(command: string, message: string): void {

@@ -7,6 +7,7 @@ import { changeKey } from './0005-change-key';
 import { card } from './0006-card';
 import { handOffs } from './0007-hand-offs';
 import { decisionOrigin } from './0008-decision-origin';
+import { asOfFacts } from './0009-as-of-facts';
 
 export type { MigrationModule, SqlDialect } from './types';
 
@@ -23,4 +24,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0006_card', card],
   ['0007_hand_offs', handOffs],
   ['0008_decision_origin', decisionOrigin],
+  ['0009_as_of_facts', asOfFacts],
 ];
