@@ -110,6 +110,14 @@ export function HandOff({ handOff, where }: { handOff: CardHandOff; where: Local
   );
 }
 
+/** What a rep reads about how a history row is known (the contract's `origin`). */
+const ORIGIN_NOTE: Record<CardView['history'][number]['origin'], string> = {
+  live: '',
+  first_look: ' (as first seen)',
+  replayed: ' (from HubSpot history)',
+  before_history: ' (from HubSpot history; reached earlier, date unknown)',
+};
+
 export function History({ view, where }: { view: CardView; where: Locale }) {
   if (view.history.length === 0) return null;
   const names = statusNames(view);
@@ -129,8 +137,8 @@ export function History({ view, where }: { view: CardView; where: Locale }) {
         <TableBody>
           {view.history.map((h, i) => (
             <TableRow key={i}>
-              <TableCell>{formatTime(h.at, where.locale, where.timeZone)}</TableCell>
-              <TableCell>{historyLine(h.from, h.to, names)}</TableCell>
+              <TableCell>{`${h.origin === 'before_history' ? 'by ' : ''}${formatTime(h.at, where.locale, where.timeZone)}`}</TableCell>
+              <TableCell>{`${historyLine(h.from, h.to, names)}${ORIGIN_NOTE[h.origin]}`}</TableCell>
               <TableCell>{formatPoints(h.totalScore)}</TableCell>
               <TableCell>{h.definitionVersion}</TableCell>
             </TableRow>

@@ -38,7 +38,14 @@ export interface CardRung {
 }
 
 export interface CardHistoryEntry {
+  /** When the status was entered; for `before_history`, the earliest instant known (it held by then). */
   at: string;
+  /**
+   * How `at` is known: `live`, the product saw the change; `first_look`, the status the contact held when the
+   * product first saw it; `replayed`, from HubSpot's property history; `before_history`, it held before the
+   * kept history began (when it was reached is unknown).
+   */
+  origin: 'live' | 'first_look' | 'replayed' | 'before_history';
   from: CardStatus | null;
   to: CardStatus;
   definitionVersion: string;

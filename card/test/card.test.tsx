@@ -113,6 +113,14 @@ describe('the card for each status', () => {
     expect(texts(r)).toContain('Dec 5, 2026, 3:30 AMNurture → Marketing qualified (MQL)427Dec 1, 2026, 5:00 AMFirst evaluated: Nurture256');
   });
 
+  it('history replayed from HubSpot says so, and a status held before the kept history has no date of entry', async () => {
+    const r = await renderCard(() => ok(VIEWS.sales_ready));
+    const text = texts(r);
+    expect(text).toContain('Marketing qualified (MQL) → Sales ready (SQL)75');
+    expect(text).toMatch(/Sep 14, 2026, [0-9:]+ [AP]MNurture → Marketing qualified \(MQL\) \(from HubSpot history\)48/);
+    expect(text).toMatch(/by Jun 2, 2026, [0-9:]+ [AP]MFirst evaluated: Nurture \(from HubSpot history; reached earlier, date unknown\)20/);
+  });
+
   it('while the backend has not answered, a spinner', async () => {
     hsFetch.mockReturnValueOnce(new Promise(() => {}));
     const r = createRenderer('crm.record.tab');

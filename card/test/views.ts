@@ -67,7 +67,7 @@ export const VIEWS: Record<CardStatus, CardView> = {
       fit: [{ text: 'Company size 50 to 200', ref: 'size_mid', points: 10 }],
       engagement: [{ text: 'Visited pricing 40 days ago (half-life 30 days: 10 -> 4)', ref: 'pricing_visit', points: 4 }],
     },
-    history: [{ at: '2026-12-05T08:30:00.000Z', from: 'nurture', to: 'disqualified', definitionVersion: '7', totalScore: 14 }],
+    history: [{ at: '2026-12-05T08:30:00.000Z', origin: 'live', from: 'nurture', to: 'disqualified', definitionVersion: '7', totalScore: 14 }],
   },
   needs_data: {
     ...base('needs_data', 0, 12),
@@ -103,8 +103,8 @@ export const VIEWS: Record<CardStatus, CardView> = {
       engagement: [{ text: 'Demo page viewed 2 days ago', ref: 'demo_view', points: 12.4 }],
     },
     history: [
-      { at: '2026-12-05T08:30:00.000Z', from: 'nurture', to: 'marketing_qualified', definitionVersion: '7', totalScore: 42 },
-      { at: '2026-12-01T10:00:00.000Z', from: null, to: 'nurture', definitionVersion: '6', totalScore: 25 },
+      { at: '2026-12-05T08:30:00.000Z', origin: 'live', from: 'nurture', to: 'marketing_qualified', definitionVersion: '7', totalScore: 42 },
+      { at: '2026-12-01T10:00:00.000Z', origin: 'live', from: null, to: 'nurture', definitionVersion: '6', totalScore: 25 },
     ],
   },
   sales_ready: {
@@ -117,6 +117,10 @@ export const VIEWS: Record<CardStatus, CardView> = {
     },
     handOff: HAND_OFF,
     actions: { accept: true, reject: true, reEvaluate: true },
-    history: [{ at: '2026-12-04T09:00:00.000Z', from: 'marketing_qualified', to: 'sales_ready', definitionVersion: '7', totalScore: 75 }],
+    history: [
+      { at: '2026-12-04T09:00:00.000Z', origin: 'live', from: 'marketing_qualified', to: 'sales_ready', definitionVersion: '7', totalScore: 75 },
+      { at: '2026-09-14T11:00:00.000Z', origin: 'replayed', from: 'nurture', to: 'marketing_qualified', definitionVersion: '7', totalScore: 48 },
+      { at: '2026-06-02T08:00:00.000Z', origin: 'before_history', from: null, to: 'nurture', definitionVersion: '7', totalScore: 20 },
+    ],
   },
 };

@@ -123,6 +123,7 @@ export function buildCardView(input: CardViewInput): CardView | null {
   const deleted = c?.deleted ?? false;
   const history: CardHistoryEntry[] = data.statusHistory.slice(0, MAX_HISTORY).map((h) => ({
     at: iso(h.decidedAt),
+    origin: h.origin ?? 'live',
     from: h.previousStatus,
     to: h.status,
     definitionVersion: h.definitionVersion,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { STATUSES, type LeadStatus } from '../definition/types';
 import { runFigureTask, type ComputeMode } from '../figures-worker';
-import type { MetricsSnapshot } from '../metrics';
+import { DEFAULT_PERIOD_DAYS, lastDays, type MetricsSnapshot, type Period, type PeriodHeader } from '../metrics';
 import type { Store } from '../store';
 import type { DashboardFigures } from './derive';
 
@@ -23,109 +23,159 @@ export interface FigureSourceOptions {
 
 /** The metrics figures a page shows, and where they came from (every page says when they were computed). */
 export interface ServedSnapshot {
+  /** The period asked for (null: every record); a stored snapshot counts every record (see `origin`). */
+  period: Period | null;
   snapshot: MetricsSnapshot;
-  /** `computed`: by the dashboard from the mirror; `stored`: the metrics job's latest snapshot, right after a start. */
+  /**
+   * `computed`: by the dashboard from the mirror, for the period; `stored`: the metrics job's latest snapshot
+   * (every record, no period), right after a start, while the default period's figures are computed.
+   */
   origin: 'computed' | 'stored';
+  /** The header figures of the period; null while only the stored snapshot is in hand. */
+  header: PeriodHeader | null;
 }
 
 /** A failed refresh is retried at the next view after this long, not at every view. */
 const RETRY_AFTER_FAILURE_MS = 10_000;
 
+/** Periods whose figures are kept: the default one, and the few a reader switches between. */
+export const MAX_PERIODS = 8;
+
+/** One period's figures: in hand, being refreshed, or failed. */
+interface PeriodEntry {
+  /** null: every record, no period (the metrics job's figures). */
+  period: Period | null;
+  latest: { at: number; figures: DashboardFigures } | null;
+  pending: Promise<DashboardFigures> | null;
+  failedAt: number | null;
+}
+
+const keyOf = (p: Period | null) => (p === null ? 'all' : `${p.from}..${p.to}`);
+
 /**
- * The figures, served from memory and never computed in the request path: reading and computing a
- * 100,000-contact mirror takes seconds. When the figures in hand are `maxAgeMs` old, a view starts a
- * refresh in the background (a worker thread, see src/figures-worker) and is answered with what is in hand;
- * concurrent views share one refresh. Right after a start, before the first refresh has finished, the
- * metrics job's latest stored snapshot stands in for the metrics figures. A request waits only when nothing
- * exists yet (a new install before the first metrics job run, or the views the stored snapshot does not
- * keep, such as the cycle distribution): once per process, and the wait is in the worker, off the event loop.
+ * The figures, per period, served from memory and never computed in the request path: reading and computing
+ * a 100,000-contact mirror takes seconds. When a period's figures in hand are `maxAgeMs` old, a view starts
+ * a refresh in the background (a worker thread, see src/figures-worker) and is answered with what is in hand;
+ * concurrent views of a period share one refresh. The figures of the last MAX_PERIODS periods viewed are
+ * kept. Right after a start, before the default period's first refresh has finished, the metrics job's
+ * latest stored snapshot stands in for its metrics figures (labelled as counting every record). A request
+ * waits only when nothing exists yet for its period (a period not viewed before, or the views the stored
+ * snapshot does not keep, such as the header and the cycle distribution): the wait is in the worker, off
+ * the event loop.
  */
 export class FigureSource {
-  private latest: { at: number; figures: DashboardFigures } | null = null;
-  private pending: Promise<DashboardFigures> | null = null;
-  private failedAt: number | null = null;
+  private readonly entries = new Map<string, PeriodEntry>();
   /** The metrics job's latest snapshot, read once (undefined: not read yet; null: none usable). */
   private stored: Promise<MetricsSnapshot | null> | undefined;
   /** Status of each lead just before the current version: the past does not change, so it is kept per cutoff. */
   private statusesThen: { cutoff: number; byId: Map<string, LeadStatus | null> } | null = null;
   private readonly clock: () => number;
   /** How the last refresh ran and how long it took (wall time), for logs, tests and the benchmark. */
-  lastRefresh: { mode: ComputeMode; ms: number; at: number } | null = null;
+  lastRefresh: { mode: ComputeMode; ms: number; at: number; period: Period | null } | null = null;
 
   constructor(private readonly options: FigureSourceOptions) {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** True while a refresh is running. */
+  /** The period of a page asked for without one: the last 90 days, today (UTC, by the clock) included. */
+  defaultPeriod(): Period {
+    return lastDays(DEFAULT_PERIOD_DAYS, this.clock());
+  }
+
+  /** True while a refresh of any period is running. */
   get refreshing(): boolean {
-    return this.pending !== null;
+    return [...this.entries.values()].some((e) => e.pending !== null);
   }
 
   /**
-   * Every figure (the metrics snapshot and the dashboard's own views), all from one mirror read: the latest
-   * in memory, refreshed in the background when stale. Waits only for the very first computation.
+   * Every figure of the period (the metrics snapshot, the header and the dashboard's own views), all from one
+   * mirror read: the latest in memory, refreshed in the background when stale. Waits only for the period's
+   * very first computation.
    */
-  async current(): Promise<DashboardFigures> {
-    if (this.latest === null) return this.pending ?? this.refresh();
-    this.refreshIfStale();
-    return this.latest.figures;
+  async current(period: Period | null = this.defaultPeriod()): Promise<DashboardFigures> {
+    const entry = this.entryOf(period);
+    if (entry.latest === null) return entry.pending ?? this.refresh(entry);
+    this.refreshIfStale(entry);
+    return entry.latest.figures;
   }
 
   /**
-   * The metrics figures alone (funnel, velocity, hand-off, the JSON snapshot): as `current()`, except that
-   * before the first computation has finished the metrics job's latest stored snapshot is served.
+   * The metrics figures alone (funnel, velocity, hand-off, the JSON snapshot) and the header: as `current()`,
+   * except that the default period (`explicit` false) and every record (null), before their first computation
+   * has finished, are answered with the metrics job's latest stored snapshot and no header.
    */
-  async snapshot(): Promise<ServedSnapshot> {
+  async snapshot(period: Period | null = this.defaultPeriod(), explicit = false): Promise<ServedSnapshot> {
+    const entry = this.entryOf(period);
     // Started before the stored snapshot is read, so the two overlap; after a failure, not at every view.
-    this.refreshIfStale();
-    if (this.latest !== null) return { snapshot: this.latest.figures.snapshot, origin: 'computed' };
-    const stored = await this.storedSnapshot();
-    if (stored !== null) return { snapshot: stored, origin: 'stored' };
-    return { snapshot: (await (this.pending ?? this.refresh())).snapshot, origin: 'computed' };
+    this.refreshIfStale(entry);
+    const served = (f: DashboardFigures): ServedSnapshot => ({ period, snapshot: f.snapshot, origin: 'computed', header: f.header });
+    if (entry.latest !== null) return served(entry.latest.figures);
+    if (!explicit) {
+      const stored = await this.storedSnapshot();
+      if (stored !== null) return { period, snapshot: stored, origin: 'stored', header: null };
+    }
+    return served(await (entry.pending ?? this.refresh(entry)));
   }
 
-  /** Waits for the refresh in flight, if any (tests, the benchmark, a graceful stop). Never rejects. */
+  /** Waits for the refreshes in flight, if any (tests, the benchmark, a graceful stop). Never rejects. */
   async settled(): Promise<void> {
-    await this.pending?.catch(() => undefined);
+    await Promise.all([...this.entries.values()].map((e) => e.pending?.catch(() => undefined)));
   }
 
-  /** Marks the figures stale: the next view starts a refresh (tests, and after a definition release). */
+  /** Marks every period's figures stale: the next view starts a refresh (tests, and after a definition release). */
   invalidate(): void {
-    if (this.latest !== null) this.latest = { ...this.latest, at: -Infinity };
-    this.failedAt = null;
+    for (const e of this.entries.values()) {
+      if (e.latest !== null) e.latest = { ...e.latest, at: -Infinity };
+      e.failedAt = null;
+    }
   }
 
-  private refreshIfStale(): void {
+  /** The period's entry, made the most recently used; the least recently used idle ones beyond MAX_PERIODS go. */
+  private entryOf(period: Period | null): PeriodEntry {
+    const key = keyOf(period);
+    const entry = this.entries.get(key) ?? { period, latest: null, pending: null, failedAt: null };
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    for (const [k, e] of this.entries) {
+      if (this.entries.size <= MAX_PERIODS) break;
+      if (e !== entry && e.pending === null) this.entries.delete(k);
+    }
+    return entry;
+  }
+
+  private refreshIfStale(entry: PeriodEntry): void {
     const now = this.clock();
     // No figures at all counts as stale.
-    if (this.pending !== null || (this.latest !== null && now - this.latest.at < this.options.maxAgeMs)) return;
-    if (this.failedAt !== null && now - this.failedAt < Math.min(RETRY_AFTER_FAILURE_MS, this.options.maxAgeMs || RETRY_AFTER_FAILURE_MS)) return;
+    if (entry.pending !== null || (entry.latest !== null && now - entry.latest.at < this.options.maxAgeMs)) return;
+    if (entry.failedAt !== null && now - entry.failedAt < Math.min(RETRY_AFTER_FAILURE_MS, this.options.maxAgeMs || RETRY_AFTER_FAILURE_MS)) return;
     // Nobody waits for a background refresh: its failure is logged here, and the figures in hand stay.
-    this.refresh().catch(() => undefined);
+    this.refresh(entry).catch(() => undefined);
   }
 
-  private refresh(): Promise<DashboardFigures> {
+  private refresh(entry: PeriodEntry): Promise<DashboardFigures> {
     const now = this.clock();
     const started = performance.now();
     const { store, databaseUrl, slaHours } = this.options;
-    const run = runFigureTask({ kind: 'dashboard', now, slaHours }, { store, ...(databaseUrl === undefined ? {} : { databaseUrl }) })
+    const { period } = entry;
+    const run = runFigureTask({ kind: 'dashboard', now, slaHours, period }, { store, ...(databaseUrl === undefined ? {} : { databaseUrl }) })
       .then(({ result, mode }) => {
+        const figures = result as DashboardFigures;
         const ms = performance.now() - started;
-        this.latest = { at: now, figures: result };
-        this.failedAt = null;
-        this.lastRefresh = { mode, ms, at: now };
-        this.options.logger?.info({ mode, ms: Math.round(ms), computedAt: result.snapshot.computedAt }, 'dashboard figures refreshed');
-        return result;
+        entry.latest = { at: now, figures };
+        entry.failedAt = null;
+        this.lastRefresh = { mode, ms, at: now, period };
+        this.options.logger?.info({ mode, ms: Math.round(ms), computedAt: figures.snapshot.computedAt, period }, 'dashboard figures refreshed');
+        return figures;
       })
       .catch((err: unknown) => {
-        this.failedAt = this.clock();
-        this.options.logger?.error({ err }, 'dashboard figures could not be refreshed; serving the previous ones');
+        entry.failedAt = this.clock();
+        this.options.logger?.error({ err, period }, 'dashboard figures could not be refreshed; serving the previous ones');
         throw err;
       })
       .finally(() => {
-        this.pending = null;
+        entry.pending = null;
       });
-    this.pending = run;
+    entry.pending = run;
     return run;
   }
 

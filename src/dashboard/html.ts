@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { periodHeaderHtml, periodQuery, periodSwitchHtml, type PagePeriod } from './period-html';
 import { chartOf, escapeXml } from './svg';
 import { formatValue, type Page, type Table } from './table';
 
@@ -41,6 +42,10 @@ td.reasons { text-align: left; white-space: pre-line; font-size: 0.85rem; }
 .chart text { fill: #111; }
 .csv { font-size: 0.85rem; }
 form.search input[type=search] { width: 22rem; }
+form.period { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; margin: 0.6rem 0; font-size: 0.9rem; }
+form.period .quick a[aria-current] { font-weight: 600; }
+#period-figures td[data-key="change"] { white-space: nowrap; }
+#period-figures th:last-child { text-align: left; }
 h3 { font-size: 1rem; margin: 0.9rem 0 0.2rem; }
 ul.reasons { margin: 0.2rem 0; padding-left: 1.2rem; }
 dl.card-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
@@ -61,7 +66,7 @@ function tableHtml(page: Page, table: Table): string {
         // data-value keeps the raw figure (rates as fractions) next to the formatted text, for tools and tests.
         const raw = v === null ? '' : String(v);
         const text = escapeHtml(formatValue(v, c.kind));
-        const shown = c.link === 'contact' && v !== null ? `<a href="/dashboard/contacts/${encodeURIComponent(String(v))}">${text}</a>` : text;
+        const shown = c.link === 'contact' && v !== null ? `<a href="/dashboard/contacts/${encodeURIComponent(String(v))}${periodQuery(page.period)}">${text}</a>` : text;
         return `<td data-key="${escapeHtml(c.key)}" data-value="${escapeHtml(raw)}"${cls ? ` class="${cls}"` : ''}>${shown}</td>`;
       });
       return `<tr>${cells.join('')}</tr>`;
@@ -73,28 +78,46 @@ function tableHtml(page: Page, table: Table): string {
 ${table.note ? `<p class="note">${escapeHtml(table.note)}</p>` : ''}
 ${chartOf(table)}
 <table id="${table.id}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${empty}
-<p class="csv"><a href="/dashboard/${page.slug}/${table.id}.csv" download>Download ${escapeHtml(table.title)} as CSV</a> · <a href="/api/metrics/${page.slug}">JSON</a></p>
+<p class="csv"><a href="/dashboard/${page.slug}/${table.id}.csv${periodQuery(page.period)}" download>Download ${escapeHtml(table.title)} as CSV</a> · <a href="/api/metrics/${page.slug}${periodQuery(page.period)}">JSON</a></p>
 </section>`;
 }
 
+/** What the page's tables count, given its period; a stored snapshot counts every record whatever the period. */
+function scopeText(page: Page): string {
+  const p = page.period;
+  if (!p) return '';
+  if (page.figuresFrom === 'stored') return ` The tables below count every record (the metrics job's latest snapshot), not only ${p.from} to ${p.to}: this period's figures are being computed.`;
+  if (p.scope === 'created') return ` The tables below count the contacts and deals created from ${p.from} to ${p.to}.`;
+  if (p.scope === 'snapshots') return ` The table below lists the snapshots taken from ${p.from} to ${p.to}.`;
+  return ' The tables below are not limited to the period.';
+}
+
 export function pageHtml(page: Page): string {
+  // The search keeps the period: a hidden field for each end, so the form's GET carries it.
+  const keep = page.period?.explicit ? `<input type="hidden" name="from" value="${escapeHtml(page.period.from)}"><input type="hidden" name="to" value="${escapeHtml(page.period.to)}">` : '';
   const search = page.search
-    ? `<form class="search" method="get" action="/dashboard/decisions" role="search"><label>Contact email or record id <input type="search" name="q" value="${escapeHtml(page.search.query)}"></label> <button type="submit">Search</button></form>${page.search.message ? `<p class="note" id="search-message">${escapeHtml(page.search.message)}</p>` : ''}`
+    ? `<form class="search" method="get" action="/dashboard/decisions" role="search">${keep}<label>Contact email or record id <input type="search" name="q" value="${escapeHtml(page.search.query)}"></label> <button type="submit">Search</button></form>${page.search.message ? `<p class="note" id="search-message">${escapeHtml(page.search.message)}</p>` : ''}`
     : '';
   return layoutHtml(
     page.title,
     page.slug,
-    `<h1>${escapeHtml(page.title)}</h1>
+    `${page.period ? periodHeaderHtml(page.header, page.period) : ''}
+<h1>${escapeHtml(page.title)}</h1>
 <p>${escapeHtml(page.intro)}</p>
-${page.computedAt ? `<p class="meta">Figures computed from the mirror at <time id="computed-at" datetime="${escapeHtml(page.computedAt)}">${escapeHtml(page.computedAt)}</time>${page.figuresFrom === 'stored' ? ' by the metrics job (its latest snapshot; newer figures are being computed)' : ''}. Formulas: docs/metrics.md.</p>` : ''}
+${page.computedAt ? `<p class="meta">Figures computed from the mirror at <time id="computed-at" datetime="${escapeHtml(page.computedAt)}">${escapeHtml(page.computedAt)}</time>${page.figuresFrom === 'stored' ? ' by the metrics job (its latest snapshot; newer figures are being computed)' : ''}.${escapeHtml(scopeText(page))} Formulas: docs/metrics.md.</p>` : page.period ? `<p class="meta">${escapeHtml(scopeText(page).trim())}</p>` : ''}
 ${search}
 ${page.tables.map((t) => tableHtml(page, t)).join('\n')}`,
+    page.period,
   );
 }
 
-/** Every signed-in page: the header with the navigation (`current` marked), then `main`, already escaped. */
-export function layoutHtml(title: string, current: string, main: string): string {
-  const nav = NAV.map((n) => `<a href="/dashboard/${n.slug}"${n.slug === current ? ' aria-current="page"' : ''}>${escapeHtml(n.title)}</a>`).join('');
+/**
+ * Every signed-in page: the header with the navigation (`current` marked; each link carries the period the
+ * address gave), the period switch, then `main`, already escaped.
+ */
+export function layoutHtml(title: string, current: string, main: string, period?: PagePeriod, selfPath = `/dashboard/${current}`): string {
+  const nav = NAV.map((n) => `<a href="/dashboard/${n.slug}${periodQuery(period)}"${n.slug === current ? ' aria-current="page"' : ''}>${escapeHtml(n.title)}</a>`).join('');
+  const switcher = period ? periodSwitchHtml(selfPath, period) : '';
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -104,6 +127,7 @@ export function layoutHtml(title: string, current: string, main: string): string
 <header><strong>ULD dashboard</strong><nav aria-label="Pages">${nav}</nav>
 <form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form></header>
 <main>
+${switcher}
 ${main}
 </main>
 </body>

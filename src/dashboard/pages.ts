@@ -1,8 +1,9 @@
 import { STATUSES } from '../definition/types';
-import { groupQualifiedPipeline, qualifiedPipelineSeries, slaText, STAGES, type GroupFigures, type MetricsSnapshot, type QualifiedPipelineFigures } from '../metrics';
+import { groupQualifiedPipeline, inPeriod, periodBounds, qualifiedPipelineSeries, slaText, STAGES, type GroupFigures, type MetricsSnapshot, type Period, type QualifiedPipelineFigures } from '../metrics';
 import type { Store } from '../store';
 import { CYCLE_BUCKETS, type FigureSource, type ServedSnapshot } from './figures';
-import type { Column, Page, Table, Value } from './table';
+import { decisionsPage, operationsPage } from './live-pages';
+import { col, type Column, type Page, type Table, type Value } from './table';
 
 /**
  * Each page as tables of figures. Every number comes from computeMetrics (through FigureSource), the metric
@@ -14,11 +15,15 @@ export interface PageContext {
   store: Store;
   /** Query string parameters of the request (the decisions page's `q`). */
   query: Record<string, string | undefined>;
+  /** The period of the request (`?from=&to=`), or the default one when `explicit` is false. */
+  period: Period;
+  explicit: boolean;
+  /** Today (UTC day) by the dashboard's clock: the quick period choices end on it. */
+  today: string;
   /** HubSpot ids of the contacts with this email; absent when the server has no HubSpot access for it. */
   findContactIdsByEmail?: (email: string) => Promise<string[]>;
 }
 
-const col = (key: string, header: string, kind: Column['kind']): Column => ({ key, header, kind });
 
 /** The funnel's `accepted` is inferred (a verdict or a deal): never labelled like the hand-off's recorded verdicts. */
 const STAGE_LABEL: Record<(typeof STAGES)[number], string> = {
@@ -84,11 +89,15 @@ function funnelPage({ snapshot: s, origin }: ServedSnapshot): Page {
 async function trendPage(ctx: PageContext): Promise<Page> {
   const stored = await ctx.store.listMetricSnapshots(500);
   // Oldest first, so the line reads left to right in time.
-  const snapshots = stored.map((r) => JSON.parse(r.figures) as MetricsSnapshot).reverse();
+  const bounds = periodBounds(ctx.period);
+  const snapshots = stored
+    .map((r) => JSON.parse(r.figures) as MetricsSnapshot)
+    .filter((sn) => inPeriod(Date.parse(sn.computedAt), bounds))
+    .reverse();
   return {
     slug: 'trend',
     title: 'Lead-to-opportunity trend',
-    intro: 'The overall lead-to-opportunity conversion rate as each hourly metrics-job snapshot recorded it (up to the latest 500 snapshots).',
+    intro: 'The overall lead-to-opportunity conversion rate (every record) as each hourly metrics-job snapshot taken in the period recorded it (up to the latest 500 snapshots).',
     computedAt: snapshots.at(-1)?.computedAt ?? null,
     tables: [
       {
@@ -103,7 +112,7 @@ async function trendPage(ctx: PageContext): Promise<Page> {
 }
 
 async function cyclePage(ctx: PageContext): Promise<Page> {
-  const figures = await ctx.figures.current();
+  const figures = await ctx.figures.current(ctx.period);
   const s = figures.snapshot;
   const d = s.overall.deals;
   return {
@@ -198,13 +207,13 @@ function velocityPage({ snapshot: s, origin }: ServedSnapshot): Page {
 }
 
 async function statusPage(ctx: PageContext): Promise<Page> {
-  const figures = await ctx.figures.current();
+  const figures = await ctx.figures.current(ctx.period);
   const { versions } = figures;
   const then = await ctx.figures.statusBeforeVersion(figures);
   const note =
     then === null
       ? `Every decision in the audit log is under definition version ${versions.current ?? '(none yet)'}: there is no earlier version to compare with.`
-      : `Now: every live contact by its current status. Before: the same leads (those created before ${new Date(versions.currentSince!).toISOString()}) by the status the audit log shows just before the first decision under version ${versions.current} (previous version ${versions.previous}).`;
+      : `Now: every live contact created in the period by its current status. Before: the same leads (those created before ${new Date(versions.currentSince!).toISOString()}) by the status the audit log shows just before the first decision under version ${versions.current} (previous version ${versions.previous}).`;
   return {
     slug: 'status',
     title: 'Status distribution',
@@ -270,119 +279,55 @@ function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
   };
 }
 
-const decisionColumns: Column[] = [
-  col('decided_at', 'Decided', 'time'),
-  { ...col('contact_id', 'Contact', 'text'), link: 'contact' },
-  col('previous_status', 'From', 'text'),
-  col('status', 'To', 'text'),
-  col('total_score', 'Score', 'count'),
-  col('definition_version', 'Definition', 'text'),
-  col('reasons', 'Reasons', 'text'),
-];
-
-async function decisionsPage(ctx: PageContext): Promise<Page> {
-  const query = (ctx.query.q ?? '').trim();
-  let ids: string[];
-  let limit: number;
-  let message: string | null = null;
-  let computedAt: string | null = null;
-  if (query === '') {
-    const figures = await ctx.figures.current();
-    computedAt = figures.snapshot.computedAt;
-    ids = figures.recentlyEvaluated;
-    limit = 1;
-  } else if (/^\d{1,20}$/.test(query)) {
-    ids = [query];
-    limit = 50;
-  } else if (query.includes('@')) {
-    if (!ctx.findContactIdsByEmail) {
-      ids = [];
-      limit = 0;
-      message = 'Search by email needs HubSpot access, which this server was not given; search by the contact record id instead.';
-    } else {
-      try {
-        ids = await ctx.findContactIdsByEmail(query);
-        limit = 50;
-        if (ids.length === 0) message = `No contact with the email ${query} in HubSpot.`;
-      } catch (err) {
-        // HubSpot busy (a 429 shared with the worker) or unreachable: say so on the page, not as a 500.
-        ids = [];
-        limit = 0;
-        const retryAt = (err as { retryAt?: unknown }).retryAt;
-        message =
-          typeof retryAt === 'number'
-            ? `HubSpot is rate-limiting this app right now; search again in ${Math.max(1, Math.ceil((retryAt - Date.now()) / 1000))} s, or search by the contact record id.`
-            : `HubSpot could not be asked for that email (${err instanceof Error ? err.message : String(err)}); search by the contact record id instead.`;
-      }
-    }
-  } else {
-    ids = [];
-    limit = 0;
-    message = 'Enter a contact record id (digits) or an email address.';
-  }
-  const rows: Value[][] = [];
-  for (const id of ids) {
-    const h = await ctx.store.history(id, limit || 1);
-    for (const d of h.decisions) rows.push([d.decidedAt, d.contactId, d.previousStatus ?? '(none)', d.status, d.totalScore, d.definitionVersion, d.reasons.join('\n')]);
-  }
-  if (query !== '' && message === null && rows.length === 0) message = `No decision recorded for ${query} (not yet synced, or another store).`;
-  rows.sort((a, b) => (b[0] as number) - (a[0] as number));
-  return {
-    slug: 'decisions',
-    title: 'Decisions',
-    intro: query === '' ? 'The latest decision of each of the most recently evaluated contacts, with its complete reasons.' : `Every decision recorded for ${query}, newest first, with its complete reasons.`,
-    computedAt,
-    search: { query, message },
-    tables: [{ id: 'decisions', title: query === '' ? 'Recent decisions' : `Decisions for ${query}`, columns: decisionColumns, rows }],
-  };
-}
-
-async function operationsPage(ctx: PageContext): Promise<Page> {
-  const [deadLetters, runs] = await Promise.all([ctx.store.listDeadLetters({ limit: 200 }), ctx.store.listJobRuns({ limit: 50 })]);
-  return {
-    slug: 'operations',
-    title: 'Dead letters and job runs',
-    intro: 'Units of work that failed every attempt (retry or drop them with `uld dead-letters`), and the scheduled jobs\' latest runs.',
-    computedAt: null,
-    tables: [
-      {
-        id: 'dead_letters',
-        title: 'Dead letters',
-        columns: [col('id', 'Id', 'count'), col('object_type', 'Object', 'text'), col('object_id', 'Record id', 'text'), col('attempts', 'Attempts', 'count'), col('last_error', 'Last error', 'text'), col('failed_at', 'Failed', 'time')],
-        rows: deadLetters.map((d) => [d.id, d.objectType, d.objectId, d.attempts, d.lastError, d.failedAt]),
-      },
-      {
-        id: 'job_runs',
-        title: 'Last job runs',
-        columns: [col('job', 'Job', 'text'), col('started_at', 'Started', 'time'), col('finished_at', 'Finished', 'time'), col('outcome', 'Outcome', 'text'), col('counts', 'Counts', 'text'), col('error', 'Error', 'text'), col('instance', 'Instance', 'text')],
-        rows: runs.map((r) => [r.job, r.startedAt, r.finishedAt, r.outcome, Object.entries(r.counts).map(([k, v]) => `${k}=${v}`).join(' '), r.error, r.instance]),
-      },
-    ],
-  };
-}
-
 export const PAGE_SLUGS = ['funnel', 'trend', 'cycle', 'velocity', 'status', 'handoff', 'decisions', 'operations'] as const;
 export type PageSlug = (typeof PAGE_SLUGS)[number];
 
-export async function buildPage(slug: PageSlug, ctx: PageContext): Promise<Page> {
+/** What the tables of each page count, given the period (said on the page, beside the header). */
+const PERIOD_SCOPE: Record<PageSlug, 'created' | 'snapshots' | 'all'> = {
+  funnel: 'created',
+  trend: 'snapshots',
+  cycle: 'created',
+  velocity: 'created',
+  status: 'created',
+  handoff: 'created',
+  decisions: 'all',
+  operations: 'all',
+};
+
+async function pageOf(slug: PageSlug, ctx: PageContext): Promise<{ page: Page; served: ServedSnapshot | null }> {
+  const served = () => ctx.figures.snapshot(ctx.period, ctx.explicit);
   switch (slug) {
-    case 'funnel':
-      return funnelPage(await ctx.figures.snapshot());
+    case 'funnel': {
+      const s = await served();
+      return { page: funnelPage(s), served: s };
+    }
+    case 'velocity': {
+      const s = await served();
+      return { page: velocityPage(s), served: s };
+    }
+    case 'handoff': {
+      const s = await served();
+      return { page: handOffPage(s), served: s };
+    }
     case 'trend':
-      return trendPage(ctx);
+      return { page: await trendPage(ctx), served: null };
     case 'cycle':
-      return cyclePage(ctx);
-    case 'velocity':
-      return velocityPage(await ctx.figures.snapshot());
+      return { page: await cyclePage(ctx), served: null };
     case 'status':
-      return statusPage(ctx);
-    case 'handoff':
-      return handOffPage(await ctx.figures.snapshot());
+      return { page: await statusPage(ctx), served: null };
     case 'decisions':
-      return decisionsPage(ctx);
+      return { page: await decisionsPage(ctx), served: null };
     case 'operations':
-      return operationsPage(ctx);
+      return { page: await operationsPage(ctx), served: null };
   }
+}
+
+/** The page of the period, with the period's header figures (every page shows them) and what its tables count. */
+export async function buildPage(slug: PageSlug, ctx: PageContext): Promise<Page> {
+  const { page, served } = await pageOf(slug, ctx);
+  // After the page's own figures, so a page that waited for the period's computation finds its header ready.
+  const { header } = served ?? (await ctx.figures.snapshot(ctx.period, ctx.explicit));
+  return { ...page, period: { ...ctx.period, explicit: ctx.explicit, today: ctx.today, scope: PERIOD_SCOPE[slug] }, header };
 }
 
 export const findTable = (page: Page, id: string): Table | undefined => page.tables.find((t) => t.id === id);

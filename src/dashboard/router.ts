@@ -6,6 +6,8 @@ import type { CardView } from '../../card/src/contract';
 import { contactCardHtml } from './contact-card';
 import { FigureSource } from './figures';
 import { LOGIN_STYLE_CSP, STYLESHEET, STYLESHEET_PATH, layoutHtml, loginHtml, pageHtml } from './html';
+import { periodQuery } from './period-html';
+import { choosePeriod, dayOf } from '../metrics';
 import { PAGE_SLUGS, buildPage, findTable, type PageContext, type PageSlug } from './pages';
 import { tableCsv, tableRecords } from './table';
 
@@ -108,17 +110,38 @@ export function dashboardRouter(options: DashboardOptions): Router {
     clearSession(req, res, options.secureCookies === true);
     res.redirect(303, '/dashboard');
   });
-  router.get(['/dashboard', '/dashboard/login'], (_req, res) => res.redirect(303, '/dashboard/funnel'));
+  router.get(['/dashboard', '/dashboard/login'], (req, res) => {
+    // The landing page keeps the period it was asked with (checked there, like on every page).
+    const kept = new URLSearchParams(['from', 'to'].flatMap((k): Array<[string, string]> => (typeof req.query[k] === 'string' ? [[k, req.query[k] as string]] : []))).toString();
+    res.redirect(303, `/dashboard/funnel${kept ? `?${kept}` : ''}`);
+  });
   router.get(STYLESHEET_PATH, (_req, res) => {
     res.type('text/css').set('Cache-Control', 'private, max-age=86400').send(STYLESHEET);
   });
 
-  const context = (req: Request): PageContext => ({
-    figures,
-    store: options.store,
-    query: Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, typeof v === 'string' ? v : undefined])),
-    ...(options.findContactIdsByEmail ? { findContactIdsByEmail: options.findContactIdsByEmail } : {}),
-  });
+  /** The request's page context, or the one-line reason its period (`?from=&to=`) is not one. */
+  const context = (req: Request): PageContext | { error: string } => {
+    const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]));
+    const repeated = ['from', 'to'].find((k) => req.query[k] !== undefined && typeof req.query[k] !== 'string');
+    if (repeated) return { error: `Bad period: ${repeated} is given more than once; give one ${repeated}=YYYY-MM-DD in the address.` };
+    const now = clock();
+    const choice = choosePeriod(query.from, query.to, now);
+    if (!choice.ok) return { error: `Bad period: ${choice.message} in the address (?from=YYYY-MM-DD&to=YYYY-MM-DD).` };
+    return {
+      figures,
+      store: options.store,
+      query,
+      period: choice.period,
+      explicit: choice.explicit,
+      today: dayOf(now),
+      ...(options.findContactIdsByEmail ? { findContactIdsByEmail: options.findContactIdsByEmail } : {}),
+    };
+  };
+  /** A bad period is the reader's to fix: one line, status 400, never a stack trace. */
+  const badPeriod = (req: Request, res: Response, error: string) => {
+    if (isApi(req)) return void res.status(400).json({ error: 'bad_period', message: error });
+    res.status(400).type('text/plain').send(`${error}\n`);
+  };
   const slugOf = (req: Request): PageSlug | null => {
     const page = req.params.page;
     return typeof page === 'string' && (PAGE_SLUGS as readonly string[]).includes(page) ? (page as PageSlug) : null;
@@ -134,12 +157,15 @@ export function dashboardRouter(options: DashboardOptions): Router {
       const start = process.hrtime.bigint();
       const id = String(req.params.contactId);
       if (!/^\d{1,20}$/.test(id)) return void res.status(404).type('text/plain').send('A contact card needs the contact record id (digits).\n');
+      const ctx = context(req);
+      if ('error' in ctx) return badPeriod(req, res, ctx.error);
+      const period = { ...ctx.period, explicit: ctx.explicit, today: ctx.today };
       const view = options.contactCard ? await options.contactCard(id) : null;
       if (view === null) {
-        const html = layoutHtml(`Contact ${id}`, 'decisions', `<h1>Contact ${id}</h1><p id="card-missing">No decision recorded for contact ${id} (not yet synced, or another store). <a href="/dashboard/decisions">Recent decisions</a></p>`);
+        const html = layoutHtml(`Contact ${id}`, 'decisions', `<h1>Contact ${id}</h1><p id="card-missing">No decision recorded for contact ${id} (not yet synced, or another store). <a href="/dashboard/decisions${periodQuery(period)}">Recent decisions</a></p>`, period, `/dashboard/contacts/${id}`);
         return void timed(res.status(404), start).type('html').send(html);
       }
-      timed(res, start).type('html').send(layoutHtml(`Contact ${id}`, 'decisions', contactCardHtml(view)));
+      timed(res, start).type('html').send(layoutHtml(`Contact ${id}`, 'decisions', contactCardHtml(view), period, `/dashboard/contacts/${id}`));
     }),
   );
   router.get(
@@ -148,7 +174,9 @@ export function dashboardRouter(options: DashboardOptions): Router {
       const start = process.hrtime.bigint();
       const slug = slugOf(req);
       if (slug === null) return void res.status(404).type('text/plain').send('No such dashboard page.\n');
-      const html = pageHtml(await buildPage(slug, context(req)));
+      const ctx = context(req);
+      if ('error' in ctx) return badPeriod(req, res, ctx.error);
+      const html = pageHtml(await buildPage(slug, ctx));
       timed(res, start).type('html').send(html);
     }),
   );
@@ -158,7 +186,9 @@ export function dashboardRouter(options: DashboardOptions): Router {
       const slug = slugOf(req);
       const file = String(req.params.file);
       if (slug === null || !file.endsWith('.csv')) return void res.status(404).type('text/plain').send('No such table.\n');
-      const table = findTable(await buildPage(slug, context(req)), file.slice(0, -4));
+      const ctx = context(req);
+      if ('error' in ctx) return badPeriod(req, res, ctx.error);
+      const table = findTable(await buildPage(slug, ctx), file.slice(0, -4));
       if (!table) return void res.status(404).type('text/plain').send('No such table.\n');
       res.type('text/csv; charset=utf-8').attachment(`${slug}-${table.id}.csv`).send(tableCsv(table));
     }),
@@ -167,11 +197,14 @@ export function dashboardRouter(options: DashboardOptions): Router {
   router.get('/api/metrics', (_req, res) => {
     res.json({ pages: PAGE_SLUGS.map((slug) => `/api/metrics/${slug}`), snapshot: '/api/metrics/snapshot' });
   });
-  // The metrics job's figures exactly as it would store them now: every group and every field, for other tools.
+  // The metrics job's figures exactly as it would store them now (every record, every group and every field),
+  // for other tools; with ?from=&to=, those of the records created in that period.
   router.get(
     '/api/metrics/snapshot',
-    wrap(async (_req, res) => {
-      res.json((await figures.snapshot()).snapshot);
+    wrap(async (req, res) => {
+      const ctx = context(req);
+      if ('error' in ctx) return badPeriod(req, res, ctx.error);
+      res.json((await figures.snapshot(ctx.explicit ? ctx.period : null, ctx.explicit)).snapshot);
     }),
   );
   router.get(
@@ -179,8 +212,18 @@ export function dashboardRouter(options: DashboardOptions): Router {
     wrap(async (req, res) => {
       const slug = slugOf(req);
       if (slug === null) return void res.status(404).json({ error: 'not_found' });
-      const page = await buildPage(slug, context(req));
-      res.json({ page: page.slug, title: page.title, computedAt: page.computedAt, ...(page.figuresFrom ? { figuresFrom: page.figuresFrom } : {}), tables: Object.fromEntries(page.tables.map((t) => [t.id, tableRecords(t)])) });
+      const ctx = context(req);
+      if ('error' in ctx) return badPeriod(req, res, ctx.error);
+      const page = await buildPage(slug, ctx);
+      res.json({
+        page: page.slug,
+        title: page.title,
+        computedAt: page.computedAt,
+        ...(page.figuresFrom ? { figuresFrom: page.figuresFrom } : {}),
+        period: { from: ctx.period.from, to: ctx.period.to },
+        header: page.header ?? null,
+        tables: Object.fromEntries(page.tables.map((t) => [t.id, tableRecords(t)])),
+      });
     }),
   );
   router.use(PREFIXES, (_req, res) => {

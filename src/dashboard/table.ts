@@ -1,3 +1,5 @@
+import type { Period, PeriodHeader } from '../metrics';
+
 /**
  * A dashboard figure as data: a titled table whose rows are plain values. The HTML page, its chart, the
  * JSON under /api/metrics and the CSV download are all rendered from the same table, so they cannot show
@@ -15,6 +17,9 @@ export interface Column {
   /** `contact`: the value is a contact's record id, shown as a link to its card page (/dashboard/contacts/<id>). */
   link?: 'contact';
 }
+
+/** A column, as the pages declare theirs. */
+export const col = (key: string, header: string, kind: Kind): Column => ({ key, header, kind });
 
 export interface Chart {
   type: 'bars' | 'line';
@@ -45,6 +50,13 @@ export interface Page {
   figuresFrom?: 'computed' | 'stored';
   /** The decisions page's search box and what it found. */
   search?: { query: string; message: string | null };
+  /**
+   * The period of the page (`explicit`: given in the address, so links carry it) and what its tables count:
+   * `created` the records created in it, `snapshots` the snapshots taken in it, `all` everything.
+   */
+  period?: Period & { explicit: boolean; today: string; scope: 'created' | 'snapshots' | 'all' };
+  /** The period's header figures beside the previous period's; null while they are being computed. */
+  header?: PeriodHeader | null;
 }
 
 /** null is unknown (an empty cohort's rate), never 0: it prints as a dash, as in `uld report`. */

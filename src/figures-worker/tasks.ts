@@ -1,5 +1,5 @@
 import { readFigures, type DashboardFigures } from '../dashboard/derive';
-import { computeMetrics, snapshotOf } from '../metrics';
+import { computeMetrics, snapshotOf, type Period } from '../metrics';
 import type { Store } from '../store';
 
 /**
@@ -11,8 +11,8 @@ import type { Store } from '../store';
 export type FigureTask =
   /** The hourly metrics job: the snapshot as it is stored (JSON text), and the run's counts. */
   | { kind: 'metrics'; now: number; slaHours: number }
-  /** The dashboard: the snapshot plus the views it derives from the same mirror read. */
-  | { kind: 'dashboard'; now: number; slaHours: number };
+  /** The dashboard: one period's snapshot and header (null: every record) plus the views it derives from the same mirror read. */
+  | { kind: 'dashboard'; now: number; slaHours: number; period: Period | null };
 
 export interface MetricsTaskResult {
   /** The snapshot serialised once, where it was computed: the job stores this text as it is. */
@@ -23,7 +23,7 @@ export interface MetricsTaskResult {
 export type FigureTaskResult<T extends FigureTask> = T extends { kind: 'metrics' } ? MetricsTaskResult : DashboardFigures;
 
 export async function runFigureTaskOn<T extends FigureTask>(store: Store, task: T): Promise<FigureTaskResult<T>> {
-  if (task.kind === 'dashboard') return (await readFigures(store, task.now, task.slaHours)) as FigureTaskResult<T>;
+  if (task.kind === 'dashboard') return (await readFigures(store, task.now, task.slaHours, task.period)) as FigureTaskResult<T>;
   const mirror = await store.listMirror();
   const metrics = computeMetrics({ ...mirror, now: task.now, slaHours: task.slaHours });
   const result: MetricsTaskResult = {

@@ -1,3 +1,5 @@
+import type { PeriodHeader } from './header';
+import { headerCsvRows, headerTableText } from './report-header';
 import { slaText, type Summary } from './stats';
 import { groupQualifiedPipeline, qualifiedPipelineSeries } from './pipeline';
 import { REJECTION_REASONS, STAGES, type Dimension, type GroupFigures, type Metrics, type MetricsSnapshot, type QualifiedPipelineFigures, type Stage } from './types';
@@ -13,7 +15,12 @@ export interface ReportOptions {
   format: ReportFormat;
   /** Which grouping to list under the overall row; cohort by default. */
   by?: Dimension;
+  /** The header figures (a period beside the previous one), printed first; the dashboard shows the same. */
+  header?: PeriodHeader;
 }
+
+/** The figures as the report prints them: a period's (`--from --to`) carry it. */
+type Reported = (Metrics | MetricsSnapshot) & { period?: { from: string; to: string } };
 
 type Kind = 'count' | 'rate' | 'days' | 'hours' | 'money';
 interface Column {
@@ -151,12 +158,12 @@ function table(headers: string[], rows: string[][]): string {
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-function renderTable(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: GroupFigures[]): string {
+function renderTable(metrics: Reported, by: Dimension, groups: GroupFigures[], header: PeriodHeader | undefined): string {
   const rows = [metrics.overall, ...groups];
   const head = [
     `Lead conversion report by ${by}` +
       ('computedAt' in metrics ? `, computed ${metrics.computedAt}` : '') +
-      (metrics.since ? `, records created since ${metrics.since}` : '') +
+      (metrics.period ? `, records created ${metrics.period.from} to ${metrics.period.to}` : metrics.since ? `, records created since ${metrics.since}` : '') +
       `, SLA ${slaText(metrics.slaHours)}`,
   ];
   const parts = SECTIONS.map((s) => `${s.title}\n${table([by, ...s.columns.map((c) => c.header)], rows.map((g) => [g.key, ...s.columns.map((c) => cell(c.kind, c.get(g)))]))}`);
@@ -174,10 +181,10 @@ function renderTable(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: 
     ...(extra.length > 0 ? [`Other rejection reasons: ${extra.map((r) => `${r} ${metrics.overall.handOff.rejectionReasons[r] ?? 0}`).join(', ')}.`] : []),
     `SLA breaches (sales_ready, no verdict after ${slaText(metrics.slaHours)}): ${metrics.slaBreachedContactIds.length === 0 ? 'none' : metrics.slaBreachedContactIds.join(', ')}.`,
   ];
-  return `${[head.join('\n'), ...parts, foot.join('\n')].join('\n\n')}\n`;
+  return `${[head.join('\n'), ...(header ? [headerTableText(header)] : []), ...parts, foot.join('\n')].join('\n\n')}\n`;
 }
 
-function renderCsv(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: GroupFigures[]): string {
+function renderCsv(metrics: Reported, by: Dimension, groups: GroupFigures[], periodHeader: PeriodHeader | undefined): string {
   const overall = metrics.overall;
   const rows = [overall, ...groups];
   const columns = SECTIONS.flatMap((s) => s.columns);
@@ -190,20 +197,28 @@ function renderCsv(metrics: Metrics | MetricsSnapshot, by: Dimension, groups: Gr
     const byCsv = new Map(PIPELINE_COLUMNS.map((c) => [c.csv, csvNumber(c.kind, c.get(m))]));
     lines.push(['created_month', m.month, ...columns.map((c) => byCsv.get(c.csv) ?? ''), ...extra.map(() => '')]);
   }
+  // The header figures last: rows `period`, `previous_period` and `change`, each figure in the column that
+  // bears its name elsewhere (its period semantics are the header's: docs/metrics.md, "Header figures").
+  for (const r of periodHeader ? headerCsvRows(periodHeader) : []) {
+    lines.push([r.dimension, r.group, ...columns.map((c) => {
+      const cell = r.cells.get(c.csv);
+      return cell === undefined ? '' : csvNumber(cell.kind, cell.value);
+    }), ...extra.map(() => '')]);
+  }
   return `${[header, ...lines].map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
-export function renderReport(metrics: Metrics | MetricsSnapshot, options: ReportOptions): string {
+export function renderReport(metrics: Reported, options: ReportOptions): string {
   const by = options.by ?? 'cohort';
   const groups = groupsOf(metrics, by);
   switch (options.format) {
     case 'json': {
       const { byCohort: _c, bySource: _s, byStatus: _t, ...rest } = metrics;
-      return `${JSON.stringify({ ...rest, by, groups }, null, 2)}\n`;
+      return `${JSON.stringify({ ...rest, by, groups, ...(options.header ? { header: options.header } : {}) }, null, 2)}\n`;
     }
     case 'csv':
-      return renderCsv(metrics, by, groups);
+      return renderCsv(metrics, by, groups, options.header);
     case 'table':
-      return renderTable(metrics, by, groups);
+      return renderTable(metrics, by, groups, options.header);
   }
 }

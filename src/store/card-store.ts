@@ -27,7 +27,7 @@ export async function cardData(db: Kysely<Database>, dialect: SqlDialect, contac
   const changes = await one('history', [contactId, limit], () =>
     db
       .selectFrom('decisions')
-      .select(['contact_id', 'definition_version', 'previous_status', 'status', 'fit_score', 'engagement_score', 'total_score', 'decided_at'])
+      .select(['contact_id', 'definition_version', 'previous_status', 'status', 'fit_score', 'engagement_score', 'total_score', 'decided_at', 'origin'])
       .where('contact_id', '=', contactId)
       .where((eb) => eb.or([eb('previous_status', 'is', null), eb('previous_status', '<>', eb.ref('status'))]))
       .orderBy('decided_at', 'desc')

@@ -13,7 +13,7 @@ import { LeadVerdicts } from './lead-verdicts';
 import type { VerdictSink } from './verdict-sink';
 import { contactCreation, firstDealCreated } from './creation-times';
 import { RecordCache, type PreloadType } from './record-cache';
-import { asOfRows, replayedDecisions, salesReadyFrom, type HistoryReplay } from './history-replay';
+import { asOfRows, BlockPast, replayedDecisions, type HistoryReplay } from './history-replay';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
 
 export { REJECTED_WRITE } from './write-outcome';
@@ -52,10 +52,11 @@ export interface SyncEngineOptions {
   /** Where a hand-off Lead's Qualified or Disqualified stage goes (HANDOFF_MODE=lead). */
   verdicts?: VerdictSink;
   /**
-   * A backfill or `uld replay`: contacts that existed before the product saw them. A first decision is then a
-   * `first_look` (the status held, not when it was entered), and with `replay` each contact's past is replayed
-   * from HubSpot's property history first, so stage dates come from it (docs/replay.md). `rewrite`: the
-   * replay's dates replace those written before (`uld replay` on an installed portal).
+   * How contacts that predate the product are met (docs/replay.md): one never seen and created over an hour
+   * ago is a first sight, whose first decision is a `first_look` (the status held, not when it was entered)
+   * and whose past, with `replay`, is replayed from HubSpot's property history first, so its stage dates come
+   * from it. `rewrite` (`uld replay`): every contact is replayed and the replay's dates replace those
+   * written before. Absent (tests of the live path alone): every decision is `live`.
    */
   past?: { replay: HistoryReplay | null; rewrite: boolean };
   now?: () => number;
@@ -252,8 +253,7 @@ export class SyncEngine {
     const companyIds = unique([...primaryCompany.values()]);
     const companyById = def.companyProperties.length > 0 ? await this.cache.readLinked('companies', companyIds, def.companyProperties) : new Map<string, Record<string, string | null>>();
     const firstDeal = await firstDealCreated(this.o.store, this.cache, dealLinks);
-    const past = this.o.past;
-    const pasts = past?.replay ? await past.replay.replay(def, liveIds, primaryCompany, now) : null;
+    const past = this.o.past ? await BlockPast.of(this.o.past, def, live.map((c) => ({ id: c.id, createdAt: readTime(c.properties.createdate), seen: mirrored.has(c.id) })), primaryCompany, now) : null;
 
     const updates: RecordUpdate[] = [];
     const decisions: DecisionRecord[] = [];
@@ -263,7 +263,7 @@ export class SyncEngine {
     for (const c of live) {
       const companyId = primaryCompany.get(c.id) ?? null;
       const decision = evaluate(def, c.properties, companyId ? (companyById.get(companyId) ?? null) : null, now);
-      const salesReady = past ? salesReadyFrom(pasts?.get(c.id), past.rewrite) : undefined;
+      const salesReady = past?.salesReady(c.id);
       const wb = contactWriteback(decision, { current: c.properties, firstDealCreatedAt: firstDeal.get(c.id) ?? null, ...(salesReady ? { salesReady } : {}) }, now);
       decided.set(c.id, { decision, status: wb.status });
       if (Object.keys(wb.changes).length > 0) updates.push({ id: c.id, properties: wb.changes });
@@ -286,7 +286,7 @@ export class SyncEngine {
           reasons: wb.reasons,
           decidedAt: now,
           reasonDetails: wb.reasonDetails,
-          origin: past && before === undefined ? 'first_look' : 'live',
+          origin: past?.firstSight.has(c.id) ? 'first_look' : 'live',
         });
       }
       const row: MirrorContact = {
@@ -319,9 +319,12 @@ export class SyncEngine {
     const handedOff = new Set(written.written);
     await this.handOffs.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
     await store.upsertContacts(rows);
-    if (pasts) {
-      await store.replaceReplayedDecisions([...pasts.keys()], [...pasts].flatMap(([id, p]) => replayedDecisions(id, p)), now);
-      await store.saveAsOfFacts(asOfRows(def, pasts, firstDeal, past!.replay!.bound));
+    if (past?.pasts) {
+      // Their deals' status at creation reads the replayed timeline: a deal worked before it was stored (by
+      // another instance, racing a backfill) found no status and wrote none, so it gets another look.
+      for (const id of past.pasts.keys()) for (const l of dealLinks.get(id) ?? []) followUp.push({ objectType: 'deal', objectId: l.id, change: 'conversion_signal', occurredAt: now });
+      await store.replaceReplayedDecisions([...past.pasts.keys()], [...past.pasts].flatMap(([id, p]) => replayedDecisions(id, p)), now);
+      await store.saveAsOfFacts(asOfRows(def, past.pasts, firstDeal, this.o.past!.replay!.bound));
     }
     await store.recordDecisions(decisions);
     const gone = [...read.missing, ...written.missing];

@@ -180,13 +180,49 @@ function replayNote(change: StatusChange, withCompany: boolean): string {
 }
 
 /**
- * What the contact write-back knows of the first sales_ready in a backfill or replay: the replay's date, or,
- * without a replay of this contact (`--no-history`, a record HubSpot had no history for), nothing dated.
+ * A contact the product has never seen that is older than this predates it (or was missed while it was
+ * down): its first decision is a first look, and its past is replayed. A younger one was seen being created.
+ * Whichever engine claims the contact applies it: `uld serve`'s worker can take a backfill's units.
  */
-export function salesReadyFrom(past: ContactPast | undefined, rewrite: boolean): { reached: boolean; at: number | null; rewrite: boolean } {
-  if (!past) return { reached: false, at: null, rewrite: false };
-  const first = past.result.firstSalesReady;
-  return { reached: first !== null, at: first?.reachedAt ?? null, rewrite };
+export const FIRST_SIGHT_AGE_MS = 60 * 60_000;
+
+/** How the past of one block of contacts is known: which are first sights, and their replays. */
+export class BlockPast {
+  private constructor(
+    readonly firstSight: ReadonlySet<string>,
+    readonly pasts: Map<string, ContactPast> | null,
+    private readonly rewrite: boolean,
+  ) {}
+
+  /**
+   * Contacts never seen (no mirror row) and created more than FIRST_SIGHT_AGE_MS ago are first sights; with
+   * a replay, they are replayed (all of them with `rewrite`: `uld replay` rebuilds what was seen too).
+   */
+  static async of(
+    options: { replay: HistoryReplay | null; rewrite: boolean },
+    def: CompiledDefinition,
+    contacts: ReadonlyArray<{ id: string; createdAt: number | null; seen: boolean }>,
+    primaryCompany: ReadonlyMap<string, string>,
+    now: number,
+  ): Promise<BlockPast> {
+    const firstSight = new Set(contacts.filter((c) => !c.seen && c.createdAt !== null && c.createdAt < now - FIRST_SIGHT_AGE_MS).map((c) => c.id));
+    const toReplay = options.rewrite ? contacts.map((c) => c.id) : [...firstSight];
+    const pasts = options.replay && toReplay.length > 0 ? await options.replay.replay(def, toReplay, primaryCompany, now) : null;
+    return new BlockPast(firstSight, pasts, options.rewrite);
+  }
+
+  /**
+   * What the contact write-back knows of the first sales_ready: the replay's date; for a first sight without
+   * a replay (`--no-history`, no history returned), nothing dated; for a contact seen before, undefined (live).
+   */
+  salesReady(contactId: string): { reached: boolean; at: number | null; rewrite: boolean } | undefined {
+    const past = this.pasts?.get(contactId);
+    if (past) {
+      const first = past.result.firstSalesReady;
+      return { reached: first !== null, at: first?.reachedAt ?? null, rewrite: this.rewrite };
+    }
+    return this.firstSight.has(contactId) ? { reached: false, at: null, rewrite: false } : undefined;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { definitionOrThrow } from './definition-loader';
 import { createGateway, gatewayOptionsFromConfig } from '../hubspot';
 import type { BackgroundRole, RoleContext, RunningRole } from '../server/roles';
 import { SyncEngine } from './engine';
+import { HistoryReplay } from './history-replay';
 import { Verdicts } from './verdicts';
 
 /**
@@ -23,6 +24,9 @@ export const workerRole: BackgroundRole = {
       handOff: { mode: ctx.config.sync.handOffMode, task: ctx.config.sync.handOffTask, note: ctx.config.sync.handOffNote, ownerIds: ctx.config.sync.handOffOwnerIds, slaHours: ctx.config.sync.slaHours },
       // A hand-off Lead's Qualified or Disqualified stage is a verdict like the card's Accept and Reject.
       verdicts: new Verdicts({ gateway, store: ctx.store, logger: ctx.logger.child({ component: 'verdicts' }) }),
+      // A contact it has never seen that predates the install (a backfill's unit it claims, one reconcile
+      // finds) gets its past replayed, as the backfill would: no stage is ever dated at first sight.
+      past: { replay: new HistoryReplay({ gateway }), rewrite: false },
     });
     ctx.logger.info({ definition: definition.name, version: definition.version }, 'worker qualifying with this definition');
     engine.start();

@@ -226,7 +226,7 @@ describe('history, version, evaluation time, pending re-evaluation', () => {
     data.statusHistory = Array.from({ length: 25 }, (_, i) => ({ ...data.decision!, previousStatus: statuses[(i + 1) % 2]!, status: statuses[i % 2]!, decidedAt: NOW - i * HOUR, totalScore: i }));
     const v = view({ ...data, pending: true });
     expect(v.history).toHaveLength(20);
-    expect(v.history[0]).toEqual({ at: new Date(NOW).toISOString(), from: 'marketing_qualified', to: 'nurture', definitionVersion: '7', totalScore: 0 });
+    expect(v.history[0]).toEqual({ at: new Date(NOW).toISOString(), origin: 'live', from: 'marketing_qualified', to: 'nurture', definitionVersion: '7', totalScore: 0 });
     expect(v.history[19]!.at).toBe(new Date(NOW - 19 * HOUR).toISOString());
     expect(v.definitionVersion).toBe('7');
     expect(v.evaluatedAt).toBe(new Date(NOW - HOUR).toISOString());

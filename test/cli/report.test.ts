@@ -72,7 +72,8 @@ describe('uld report', () => {
     const lines = r.stdout.trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^dimension,group,reached_lead,/);
     const rows = lines.slice(1).map((l) => l.split(','));
-    expect(rows.filter((l) => l[0] !== 'created_month').map((l) => l.slice(0, 3))).toEqual([
+    const headerRows = ['period', 'previous_period', 'change'];
+    expect(rows.filter((l) => l[0] !== 'created_month' && !headerRows.includes(l[0])).map((l) => l.slice(0, 3))).toEqual([
       ['overall', 'overall', '4'],
       ['status', 'sales_ready', '1'],
     ]);
@@ -83,10 +84,44 @@ describe('uld report', () => {
     expect(rows.filter((l) => l[0] === 'created_month')[0][1]).toBe('2025-03');
   });
 
+  test('--from/--to: the header figures beside the previous period, and the body over the records created in the period (JSON)', async () => {
+    const r = await uld('--format', 'json', '--from', '2025-03-01', '--to', '2025-03-31');
+    expect(r.stderr).toBe('');
+    const m = JSON.parse(r.stdout) as { period: unknown; since: string; overall: { funnel: { leads: number } }; header: { period: { from: string; leads: number }; previous: { from: string; to: string }; compare: Record<string, { current: number | null; previous: number | null; change: number | null }> } };
+    expect([m.period, m.since, m.overall.funnel.leads]).toEqual([{ from: '2025-03-01', to: '2025-03-31' }, '2025-03-01', 4]);
+    expect([m.header.period.from, m.header.period.leads, m.header.previous.from, m.header.previous.to]).toEqual(['2025-03-01', 4, '2025-01-29', '2025-02-28']);
+    // Worked out in test/metrics/period.test.ts: March beside 01-29 to 02-28.
+    expect(Object.keys(m.header.compare)).toEqual(['leadToOpportunityRate', 'qualifiedPipelineDeals', 'qualifiedPipelineAmount', 'averageDealSize', 'salesCycleDays', 'pipelineVelocityPerDay']);
+    expect(m.header.compare.averageDealSize).toEqual({ current: 20000, previous: 10000, change: 10000 });
+    expect(m.header.compare.leadToOpportunityRate).toEqual({ current: 0.25, previous: null, change: null });
+  });
+
+  test('--from/--to: the table opens with the header, the CSV ends with the period, previous-period and change rows', async () => {
+    const table = await uld('--from', '2025-03-01', '--to', '2025-03-31');
+    expect(table.stdout).toContain('records created 2025-03-01 to 2025-03-31');
+    expect(table.stdout).toContain('Header: 2025-03-01 to 2025-03-31 (31 days) vs previous 31 days (2025-01-29 to 2025-02-28)');
+    expect(table.stdout).toMatch(/^Average deal size\s+20,000\s+10,000\s+\+10,000\s+deals won in the period$/m);
+    expect(table.stdout).toMatch(/^Sales-cycle length, mean days\s+30\.0\s+25\.0\s+\+5\.0\s+deals closed in the period$/m);
+    const csv = await uld('--format', 'csv', '--from', '2025-03-01', '--to', '2025-03-31');
+    const lines = csv.stdout.trimEnd().split('\r\n');
+    const header = lines[0].split(',');
+    const row = (dimension: string) => lines.map((l) => l.split(',')).find((l) => l[0] === dimension)!;
+    const cells = (dimension: string, columns: string[]) => columns.map((c) => row(dimension)[header.indexOf(c)]);
+    const columns = ['average_deal_size', 'sales_cycle_days_mean', 'qualified_pipeline_amount', 'lead_to_opportunity_rate', 'deals_open'];
+    expect(row('period')[1]).toBe('2025-03-01..2025-03-31');
+    expect(cells('period', columns)).toEqual(['20000', '30', '8000', '0.25', '1']);
+    expect(cells('previous_period', columns)).toEqual(['10000', '25', '0', '', '1']);
+    // The change row fills the six header figures only.
+    expect(cells('change', columns)).toEqual(['10000', '5', '8000', '', '']);
+  });
+
   test.each([
     [['--format', 'xml'], /--format must be one of table, json, csv/],
     [['--by', 'owner'], /--by must be one of cohort, source, status/],
     [['--since', '2025-02-30'], /--since must be a date YYYY-MM-DD/],
+    [['--from', '2025-02-30'], /^uld report: --from must be a UTC day YYYY-MM-DD, found "2025-02-30"/],
+    [['--from', '2025-03-01', '--to', '2025-02-01'], /--from \(2025-03-01\) is after --to \(2025-02-01\)/],
+    [['--since', '2025-01-01', '--from', '2025-03-01'], /--since and --from\/--to both bound the records counted/],
   ])('bad arguments %j exit 2 with a message', async (args, message) => {
     const r = await uld(...args);
     expect(r.code).toBe(2);

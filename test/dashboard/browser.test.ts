@@ -4,12 +4,13 @@ import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { metricsJob } from '../../jobs';
 import { emailLookup, PAGE_SLUGS } from '../../src/dashboard';
-import { STAGES, type MetricsSnapshot } from '../../src/metrics';
+import { dayOf, HEADER_FIGURES, lastDays, STAGES, type MetricsSnapshot, type PeriodHeader } from '../../src/metrics';
 import { createApp, createMetrics, listen, type RunningHttp } from '../../src/server';
 import type { CardResponse } from '../../card/src/contract';
 import { DemoReps } from '../../src/cli/commands/demo-reps';
 import { Verdicts } from '../../src/sync/verdicts';
 import { syncWorld, type SyncWorld } from '../sync/harness';
+import { runUld } from '../server/child';
 
 /**
  * Acceptance 2 of issue 8: Debian's Chromium, driven by playwright-core (no browser download), signs in
@@ -66,6 +67,8 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
   let snapshot: MetricsSnapshot;
 
   let figuresAt: number;
+  /** `?from=&to=` spanning every record: the pages then count what the metrics job's snapshot counts. */
+  let allTime: string;
 
   beforeAll(async () => {
     world = await syncWorld({ sandbox: { contacts: 400, deals: 110 } });
@@ -129,6 +132,9 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     snapshot = JSON.parse((await world.store.listMetricSnapshots(1))[0]!.figures) as MetricsSnapshot;
     expect(snapshot.overall.funnel.leads).toBeGreaterThan(300);
     expect(snapshot.overall.deals.closed).toBeGreaterThan(0);
+    const mirror = await world.store.listMirror();
+    const first = Math.min(...[...mirror.contacts, ...mirror.deals].map((r) => r.createdAt ?? Infinity));
+    allTime = `?from=${dayOf(first)}&to=${dayOf(figuresAt)}`;
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
@@ -151,12 +157,13 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     await world?.stop();
   });
 
-  const open = async (slug: string, query = '') => {
+  /** Opens a page; by default over every record, so its tables equal the metrics job's snapshot. */
+  const open = async (slug: string, query = allTime, shot = slug) => {
     const res = await page.goto(`${base}/dashboard/${slug}${query}`);
     expect(res!.status()).toBe(200);
     // The stylesheet loaded (it is served by the app, behind the same session).
     expect(await page.$eval('header', (h) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(h).display)).toBe('flex');
-    await page.screenshot({ path: path.join(ARTIFACTS, `dashboard-${slug}${query ? '-search' : ''}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, `dashboard-${shot}.png`), fullPage: true });
   };
 
   it('when the funnel page is shown, then each stage, step conversion, cohort and source equals the metrics job', async () => {
@@ -266,10 +273,12 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     expect(handOffLabels).not.toContain('Accepted (inferred: verdict or deal)');
   });
 
-  it('when every page is shown, then no text of any chart leaves its chart', async () => {
+  it('when every page is shown, over every record, the default period and the last 30 days, then no text of any chart leaves its chart', async () => {
     let charts = 0;
-    for (const slug of PAGE_SLUGS) {
-      await open(slug);
+    const last30 = lastDays(30, figuresAt);
+    const periods = [allTime, '', `?from=${last30.from}&to=${last30.to}`];
+    for (const [slug, query] of PAGE_SLUGS.flatMap((sl) => periods.map((q) => [sl, q] as const))) {
+      await open(slug, query, `${slug}-period-${periods.indexOf(query)}`);
       // An SVG clips what leaves its box: each <text>'s rendered box (rotation included) must lie inside its chart's.
       type Rect = { left: number; right: number; top: number; bottom: number };
       type El = { getBoundingClientRect(): Rect; textContent: string | null; querySelectorAll(s: string): ArrayLike<El> };
@@ -288,9 +297,10 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
       for (const chart of found) expect(chart.texts).toBeGreaterThan(0);
       expect({ slug, outside: found.flatMap((c) => c.outside) }).toEqual({ slug, outside: [] });
     }
-    // The funnel, trend, cycle, velocity, status and hand-off pages all draw charts.
-    expect(charts).toBeGreaterThanOrEqual(11);
-  });
+    // The funnel, trend, cycle, velocity, status and hand-off pages all draw charts, in each period.
+    expect(charts).toBeGreaterThanOrEqual(3 * 11);
+    // 24 pages, each period's figures computed once in the worker.
+  }, 180_000);
 
   it('when the decisions page is searched by id and by email, then the contact\'s decisions show with their reasons', async () => {
     await open('decisions');
@@ -298,7 +308,7 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     const mirror = await world.store.listMirror();
     const contact = mirror.contacts.find((c) => !c.deleted)!;
     const history = await world.store.history(contact.id);
-    await open('decisions', `?q=${contact.id}`);
+    await open('decisions', `${allTime}&q=${contact.id}`, 'decisions-search');
     const byId = await readTable(page, 'decisions');
     expect(byId.map((r) => r.contact_id!.text)).toEqual(history.decisions.map(() => contact.id));
     expect(byId[0]!.reasons!.text.replace(/\s+/g, ' ')).toBe(history.decisions[0]!.reasons.join(' ').replace(/\s+/g, ' '));
@@ -315,7 +325,8 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     const data = await Promise.all(ids.map((id) => world.store.cardData(id)));
     const chosen = data.reduce((a, b) => ((b.decision?.reasons.length ?? 0) > (a.decision?.reasons.length ?? 0) ? b : a));
     const id = chosen.contact!.id;
-    await Promise.all([page.waitForURL(`${base}/dashboard/contacts/${id}`), page.click(`table#decisions a[href="/dashboard/contacts/${id}"] >> nth=0`)]);
+    // The link keeps the period of the page it is on.
+    await Promise.all([page.waitForURL(`${base}/dashboard/contacts/${id}${allTime}`), page.click(`table#decisions a[href="/dashboard/contacts/${id}${allTime}"] >> nth=0`)]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-contact-card.png'), fullPage: true });
     expect(await page.$eval('#card-status', (e) => e.getAttribute('data-status'))).toBe(chosen.contact!.status);
     expect(await page.$eval('#definition-version', (e) => e.textContent)).toBe(chosen.contact!.definitionVersion);
@@ -347,7 +358,7 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
   it('when a figure\'s CSV link is followed, then the download holds the same numbers', async () => {
     await open('funnel');
     const href = await page.$eval('#steps-title ~ p.csv a', (a) => a.getAttribute('href'));
-    expect(href).toBe('/dashboard/funnel/steps.csv');
+    expect(href).toBe(`/dashboard/funnel/steps.csv${allTime}`);
     // The page's CSP forbids scripts and fetches, so the download goes through the browser context (same session cookie).
     const download = await page.context().request.get(`${base}${href}`);
     expect(download.status()).toBe(200);
@@ -356,5 +367,64 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('from,to,reached_from,reached_to,rate');
     expect(lines.slice(1).map((l) => (l.split(',')[4] === '' ? null : Number(l.split(',')[4])))).toEqual(snapshot.overall.funnel.steps.map((s) => s.rate));
+  });
+  /** `uld report --format json` for the period, over the store the dashboard reads (the same SQLite file). */
+  const report = async (from: string, to: string) => {
+    const r = await runUld(['report', '--format', 'json', '--from', from, '--to', to], { DATABASE_URL: world.databaseUrl });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    return JSON.parse(r.stdout) as { header: PeriodHeader; overall: { funnel: { leads: number } } };
+  };
+  /** The header as the page shows it: each figure's row, raw values and text. */
+  const shownHeader = async () => Object.fromEntries((await readTable(page, 'period-figures')).map((r) => [HEADER_FIGURES.find((f) => f.label === r.figure!.text)!.key, r]));
+  const shownPeriod = () => page.$eval('#period-figures', (t) => [t.getAttribute('data-from'), t.getAttribute('data-to')]);
+
+  it('when a page opens on a period, then its header figures equal `uld report --format json` for the same period', async () => {
+    const p = lastDays(90, figuresAt);
+    await open('velocity', `?from=${p.from}&to=${p.to}`, 'header');
+    const expected = await report(p.from, p.to);
+    // Real figures: leads were created and deals were created in the period.
+    expect(expected.header.period.leads).toBeGreaterThan(0);
+    expect(expected.header.period.qualifiedPipeline.created).toBeGreaterThan(0);
+    const shown = await shownHeader();
+    for (const key of ['leadToOpportunityRate', 'qualifiedPipelineDeals', 'qualifiedPipelineAmount'] as const) {
+      const c = expected.header.compare[key];
+      expect({ key, values: [num(shown[key]!.current!), num(shown[key]!.previous!), num(shown[key]!.change!)] }).toEqual({ key, values: [c.current, c.previous, c.change] });
+    }
+    expect(shown.leadToOpportunityRate!.current!.text).toBe(pct(expected.header.compare.leadToOpportunityRate.current));
+    expect(await page.$eval('#period-header-title', (h) => h.textContent)).toBe(`${p.from} to ${p.to} (90 days) vs previous 90 days (${expected.header.previous.from} to ${expected.header.previous.to})`);
+  }, 60_000);
+
+  it('when the period is switched on the page, then the address, the header and the tables follow it', async () => {
+    await open('funnel', '', 'switch-default');
+    const byDefault = lastDays(90, figuresAt);
+    expect(await shownPeriod()).toEqual([byDefault.from, byDefault.to]);
+    // A quick choice: the last 30 days.
+    const last30 = lastDays(30, figuresAt);
+    await Promise.all([page.waitForURL(`${base}/dashboard/funnel?from=${last30.from}&to=${last30.to}`), page.click('#period-switch a[data-days="30"]')]);
+    expect(await shownPeriod()).toEqual([last30.from, last30.to]);
+    const leads30 = num((await readTable(page, 'stages'))[0]!.reached!);
+    expect(leads30).toBe((await report(last30.from, last30.to)).overall.funnel.leads);
+    // The form: a period of its own, the navigation then carries it to the next page.
+    const from = dayOf(figuresAt - 400 * 86_400_000);
+    const to = dayOf(figuresAt - 200 * 86_400_000);
+    await page.fill('#period-switch input[name=from]', from);
+    await page.fill('#period-switch input[name=to]', to);
+    await Promise.all([page.waitForURL(`${base}/dashboard/funnel?from=${from}&to=${to}`), page.click('#period-switch button[type=submit]')]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-switch-form.png'), fullPage: true });
+    expect(await shownPeriod()).toEqual([from, to]);
+    const expected = await report(from, to);
+    const leads = num((await readTable(page, 'stages'))[0]!.reached!);
+    expect(leads).toBe(expected.overall.funnel.leads);
+    expect(leads).not.toBe(leads30);
+    expect(num((await shownHeader()).qualifiedPipelineAmount!.current!)).toBe(expected.header.compare.qualifiedPipelineAmount.current);
+    await Promise.all([page.waitForURL(`${base}/dashboard/handoff?from=${from}&to=${to}`), page.click('header nav a[href^="/dashboard/handoff"]')]);
+    expect(await shownPeriod()).toEqual([from, to]);
+  }, 60_000);
+
+  it('when the address holds a bad period, then the page is a one-line 400 naming the fix', async () => {
+    const res = await page.goto(`${base}/dashboard/funnel?from=2026-13-01`);
+    expect(res!.status()).toBe(400);
+    expect((await page.textContent('body'))!.trim()).toMatch(/^Bad period: from must be a UTC day YYYY-MM-DD, found "2026-13-01"; give e\.g\. from=\d{4}-\d{2}-\d{2} in the address/);
   });
 });

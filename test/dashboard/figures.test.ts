@@ -10,7 +10,7 @@ import { pageHtml } from '../../src/dashboard/html';
 import { buildPage, findTable } from '../../src/dashboard/pages';
 import { tableCsv } from '../../src/dashboard/table';
 import { computeMode } from '../../src/figures-worker';
-import { computeMetrics, snapshotOf } from '../../src/metrics';
+import { computeMetrics, computeMetricsForPeriod, dayOf, DEFAULT_PERIOD_DAYS, lastDays, snapshotOf } from '../../src/metrics';
 import { openStore, type Store } from '../../src/store';
 import type { DecisionRecord } from '../../src/sync/mirror';
 import { CONTACTS, DEALS, DECISIONS, NOW, SLA_HOURS, at, contact, decision } from '../metrics/portal';
@@ -90,7 +90,7 @@ it('when closed deals are bucketed by cycle length, then the buckets hold exactl
   await store.upsertDeals(DEALS);
   await store.recordDecisions(DECISIONS);
   const figures = await new FigureSource({ store, slaHours: SLA_HOURS, maxAgeMs: 60_000, clock: () => NOW }).current();
-  const expected = computeMetrics({ ...(await store.listMirror()), now: NOW, slaHours: SLA_HOURS });
+  const { period: _period, ...expected } = computeMetricsForPeriod({ ...(await store.listMirror()), now: NOW, slaHours: SLA_HOURS }, lastDays(DEFAULT_PERIOD_DAYS, NOW));
   expect(figures.snapshot).toEqual({ computedAt: new Date(NOW).toISOString(), ...expected });
   expect(figures.cycleHistogram.reduce((a, b) => a + b, 0)).toBe(expected.overall.deals.salesCycleDays.count);
   expect(expected.overall.deals.salesCycleDays.count).toBeGreaterThan(0);
@@ -130,7 +130,7 @@ it('right after a start, the metrics job\'s stored snapshot is served at once an
   // The views the snapshot does not keep (the cycle distribution) wait for that computation, then match it.
   const full = await source.current();
   expect(full.cycleHistogram.reduce((a, b) => a + b, 0)).toBe(full.snapshot.overall.deals.salesCycleDays.count);
-  expect(await source.snapshot()).toEqual({ snapshot: full.snapshot, origin: 'computed' });
+  expect(await source.snapshot()).toEqual({ period: full.period, snapshot: full.snapshot, origin: 'computed', header: full.header });
   expect(full.snapshot.computedAt).toBe(new Date(NOW).toISOString());
 });
 
@@ -180,7 +180,7 @@ it('when a refresh is in flight, then a view answers at once and the event loop 
   expect(viewMs).toBeLessThan(50);
   // The control, so this test can fail: the same read computed on this thread blocks the loop for its whole
   // length (hundreds of ms at 20,000 contacts); the worker's refresh must stay far below it.
-  const inThreadDelay = await maxLoopDelayDuring(() => readFigures(store, now, SLA_HOURS));
+  const inThreadDelay = await maxLoopDelayDuring(() => readFigures(store, now, SLA_HOURS, lastDays(DEFAULT_PERIOD_DAYS, now)));
   expect(inThreadDelay).toBeGreaterThan(150);
   expect(workerDelay).toBeLessThan(Math.min(250, inThreadDelay / 3));
   process.stdout.write(`event-loop max delay during a refresh of 20,000 contacts: worker ${workerDelay.toFixed(1)} ms, in-thread ${inThreadDelay.toFixed(1)} ms\n`);
@@ -215,16 +215,23 @@ it('when the stored snapshot predates qualified pipeline, then the velocity page
   for (const g of [old.overall, ...(old.byCohort as unknown[]), ...(old.bySource as unknown[]), ...(old.byStatus as unknown[])]) delete (g as Record<string, unknown>).qualifiedPipeline;
   await store.saveMetricSnapshot(NOW - 3_600_000, JSON.stringify(old));
   const source = new FigureSource({ store, databaseUrl, slaHours: SLA_HOURS, maxAgeMs: 60_000, clock: () => NOW });
-  const page = await buildPage('velocity', { figures: source, store, query: {} });
+  const page = await buildPage('velocity', { figures: source, store, query: {}, period: lastDays(DEFAULT_PERIOD_DAYS, NOW), explicit: false, today: dayOf(NOW) });
   expect(page.figuresFrom).toBe('stored');
   const overall = findTable(page, 'qualified_pipeline')!;
   expect(overall.rows[0]).toEqual(['overall', null, null, null, null, null, null]);
   expect(findTable(page, 'qualified_pipeline_months')!.rows).toEqual([]);
   expect(findTable(page, 'qualified_pipeline_months')!.note).toMatch(/stored before qualified pipeline was computed/);
   expect(pageHtml(page)).toContain('Qualified pipeline created');
+  // The stored snapshot counts every record and has no header: the page says both, it shows no header figure.
+  expect(page.header).toBeNull();
+  expect(pageHtml(page)).toContain('id="period-header-pending"');
+  expect(pageHtml(page)).toContain('The tables below count every record');
   await source.settled();
   // Once computed: the portal's figures (d1, d2, d3 from sales_ready leads; d4 without contacts).
-  const fresh = await buildPage('velocity', { figures: source, store, query: {} });
+  const fresh = await buildPage('velocity', { figures: source, store, query: {}, period: lastDays(DEFAULT_PERIOD_DAYS, NOW), explicit: false, today: dayOf(NOW) });
   expect(findTable(fresh, 'qualified_pipeline')!.rows[0]).toEqual(['overall', 4, 43000, 3, 23000, 0.75, 23000 / 43000]);
+  // Computed: the default period's header (January to March 2025: every deal of the portal created in it).
+  expect(fresh.header?.period).toMatchObject({ from: '2025-01-01', to: '2025-03-31', qualifiedPipeline: { created: 4, qualified: 3, qualifiedAmount: 23000 } });
+  expect(pageHtml(fresh)).toContain('<tr data-figure="qualifiedPipelineAmount">');
   expect(tableCsv(findTable(fresh, 'qualified_pipeline_months')!).split('\r\n')[2]).toBe('2025-02,1,20000,0,0,0,0');
 });

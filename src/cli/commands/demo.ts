@@ -15,7 +15,7 @@ import { createGateway, gatewayOptionsFromConfig, type CrmGateway } from '../../
 import { install } from '../../admin/install';
 import { backfill, metricsJob, runJobForTick } from '../../../jobs';
 import { createLogger } from '../../logging';
-import { renderReport, type MetricsSnapshot } from '../../metrics';
+import { choosePeriod, headerFigures, renderReport, type MetricsSnapshot } from '../../metrics';
 import type { CardResponse } from '../../../card/src/contract';
 import { DemoReps, repRoundLine, type CardCall } from './demo-reps';
 
@@ -215,7 +215,11 @@ async function runDemo(o: DemoOptions): Promise<void> {
     const [latest] = await service.store.listMetricSnapshots(1);
     if (final.outcome === 'ok' && latest) {
       say('\nThe funnel report (as `uld report --by source` prints it; `--by cohort` and `--by status` too), from the metrics job:');
-      process.stdout.write(renderReport(JSON.parse(latest.figures) as MetricsSnapshot, { format: 'table', by: 'source' }));
+      // The header the dashboard opens on: the last 90 days beside the 90 before, as `uld report` prints it.
+      const now = Date.now();
+      const choice = choosePeriod(undefined, undefined, now);
+      const header = choice.ok ? headerFigures({ ...(await service.store.listMirror()), now }, choice.period) : undefined;
+      process.stdout.write(renderReport(JSON.parse(latest.figures) as MetricsSnapshot, { format: 'table', by: 'source', ...(header ? { header } : {}) }));
     } else say(`\nThe metrics job failed: ${final.error ?? 'no figures'}`);
     say(`\nThe reps' verdicts, as the hand-off page shows them: http://127.0.0.1:${port}/dashboard/handoff`);
     if (example !== undefined) say(`A contact's qualification card, as a rep sees it in HubSpot: http://127.0.0.1:${port}/dashboard/contacts/${example}`);

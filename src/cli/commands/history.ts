@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openStore } from '../../store';
+import type { DecisionOrigin } from '../../sync/mirror';
 import { configFromEnvironment } from '../env';
 
 /**
@@ -61,7 +62,7 @@ export function registerHistoryCommand(program: Command): void {
         out.push(`  card              ${cardPageUrl(contactId, config)}`);
         out.push('', 'decisions:');
         for (const d of h.decisions) {
-          out.push(`  ${new Date(d.decidedAt).toISOString()}  ${d.previousStatus ?? '(none)'} -> ${d.status}  score ${d.totalScore} (fit ${d.fitScore}, engagement ${d.engagementScore})  definition ${d.definitionVersion}`);
+          out.push(`  ${new Date(d.decidedAt).toISOString()}  ${d.previousStatus ?? '(none)'} -> ${d.status}  score ${d.totalScore} (fit ${d.fitScore}, engagement ${d.engagementScore})  definition ${d.definitionVersion}${ORIGIN_LABEL[d.origin ?? 'live']}`);
           for (const r of d.reasons) out.push(`      ${r}`);
         }
         out.push('', 'writes to HubSpot:');
@@ -75,3 +76,11 @@ export function registerHistoryCommand(program: Command): void {
       }
     });
 }
+
+/** How a decision's time is known (docs/replay.md), as the log shows it: live decisions need no label. */
+const ORIGIN_LABEL: Record<DecisionOrigin, string> = {
+  live: '',
+  first_look: '  [first look: held when the product first saw it]',
+  replayed: '  [replayed from HubSpot history]',
+  before_history: '  [replayed: held before the kept history, date unknown]',
+};

@@ -1,18 +1,10 @@
 import type { Command } from 'commander';
-import { computeMetrics, renderReport, snapshotOf, type Dimension, type ReportFormat } from '../../metrics';
+import { choosePeriod, computeMetrics, computeMetricsForPeriod, headerFigures, parseDay, renderReport, snapshotOf, type Dimension, type ReportFormat } from '../../metrics';
 import { openStore } from '../../store';
 import { configFromEnvironment } from '../env';
 
 const FORMATS: readonly ReportFormat[] = ['table', 'json', 'csv'];
 const DIMENSIONS: readonly Dimension[] = ['cohort', 'source', 'status'];
-
-/** 'YYYY-MM-DD' as the start of that UTC day, or null when it is not a real calendar date. */
-function parseDay(s: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return null;
-  const ms = Date.parse(`${s}T00:00:00.000Z`);
-  // Date.parse rolls 2025-02-30 over to March; a date that does not read back is not a date.
-  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== s ? null : ms;
-}
 
 /**
  * `uld report`: the conversion and velocity figures from the local mirror (never the portal), by created-month
@@ -24,8 +16,10 @@ export function registerReportCommand(program: Command): void {
     .description('Conversion and velocity figures from the mirror, by cohort, source or status at hand-off')
     .option('--format <format>', 'table, json or csv', 'table')
     .option('--since <date>', 'only contacts and deals created on or after this UTC day (YYYY-MM-DD)')
+    .option('--from <day>', 'the period\'s first UTC day (YYYY-MM-DD): header figures for it, and only records created in it')
+    .option('--to <day>', 'the period\'s last UTC day (YYYY-MM-DD), included; today by default')
     .option('--by <dimension>', 'cohort, source or status', 'cohort')
-    .action(async (opts: { format: string; since?: string; by: string }) => {
+    .action(async (opts: { format: string; since?: string; from?: string; to?: string; by: string }) => {
       const fail = (message: string) => {
         process.stderr.write(`uld report: ${message}\n`);
         process.exitCode = 2;
@@ -34,14 +28,24 @@ export function registerReportCommand(program: Command): void {
       if (!DIMENSIONS.includes(opts.by as Dimension)) return fail(`--by must be one of ${DIMENSIONS.join(', ')}, found ${JSON.stringify(opts.by)}`);
       const since = opts.since === undefined ? undefined : parseDay(opts.since);
       if (since === null) return fail(`--since must be a date YYYY-MM-DD, found ${JSON.stringify(opts.since)}`);
+      const now = Date.now();
+      const choice = choosePeriod(opts.from, opts.to, now, { from: '--from', to: '--to' });
+      if (!choice.ok) return fail(choice.message);
+      if (since !== undefined && choice.explicit) return fail('--since and --from/--to both bound the records counted: give --since alone, or --from (and --to) alone');
 
       const config = configFromEnvironment();
       const store = await openStore(config.databaseUrl);
       try {
+        // The header needs every record (the previous period, deals closed in the period but created before):
+        // the store-side --since filter is used only when there is no period to compare.
         const mirror = await store.listMirror(since === undefined ? {} : { since });
-        const now = Date.now();
-        const metrics = computeMetrics({ ...mirror, now, slaHours: config.sync.slaHours }, since === undefined ? {} : { since });
-        process.stdout.write(renderReport(snapshotOf(metrics, now), { format: opts.format as ReportFormat, by: opts.by as Dimension }));
+        const input = { ...mirror, now, slaHours: config.sync.slaHours };
+        // With --from/--to the body counts the records created in the period; without, every record (or --since's).
+        const period = choice.explicit ? { period: choice.period } : {};
+        const metrics = choice.explicit ? computeMetricsForPeriod(input, choice.period) : computeMetrics(input, since === undefined ? {} : { since });
+        // With --since the mirror read holds only later records: the header is computed from the whole mirror.
+        const header = headerFigures({ ...(since === undefined ? mirror : await store.listMirror()), now }, choice.period);
+        process.stdout.write(renderReport({ ...snapshotOf(metrics, now), ...period }, { format: opts.format as ReportFormat, by: opts.by as Dimension, header }));
       } finally {
         await store.close();
       }

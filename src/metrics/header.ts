@@ -1,0 +1,133 @@
+import type { MirrorContact, MirrorDeal } from '../sync/mirror';
+import { salesCycleDaysOf } from './compute';
+import { inPeriod, periodBounds, periodDays, previousPeriod, type Period } from './period';
+import { qualifiedPipelineOf } from './pipeline';
+import { ratio, summarize, type Summary } from './stats';
+import type { QualifiedPipelineFigures } from './types';
+
+/**
+ * The figures the shared domain doc says both teams are measured on, for one period beside the previous
+ * period of the same length: the dashboard's header and `uld report`'s header section. Pure (no store, no
+ * clock; `now` is a parameter). What "in the period" means differs by figure and is fixed here, one rule per
+ * figure (docs/metrics.md, "Header figures"):
+ * - lead-to-opportunity: the leads **created** in the period (a created-date cohort, as the doc asks), and
+ *   which of them got an associated deal by now;
+ * - qualified pipeline created: the deals **created** in the period;
+ * - average deal size, win rate and sales-cycle length: the deals **closed** in the period;
+ * - pipeline velocity: the deals **open at the period's end** (or at `now`, if earlier), with the period's
+ *   average deal size, win rate and mean sales-cycle length.
+ */
+
+/** The header figures of one period. Field names are stable: `uld report --format json` prints them. */
+export interface PeriodFigures {
+  from: string;
+  to: string;
+  days: number;
+  /** Live contacts created in the period. */
+  leads: number;
+  /** Of them, those that reached the opportunity stage (a live associated deal, or `convertedAt`), as of now. */
+  leadsWithDeal: number;
+  /** leadsWithDeal / leads; null with no lead. */
+  leadToOpportunityRate: number | null;
+  /** Over the live deals created in the period. */
+  qualifiedPipeline: QualifiedPipelineFigures;
+  /** Live deals closed (won or lost) in the period, by their close date. */
+  closedDeals: number;
+  wonDeals: number;
+  /** wonDeals / closedDeals; null with no deal closed in the period. */
+  winRate: number | null;
+  /** Mean amount of the deals won in the period (those with an amount); null with none. */
+  averageDealSize: number | null;
+  /** Days from create to close of the deals closed in the period. */
+  salesCycleDays: Summary;
+  /** Live deals open at the period's end (or `now`, if earlier): created by then, not closed by then. */
+  openDealsAtEnd: number;
+  /** openDealsAtEnd x averageDealSize x winRate / salesCycleDays.mean; null when a factor is unknown or the cycle is 0. */
+  pipelineVelocityPerDay: number | null;
+}
+
+/** The header's figures as a reader compares them: this period's value, the previous period's, the difference. */
+export const HEADER_FIGURES = [
+  { key: 'leadToOpportunityRate', label: 'Lead-to-opportunity rate', kind: 'rate', of: (p: PeriodFigures) => p.leadToOpportunityRate, scope: 'leads created in the period that got a deal' },
+  { key: 'qualifiedPipelineDeals', label: 'Qualified pipeline created, deals', kind: 'count', of: (p: PeriodFigures) => p.qualifiedPipeline.qualified, scope: 'deals created in the period from a qualified lead' },
+  { key: 'qualifiedPipelineAmount', label: 'Qualified pipeline created, amount', kind: 'money', of: (p: PeriodFigures) => p.qualifiedPipeline.qualifiedAmount, scope: 'their amounts' },
+  { key: 'averageDealSize', label: 'Average deal size', kind: 'money', of: (p: PeriodFigures) => p.averageDealSize, scope: 'deals won in the period' },
+  { key: 'salesCycleDays', label: 'Sales-cycle length, mean days', kind: 'days', of: (p: PeriodFigures) => p.salesCycleDays.mean, scope: 'deals closed in the period' },
+  { key: 'pipelineVelocityPerDay', label: 'Pipeline velocity per day', kind: 'money', of: (p: PeriodFigures) => p.pipelineVelocityPerDay, scope: 'deals open at the period end x size x win rate / cycle' },
+] as const;
+export type HeaderFigureKey = (typeof HEADER_FIGURES)[number]['key'];
+
+export interface Comparison {
+  current: number | null;
+  previous: number | null;
+  /** current - previous (a rate's in fractions, not percent); null when either is unknown. */
+  change: number | null;
+}
+
+export interface PeriodHeader {
+  period: PeriodFigures;
+  previous: PeriodFigures;
+  /** Each header figure, this period beside the previous one. */
+  compare: Record<HeaderFigureKey, Comparison>;
+}
+
+export interface HeaderInput {
+  contacts: readonly MirrorContact[];
+  deals: readonly MirrorDeal[];
+  now: number;
+}
+
+function periodFigures(period: Period, contacts: readonly MirrorContact[], deals: readonly MirrorDeal[], withDeal: ReadonlySet<string>, now: number): PeriodFigures {
+  const bounds = periodBounds(period);
+  const leads = contacts.filter((c) => inPeriod(c.createdAt, bounds));
+  const leadsWithDeal = leads.filter((c) => c.convertedAt !== null || withDeal.has(c.id)).length;
+  const closed = deals.filter((d) => d.closed && inPeriod(d.closedAt, bounds));
+  const won = closed.filter((d) => d.won);
+  const wonAmounts = won.map((d) => d.amount).filter((a): a is number => a !== null);
+  const cycles = closed.map(salesCycleDaysOf).filter((days): days is number => days !== null);
+  // Open at the end: created by then and not closed by then. A deal without a create date is in no period.
+  const asOf = Math.min(bounds.end, now);
+  const openAtEnd = deals.filter((d) => d.createdAt !== null && d.createdAt < asOf && (!d.closed || (d.closedAt !== null && d.closedAt >= asOf))).length;
+  const winRate = ratio(won.length, closed.length);
+  const averageDealSize = wonAmounts.length === 0 ? null : wonAmounts.reduce((s, a) => s + a, 0) / wonAmounts.length;
+  const salesCycleDays = summarize(cycles);
+  const cycle = salesCycleDays.mean;
+  return {
+    from: period.from,
+    to: period.to,
+    days: periodDays(period),
+    leads: leads.length,
+    leadsWithDeal,
+    leadToOpportunityRate: ratio(leadsWithDeal, leads.length),
+    qualifiedPipeline: qualifiedPipelineOf(deals.filter((d) => inPeriod(d.createdAt, bounds))),
+    closedDeals: closed.length,
+    wonDeals: won.length,
+    winRate,
+    averageDealSize,
+    salesCycleDays,
+    openDealsAtEnd: openAtEnd,
+    // The formula of docs/metrics.md's pipeline velocity, its factors taken in the period.
+    pipelineVelocityPerDay: winRate === null || averageDealSize === null || cycle === null || cycle === 0 ? null : (openAtEnd * averageDealSize * winRate) / cycle,
+  };
+}
+
+/** The header of `period` beside the previous period of the same length, from the live records of the mirror. */
+export function headerFigures(input: HeaderInput, period: Period): PeriodHeader {
+  // Deleted and merged-away records count nowhere, as in every other figure.
+  const contacts = input.contacts.filter((c) => !c.deleted);
+  const deals = input.deals.filter((d) => !d.deleted);
+  const live = new Set(contacts.map((c) => c.id));
+  // A lead reached opportunity when a live deal is associated with it (the funnel's opportunity stage).
+  const withDeal = new Set<string>();
+  for (const d of deals) for (const id of d.contactIds) if (live.has(id)) withDeal.add(id);
+  const current = periodFigures(period, contacts, deals, withDeal, input.now);
+  const previous = periodFigures(previousPeriod(period), contacts, deals, withDeal, input.now);
+  const compare = Object.fromEntries(
+    HEADER_FIGURES.map((f) => {
+      const c = f.of(current);
+      const p = f.of(previous);
+      return [f.key, { current: c, previous: p, change: c === null || p === null ? null : c - p }];
+    }),
+  ) as Record<HeaderFigureKey, Comparison>;
+  return { period: current, previous, compare };
+}
