@@ -1,5 +1,6 @@
 import type { Bench } from './lib';
 import { backfillBench } from './backfill';
+import { backfillHistoryBench } from './backfill-history';
 import { evaluatorBench } from './evaluator';
 import { ingestBench } from './ingest';
 import { syncBench } from './sync';
@@ -7,4 +8,4 @@ import { dashboardBench } from './dashboard';
 import { cardBench } from './card';
 
 /** Every benchmark `npm run bench` runs, in order. Add one line per benchmark. */
-export const BENCHES: Bench[] = [evaluatorBench, ingestBench, syncBench, backfillBench, dashboardBench, cardBench];
+export const BENCHES: Bench[] = [evaluatorBench, ingestBench, syncBench, backfillBench, backfillHistoryBench, dashboardBench, cardBench];

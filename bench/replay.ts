@@ -4,11 +4,10 @@ import { replayContact, type RecordPast } from '../src/replay';
 import { generatePortal, PROPERTY_HISTORY_BOUND, type RecordSeed } from '../src/sandbox';
 
 /**
- * The replay's throughput on a generated portal, for the future `backfill.replay_evals_per_sec` figure
- * (issue 14): definition evaluations per second of wall-clock time while replaying every contact of the
- * example definition over its generated history, and contacts replayed per second. Not in BENCHES yet:
- * the backfill bench reports it once `uld backfill` replays (docs/replay.md). Run alone with
- * `node dist/bench/replay.js [contacts]`.
+ * The replay's throughput on a generated portal (`backfill.replay_evals_per_sec`, reported by the
+ * `backfill-history` bench): definition evaluations per second of wall-clock time while replaying every
+ * contact of the example definition over its generated history, and contacts replayed per second. Run
+ * alone with `node dist/bench/replay.js [contacts]`.
  */
 export interface ReplayThroughput {
   contacts: number;

@@ -26,14 +26,40 @@ describe('generated history', () => {
     expect(bad.map(({ seed, name }) => `${seed.id}.${name}`)).toEqual([]);
   });
 
-  it('when the pasts are counted, then a contact has about 11 dated values across the example definition\'s inputs', () => {
-    let points = 0;
+  it('when companies are generated, then each kept history of a definition input is oldest first, dated from creation to now, and ends on the current value', () => {
+    const all = histories(generated.companies).filter(({ name }) => def.companyProperties.includes(name));
+    expect(all.length).toBeGreaterThan(generated.companies.length);
+    const bad = all.filter(({ seed, name, list }) => {
+      const ordered = list.every((e, i) => i === 0 || list[i - 1]!.timestamp <= e.timestamp);
+      const dated = list.every((e) => e.timestamp >= seed.createdAt && e.timestamp <= NOW);
+      return !ordered || !dated || list[list.length - 1]!.value !== seed.properties[name];
+    });
+    expect(bad.map(({ seed, name }) => `${seed.id}.${name}`)).toEqual([]);
+  });
+
+  it('when the pasts are counted, then a contact has about 14 dated values across the example definition\'s inputs, about 20 with its company\'s', () => {
+    const companyOf = new Map(generated.associations.contactToCompany);
+    const companies = new Map(generated.companies.map((c) => [c.id, c]));
+    const count = (seed: RecordSeed, props: string[]) => props.reduce((n, p) => n + (seed.history?.[p]?.length ?? (seed.properties[p] !== undefined ? 1 : 0)), 0);
+    let own = 0;
+    let withCompany = 0;
     for (const c of generated.contacts) {
-      for (const p of def.contactProperties) points += c.history?.[p]?.length ?? (c.properties[p] !== undefined ? 1 : 0);
+      const company = companies.get(companyOf.get(c.id) ?? '');
+      own += count(c, def.contactProperties);
+      withCompany += count(c, def.contactProperties) + (company ? count(company, def.companyProperties) : 0);
     }
-    const mean = points / generated.contacts.length;
-    expect(mean).toBeGreaterThan(9);
-    expect(mean).toBeLessThan(20);
+    expect(own / generated.contacts.length).toBeGreaterThan(12);
+    expect(own / generated.contacts.length).toBeLessThan(17);
+    expect(withCompany / generated.contacts.length).toBeGreaterThan(18);
+    expect(withCompany / generated.contacts.length).toBeLessThan(24);
+  });
+
+  it('when a contact moved up the lifecycle without a deal, then its stage entry dates are the history\'s', () => {
+    const moved = generated.contacts.filter((c) => (c.history?.lifecyclestage?.length ?? 0) > 1 && c.properties.num_associated_deals === '0');
+    expect(moved.length).toBeGreaterThan(50);
+    for (const c of moved) {
+      for (const e of c.history!.lifecyclestage!) expect([e.value, c.properties[`hs_v2_date_entered_${e.value}`]]).toEqual([e.value, new Date(e.timestamp).toISOString()]);
+    }
   });
 
   it('when a contact became a deal, then its lifecycle stage moved at the deal\'s creation, by the deal owner', () => {

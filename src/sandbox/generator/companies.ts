@@ -1,6 +1,7 @@
 import { OBJECT_TYPE_INFO } from '../crm/object-types';
 import type { Owner, RecordSeed } from '../crm/portal';
 import { Random, WeightedTable } from '../random';
+import { companyHistory } from './history';
 import { DAY, idSequence, iso, slug } from './util';
 import { CITIES, COMPANY_WORDS, COMPETITORS, COUNTRIES, EMPLOYEE_BANDS, FIRST_NAMES, INDUSTRY_WEIGHTS, LAST_NAMES } from './vocabulary';
 
@@ -50,6 +51,8 @@ export function makeCompanies(random: Random, count: number, now: number, owners
   // (400 bases for thousands of companies, so probing a set from 2 upwards was quadratic).
   const taken = new Map<string, number>();
   const out: CompanyProfile[] = [];
+  // Histories draw from their own stream: the draws above (and every figure built on them) stay as they were.
+  const past = random.fork('history');
   const total = Math.max(count, COMPETITORS.length);
   for (let i = 0; i < total; i += 1) {
     const competitor = i < COMPETITORS.length ? COMPETITORS[i] : undefined;
@@ -86,7 +89,9 @@ export function makeCompanies(random: Random, count: number, now: number, owners
     const cities = CITIES[country];
     if (cities) properties.city = random.pick(cities);
     if (random.chance(0.7)) properties.hubspot_owner_id = random.pick(owners).id;
-    out.push({ id, name, domain, industry, employees, country, competitor: competitor !== undefined, record: { id, properties, createdAt, origin: { sourceType: 'IMPORT' } } });
+    const record: RecordSeed = { id, properties, createdAt, origin: { sourceType: 'IMPORT' } };
+    companyHistory(past, record, now);
+    out.push({ id, name, domain, industry, employees, country, competitor: competitor !== undefined, record });
   }
   return out;
 }

@@ -120,7 +120,7 @@ export function makeContacts(random: Random, count: number, now: number, compani
     properties.hs_analytics_num_visits = str(max(pageViews > 0 ? 1 : 0, round(pageViews / (1.5 + random.next() * 2))));
     properties.num_conversion_events = str(conversions);
     let lastTouch = createdAt;
-    const marks: ContactMarks = { createdAt, seniority };
+    const marks: ContactMarks = { createdAt, now, seniority, freeMail: isFreeMail };
     const ago = (meanDays: number): number => min(ageDays, -log(1 - random.next()) * meanDays);
     if (pageViews > 0) {
       const at = round(now - ago(45 / exp(0.6 * engagement)) * DAY);
@@ -146,7 +146,8 @@ export function makeContacts(random: Random, count: number, now: number, compani
       lastTouch = max(lastTouch, openAt);
       if (random.chance(min(0.8, max(0.05, 0.35 + 0.1 * engagement)))) {
         // A click needs an open of the same email, so the last click is not after the last open.
-        properties.hs_email_last_click_date = iso(max(createdAt, openAt - round(random.next() * 10 * DAY)));
+        marks.lastClickAt = max(createdAt, openAt - round(random.next() * 10 * DAY));
+        properties.hs_email_last_click_date = iso(marks.lastClickAt);
       }
     }
     if (random.chance(0.7)) properties.favorite_number = str(random.int(1, 100));

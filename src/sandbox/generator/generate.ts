@@ -4,6 +4,7 @@ import { Random } from '../random';
 import { makeCompanies, makeOwners } from './companies';
 import { makeContacts } from './contacts';
 import { makeDeals } from './deals';
+import { lifecycleHistory } from './history';
 import { PORTAL_SIGNALS, TARGET_PROFILE, type PropertySignal } from './signals';
 import { COMPETITORS } from './vocabulary';
 
@@ -67,6 +68,9 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
   const companies = makeCompanies(root.fork('companies'), options.companies ?? Math.max(COMPETITORS.length + 3, Math.round(options.contacts / 6)), now, owners);
   const contactsOut = makeContacts(root.fork('contacts'), options.contacts, now, companies, owners);
   const dealsOut = makeDeals(root.fork('deals'), contactsOut, now, owners, options.deals);
+  // After the deals: the lifecycle moves of the contacts no deal moved.
+  const lifecycle = root.fork('lifecycle');
+  for (const contact of contactsOut.seeds) lifecycleHistory(lifecycle, contact);
 
   const n = contactsOut.seeds.length;
   const metadata: PortalMetadata = {
