@@ -4,7 +4,7 @@ import type { AssociatedRecord, CrmGateway, CrmRecord, DealPipeline, RecordUpdat
 import type { ClaimedBatch, Failure, Store, WorkMark, WorkUnit } from '../store/types';
 import { CONTACT_SYNC_INPUTS, contactWriteback, readTime } from './contact-writeback';
 import { COMPANY_SYNC_INPUTS } from './company-rollup';
-import type { DecisionRecord, MirrorContact, SyncStore } from './mirror';
+import type { DecisionRecord, MirrorContact, MirrorDeal, SyncStore } from './mirror';
 import { classifyFailure } from './failures';
 import { HandOffs, type HandOffContact, type HandOffOptions } from './hand-off';
 import { LEAD_NAME_PROPERTIES, nameOf } from './lead-hand-off';
@@ -325,9 +325,12 @@ export class SyncEngine {
     await this.handOffs.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
     await store.upsertContacts(rows);
     if (past?.pasts) {
-      // Their deals' status at creation reads the replayed timeline: a deal worked before it was stored (by
-      // another instance, racing a backfill) found no status and wrote none, so it gets another look.
-      for (const id of past.pasts.keys()) for (const l of dealLinks.get(id) ?? []) followUp.push({ objectType: 'deal', objectId: l.id, change: 'conversion_signal', occurredAt: now });
+      // Their deals' status at creation reads the replayed timeline: a deal already worked before it was
+      // stored (by another instance, racing a backfill) found no status and wrote none, so it gets another
+      // look. Deals not worked yet (a backfill queues them after its contacts) will read it anyway.
+      const dealIds = unique([...past.pasts.keys()].flatMap((id) => (dealLinks.get(id) ?? []).map((l) => l.id)));
+      const worked = dealIds.length > 0 ? await store.getDeals(dealIds) : new Map<string, MirrorDeal>();
+      for (const d of worked.values()) if (d.statusAtCreation === null && !d.deleted) followUp.push({ objectType: 'deal', objectId: d.id, change: 'conversion_signal', occurredAt: now });
       await store.replaceReplayedDecisions([...past.pasts.keys()], [...past.pasts].flatMap(([id, p]) => replayedDecisions(id, p)), now);
       await store.saveAsOfFacts(asOfRows(def, past.pasts, firstDeal, this.o.past!.replay!.bound));
     }
