@@ -1,22 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
-import { backfill } from '../../jobs/backfill';
 import { compileDefinition, evaluate, loadDefinitionFile, STATUSES, type LeadStatus } from '../../src/definition';
 import { createGateway } from '../../src/hubspot';
 import { PROPERTY_HISTORY_BOUND, startSandbox, type Sandbox } from '../../src/sandbox';
 import { associationKind, type CrmRecord, type WriteSource } from '../../src/sandbox';
 import { openStore, type Store } from '../../src/store';
-import { SyncEngine } from '../../src/sync/engine';
-import { HistoryReplay } from '../../src/sync/history-replay';
 import { computeMetrics } from '../../src/metrics';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { runUld } from '../server/child';
 
 /**
  * Acceptance 1 and 2 of the history replay, end to end: a generated portal (histories the test reads from the
- * sandbox's own records), `backfill` with the replay through the real SDK, then every contact's first
+ * sandbox's own records), `uld backfill` (the command, history replay its default) through the real SDK, then every contact's first
  * marketing_qualified and sales_ready compared with a replay written here another way (a scan by the hour,
  * refined by the second, instead of the product's bisection), and every stage duration of
  * `uld report --format json` with the durations those dates give. Two contacts are made by hand: one whose
@@ -47,13 +43,24 @@ describe('backfill with history replay', () => {
     const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000 });
     await ensureProductProperties(gateway);
     cut = makeCutContact(sandbox);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-replay-'));
-    store = await openStore(`sqlite:${path.join(dir, 'uld.db')}`);
-    const engine = new SyncEngine({ gateway, store, definition: def, logger: pino({ level: 'silent' }), owner: 'test', past: { replay: new HistoryReplay({ gateway }), rewrite: false } });
-    runStarted = Date.now();
-    await backfill({ gateway, store, engine });
-    runEnded = Date.now();
     gateway.close();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-replay-'));
+    const env = {
+      HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
+      HUBSPOT_API_BASE_URL: sandbox.url,
+      HUBSPOT_RATE_LIMIT_PER_10S: '10000',
+      DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,
+      LEAD_DEFINITION: EXAMPLE,
+      LOG_LEVEL: 'silent',
+    };
+    // `uld backfill` as an admin runs it: history replay is the default.
+    runStarted = Date.now();
+    const run = await runUld(['backfill', '--no-progress'], env, { cwd: dir, timeoutMs: 120_000 });
+    runEnded = Date.now();
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/history replayed for 151 contacts/);
+    store = await openStore(env.DATABASE_URL);
   }, 120_000);
   afterAll(async () => {
     await store?.close();
