@@ -44,9 +44,9 @@ export const CONTACT_PROPERTIES: PropertyDefinition[] = [
   p('uld_reasons', 'Qualification reasons (ULD)', 'string', 'Every rule that decided the status, one per line.', { fieldType: 'textarea' }),
   p('uld_definition_version', 'Lead definition version (ULD)', 'string', 'The version of the lead definition that made the current decision.'),
   p('uld_evaluated_at', 'Qualified at (decision time, ULD)', 'datetime', 'When the current decision (status, scores or reasons) was made.'),
-  p('uld_qualified_at', 'First sales ready (ULD)', 'datetime', 'The first time this contact became sales_ready. Never cleared.'),
+  p('uld_qualified_at', 'First sales ready (ULD)', 'datetime', "The first time this contact became sales_ready under the current definition: for a contact older than the install, as of that day, from HubSpot's property history. Empty when that cannot be dated."),
   p('uld_converted_at', 'First deal created (ULD)', 'datetime', "When this contact's first associated deal was created."),
-  p('uld_days_to_qualify', 'Days to sales ready (ULD)', 'number', 'Days from contact creation to first sales_ready.'),
+  p('uld_days_to_qualify', 'Days to sales ready (ULD)', 'number', 'Days from contact creation to first sales_ready (uld_qualified_at).'),
   p('uld_days_to_opportunity', 'Days to opportunity (ULD)', 'number', 'Days from contact creation to its first associated deal.'),
   p('uld_sales_feedback', 'Sales feedback (ULD)', 'enumeration', 'Set by the rep: accepted, or rejected with a reason (rejection sends the lead back to nurture).', {
     options: SALES_FEEDBACK.map((f, i) => ({ value: f, label: FEEDBACK_LABELS[f], displayOrder: i })),
@@ -68,7 +68,7 @@ export const DEAL_PROPERTIES: PropertyDefinition[] = [
   p('uld_days_in_stage', 'Days in stage (ULD)', 'number', 'Whole days in the current stage (until close for closed deals).'),
   p('uld_stage_entered_at', 'Stage entered at (ULD)', 'datetime', 'When the deal entered its current stage.'),
   p('uld_lead_to_deal_days', 'Lead to deal days (ULD)', 'number', "Days from the earliest associated contact's creation to the deal's creation."),
-  p('uld_lead_status_at_creation', 'Lead status at deal creation (ULD)', 'enumeration', "The associated contact's ULD status when the deal was created: whether the definition predicts deals.", {
+  p('uld_lead_status_at_creation', 'Lead status at deal creation (ULD)', 'enumeration', "The associated contact's ULD status when the deal was created (for deals older than the install, replayed from property history under the current definition): whether the definition predicts deals.", {
     options: STATUSES.map((s, i) => ({ value: s, label: STATUS_LABELS[s], displayOrder: i })),
   }),
 ];
