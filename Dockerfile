@@ -36,7 +36,8 @@ RUN mkdir -p /app/data /app/config && chown -R node:node /app/data /app/config
 USER node
 VOLUME ["/app/data"]
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# The health check asks where the server listens: HOST when it names one address, loopback when it listens on all.
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "const h=(process.env.HOST||'').trim(),a=['','0.0.0.0','::'].includes(h)?'127.0.0.1':h;fetch('http://'+(a.includes(':')?'['+a+']':a)+':'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM (docker stop) drains gracefully: in-flight requests finish, leases are released.
 ENTRYPOINT ["node", "bin/uld"]
 CMD ["serve"]

@@ -29,6 +29,8 @@ export interface Config {
   /** Support details of the project app, written by `uld init`. */
   projectApp: { supportEmail?: string; supportUrl?: string; documentationUrl?: string; supportPhone?: string };
   port: number;
+  /** HOST: the interface `uld serve` listens on; undefined means every interface. */
+  host?: string;
   adminToken?: string;
   databaseUrl: string;
   leadDefinitionPath: string;
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookPublicUrl: get('WEBHOOK_PUBLIC_URL'),
     projectApp: { supportEmail: get('APP_SUPPORT_EMAIL'), supportUrl: get('APP_SUPPORT_URL'), documentationUrl: get('APP_DOCUMENTATION_URL'), supportPhone: get('APP_SUPPORT_PHONE') },
     port: get('PORT'),
+    host: get('HOST'),
     adminToken: get('ADMIN_TOKEN'),
     databaseUrl: get('DATABASE_URL'),
     leadDefinitionPath: path.resolve(get<string>('LEAD_DEFINITION')),

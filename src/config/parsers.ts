@@ -1,3 +1,4 @@
+import net from 'node:net';
 import cron from 'node-cron';
 import { z } from 'zod';
 
@@ -39,3 +40,11 @@ export const timeZone = z.string().refine((s) => {
   }
 });
 export const databaseUrl = z.string().refine((s) => /^(postgres|postgresql):\/\/\S+$/.test(s) || /^sqlite:\S+$/.test(s));
+/**
+ * An address to listen on: an IPv4 or IPv6 literal, or a hostname (RFC 1123 labels). Brackets, ports and
+ * schemes are refused here rather than by the operating system at listen time, with a far vaguer error.
+ */
+export const listenHost = z
+  .string()
+  .transform((s) => s.trim())
+  .refine((s) => net.isIP(s) !== 0 || (s.length <= 253 && /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$/i.test(s)));

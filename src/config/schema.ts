@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cronExpression, databaseUrl, decimal, flag, httpUrl, integer, nonBlank, noWhitespace, timeZone } from './parsers';
+import { cronExpression, databaseUrl, decimal, flag, httpUrl, integer, listenHost, nonBlank, noWhitespace, timeZone } from './parsers';
 import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/api-version';
 
 /** HANDOFF_MODE: what a first sales_ready creates in HubSpot for sales to work (see its description). */
@@ -187,6 +187,14 @@ export const ENV_SPECS: EnvVarSpec[] = [
     expected: 'an integer from 0 to 65535',
     description: 'HTTP port of `uld serve` (0 picks a free port).',
     defaultText: '3000',
+    group: 'Server',
+  },
+  {
+    name: 'HOST',
+    schema: listenHost,
+    expected: 'an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0) or a hostname of this machine (e.g. localhost), with no port; unset it to listen on every interface',
+    description:
+      'Interface `uld serve` listens on. Unset: every interface (IPv6 too where the machine has it). `127.0.0.1` keeps it on loopback, for a deployment behind a reverse proxy on the same machine.',
     group: 'Server',
   },
   {

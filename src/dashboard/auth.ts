@@ -1,5 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { bearerToken, tokenMatches } from '../admin-token';
 
 /**
  * Who may see the dashboard: whoever holds ADMIN_TOKEN, presented as `Authorization: Bearer <token>` or
@@ -10,16 +11,6 @@ import type { Request, Response } from 'express';
 
 export const SESSION_COOKIE = 'uld_dashboard';
 export const SESSION_MS = 12 * 3_600_000;
-
-/**
- * Constant time whatever the lengths: both sides are hashed to 32 bytes first, so neither the content nor
- * the length of the token leaks through the comparison's timing.
- */
-export function tokenMatches(given: string, token: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(token, 'utf8').digest();
-  return timingSafeEqual(a, b);
-}
 
 const signature = (token: string, expiresAt: number) => createHmac('sha256', token).update(`uld-dashboard-session:${expiresAt}`).digest('base64url');
 
@@ -45,13 +36,9 @@ export function cookieOf(req: Request, name: string): string | null {
   return null;
 }
 
-export function bearerOf(req: Request): string | null {
-  return /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
-}
-
 /** True when the request carries the token or a live session made with it. */
 export function authorized(req: Request, token: string, now: number): boolean {
-  const bearer = bearerOf(req);
+  const bearer = bearerToken(req.headers.authorization);
   if (bearer !== null) return tokenMatches(bearer, token);
   const session = cookieOf(req, SESSION_COOKIE);
   return session !== null && sessionValid(session, token, now);

@@ -1,7 +1,8 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Store } from '../store';
-import { authorized, clearSession, setSession, tokenMatches } from './auth';
+import { tokenMatches } from '../admin-token';
+import { authorized, clearSession, setSession } from './auth';
 import type { CardView } from '../../card/src/contract';
 import { contactCardHtml } from './contact-card';
 import { FigureSource } from './figures';

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { webhookRouter, type ReceiverOptions } from '../../webhooks';
@@ -6,6 +5,7 @@ import { dashboardRouter, type DashboardOptions } from '../dashboard';
 import type { Store } from '../store';
 import type { Metrics } from './metrics';
 import { buildCardView } from '../card';
+import { bearerMatches } from '../admin-token';
 import { CARD_PATH, cardRouter, type CardRouterOptions } from './card-routes';
 
 export interface AppOptions {
@@ -24,12 +24,6 @@ export interface AppOptions {
 }
 
 const CARD_NOT_CONFIGURED = 'the card backend is not configured in this server';
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '', 'utf8');
-  const wanted = Buffer.from(token, 'utf8');
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
 
 /** The HTTP app: webhooks in, health and metrics out. No listening here, so tests mount it on port 0. */
 export function createApp(options: AppOptions): Express {

@@ -3,6 +3,8 @@ import net, { type AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
 export interface RunningHttp {
+  /** The address the server is bound to, as the operating system reports it (`::` or `0.0.0.0` for every interface). */
+  host: string;
   port: number;
   server: Server;
   /** Stops accepting, lets in-flight requests finish, cuts what is left after `timeoutMs`. */
@@ -14,8 +16,10 @@ export function listen(app: Express, port: number, host?: string): Promise<Runni
     let closing = false;
     const ready = (err?: Error) => {
       if (err) return reject(err);
+      const bound = server.address() as AddressInfo;
       resolve({
-        port: (server.address() as AddressInfo).port,
+        host: bound.address,
+        port: bound.port,
         server,
         close: (timeoutMs) => {
           closing = true;

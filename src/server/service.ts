@@ -21,7 +21,7 @@ const RETENTION_EVERY_MS = 3_600_000;
 export interface ServiceOptions {
   config: Config;
   logger?: Logger;
-  /** Interface to listen on; all by default. Tests use 127.0.0.1. */
+  /** Interface to listen on, over HOST; all by default. Tests use 127.0.0.1. */
   host?: string;
   /** The roles this build has (defaults to BACKGROUND_ROLES); tests pass their own. */
   roles?: BackgroundRole[];
@@ -51,6 +51,25 @@ function requireForHttp(config: Config): { clientSecret: string; publicUrl: stri
     throw new ServiceConfigError(`the HTTP server needs ${missing.join(' and ')}; set them, or SERVE_HTTP=false for an instance without webhooks`);
   }
   return { clientSecret: config.hubspot.clientSecret!, publicUrl: config.webhookPublicUrl! };
+}
+
+/**
+ * Listens where HOST and PORT say. An address this machine does not have, or a name that does not resolve, is
+ * the admin's to fix: it becomes a one-line ServiceConfigError (exit 2), not a stack trace.
+ */
+async function listenOn(app: Parameters<typeof listen>[0], config: Config, host = config.host): Promise<RunningHttp> {
+  try {
+    return await listen(app, config.port, host);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (host !== undefined && (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+      throw new ServiceConfigError(`HOST ${host} is not an address of this machine (${code}); set HOST to one of its addresses, e.g. 127.0.0.1, or unset it to listen on every interface`);
+    }
+    if (code === 'EADDRINUSE') {
+      throw new ServiceConfigError(`PORT ${config.port} is already in use${host === undefined ? '' : ` on ${host}`}; stop what listens there or set PORT to a free port`);
+    }
+    throw err;
+  }
 }
 
 /**
@@ -146,8 +165,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
             : 'verdicts need HUBSPOT_ACCESS_TOKEN (they are written to HubSpot); set it and restart',
         },
       });
-      http = await listen(app, config.port, options.host);
-      logger.info({ port: http.port }, 'listening');
+      http = await listenOn(app, config, options.host);
+      logger.info({ host: http.host, port: http.port }, 'listening');
     }
     for (const role of options.roles ?? BACKGROUND_ROLES) {
       if (!roleEnabled(role.name, config)) {

@@ -5,7 +5,8 @@ import type { Request } from 'express';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { PAGE_SLUGS, SESSION_COOKIE } from '../../src/dashboard';
-import { setSession, tokenMatches } from '../../src/dashboard/auth';
+import { tokenMatches } from '../../src/admin-token';
+import { setSession } from '../../src/dashboard/auth';
 import { STYLESHEET_PATH } from '../../src/dashboard/html';
 import { freePort, startService, type Service } from '../../src/server';
 import { CONTACTS, DEALS, DECISIONS } from '../metrics/portal';
@@ -75,7 +76,8 @@ describe('dashboard access', () => {
 
   it.each([
     ['no credentials', {}],
-    ['a wrong bearer token', { authorization: `Bearer ${ADMIN_TOKEN}x` }],
+    ['a wrong bearer token of the same length', { authorization: `Bearer ${ADMIN_TOKEN.slice(0, -1)}${ADMIN_TOKEN.endsWith('x') ? 'y' : 'x'}` }],
+    ['a longer bearer token', { authorization: `Bearer ${ADMIN_TOKEN}x` }],
     ['a bearer token that is a prefix of the right one', { authorization: `Bearer ${ADMIN_TOKEN.slice(0, -1)}` }],
     ['the token as a Basic credential', { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` }],
     ['a forged session cookie', { cookie: `${SESSION_COOKIE}=9999999999999.${'A'.repeat(43)}` }],

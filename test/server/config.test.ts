@@ -27,6 +27,25 @@ describe('serve, webhook and queue settings', () => {
     }
   });
 
+  test.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['::1', '::1'],
+    ['0.0.0.0', '0.0.0.0'],
+    ['localhost', 'localhost'],
+    ['uld-1.internal.example.', 'uld-1.internal.example.'],
+    [' 10.0.0.5 ', '10.0.0.5'],
+  ])('when HOST is %j, then `uld serve` listens on %j', (raw, host) => {
+    expect(loadConfig({ HOST: raw }).host).toBe(host);
+  });
+
+  test.each(['[::1]', 'localhost:3000', 'https://uld.example.com', '-bad.example', 'under_score'])('when HOST is %j, then it is refused as not an address', (raw) => {
+    expect(() => loadConfig({ HOST: raw })).toThrow(`Invalid environment: HOST: expected an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0) or a hostname of this machine (e.g. localhost), with no port; unset it to listen on every interface, found ${JSON.stringify(raw)}`);
+  });
+
+  test('when HOST is not set, then no host is configured: every interface, as before', () => {
+    expect(loadConfig({}).host).toBeUndefined();
+  });
+
   test('the committed docs/configuration.md and .env.example list these settings as generated', () => {
     const root = path.join(__dirname, '..', '..');
     expect(fs.readFileSync(path.join(root, 'docs', 'configuration.md'), 'utf8')).toBe(renderConfigurationDoc());

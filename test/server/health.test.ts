@@ -27,10 +27,24 @@ describe('health, readiness and metrics', () => {
     expect(await app.get('/readyz')).toEqual({ status: 503, body: '{"ready":false,"reason":"shutting down"}' });
   });
 
-  test('when ADMIN_TOKEN is set, then /metrics needs it', async () => {
-    expect((await app.get('/metrics')).status).toBe(401);
-    expect((await app.get('/metrics', { authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
-    expect((await app.get('/metrics', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+  // A wrong token of the token's own length is the case a length check cannot refuse early.
+  const sameLength = `${TOKEN.slice(0, -1)}${TOKEN.endsWith('9') ? '8' : '9'}`;
+  test.each([
+    ['the token', { authorization: `Bearer ${TOKEN}` }, 200],
+    ['a wrong token of the same length', { authorization: `Bearer ${sameLength}` }, 401],
+    ['a wrong token, shorter', { authorization: 'Bearer wrong-token' }, 401],
+    ['a wrong token, longer', { authorization: `Bearer ${TOKEN}0` }, 401],
+    ['a prefix of the token', { authorization: `Bearer ${TOKEN.slice(0, -1)}` }, 401],
+    ['no Authorization header', {}, 401],
+    ['an empty bearer credential', { authorization: 'Bearer ' }, 401],
+    ['the token as a Basic credential', { authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}` }, 401],
+  ])('when ADMIN_TOKEN is set and /metrics is asked with %s, then it answers %i', async (_what, headers: Record<string, string>, status) => {
+    expect(sameLength).toHaveLength(TOKEN.length);
+    expect(sameLength).not.toBe(TOKEN);
+    const res = await app.get('/metrics', headers);
+    expect(res.status).toBe(status);
+    if (status === 200) expect(res.body).toMatch(/^# HELP /m);
+    else expect(res.body).toBe('{"error":"unauthorized"}');
   });
 
   test('when events flow, then /metrics reports received, accepted, rejected, queue depth, age, dead letters and latency', async () => {
