@@ -6,8 +6,9 @@ import type { Facts, LeadStatus } from '../src/definition/types';
 /**
  * The baseline for the evaluator benchmark: the same rules, re-interpreted from the parsed file on
  * every call, the way a rules engine without a compile step works (walk the tree, switch on the
- * operator, build sets and regular expressions as they are met). Its statuses and scores must equal
- * the compiled evaluator's (a test checks), so the speed-up is not bought by doing less.
+ * operator, build sets and regular expressions as they are met). Its statuses, scores and reasons must
+ * equal the compiled evaluator's (test/definition/equivalence.test.ts checks them on random definitions and
+ * leads), so the speed-up is not bought by doing less.
  */
 export interface NaiveDecision {
   status: LeadStatus;

@@ -228,13 +228,17 @@ export class SectionScope {
         return defined(`(${s.mask} & ${s.bit}) !== 0`);
       }
       case 'contains_any': {
+        // Case folded as `contains` folds it (toLowerCase on both sides), so that contains_any of one text
+        // is contains of it: a regex's `i` flag folds differently (the Kelvin sign is not "k" to it).
         const needles = valuesOf();
-        // Exactly what the regex alternation below tests, for every text (see SubstringIndex).
-        const s = this.substring(slot, ci, needles);
-        if (s !== undefined) return defined(`(${s.mask} & ${s.bit}) !== 0`);
         // One alternation instead of a loop of includes(): the regex engine scans the value once.
-        const alternation = new RegExp(needles.map((n) => n.replace(NEEDS_ESCAPE, '\\$&')).join('|'), ci ? 'i' : '');
-        return defined(`${k(alternation)}.test(${p})`);
+        const alternation = new RegExp(needles.map((n) => fold(n).replace(NEEDS_ESCAPE, '\\$&')).join('|'));
+        const old = `${k(alternation)}.test(${ci ? lower(true) : p})`;
+        const s = this.substring(slot, ci, needles);
+        if (s === undefined) return defined(old);
+        // As for contains: SubstringIndex folds ASCII only, so a text that is not ASCII takes the toLowerCase() path.
+        if (ci) return defined(`((${s.mask} & ${SubstringIndex.NON_ASCII}) === 0 ? (${s.mask} & ${s.bit}) !== 0 : ${old})`);
+        return defined(`(${s.mask} & ${s.bit}) !== 0`);
       }
       case 'regex':
         // No `g` or `y` flag is allowed by the schema, so test() keeps no state between records.

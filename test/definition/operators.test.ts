@@ -41,6 +41,14 @@ const cases: Case[] = [
   ['contains_any, none', { property: 'jobtitle', operator: 'contains_any', values: ['Director', 'Head of'] }, { jobtitle: 'Engineer' }, false],
   ['contains_any treats values literally, not as patterns', { property: 'jobtitle', operator: 'contains_any', values: ['C.O', '(x)'] }, { jobtitle: 'CEO' }, false],
   ['contains_any caseInsensitive', { property: 'jobtitle', operator: 'contains_any', values: ['director'], caseInsensitive: true }, { jobtitle: 'DIRECTOR' }, true],
+  // caseInsensitive folds as toLowerCase() does, the same for contains and contains_any, on any text: the
+  // Kelvin sign (U+212A) lowers to "k", which a regex's `i` flag does not see, and "İ" lowers to two characters.
+  ['contains caseInsensitive, a text that is not ASCII', { property: 'jobtitle', operator: 'contains', value: 'k', caseInsensitive: true }, { jobtitle: '\u212a' }, true],
+  ['contains_any caseInsensitive, a text that is not ASCII', { property: 'jobtitle', operator: 'contains_any', values: ['K'], caseInsensitive: true }, { jobtitle: '\u212a' }, true],
+  ['contains_any caseInsensitive, a needle that is not ASCII', { property: 'jobtitle', operator: 'contains_any', values: ['\u00e9', 'k'], caseInsensitive: true }, { jobtitle: 'Chef \u212a' }, true],
+  ['contains_any caseInsensitive, a needle that is not ASCII, none', { property: 'jobtitle', operator: 'contains_any', values: ['\u00e9', 'x'], caseInsensitive: true }, { jobtitle: 'Chef \u212a' }, false],
+  ['contains_any caseInsensitive, a needle that lowers to two characters', { property: 'jobtitle', operator: 'contains_any', values: ['\u0130'], caseInsensitive: true }, { jobtitle: 'i\u0307' }, true],
+  ['contains_any case-sensitive, a text that is not ASCII', { property: 'jobtitle', operator: 'contains_any', values: ['K'] }, { jobtitle: '\u212a' }, false],
   ['regex', { property: 'email', operator: 'regex', pattern: '@acme\\.(com|io)$' }, { email: 'a@acme.io' }, true],
   ['regex no match', { property: 'email', operator: 'regex', pattern: '@acme\\.(com|io)$' }, { email: 'a@acme.org' }, false],
   ['regex flags', { property: 'email', operator: 'regex', pattern: '^A@', flags: 'i' }, { email: 'a@x.com' }, true],
