@@ -12,6 +12,24 @@ export default tseslint.config(
     },
   },
   {
+    // The definition and the metrics are pure: no I/O, no clock of their own (docs/lead-definition.md,
+    // docs/metrics.md). Reading files, the store, HubSpot, schedules and settings live outside them.
+    files: ['src/definition/**/*.ts', 'src/metrics/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The definition and metrics core is pure: no node: module (I/O belongs outside, e.g. src/definition-file.ts).' },
+            { group: ['fs', 'fs/*', 'path', 'os', 'child_process', 'http', 'https', 'net', 'crypto', 'worker_threads'], message: 'The definition and metrics core is pure: no Node I/O module.' },
+            { group: ['express', 'express/*', 'kysely', 'kysely/*', 'pg', 'better-sqlite3', '@hubspot/api-client', '@hubspot/api-client/*', 'node-cron', 'pino', 'prom-client'], message: 'The definition and metrics core is pure: no server, store, HubSpot, scheduler or logging library.' },
+            { group: ['**/config', '**/config/*', '**/store', '**/store/*', '**/hubspot', '**/hubspot/*', '**/server', '**/server/*'], message: 'The definition and metrics core is pure: settings, the store, HubSpot and the server are passed in, not imported.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs', 'bin/**'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' } },
   },

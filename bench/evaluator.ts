@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { compileDefinition, evaluate, loadDefinitionFile } from '../src/definition';
+import { compileDefinition, evaluate } from '../src/definition';
+import { loadDefinitionFile } from '../src/definition-file';
 import { evaluateNaive } from './naive-evaluator';
 import { syntheticLeads } from './synthetic-leads';
 import type { Bench } from './lib';

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { compileDefinition, loadDefinitionFile } from '../src/definition';
+import { compileDefinition } from '../src/definition';
+import { loadDefinitionFile } from '../src/definition-file';
 import { replayContact, type RecordPast } from '../src/replay';
 import { generatePortal, PROPERTY_HISTORY_BOUND, type RecordSeed } from '../src/sandbox';
 

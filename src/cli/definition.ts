@@ -1,4 +1,5 @@
-import { compileDefinition, DefinitionError, loadDefinitionFile, type CompiledDefinition } from '../definition';
+import { compileDefinition, DefinitionError, type CompiledDefinition } from '../definition';
+import { loadDefinitionFile } from '../definition-file';
 import type { Config } from '../config';
 
 /**

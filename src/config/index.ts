@@ -2,6 +2,9 @@ import path from 'node:path';
 import { ACCOUNT_THRESHOLD_DIMENSIONS, ACCOUNT_THRESHOLD_OVERRIDES, ENV_SPECS, THRESHOLD_DIMENSIONS, THRESHOLD_OVERRIDES, type EnvVarSpec, type HandOffMode } from './schema';
 import type { ThresholdOverrides } from '../definition/types';
 import type { ApiVersion } from '../hubspot/api-version';
+import { didYouMean } from '../text/did-you-mean';
+
+export { didYouMean };
 
 export { ENV_SPECS, HANDOFF_MODES, type HandOffMode } from './schema';
 export { MissingSettingError, requireSettings, missingSettingMessage, REQUIRED_SETTING_HELP, type RequiredSetting } from './settings';
@@ -68,33 +71,6 @@ function describeFound(spec: EnvVarSpec | undefined, raw: string): string {
   return JSON.stringify(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw);
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The closest known name, when it is close enough to be a likely typo. */
-export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
-}
 
 /**
  * Validates the whole environment at once and reports every problem together, so an admin fixes the

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256';
 import { propertiesOf } from './conditions';
 import { companyPropertyOf, generateEvaluator, type GeneratedEvaluator } from './generate';
 import { compileAccounts, type CompiledAccounts } from './account-compile';
@@ -111,8 +111,8 @@ export function compileDefinition(def: ParsedDefinition, options: CompileOptions
 
   // Without accounts the text hashed is what it always was, so fingerprints of existing definitions stay.
   const effective = JSON.stringify(accounts ? { def, ladder, accountLadder: accounts.ladder } : { def, ladder });
-  const fingerprint = createHash('sha256').update(effective).digest('hex').slice(0, 12);
-  const overrideMarker = Object.keys(overridden).length > 0 ? `+env.${createHash('sha256').update(JSON.stringify(overridden)).digest('hex').slice(0, 6)}` : '';
+  const fingerprint = sha256Hex(effective).slice(0, 12);
+  const overrideMarker = Object.keys(overridden).length > 0 ? `+env.${sha256Hex(JSON.stringify(overridden)).slice(0, 6)}` : '';
 
   return {
     name: def.name,

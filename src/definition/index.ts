@@ -4,7 +4,7 @@
  */
 export * from './types';
 export { OPERATORS, LIFECYCLE_STAGES, LEAD_STATUS_VALUES, type ParsedDefinition, type Operator } from './schema';
-export { parseDefinitionText, loadDefinitionFile, DefinitionError, type DefinitionProblem } from './load';
+export { parseDefinitionText, DefinitionError, type DefinitionProblem } from './load';
 export { compileDefinition, type CompiledDefinition, type CompileOptions } from './compile';
 export { evaluate, renderReasons, forwardLifecycleStage } from './evaluate';
 export { summarizeDefinition, type DefinitionSummary, type AccountsSummary } from './summary';

@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { didYouMean } from '../config';
+import { didYouMean } from '../text/did-you-mean';
 import { definitionSchema, type ParsedDefinition } from './schema';
 
 /** One problem in a definition file, pointing at the spot: `fit[2].when.operator`, line 31. */
@@ -159,16 +157,3 @@ const FIELD_NAMES = [
   'accounts', 'coverage', 'measure', 'score', 'window', 'atLeast', 'roles', 'engagedOnly', 'qualified', 'engaged',
 ];
 
-/** Reads a definition file (YAML or JSON by extension). */
-export function loadDefinitionFile(file: string): ParsedDefinition {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new DefinitionError(path.relative(process.cwd(), file) || file, [
-      { path: '', message: code === 'ENOENT' ? 'file not found (set LEAD_DEFINITION, or copy lead-definition.example.yaml to lead-definition.yaml)' : `cannot read: ${(err as Error).message}` },
-    ]);
-  }
-  return parseDefinitionText(text, path.relative(process.cwd(), file) || file);
-}

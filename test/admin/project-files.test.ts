@@ -1,4 +1,5 @@
-import { compileDefinition, loadDefinitionFile, parseDefinitionText } from '../../src/definition';
+import { compileDefinition, parseDefinitionText } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
 import fs from 'node:fs';
 import path from 'node:path';
 import { backendModule } from '../../src/admin/project-card';

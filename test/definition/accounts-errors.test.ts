@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { compileDefinition, DefinitionError, loadDefinitionFile, parseDefinitionText, summarizeDefinition } from '../../src/definition';
+import { compileDefinition, DefinitionError, parseDefinitionText, summarizeDefinition } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
 
 /**
  * The accounts section is validated like the rest of the file: every problem at once, at its line. A cycle

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
-import { ACCOUNT_STATUSES, BUYING_ROLES, compileDefinition, evaluateAccount, loadDefinitionFile, type AccountContact, type Facts } from '../../src/definition';
+import { ACCOUNT_STATUSES, BUYING_ROLES, compileDefinition, evaluateAccount, type AccountContact, type Facts } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
 
 /**
  * Properties of the account evaluator for any company and any contacts HubSpot (or a careless caller) can

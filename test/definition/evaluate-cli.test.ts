@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileDefinition, evaluate, loadDefinitionFile, STATUSES } from '../../src/definition';
+import { compileDefinition, evaluate, STATUSES } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
 import { readLeads } from '../../src/cli/lead-input';
 
 /**

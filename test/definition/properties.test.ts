@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
-import { compileDefinition, evaluate, loadDefinitionFile, OPERATORS, STATUSES, type Facts } from '../../src/definition';
+import { compileDefinition, evaluate, OPERATORS, STATUSES, type Facts } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
 import { definition, NOW } from '../support/definitions';
 
 /**

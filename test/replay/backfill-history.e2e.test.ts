@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileDefinition, evaluate, loadDefinitionFile, STATUSES, type LeadStatus } from '../../src/definition';
+import { compileDefinition, evaluate, STATUSES, type LeadStatus } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
 import { createGateway } from '../../src/hubspot';
 import { PROPERTY_HISTORY_BOUND, startSandbox, type Sandbox } from '../../src/sandbox';
 import { associationKind, type CrmRecord, type WriteSource } from '../../src/sandbox';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileDefinition, loadDefinitionFile } from '../../src/definition';
+import { compileDefinition } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
 import { createGateway } from '../../src/hubspot';
 import { replayContact, statusAt } from '../../src/replay';
 import { startSandbox, type Sandbox, type WriteSource } from '../../src/sandbox';

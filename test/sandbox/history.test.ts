@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { compileDefinition, evaluate, loadDefinitionFile } from '../../src/definition';
+import { compileDefinition, evaluate } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
 import { replayContact } from '../../src/replay';
 import { ActivitySimulator, Portal, generatePortal, loadGeneratedPortal, type HistoryEntry, type RecordSeed } from '../../src/sandbox';
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { compileDefinition, loadDefinitionFile } from '../../src/definition';
+import { compileDefinition } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
 import { createGateway, type HubSpotGateway } from '../../src/hubspot';
 import { DEFAULT_HISTORY_BOUND, replayContact, type RecordPast } from '../../src/replay';
 import { startSandbox, type Sandbox } from '../../src/sandbox';

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { reconcile } from '../../jobs';
-import { compileDefinition, loadDefinitionFile } from '../../src/definition';
+import { compileDefinition } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
 import { ASSOCIATION_KINDS, type Portal } from '../../src/sandbox';
 import type { SyncEngine } from '../../src/sync/engine';
 import type { HandOffOptions } from '../../src/sync/hand-off';

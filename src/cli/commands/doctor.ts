@@ -2,7 +2,8 @@ import dotenv from 'dotenv';
 import type { Command } from 'commander';
 import { runDoctor, renderDoctor, type DoctorInputs } from '../../admin/doctor';
 import { ConfigError, loadConfig, type Config } from '../../config';
-import { compileDefinition, DefinitionError, loadDefinitionFile } from '../../definition';
+import { compileDefinition, DefinitionError } from '../../definition';
+import { loadDefinitionFile } from '../../definition-file';
 import { createGateway, gatewayOptionsFromConfig } from '../../hubspot';
 import { openStore } from '../../store';
 
