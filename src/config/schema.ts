@@ -1,70 +1,15 @@
 import { z } from 'zod';
 import { cronExpression, databaseUrl, decimal, flag, httpUrl, integer, listenHost, nonBlank, noWhitespace, timeZone } from './parsers';
 import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/api-version';
+import type { EnvVarSpec } from './env-spec';
+import { accountThresholdSpecs, thresholdSpecs } from './thresholds';
 
 /** HANDOFF_MODE: what a first sales_ready creates in HubSpot for sales to work (see its description). */
 export const HANDOFF_MODES = ['task', 'lead', 'none'] as const;
 export type HandOffMode = (typeof HANDOFF_MODES)[number];
 
-/**
- * Every environment variable the product reads, in one table. The table is the single source for
- * validation, for `.env.example` and for `docs/configuration.md` (a test fails when either drifts).
- */
-export interface EnvVarSpec {
-  name: string;
-  /** Parses the raw string; failing means the variable is invalid. */
-  schema: z.ZodType<unknown>;
-  /** Human words for what a valid value looks like, used in error messages and docs. */
-  expected: string;
-  description: string;
-  /** The default as written in docs; undefined means "not set". */
-  defaultText?: string;
-  /** An example for `.env.example`; secrets get a placeholder. */
-  example?: string;
-  /** Secrets are never echoed back, not even in error messages. */
-  secret?: boolean;
-  group: string;
-}
-
-/** The canonical statuses whose thresholds can be overridden from the environment. */
-export const THRESHOLD_OVERRIDES = [
-  ['sales_ready', 'SALES_READY'],
-  ['marketing_qualified', 'MARKETING_QUALIFIED'],
-] as const;
-export const THRESHOLD_DIMENSIONS = [
-  ['fit', 'FIT'],
-  ['engagement', 'ENGAGEMENT'],
-  ['total', 'TOTAL'],
-] as const;
-
-const thresholdSpecs: EnvVarSpec[] = THRESHOLD_OVERRIDES.flatMap(([status, statusEnv]) =>
-  THRESHOLD_DIMENSIONS.map(([dim, dimEnv]) => ({
-    name: `ULD_${statusEnv}_MIN_${dimEnv}`,
-    schema: decimal(-100000, 100000),
-    expected: 'a number',
-    description: `Overrides the definition's minimum ${dim} score for \`${status}\` (ladder.${status}.${dim}).`,
-    group: 'Lead definition overrides',
-    example: undefined,
-  })),
-);
-
-/** The account ladder's rungs whose thresholds can be overridden, and their dimensions (coverage is the accounts' own). */
-export const ACCOUNT_THRESHOLD_OVERRIDES = [
-  ['qualified', 'ACCOUNT_QUALIFIED'],
-  ['engaged', 'ACCOUNT_ENGAGED'],
-] as const;
-export const ACCOUNT_THRESHOLD_DIMENSIONS = [...THRESHOLD_DIMENSIONS.slice(0, 2), ['coverage', 'COVERAGE'], THRESHOLD_DIMENSIONS[2]] as const;
-
-const accountThresholdSpecs: EnvVarSpec[] = ACCOUNT_THRESHOLD_OVERRIDES.flatMap(([status, statusEnv]) =>
-  ACCOUNT_THRESHOLD_DIMENSIONS.map(([dim, dimEnv]) => ({
-    name: `ULD_${statusEnv}_MIN_${dimEnv}`,
-    schema: decimal(-100000, 100000),
-    expected: 'a number',
-    description: `Overrides the definition's minimum account ${dim} score for \`${status}\` (accounts.ladder.${status}.${dim}); ignored without an \`accounts\` section.`,
-    group: 'Lead definition overrides',
-    example: undefined,
-  })),
-);
+export type { EnvVarSpec } from './env-spec';
+export { ACCOUNT_THRESHOLD_DIMENSIONS, ACCOUNT_THRESHOLD_OVERRIDES, THRESHOLD_DIMENSIONS, THRESHOLD_OVERRIDES } from './thresholds';
 
 export const ENV_SPECS: EnvVarSpec[] = [
   {
