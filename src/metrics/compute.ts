@@ -1,7 +1,7 @@
 import { STATUSES } from '../definition/types';
 import { DATED_ORIGINS, type DecisionRecord, type MirrorContact, type MirrorDeal } from '../sync/mirror';
 import { qualifiedPipelineByMonth, qualifiedPipelineOf } from './pipeline';
-import { DAY_MS, HOUR_MS, monthOf, monthsBetween, ratio, summarize } from './stats';
+import { DAY_MS, HOUR_MS, monthOf, monthsBetween, ratio, summarize, type Summary } from './stats';
 import {
   NONE,
   REJECTION_REASONS,
@@ -176,36 +176,43 @@ export function salesCycleDaysOf(d: Pick<MirrorDeal, 'closed' | 'createdAt' | 'c
   return (d.closedAt - d.createdAt) / DAY_MS;
 }
 
+/**
+ * Over a set of closed deals: the won ones, win rate, average won amount and sales-cycle length. The one
+ * definition behind the report's deal figures and the dashboard header's (docs/metrics.md).
+ */
+export function closedDealFigures(closed: readonly MirrorDeal[]): { won: MirrorDeal[]; winRate: number | null; averageDealSize: number | null; wonAmount: number; salesCycleDays: Summary } {
+  const won = closed.filter((d) => d.won);
+  const wonAmounts = won.map((d) => d.amount).filter((a): a is number => a !== null);
+  const cycles = closed.map(salesCycleDaysOf).filter((days): days is number => days !== null);
+  const wonAmount = wonAmounts.reduce((s, a) => s + a, 0);
+  return { won, winRate: ratio(won.length, closed.length), averageDealSize: wonAmounts.length === 0 ? null : wonAmount / wonAmounts.length, wonAmount, salesCycleDays: summarize(cycles) };
+}
+
+/** open deals x average deal size x win rate / mean sales-cycle length: revenue per day; null when a factor is unknown or the cycle is 0 days (a division by zero is not a speed). */
+export function pipelineVelocity(open: number, f: { averageDealSize: number | null; winRate: number | null; salesCycleDays: Summary }): number | null {
+  const cycle = f.salesCycleDays.mean;
+  return f.winRate === null || f.averageDealSize === null || cycle === null || cycle === 0 ? null : (open * f.averageDealSize * f.winRate) / cycle;
+}
+
 function dealFiguresOf(deals: readonly MirrorDeal[], now: number): DealFigures {
   const open = deals.filter((d) => !d.closed);
   const closed = deals.filter((d) => d.closed);
-  const won = closed.filter((d) => d.won);
-  const wonAmounts = won.map((d) => d.amount).filter((a): a is number => a !== null);
-  const cycles: number[] = [];
-  for (const d of closed) {
-    const days = salesCycleDaysOf(d);
-    if (days !== null) cycles.push(days);
-  }
+  const c = closedDealFigures(closed);
   const ages: number[] = [];
   for (const d of open) if (d.createdAt !== null && now >= d.createdAt) ages.push((now - d.createdAt) / DAY_MS);
-  const winRate = ratio(won.length, closed.length);
-  const averageDealSize = wonAmounts.length === 0 ? null : wonAmounts.reduce((s, a) => s + a, 0) / wonAmounts.length;
-  const salesCycleDays = summarize(cycles);
-  const cycle = salesCycleDays.mean;
   return {
     deals: deals.length,
     open: open.length,
     closed: closed.length,
-    won: won.length,
-    lost: closed.length - won.length,
-    winRate,
-    averageDealSize,
-    wonAmount: wonAmounts.reduce((s, a) => s + a, 0),
+    won: c.won.length,
+    lost: closed.length - c.won.length,
+    winRate: c.winRate,
+    averageDealSize: c.averageDealSize,
+    wonAmount: c.wonAmount,
     openAmount: open.reduce((s, d) => s + (d.amount ?? 0), 0),
-    salesCycleDays,
+    salesCycleDays: c.salesCycleDays,
     openAgeDays: summarize(ages),
-    // Unknown when any factor is unknown, or when the cycle is 0 days (a division by zero is not a speed).
-    pipelineVelocityPerDay: winRate === null || averageDealSize === null || cycle === null || cycle === 0 ? null : (open.length * averageDealSize * winRate) / cycle,
+    pipelineVelocityPerDay: pipelineVelocity(open.length, c),
   };
 }
 

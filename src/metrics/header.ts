@@ -1,8 +1,8 @@
 import type { MirrorContact, MirrorDeal } from '../sync/mirror';
-import { salesCycleDaysOf } from './compute';
+import { closedDealFigures, pipelineVelocity } from './compute';
 import { inPeriod, periodBounds, periodDays, previousPeriod, type Period } from './period';
 import { qualifiedPipelineOf } from './pipeline';
-import { ratio, summarize, type Summary } from './stats';
+import { ratio, type Summary } from './stats';
 import type { QualifiedPipelineFigures } from './types';
 
 /**
@@ -82,16 +82,10 @@ function periodFigures(period: Period, contacts: readonly MirrorContact[], deals
   const leads = contacts.filter((c) => inPeriod(c.createdAt, bounds));
   const leadsWithDeal = leads.filter((c) => c.convertedAt !== null || withDeal.has(c.id)).length;
   const closed = deals.filter((d) => d.closed && inPeriod(d.closedAt, bounds));
-  const won = closed.filter((d) => d.won);
-  const wonAmounts = won.map((d) => d.amount).filter((a): a is number => a !== null);
-  const cycles = closed.map(salesCycleDaysOf).filter((days): days is number => days !== null);
+  const c = closedDealFigures(closed);
   // Open at the end: created by then and not closed by then. A deal without a create date is in no period.
   const asOf = Math.min(bounds.end, now);
   const openAtEnd = deals.filter((d) => d.createdAt !== null && d.createdAt < asOf && (!d.closed || (d.closedAt !== null && d.closedAt >= asOf))).length;
-  const winRate = ratio(won.length, closed.length);
-  const averageDealSize = wonAmounts.length === 0 ? null : wonAmounts.reduce((s, a) => s + a, 0) / wonAmounts.length;
-  const salesCycleDays = summarize(cycles);
-  const cycle = salesCycleDays.mean;
   return {
     from: period.from,
     to: period.to,
@@ -101,13 +95,13 @@ function periodFigures(period: Period, contacts: readonly MirrorContact[], deals
     leadToOpportunityRate: ratio(leadsWithDeal, leads.length),
     qualifiedPipeline: qualifiedPipelineOf(deals.filter((d) => inPeriod(d.createdAt, bounds))),
     closedDeals: closed.length,
-    wonDeals: won.length,
-    winRate,
-    averageDealSize,
-    salesCycleDays,
+    wonDeals: c.won.length,
+    winRate: c.winRate,
+    averageDealSize: c.averageDealSize,
+    salesCycleDays: c.salesCycleDays,
     openDealsAtEnd: openAtEnd,
     // The formula of docs/metrics.md's pipeline velocity, its factors taken in the period.
-    pipelineVelocityPerDay: winRate === null || averageDealSize === null || cycle === null || cycle === 0 ? null : (openAtEnd * averageDealSize * winRate) / cycle,
+    pipelineVelocityPerDay: pipelineVelocity(openAtEnd, c),
   };
 }
 
