@@ -6,7 +6,7 @@ import { apiPaths, createGateway, DEFAULT_API_VERSION } from '../../src/hubspot'
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { EXAMPLE } from '../sync/harness';
-import { runUld } from '../server/child';
+import { runUld, sandboxEnv } from '../server/child';
 
 /** The paths of the API version the product uses by default (HUBSPOT_API_VERSION unset). */
 const API = apiPaths(DEFAULT_API_VERSION);
@@ -28,15 +28,7 @@ describe('uld backfill', () => {
     const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000 });
     await ensureProductProperties(gateway);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-backfill-'));
-    env = {
-      PATH: process.env.PATH ?? '',
-      HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
-      HUBSPOT_API_BASE_URL: sandbox.url,
-      HUBSPOT_RATE_LIMIT_PER_10S: '10000',
-      DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,
-      LEAD_DEFINITION: EXAMPLE,
-      LOG_LEVEL: 'silent',
-    };
+    env = sandboxEnv(sandbox, dir, EXAMPLE);
   }, 60_000);
   afterAll(async () => {
     await sandbox?.stop();

@@ -9,7 +9,7 @@ import { associationKind, type CrmRecord, type WriteSource } from '../../src/san
 import { openStore, type Store } from '../../src/store';
 import { computeMetrics } from '../../src/metrics';
 import { ensureProductProperties } from '../../src/sync/install-properties';
-import { runUld } from '../server/child';
+import { runUld, sandboxEnv } from '../server/child';
 
 /**
  * Acceptance 1 and 2 of the history replay, end to end: a generated portal (histories the test reads from the
@@ -46,14 +46,7 @@ describe('backfill with history replay', () => {
     cut = makeCutContact(sandbox);
     gateway.close();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-replay-'));
-    const env = {
-      HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
-      HUBSPOT_API_BASE_URL: sandbox.url,
-      HUBSPOT_RATE_LIMIT_PER_10S: '10000',
-      DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,
-      LEAD_DEFINITION: EXAMPLE,
-      LOG_LEVEL: 'silent',
-    };
+    const env = sandboxEnv(sandbox, dir, EXAMPLE);
     // `uld backfill` as an admin runs it: history replay is the default.
     runStarted = Date.now();
     const run = await runUld(['backfill', '--no-progress'], env, { cwd: dir, timeoutMs: 120_000 });

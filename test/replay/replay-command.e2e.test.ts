@@ -8,7 +8,7 @@ import { replayContact, statusAt } from '../../src/replay';
 import { startSandbox, type Sandbox, type WriteSource } from '../../src/sandbox';
 import { openStore } from '../../src/store';
 import { ensureProductProperties } from '../../src/sync/install-properties';
-import { runUld } from '../server/child';
+import { runUld, sandboxEnv } from '../server/child';
 
 /**
  * `uld backfill --no-history`, then `uld replay` on that installed portal, as a user runs them: without
@@ -30,14 +30,7 @@ describe('uld backfill --no-history, then uld replay', () => {
     await ensureProductProperties(gateway);
     gateway.close();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-replay-cmd-'));
-    env = {
-      HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
-      HUBSPOT_API_BASE_URL: sandbox.url,
-      HUBSPOT_RATE_LIMIT_PER_10S: '10000',
-      DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,
-      LEAD_DEFINITION: EXAMPLE,
-      LOG_LEVEL: 'silent',
-    };
+    env = sandboxEnv(sandbox, dir, EXAMPLE);
   }, 60_000);
   afterAll(async () => {
     await sandbox?.stop();

@@ -90,3 +90,19 @@ export function freshCloneFolder(prefix: string, use: (dir: string) => void): vo
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 }
+
+/**
+ * The environment `uld` needs to work on a sandbox portal: its token and address, a generous rate limit, a
+ * SQLite store in `dir`, the given definition, quiet logs (and PATH, for a plain `spawn`).
+ */
+export function sandboxEnv(sandbox: { accessToken: string; url: string }, dir: string, definition: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
+    HUBSPOT_API_BASE_URL: sandbox.url,
+    HUBSPOT_RATE_LIMIT_PER_10S: '10000',
+    DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,
+    LEAD_DEFINITION: definition,
+    LOG_LEVEL: 'silent',
+  };
+}
