@@ -4,6 +4,7 @@ import { dropDeadLetters, listDeadLetters, retryDeadLetters } from './dead-lette
 import { countEvents, ingestEvents, listEvents, pruneEvents } from './event-log';
 import { migrateToLatest, pendingMigrations, type MigrationTarget } from './migrate';
 import type { SqlDialect } from './migrations';
+import * as accountStore from './account-store';
 import * as asOfFactsStore from './as-of-facts-store';
 import * as handOffStore from './hand-off-store';
 import * as jobStore from './job-store';
@@ -28,7 +29,7 @@ import {
   type StoreHealth,
   type WorkMark,
 } from './types';
-import type { DecisionRecord, MirrorContact, MirrorDeal, VerdictRecord, WriteRecord } from '../sync/mirror';
+import type { DecisionRecord, MirrorAccount, MirrorContact, MirrorDeal, VerdictRecord, WriteRecord } from '../sync/mirror';
 
 export interface OpenStoreOptions extends ConnectOptions {
   queue?: Partial<QueuePolicy>;
@@ -127,6 +128,18 @@ class KyselyStore implements Store {
   contactsOfCompanies(companyIds: string[]) {
     return mirror.contactsOfCompanies(this.db, companyIds);
   }
+  getAccounts(ids: string[]) {
+    return accountStore.getAccounts(this.db, ids);
+  }
+
+  upsertAccounts(rows: MirrorAccount[]) {
+    return accountStore.upsertAccounts(this.db, rows);
+  }
+
+  listAccounts() {
+    return accountStore.listAccounts(this.db);
+  }
+
   getDeals(ids: string[]) {
     return mirror.getDeals(this.db, ids);
   }

@@ -1,21 +1,15 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { LeadStatus } from '../definition/types';
 import type { ReasonKind } from '../definition/types';
-import type { ContactHistory, DecisionOrigin, DecisionRecord, MirrorContact, MirrorDeal, StoredReason, WriteRecord } from '../sync/mirror';
+import type { AccountContactFacts, ContactHistory, DecisionOrigin, DecisionRecord, MirrorContact, MirrorDeal, StoredReason, WriteRecord } from '../sync/mirror';
 import { coalesce, upsertUnits } from './units';
 import type { SqlDialect } from './migrations';
 import type { Database, DecisionsTable, MirrorContactsTable, MirrorDealsTable } from './schema';
 import type { WorkMark } from './types';
+import { chunks, num } from './rows';
 
 /** The sync engine's mirror and audit log in SQL. One function per operation, each taking `db`. */
 
-// Both dialects cap bound parameters per statement (SQLite 32,766; Postgres 65,535): chunk the inputs.
-const CHUNK = 500;
-function* chunks<T>(xs: readonly T[], n = CHUNK): Generator<T[]> {
-  for (let i = 0; i < xs.length; i += n) yield xs.slice(i, i + n);
-}
-
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 export function contactFromRow(r: MirrorContactsTable): MirrorContact {
   return {
@@ -35,6 +29,7 @@ export function contactFromRow(r: MirrorContactsTable): MirrorContact {
     evaluatedAt: Number(r.evaluated_at),
     deleted: Number(r.deleted) === 1,
     ownerId: r.owner_id ?? null,
+    accountFacts: r.account_facts ? (JSON.parse(r.account_facts) as AccountContactFacts) : null,
   };
 }
 
@@ -122,6 +117,7 @@ export async function upsertContacts(db: Kysely<Database>, rows: MirrorContact[]
           evaluated_at: c.evaluatedAt,
           deleted: c.deleted ? 1 : 0,
           owner_id: c.ownerId ?? null,
+          account_facts: c.accountFacts ? JSON.stringify(c.accountFacts) : null,
         })),
       )
       .onConflict((oc) =>
@@ -143,6 +139,7 @@ export async function upsertContacts(db: Kysely<Database>, rows: MirrorContact[]
           deleted: eb.ref('excluded.deleted'),
           // As read from HubSpot (hubspot_owner_id), null when unowned: the worker always reads it.
           owner_id: eb.ref('excluded.owner_id'),
+          account_facts: eb.ref('excluded.account_facts'),
         })),
       )
       .execute();
@@ -153,6 +150,7 @@ export async function markDeleted(db: Kysely<Database>, objectType: 'contact' | 
   if (objectType === 'company') {
     // A deleted company no longer counts its contacts; the contacts themselves stay.
     for (const part of chunks(ids)) await db.updateTable('mirror_contacts').set({ company_id: null }).where('company_id', 'in', part).execute();
+    for (const part of chunks(ids)) await db.updateTable('mirror_accounts').set({ deleted: 1 }).where('id', 'in', part).execute();
     return;
   }
   const table = objectType === 'contact' ? 'mirror_contacts' : 'mirror_deals';

@@ -83,6 +83,28 @@ export interface MirrorContactsTable {
   deleted: number;
   /** hubspot_owner_id (0006); null when unowned or mirrored before. */
   owner_id: string | null;
+  /** JSON {label, facts}: what the account rules read of the contact (0010); null without accounts. */
+  account_facts: string | null;
+}
+
+/** Each company's account decision and funnel stage dates (migration 0010). */
+export interface MirrorAccountsTable {
+  id: string;
+  created_at: number | null;
+  status: string;
+  score: number;
+  fit_score: number;
+  engagement_score: number;
+  coverage_score: number;
+  engaged_contacts: number;
+  /** JSON array of buying roles. */
+  roles_covered: string;
+  definition_version: string;
+  target_at: number | null;
+  engaged_at: number | null;
+  qualified_at: number | null;
+  evaluated_at: number;
+  deleted: number;
 }
 
 export interface MirrorDealsTable {
@@ -199,6 +221,7 @@ export interface Database {
   metric_snapshots: MetricSnapshotsTable;
   hand_offs: HandOffsTable;
   as_of_facts: AsOfFactsTable;
+  mirror_accounts: MirrorAccountsTable;
 }
 
 export type WorkItemRow = Selectable<WorkItemsTable>;

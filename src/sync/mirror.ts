@@ -1,3 +1,4 @@
+import type { AccountStatus } from '../definition/account-types';
 import type { LeadStatus, ReasonKind } from '../definition/types';
 import type { HandOffRecord, WorkMark } from '../store/types';
 
@@ -26,6 +27,49 @@ export interface MirrorContact {
   deleted: boolean;
   /** hubspot_owner_id: who the card names for the hand-off. Read back as null when unknown. */
   ownerId?: string | null;
+  /**
+   * What the definition's account rules read of this contact (`hs_buying_role`, the group rules' window
+   * dates) and what a rep knows it by (`label`), as read when it was last evaluated: its account is judged
+   * from the mirror, with no HubSpot read of its contacts. Null without an `accounts` section (or for rows
+   * evaluated before it was kept).
+   */
+  accountFacts?: AccountContactFacts | null;
+}
+
+export interface AccountContactFacts {
+  /** Name or email, shown in the account's reasons. */
+  label: string | null;
+  /** Property name -> value, the properties `definition.accounts.contactProperties` names. */
+  facts: Record<string, string | null>;
+}
+
+/**
+ * A company as an account (the `accounts` section of the definition): its latest decision and when it first
+ * reached each stage of the account funnel, as the worker saw it. Its contacts are the mirror's contacts
+ * whose primary company it is.
+ */
+export interface MirrorAccount {
+  /** The company's record id. */
+  id: string;
+  /** The company's `createdate`: the account's created-month cohort. */
+  createdAt: number | null;
+  status: AccountStatus;
+  /** fit + engagement + coverage (`uld_account_score`). */
+  score: number;
+  fitScore: number;
+  engagementScore: number;
+  coverageScore: number;
+  engagedContacts: number;
+  rolesCovered: string[];
+  definitionVersion: string;
+  /** First time the account was `target` or better (engaged, qualified); null: never. */
+  targetAt: number | null;
+  /** First time it was `engaged` or better. */
+  engagedAt: number | null;
+  /** First time it was `qualified` (`uld_account_qualified_at`). */
+  qualifiedAt: number | null;
+  evaluatedAt: number;
+  deleted: boolean;
 }
 
 export interface MirrorDeal {
@@ -134,6 +178,10 @@ export interface SyncStore {
   markDeleted(objectType: 'contact' | 'deal' | 'company', ids: string[]): Promise<void>;
   contactsOfCompanies(companyIds: string[]): Promise<MirrorContact[]>;
   getDeals(ids: string[]): Promise<Map<string, MirrorDeal>>;
+  getAccounts(ids: string[]): Promise<Map<string, MirrorAccount>>;
+  upsertAccounts(rows: MirrorAccount[]): Promise<void>;
+  /** Every account (deleted rows included, flagged), for the account funnel. */
+  listAccounts(): Promise<MirrorAccount[]>;
   upsertDeals(rows: MirrorDeal[]): Promise<void>;
   /** Deals associated with these contacts (from the mirror's contact lists). */
   dealsOfContacts(contactIds: string[]): Promise<MirrorDeal[]>;

@@ -38,6 +38,7 @@ export function describeCardConformance(backend: string, fresh: () => Promise<Fr
       evaluatedAt: 6_000,
       deleted: false,
       ownerId: '77',
+      accountFacts: null,
       ...over,
     });
     const decision = (over: Partial<DecisionRecord>): DecisionRecord => ({

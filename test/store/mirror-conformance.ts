@@ -1,5 +1,5 @@
 import { openStore, type Store } from '../../src/store';
-import type { MirrorContact, MirrorDeal } from '../../src/sync/mirror';
+import type { MirrorAccount, MirrorContact, MirrorDeal } from '../../src/sync/mirror';
 import type { FreshDatabase } from './conformance';
 
 /**
@@ -36,6 +36,7 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
       evaluatedAt: 1_700_000_100_000,
       deleted: false,
       ownerId: null,
+      accountFacts: null,
       ...over,
     });
     const deal = (over: Partial<MirrorDeal> = {}): MirrorDeal => ({
@@ -226,6 +227,45 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
       // The status at an instant reads every origin: before the replay knew anything, nothing.
       expect((await store.statusesAt(['1'], 2400)).get('1')).toBeUndefined();
       expect((await store.statusesAt(['1'], 4500)).get('1')).toBe('marketing_qualified');
+    });
+
+    test("when a contact keeps what its account's rules read, then it reads back as kept", async () => {
+      const facts = { label: 'Ada Lovelace', facts: { hs_buying_role: 'DECISION_MAKER;CHAMPION', hs_analytics_last_visit_timestamp: null } };
+      await store.upsertContacts([contact({ accountFacts: facts })]);
+      expect((await store.getContacts(['100000000001'])).get('100000000001')!.accountFacts).toEqual(facts);
+      expect((await store.contactsOfCompanies(['20000000001']))[0]!.accountFacts).toEqual(facts);
+    });
+
+    test('when accounts are written, then they read back, keep the first time each stage was reached, and a deleted company flags its account', async () => {
+      const account = (over: Partial<MirrorAccount> = {}): MirrorAccount => ({
+        id: '20000000001',
+        createdAt: 1_600_000_000_000,
+        status: 'engaged',
+        score: 45.5,
+        fitScore: 20,
+        engagementScore: 25.5,
+        coverageScore: 0,
+        engagedContacts: 3,
+        rolesCovered: ['DECISION_MAKER', 'CHAMPION'],
+        definitionVersion: 'v1',
+        targetAt: 1_700_000_000_000,
+        engagedAt: 1_700_000_100_000,
+        qualifiedAt: null,
+        evaluatedAt: 1_700_000_100_000,
+        deleted: false,
+        ...over,
+      });
+      await store.upsertAccounts([account(), account({ id: '20000000002', status: 'target', engagedAt: null, rolesCovered: [] })]);
+      expect((await store.getAccounts(['20000000001', 'nope'])).get('20000000001')).toEqual(account());
+      // A later evaluation: down to target, then qualified; the first dates stay.
+      await store.upsertAccounts([account({ status: 'qualified', targetAt: 1_800_000_000_000, engagedAt: 1_800_000_000_000, qualifiedAt: 1_800_000_000_000, evaluatedAt: 1_800_000_000_000 })]);
+      expect((await store.getAccounts(['20000000001'])).get('20000000001')).toEqual(account({ status: 'qualified', qualifiedAt: 1_800_000_000_000, evaluatedAt: 1_800_000_000_000 }));
+      await store.markDeleted('company', ['20000000002']);
+      const all = await store.listAccounts();
+      expect(all.map((a) => [a.id, a.deleted])).toEqual([
+        ['20000000001', false],
+        ['20000000002', true],
+      ]);
     });
 
     test('when more ids are asked for than one statement can bind, then all are read', async () => {

@@ -8,6 +8,7 @@ import { card } from './0006-card';
 import { handOffs } from './0007-hand-offs';
 import { decisionOrigin } from './0008-decision-origin';
 import { asOfFacts } from './0009-as-of-facts';
+import { accounts } from './0010-accounts';
 
 export type { MigrationModule, SqlDialect } from './types';
 
@@ -25,4 +26,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0007_hand_offs', handOffs],
   ['0008_decision_origin', decisionOrigin],
   ['0009_as_of_facts', asOfFacts],
+  ['0010_accounts', accounts],
 ];
