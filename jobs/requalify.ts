@@ -51,6 +51,12 @@ export async function requalify(o: RequalifyOptions): Promise<Record<string, num
     rejected = skip.size;
     queued = await o.store.markDirty(live.filter((c) => !skip.has(c.id)).map((c) => ({ objectType: 'contact', objectId: c.id, change: 'property_changed' as const, occurredAt: o.now })));
   }
+  // An account's group rule with a window ("engaged in the last 30 days") expires with the clock alone.
+  let accountsQueued = 0;
+  if ((o.definition.accounts?.engagement ?? []).some((r) => r.window)) {
+    const accounts = (await o.store.listAccounts()).filter((a) => !a.deleted);
+    accountsQueued = await o.store.markDirty(accounts.map((a) => ({ objectType: 'company', objectId: a.id, change: 'property_changed' as const, occurredAt: o.now })));
+  }
   const deadline = o.now - o.slaHours * 3_600_000;
   const breached = live.filter((c) => c.status === 'sales_ready' && c.feedback === null && c.qualifiedAt !== null && c.qualifiedAt < deadline).map((c) => c.id);
   let flagged = 0;
@@ -61,5 +67,5 @@ export async function requalify(o: RequalifyOptions): Promise<Record<string, num
     // A 429 means the batch was not applied; writing the same flag again is harmless.
     if (toFlag.length > 0) flagged = (await waitingOutRateLimits(() => o.gateway.update('contacts', toFlag))).written.length;
   }
-  return { contacts: live.length, queued, rejected, slaBreaches: breached.length, newlyFlagged: flagged };
+  return { contacts: live.length, queued, rejected, ...(o.definition.accounts ? { accountsQueued } : {}), slaBreaches: breached.length, newlyFlagged: flagged };
 }

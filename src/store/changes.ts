@@ -17,6 +17,8 @@ export const CHANGE_KINDS = [
   'association_changed',
   /** A contact-deal association was added: the contact converted, the deal gained a lead. */
   'conversion_signal',
+  /** The contact's account changed the status or score its rules read (`account.status`): re-qualify it. */
+  'account_changed',
 ] as const;
 
 export type ChangeKind = (typeof CHANGE_KINDS)[number];

@@ -1,13 +1,15 @@
 import type { RecordUpdate } from '../hubspot/types';
 import type { WorkMark, WorkUnit } from '../store/types';
+import { planAccounts, accountCompanyProperties } from './account-planner';
 import { companyChanges, COMPANY_SYNC_INPUTS } from './company-rollup';
 import type { MirrorContact } from './mirror';
-import type { Plan, PlannerContext } from './plan';
+import { unique, type Plan, type PlannerContext } from './plan';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
 
 /**
- * The companies of one engine block: their roll-ups of the contacts just qualified (company-rollup.ts), and,
- * when a company input of the definition changed, its contacts queued for re-qualification.
+ * The companies of one engine block: their roll-ups of the contacts just qualified (company-rollup.ts), their
+ * account decisions with the definition's `accounts` section (account-planner.ts), in one write per company;
+ * and, when a company input of the contacts' rules changed, its contacts queued for re-qualification.
  */
 
 export async function planCompanies(ctx: PlannerContext, units: WorkUnit[], now: number): Promise<Plan> {
@@ -19,16 +21,21 @@ export async function planCompanies(ctx: PlannerContext, units: WorkUnit[], now:
     const links = await gateway.associations('companies', 'contacts', readsChanged.map((u) => u.objectId));
     for (const list of links.values()) for (const l of list) followUp.push({ objectType: 'contact', objectId: l.id, change: 'association_changed', occurredAt: now });
   }
-  const read = await cache.readUnits('companies', units, [...COMPANY_SYNC_INPUTS]);
+  const read = await cache.readUnits('companies', units, unique([...COMPANY_SYNC_INPUTS, ...accountCompanyProperties(def)]));
   const contacts = await store.contactsOfCompanies(read.records.map((r) => r.id));
   const byCompany = new Map<string, MirrorContact[]>();
   for (const c of contacts) if (c.companyId) byCompany.set(c.companyId, [...(byCompany.get(c.companyId) ?? []), c]);
+  const accounts = planAccounts(def, read.records, byCompany, now);
+  followUp.push(...accounts.followUp);
   const updates: RecordUpdate[] = [];
   for (const co of read.records) {
-    const changes = companyChanges(co.properties, byCompany.get(co.id) ?? []);
+    const changes = { ...companyChanges(co.properties, byCompany.get(co.id) ?? []), ...accounts.changes.get(co.id) };
     if (Object.keys(changes).length > 0) updates.push({ id: co.id, properties: changes });
   }
   const written = await writeAndRecord(gateway, store, 'companies', updates);
+  // The mirror keeps what the contacts' pass-down reads (account.status, account.score) before they run.
+  const notWritten = new Set([...written.rejected.map((r) => r.id), ...written.missing]);
+  await store.upsertAccounts(accounts.rows.filter((a) => !notWritten.has(a.id)));
   const gone = [...read.missing, ...written.missing];
   if (gone.length > 0) await store.markDeleted('company', gone);
   return { followUp, rejected: rejectedUnits(units, written) };

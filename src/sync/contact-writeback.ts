@@ -86,14 +86,14 @@ function numberText(n: number): string {
 }
 
 /** The reasons as written on the record: one per line, cut to HubSpot's limit with a note that says so. */
-export function reasonsText(decision: Decision): string {
+export function reasonsText(decision: { reasons: ReadonlyArray<{ text: string }> }): string {
   const text = decision.reasons.map((r) => r.text).join('\n');
   if (text.length <= MAX_TEXT_LENGTH) return text;
   const note = '\n… (more reasons than HubSpot can store; `uld history` has them all)';
   return text.slice(0, MAX_TEXT_LENGTH - note.length) + note;
 }
 
-function sameValue(name: string, current: string | null | undefined, next: string): boolean {
+export function sameValue(name: string, current: string | null | undefined, next: string): boolean {
   if ((current ?? '') === next) return true;
   if (name.endsWith('_at')) return readTime(current) !== null && readTime(current) === readTime(next);
   if (/_score$|^uld_score$|^uld_days_/.test(name)) return current !== null && current !== undefined && current !== '' && Number(current) === Number(next);

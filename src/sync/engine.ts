@@ -16,6 +16,7 @@ import { unique, type Plan, type PlannerContext } from './plan';
 import { dealProperties, planDeals } from './deal-planner';
 import { planCompanies } from './company-planner';
 import { asOfRows, BlockPast, replayedDecisions, type HistoryReplay } from './history-replay';
+import { accountCompanyProperties, accountFactsOf, accountInputsChanged, linkedCompanies } from './account-planner';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
 
 export { REJECTED_WRITE } from './write-outcome';
@@ -110,7 +111,7 @@ export class SyncEngine {
    */
   async readProperties(objectType: PreloadType): Promise<string[]> {
     if (objectType === 'contacts') return this.contactProperties();
-    if (objectType === 'companies') return unique([...this.o.definition.companyProperties, ...COMPANY_SYNC_INPUTS]);
+    if (objectType === 'companies') return unique([...this.o.definition.companyProperties, ...COMPANY_SYNC_INPUTS, ...accountCompanyProperties(this.o.definition)]);
     return dealProperties(await this.o.gateway.dealPipelines());
   }
 
@@ -256,7 +257,7 @@ export class SyncEngine {
       if (primary) primaryCompany.set(id, primary.id);
     }
     const companyIds = unique([...primaryCompany.values()]);
-    const companyById = def.companyProperties.length > 0 ? await this.cache.readLinked('companies', companyIds, def.companyProperties) : new Map<string, Record<string, string | null>>();
+    const companyById = await linkedCompanies(def, this.cache, store, companyIds);
     const firstDeal = await firstDealCreated(this.o.store, this.cache, dealLinks);
     const past = this.o.past ? await BlockPast.of(this.o.past, def, live.map((c) => ({ id: c.id, createdAt: readTime(c.properties.createdate), seen: mirrored.has(c.id) })), primaryCompany, now) : null;
 
@@ -311,11 +312,13 @@ export class SyncEngine {
         evaluatedAt: now,
         deleted: false,
         ownerId: c.properties.hubspot_owner_id || null,
+        accountFacts: accountFactsOf(def, c.properties, nameOf(c.properties)),
       };
       rows.push(row);
       // A company's roll-up counts its contacts: it needs a look when one joins, leaves, qualifies or converts.
       const touched = [row.companyId, before?.companyId].filter((x): x is string => !!x);
-      if (!before || before.companyId !== row.companyId || (before.qualifiedAt === null) !== (row.qualifiedAt === null) || (before.convertedAt === null) !== (row.convertedAt === null) || before.deleted) {
+      // Its account (accounts section) when what the account's rules read of it changed.
+      if (!before || before.companyId !== row.companyId || (before.qualifiedAt === null) !== (row.qualifiedAt === null) || (before.convertedAt === null) !== (row.convertedAt === null) || before.deleted || accountInputsChanged(def, before, row)) {
         for (const companyId of unique(touched)) followUp.push({ objectType: 'company', objectId: companyId, change: 'association_changed', occurredAt: now });
       }
     }
@@ -355,10 +358,13 @@ export class SyncEngine {
   // ---- shared -----------------------------------------------------------------------------------
 
   private contactProperties(): string[] {
-    // A Lead is named after its contact (hs_lead_name): only that mode reads the name.
-    const forLead = this.o.handOff?.mode === 'lead' ? LEAD_NAME_PROPERTIES : [];
-    return unique([...this.o.definition.contactProperties, ...CONTACT_SYNC_INPUTS, 'hs_analytics_source', ...forLead]);
+    const accounts = this.o.definition.accounts;
+    // A Lead is named after its contact (hs_lead_name), and an account's reasons name its contacts: only
+    // then is the name read.
+    const named = this.o.handOff?.mode === 'lead' || accounts ? LEAD_NAME_PROPERTIES : [];
+    return unique([...this.o.definition.contactProperties, ...CONTACT_SYNC_INPUTS, 'hs_analytics_source', ...named, ...(accounts?.contactProperties ?? [])]);
   }
+
 
   /** What the deal and company planners work with: the engine's own gateway, store, definition and cache. */
   private planner(): PlannerContext {

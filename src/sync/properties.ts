@@ -1,3 +1,4 @@
+import { ACCOUNT_STATUSES, BUYING_ROLE_LABELS, BUYING_ROLES, type AccountStatus } from '../definition/account-types';
 import { STATUSES } from '../definition/types';
 import type { CrmObjectType, PropertyDefinition } from '../hubspot/types';
 
@@ -73,11 +74,32 @@ export const DEAL_PROPERTIES: PropertyDefinition[] = [
   }),
 ];
 
+const ACCOUNT_STATUS_LABELS: Record<AccountStatus, string> = {
+  disqualified: 'Disqualified',
+  needs_data: 'Needs data',
+  target: 'Target',
+  engaged: 'Engaged',
+  qualified: 'Qualified',
+};
+
 export const COMPANY_PROPERTIES: PropertyDefinition[] = [
   p('uld_leads', 'Leads (ULD)', 'number', 'Contacts associated with this company.'),
   p('uld_qualified_leads', 'Sales-ready leads (ULD)', 'number', 'Associated contacts that have been sales_ready.'),
   p('uld_opportunities', 'Leads with a deal (ULD)', 'number', 'Associated contacts with at least one associated deal.'),
   p('uld_lead_to_opportunity_rate', 'Lead-to-opportunity rate % (ULD)', 'number', 'Leads with a deal / leads, in percent.'),
+  // The account, judged with its buying group (the definition's accounts section); empty without one.
+  p('uld_account_status', 'Account status (ULD)', 'enumeration', "The status the lead definition's accounts section gives this company, judged with its contacts.", {
+    options: ACCOUNT_STATUSES.map((s, i) => ({ value: s, label: ACCOUNT_STATUS_LABELS[s], displayOrder: i })),
+  }),
+  p('uld_account_score', 'Account score (ULD)', 'number', 'Company fit plus group engagement plus buying-role coverage, after caps.'),
+  p('uld_account_reasons', 'Account reasons (ULD)', 'string', 'Every rule that decided the account status, one per line, naming the contacts counted.', { fieldType: 'textarea' }),
+  p('uld_engaged_contacts', 'Engaged contacts (ULD)', 'number', "Contacts counted by the account's group engagement rules."),
+  // A multiple checkbox, as HubSpot's own hs_buying_role: lists and reports filter on each role.
+  p('uld_roles_covered', 'Buying roles covered (ULD)', 'enumeration', "The buying roles (hs_buying_role) the company's contacts hold.", {
+    fieldType: 'checkbox',
+    options: BUYING_ROLES.map((r, i) => ({ value: r, label: BUYING_ROLE_LABELS[r], displayOrder: i })),
+  }),
+  p('uld_account_qualified_at', 'Account first qualified (ULD)', 'datetime', 'The first time the account became qualified.'),
 ];
 
 export const PRODUCT_PROPERTIES: Readonly<Record<Extract<CrmObjectType, 'contacts' | 'deals' | 'companies'>, PropertyDefinition[]>> = {

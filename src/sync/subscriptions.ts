@@ -1,5 +1,6 @@
 import type { HandOffMode } from '../config/schema';
 import type { CompiledDefinition } from '../definition';
+import { ACCOUNT_REFS } from '../definition/account-types';
 
 /**
  * A webhook subscription as HubSpot's app settings hold it: the legacy format (`contact.propertyChange`), or
@@ -31,12 +32,17 @@ export const LEAD_SUBSCRIPTIONS: readonly SubscriptionSpec[] = ['hs_pipeline_sta
  * association changes) of contacts, companies and deals; with HANDOFF_MODE=lead, the hand-off Leads' stages.
  */
 export function subscriptionsFor(def: CompiledDefinition, options: { handOffMode?: HandOffMode } = {}): SubscriptionSpec[] {
-  const contactProps = [...new Set([...def.contactProperties, 'uld_sales_feedback'])].sort();
+  // With accounts: the contact properties the account rules read (hs_buying_role, the windows' dates) and
+  // the company's own inputs. `account.status` and `account.score` are the product's own writes: their
+  // changes are passed down by the worker, not by an event (events of our own writes are ignored anyway).
+  const contactProps = [...new Set([...def.contactProperties, ...(def.accounts?.contactProperties ?? []), 'uld_sales_feedback'])].sort();
+  const ownWrites = new Set<string>(Object.values(ACCOUNT_REFS));
+  const companyProps = [...new Set([...def.companyProperties, ...(def.accounts?.companyProperties ?? [])])].filter((p) => !ownWrites.has(p)).sort();
   return [
     ...['creation', 'deletion', 'merge', 'associationChange', 'restore'].map((k) => ({ subscriptionType: `contact.${k}` })),
     ...contactProps.map((propertyName) => ({ subscriptionType: 'contact.propertyChange', propertyName })),
     ...['creation', 'deletion', 'merge', 'associationChange', 'restore'].map((k) => ({ subscriptionType: `company.${k}` })),
-    ...def.companyProperties.map((propertyName) => ({ subscriptionType: 'company.propertyChange', propertyName })),
+    ...companyProps.map((propertyName) => ({ subscriptionType: 'company.propertyChange', propertyName })),
     ...['creation', 'deletion', 'merge', 'associationChange', 'restore'].map((k) => ({ subscriptionType: `deal.${k}` })),
     ...['dealstage', 'amount', 'closedate', 'pipeline'].map((propertyName) => ({ subscriptionType: 'deal.propertyChange', propertyName })),
     ...(options.handOffMode === 'lead' ? LEAD_SUBSCRIPTIONS.map((s) => ({ ...s })) : []),
