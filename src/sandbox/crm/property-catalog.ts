@@ -1,3 +1,4 @@
+import { BUYING_ROLE_LABELS, BUYING_ROLES } from '../../definition/account-types';
 import type { ObjectType } from './object-types';
 
 /**
@@ -207,6 +208,8 @@ export function builtInProperties(): Record<ObjectType, PropertySeed[]> {
       fieldType: 'radio',
     }),
     select('hs_lead_status', 'Lead Status', 'contactinformation', options(LEAD_STATUSES), { fieldType: 'radio' }),
+    // A multiple checkbox (values `;`-separated); option values as src/definition/account-types.ts lists them.
+    select('hs_buying_role', 'Buying Role', 'contactinformation', options(BUYING_ROLES.map((r) => [r, BUYING_ROLE_LABELS[r]] as const)), { fieldType: 'checkbox' }),
     select('hs_analytics_source', 'Original Traffic Source', 'analyticsinformation', options(ANALYTICS_SOURCES), ro),
     number('hs_analytics_num_page_views', 'Number of Pageviews', 'analyticsinformation', ro),
     number('hs_analytics_num_visits', 'Number of Sessions', 'analyticsinformation', ro),
