@@ -1,22 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client } from '@hubspot/api-client';
-import pino from 'pino';
-import { loadConfig } from '../src/config';
-import { compileDefinition, evaluate, type CompiledDefinition } from '../src/definition';
-import { loadDefinitionFile } from '../src/definition-file';
-import { createGateway, type HubSpotGateway } from '../src/hubspot';
+import { evaluate, type CompiledDefinition } from '../src/definition';
 import type { DealPipeline } from '../src/hubspot/types';
-import { startSandbox, type PortalChange, type Sandbox } from '../src/sandbox';
-import { freePort, startService, type Service } from '../src/server';
+import type { PortalChange, Sandbox } from '../src/sandbox';
 import { CONTACT_SYNC_INPUTS, contactWriteback } from '../src/sync/contact-writeback';
 import { DEAL_SYNC_INPUTS, dealFigures } from '../src/sync/deal-figures';
-import { SyncEngine } from '../src/sync/engine';
-import { ensureProductProperties } from '../src/sync/install-properties';
-import { subscriptionsFor } from '../src/sync/subscriptions';
 import type { Bench } from './lib';
 import { seededRandom } from './synthetic-leads';
+import { ASSOCIATION_BATCH, BATCH, ceilDiv, diff, shuffled, startWorld, total, USER, type FloorLine } from './sync-world';
 
 /**
  * Issue 5, acceptance 5 and 6: the sync engine's HubSpot calls against a per-event baseline and the
@@ -25,8 +15,6 @@ import { seededRandom } from './synthetic-leads';
  * docs/sync.md explains the call budget.
  */
 
-const CONTACTS = 3000;
-const DEALS = 600;
 const EVENTS = 20_000;
 /** Share of the events on deals (amount changes); the rest are contact changes. */
 const DEAL_EVENT_SHARE = 0.15;
@@ -34,90 +22,10 @@ const FRESH_EPS = 100;
 const FRESH_SECONDS = 30;
 /** The default of DEBOUNCE_MS (src/config/schema.ts). */
 const DEBOUNCE_MS = 2000;
-const BATCH = 100;
-const ASSOCIATION_BATCH = 1000;
 /** Concurrent requests of the per-event baseline (a Zapier-style integration runs events in parallel). */
 const BASELINE_CONCURRENCY = 10;
 /** The baseline runs on every 5th event: 4,000 real sequences of 2 or 3 round trips. */
 const BASELINE_SAMPLE = 5;
-const USER = { sourceType: 'CRM_UI' as const, userId: 7 };
-const EXAMPLE = path.join(__dirname, '..', '..', 'lead-definition.example.yaml');
-
-interface World {
-  sandbox: Sandbox;
-  service: Service;
-  gateway: HubSpotGateway;
-  engine: SyncEngine;
-  definition: CompiledDefinition;
-  /** Until webhooks are delivered and the queue is empty (the engine's echoes included). */
-  settle(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-
-/** The sandbox (rate limit high: only call counts matter), the real receiver and the engine, as `uld serve` wires them. */
-async function startWorld(options: { seed: number; debounceMs: number; pollMs?: number }): Promise<World> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-bench-sync-'));
-  const definition = compileDefinition(loadDefinitionFile(EXAMPLE));
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}/webhooks/hubspot`;
-  const sandbox = await startSandbox({
-    seed: options.seed,
-    contacts: CONTACTS,
-    deals: DEALS,
-    rateLimit: { perWindow: 10_000_000, daily: 1_000_000_000, searchPerSecond: 1000 },
-    webhooks: { targetUrl: publicUrl, subscriptions: subscriptionsFor(definition) },
-  });
-  const config = loadConfig({
-    ...sandbox.environment(),
-    WEBHOOK_PUBLIC_URL: publicUrl,
-    PORT: String(port),
-    DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,
-    LOG_LEVEL: 'silent',
-    DEBOUNCE_MS: String(options.debounceMs),
-    SERVE_WORKER: 'false',
-    SERVE_SCHEDULER: 'false',
-  });
-  const logger = pino({ level: 'silent' });
-  const service = await startService({ config, host: '127.0.0.1', logger, roles: [] });
-  const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 10_000_000 });
-  await ensureProductProperties(gateway);
-  const engine = new SyncEngine({ gateway, store: service.store, definition, logger, owner: 'bench-worker', ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}) });
-  return {
-    sandbox,
-    service,
-    gateway,
-    engine,
-    definition,
-    async settle() {
-      for (let i = 0; i < 20; i++) {
-        await sandbox.webhooks.idle(120_000);
-        await engine.drain();
-        await sandbox.webhooks.idle(120_000);
-        const stats = await service.store.queueStats();
-        if (stats.byObjectType.every((q) => q.pending === 0 && q.leased === 0)) return;
-      }
-      throw new Error('the pipeline did not settle');
-    },
-    async stop() {
-      await engine.stop();
-      await service.stop();
-      await sandbox.stop();
-      gateway.close?.();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-
-function shuffled<T>(xs: readonly T[], rnd: () => number): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 const TITLES = ['VP Sales', 'Head of Marketing', 'Director of IT', 'Software Engineer', 'Marketing Manager', 'Analyst', 'CTO', 'Team Lead', 'Consultant', 'Founder'];
 const CONVERSIONS = ['Demo request', 'Pricing page form', 'Ebook download', 'Webinar registration', 'Newsletter signup', 'Contact sales'];
@@ -152,18 +60,6 @@ function makeChange(sandbox: Sandbox, rnd: () => number, contactIds: string[], d
   else values = { recent_conversion_event_name: CONVERSIONS.filter((c) => c !== p.recent_conversion_event_name)[Math.floor(rnd() * (CONVERSIONS.length - 1))]! };
   portal.update('contacts', id, values, USER);
   return { objectType: 'contacts', id };
-}
-
-const diff = (after: Record<string, number>, before: Record<string, number>): Record<string, number> =>
-  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)] as const).filter(([, v]) => v > 0));
-const total = (counts: Record<string, number>) => Object.values(counts).reduce((n, v) => n + v, 0);
-const ceilDiv = (n: number, size: number) => Math.ceil(n / size);
-
-interface FloorLine {
-  kind: string;
-  objects: number;
-  batch: number;
-  calls: number;
 }
 
 /**

@@ -166,9 +166,13 @@ async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, 
   }
   try {
     const problems: string[] = [];
+    // With accounts, what the account rules read too: the company's own inputs and each contact's
+    // (hs_buying_role, the group rules' window dates).
+    const contactsRead = [...new Set([...def.contactProperties, ...(def.accounts?.contactProperties ?? [])])];
+    const companiesRead = [...new Set([...def.companyProperties, ...(def.accounts?.companyProperties ?? [])])];
     for (const [objectType, wanted, prefix] of [
-      ['contacts', def.contactProperties, ''],
-      ['companies', def.companyProperties, 'company.'],
+      ['contacts', contactsRead, ''],
+      ['companies', companiesRead, 'company.'],
     ] as const) {
       if (wanted.length === 0) continue;
       const have = new Set((await gateway.listProperties(objectType)).map((p) => p.name));
@@ -178,7 +182,7 @@ async function hubspotChecks(gateway: AdminGateway | undefined, config: Config, 
         problems.push(`${prefix}${name} does not exist in the portal's ${objectType}${hint ? ` (did you mean ${prefix}${hint}?)` : ''}`);
       }
     }
-    const total = def.contactProperties.length + def.companyProperties.length;
+    const total = contactsRead.length + companiesRead.length;
     if (problems.length === 0) add('definition properties', 'pass', `all ${total} properties the definition reads exist in the portal`);
     else add('definition properties', 'fail', problems.join('; '), `correct ${config.leadDefinitionPath}, or create the properties in HubSpot: a rule on a property that does not exist never matches`);
   } catch (err) {

@@ -63,7 +63,17 @@ function accountContact(c: MirrorContact): AccountContact {
   };
 }
 
-export function planAccounts(def: CompiledDefinition, companies: readonly CrmRecord[], contactsByCompany: ReadonlyMap<string, readonly MirrorContact[]>, now: number): AccountPlan {
+/** Whether a change of the account is one its contacts' rules read: only `account.status`, only `account.score`, or both. */
+function passedDown(def: CompiledDefinition, changes: Readonly<Record<string, string>>): boolean {
+  if (!def.readsAccount) return false;
+  return Object.values(ACCOUNT_REFS).some((property) => property in changes && def.companyProperties.includes(property));
+}
+
+/**
+ * `changedAt`: each company unit's last change; the pass-down is dated by it, not now, since the contacts
+ * themselves did not change (their records, just read, serve again: see RecordCache.recent).
+ */
+export function planAccounts(def: CompiledDefinition, companies: readonly CrmRecord[], contactsByCompany: ReadonlyMap<string, readonly MirrorContact[]>, changedAt: ReadonlyMap<string, number>, now: number): AccountPlan {
   const plan: AccountPlan = { changes: new Map(), rows: [], followUp: [] };
   if (!def.accounts) return plan;
   for (const co of companies) {
@@ -89,8 +99,8 @@ export function planAccounts(def: CompiledDefinition, companies: readonly CrmRec
       evaluatedAt: now,
       deleted: false,
     });
-    if (wb.passDown && def.readsAccount) {
-      for (const c of contacts) plan.followUp.push({ objectType: 'contact', objectId: c.id, change: 'account_changed', occurredAt: now });
+    if (passedDown(def, wb.changes)) {
+      for (const c of contacts) plan.followUp.push({ objectType: 'contact', objectId: c.id, change: 'account_changed', occurredAt: changedAt.get(co.id) ?? now });
     }
   }
   return plan;

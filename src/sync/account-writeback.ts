@@ -16,8 +16,6 @@ export interface AccountWriteback {
   changes: Record<string, string>;
   /** When the account was first qualified (the record's date, or now when it is qualified for the first time). */
   qualifiedAt: number | null;
-  /** The status or score the contacts read (`account.status`, `account.score`) changed. */
-  passDown: boolean;
 }
 
 const numberText = (n: number) => String(Math.round(n * 100) / 100);
@@ -49,5 +47,5 @@ export function accountWriteback(decision: AccountDecision, current: Readonly<Re
           : sameValue(name, current[name], value);
     if (!same) changes[name] = value;
   }
-  return { changes, qualifiedAt, passDown: 'uld_account_status' in changes || 'uld_account_score' in changes };
+  return { changes, qualifiedAt };
 }

@@ -19,13 +19,16 @@ export async function planCompanies(ctx: PlannerContext, units: WorkUnit[], now:
   const readsChanged = units.filter((u) => u.properties.some((p) => def.companyProperties.includes(p)) || u.changes.includes('restored') || u.changes.includes('merged'));
   if (readsChanged.length > 0) {
     const links = await gateway.associations('companies', 'contacts', readsChanged.map((u) => u.objectId));
-    for (const list of links.values()) for (const l of list) followUp.push({ objectType: 'contact', objectId: l.id, change: 'association_changed', occurredAt: now });
+    // Dated by the company's change, not now: the contacts themselves did not change (see RecordCache.recent).
+    const changedAt = new Map(readsChanged.map((u) => [u.objectId, u.lastOccurredAt]));
+    for (const [companyId, list] of links) for (const l of list) followUp.push({ objectType: 'contact', objectId: l.id, change: 'association_changed', occurredAt: changedAt.get(companyId) ?? now });
   }
   const read = await cache.readUnits('companies', units, unique([...COMPANY_SYNC_INPUTS, ...accountCompanyProperties(def)]));
   const contacts = await store.contactsOfCompanies(read.records.map((r) => r.id));
   const byCompany = new Map<string, MirrorContact[]>();
   for (const c of contacts) if (c.companyId) byCompany.set(c.companyId, [...(byCompany.get(c.companyId) ?? []), c]);
-  const accounts = planAccounts(def, read.records, byCompany, now);
+  const changedAt = new Map(units.map((u) => [u.objectId, u.lastOccurredAt]));
+  const accounts = planAccounts(def, read.records, byCompany, changedAt, now);
   followUp.push(...accounts.followUp);
   const updates: RecordUpdate[] = [];
   for (const co of read.records) {
@@ -33,6 +36,7 @@ export async function planCompanies(ctx: PlannerContext, units: WorkUnit[], now:
     if (Object.keys(changes).length > 0) updates.push({ id: co.id, properties: changes });
   }
   const written = await writeAndRecord(gateway, store, 'companies', updates);
+  cache.applyWrites('companies', updates, written.written);
   // The mirror keeps what the contacts' pass-down reads (account.status, account.score) before they run.
   const notWritten = new Set([...written.rejected.map((r) => r.id), ...written.missing]);
   await store.upsertAccounts(accounts.rows.filter((a) => !notWritten.has(a.id)));

@@ -68,6 +68,7 @@ export async function planDeals(ctx: PlannerContext, units: WorkUnit[], now: num
     for (const c of added) followUp.push({ objectType: 'contact', objectId: c, change: 'conversion_signal', occurredAt: now });
   }
   const written = await writeAndRecord(gateway, store, 'deals', updates);
+  ctx.cache.applyWrites('deals', updates, written.written);
   await store.upsertDeals(rows);
   const gone = [...read.missing, ...written.missing];
   if (gone.length > 0) await store.markDeleted('deal', gone);

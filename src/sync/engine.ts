@@ -238,6 +238,9 @@ export class SyncEngine {
   private async contacts(units: WorkUnit[], now: number): Promise<Plan> {
     const { gateway, store, definition: def } = this.o;
     const ids = units.map((u) => u.objectId);
+    // Follow-ups are dated by the change that caused them (see RecordCache.recent).
+    const changedAt = new Map<string, number>();
+    for (const u of units) changedAt.set(u.objectId, Math.max(changedAt.get(u.objectId) ?? -Infinity, u.lastOccurredAt));
     const read = await this.cache.readUnits('contacts', units, this.contactProperties());
     const live = read.records;
     const liveIds = live.map((r) => r.id);
@@ -319,11 +322,12 @@ export class SyncEngine {
       const touched = [row.companyId, before?.companyId].filter((x): x is string => !!x);
       // Its account (accounts section) when what the account's rules read of it changed.
       if (!before || before.companyId !== row.companyId || (before.qualifiedAt === null) !== (row.qualifiedAt === null) || (before.convertedAt === null) !== (row.convertedAt === null) || before.deleted || accountInputsChanged(def, before, row)) {
-        for (const companyId of unique(touched)) followUp.push({ objectType: 'company', objectId: companyId, change: 'association_changed', occurredAt: now });
+        for (const companyId of unique(touched)) followUp.push({ objectType: 'company', objectId: companyId, change: 'association_changed', occurredAt: changedAt.get(c.id) ?? now });
       }
     }
 
     const written = await writeAndRecord(this.o.gateway, this.o.store, 'contacts', updates);
+    this.cache.applyWrites('contacts', updates, written.written);
     const handedOff = new Set(written.written);
     await this.handOffs.handOff(handOffs.filter((h) => handedOff.has(h.id)), now);
     await store.upsertContacts(rows);

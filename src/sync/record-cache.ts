@@ -1,7 +1,22 @@
-import type { BatchReadResult, CrmGateway, CrmRecord } from '../hubspot/types';
+import type { BatchReadResult, CrmGateway, CrmRecord, RecordUpdate } from '../hubspot/types';
 import type { WorkUnit } from '../store/types';
 
 export type PreloadType = 'contacts' | 'companies' | 'deals';
+
+/**
+ * Units the engine itself queued because something else changed (a company's fit input, an account's status,
+ * a contact joining a company): the record is not known to have changed. Any other kind (an event, a job's
+ * "look again", a retry) reads the record.
+ */
+const FOLLOW_UP_KINDS: ReadonlySet<string> = new Set(['association_changed', 'account_changed']);
+function followUpOnly(u: WorkUnit): boolean {
+  return u.changes.length > 0 && u.changes.every((k) => FOLLOW_UP_KINDS.has(k));
+}
+
+/** How long a record the engine read serves its follow-ups (see `RecordCache.recent`). */
+const RECENT_MS = 60_000;
+/** At most this many remembered records per object type (compact: the values that are set). */
+const RECENT_MAX = 20_000;
 
 /**
  * A record the caller read, and when it asked for it (the record reflects every change before then). Kept
@@ -30,8 +45,57 @@ function propertiesOf(p: Preloaded): Record<string, string | null> {
  */
 export class RecordCache {
   private readonly preloaded: Record<PreloadType, Map<string, Preloaded>> = { contacts: new Map(), companies: new Map(), deals: new Map() };
+  /**
+   * What the engine itself read in the last RECENT_MS, with what it wrote since applied: a record worked again
+   * for a follow-up it caused (a company's fit input fanning out to contacts just qualified, an account's
+   * pass-down, a contact's account judged twice in one backlog) is not read again when nothing changed it
+   * since (its unit's last change is not after the read). Short-lived and capped: another instance writing
+   * the same record (a rolling deploy) is outdated here at most that long.
+   */
+  private readonly recent: Record<PreloadType, Map<string, Preloaded>> = { contacts: new Map(), companies: new Map(), deals: new Map() };
 
-  constructor(private readonly gateway: CrmGateway) {}
+  constructor(private readonly gateway: CrmGateway, private readonly clock: () => number = Date.now) {}
+
+  private remember(objectType: PreloadType, records: readonly CrmRecord[], properties: readonly string[], readAt: number): void {
+    const map = this.recent[objectType];
+    const names = new Set(properties);
+    for (const r of records) {
+      const values: Record<string, string> = {};
+      for (const [name, value] of Object.entries(r.properties)) if (value !== null && value !== undefined) values[name] = value;
+      map.delete(r.id);
+      map.set(r.id, { values, names, readAt });
+    }
+    // Oldest first (insertion order): drop what is too old, then what is over the cap.
+    for (const [id, p] of map) {
+      if (map.size <= RECENT_MAX && readAt - p.readAt <= RECENT_MS) break;
+      map.delete(id);
+    }
+  }
+
+  private recentRead(objectType: PreloadType, id: string, properties: readonly string[], changedAt: number): Preloaded | undefined {
+    const p = this.recent[objectType].get(id);
+    if (!p || changedAt > p.readAt || this.clock() - p.readAt > RECENT_MS || !hasAll(p, properties)) return undefined;
+    return p;
+  }
+
+  /** What the engine wrote, applied to the records it remembers (empty strings clear a value, as in HubSpot). */
+  applyWrites(objectType: PreloadType, updates: readonly RecordUpdate[], written: readonly string[]): void {
+    const map = this.recent[objectType];
+    const ok = new Set(written);
+    for (const u of updates) {
+      const p = map.get(u.id);
+      if (!p) continue;
+      if (!ok.has(u.id)) {
+        map.delete(u.id);
+        continue;
+      }
+      for (const [name, value] of Object.entries(u.properties)) {
+        if (!p.names.has(name)) continue;
+        if (value === '') delete p.values[name];
+        else p.values[name] = value;
+      }
+    }
+  }
 
   /**
    * Records the caller has just read, asked for at `readAt` (before the call, so they reflect every
@@ -69,11 +133,15 @@ export class RecordCache {
       seen.add(u.objectId);
       const p = map.get(u.objectId);
       map.delete(u.objectId);
-      if (p && u.lastOccurredAt <= p.readAt && hasAll(p, properties)) records.push({ id: u.objectId, properties: propertiesOf(p) });
+      const good = p && u.lastOccurredAt <= p.readAt && hasAll(p, properties) ? p : followUpOnly(u) ? this.recentRead(objectType, u.objectId, properties, u.lastOccurredAt) : undefined;
+      if (good) records.push({ id: u.objectId, properties: propertiesOf(good) });
       else toRead.push(u.objectId);
     }
     if (toRead.length === 0) return { records, missing: [] };
+    const readAt = this.clock();
     const read = await this.gateway.read(objectType, toRead, properties);
+    this.remember(objectType, read.records, properties, readAt);
+    for (const id of read.missing) this.recent[objectType].delete(id);
     return { records: [...records, ...read.records], missing: read.missing };
   }
 
@@ -84,10 +152,18 @@ export class RecordCache {
     const toRead: string[] = [];
     for (const id of ids) {
       const p = map.get(id);
-      if (p && hasAll(p, properties)) out.set(id, propertiesOf(p));
+      // A linked record read in the last RECENT_MS: a change since has its own unit, which re-qualifies
+      // the records depending on it (as for a preloaded one).
+      const good = p && hasAll(p, properties) ? p : this.recentRead(objectType, id, properties, -Infinity);
+      if (good) out.set(id, propertiesOf(good));
       else toRead.push(id);
     }
-    if (toRead.length > 0) for (const r of (await this.gateway.read(objectType, toRead, properties)).records) out.set(r.id, r.properties);
+    if (toRead.length > 0) {
+      const readAt = this.clock();
+      const read = await this.gateway.read(objectType, toRead, properties);
+      for (const r of read.records) out.set(r.id, r.properties);
+      this.remember(objectType, read.records, properties, readAt);
+    }
     return out;
   }
 }
