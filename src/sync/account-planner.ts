@@ -35,12 +35,13 @@ export function accountFactsOf(def: CompiledDefinition, properties: Readonly<Rec
 
 /**
  * Whether a contact's re-evaluation changed anything its account reads: the facts the account rules read,
- * or a score a group rule reads. Only then is the account judged again.
+ * its name (in the account's reasons), or a score a group rule reads. Only then is the account judged again.
  */
 export function accountInputsChanged(def: CompiledDefinition, before: MirrorContact | undefined, after: MirrorContact): boolean {
   if (!def.accounts) return false;
   if (!before) return true;
-  if (JSON.stringify(before.accountFacts?.facts ?? null) !== JSON.stringify(after.accountFacts?.facts ?? null)) return true;
+  // The facts, and the name: the account's reasons name the contacts they count.
+  if (JSON.stringify(before.accountFacts ?? null) !== JSON.stringify(after.accountFacts ?? null)) return true;
   const read = new Set(def.accounts.engagement.map((r) => r.score));
   return (read.has('fit') && before.fitScore !== after.fitScore) || (read.has('engagement') && before.engagementScore !== after.engagementScore) || (read.has('total') && before.totalScore !== after.totalScore);
 }
