@@ -86,7 +86,7 @@ function decayed(c: DecayPlan, text: string | undefined, t: number, now: number)
   if (t !== t) return new UndatedReason(c, text); // NaN: no readable date
   const ageDays = Math.max(0, now - t) / DAY_MS;
   const points = c.halfLife ? halfLifePoints(c.points, ageDays / c.days) : round2(c.points * Math.max(0, 1 - ageDays / c.days));
-  return new DecayedReason(c, points, ageDays);
+  return new DecayedReason(c, points, t);
 }
 
 /**

@@ -51,23 +51,35 @@ export interface DecayPlan {
   readonly how: string;
 }
 
-/** A decayed engagement rule: its points after decay, the points it started from and how old it is. */
+/** The UTC day of an instant (a far-off year keeps its sign and digits); the raw number beyond JavaScript's dates. */
+function dayOf(t: number): string {
+  const d = new Date(t);
+  if (Number.isNaN(d.getTime())) return `${t} ms`;
+  const iso = d.toISOString();
+  return iso.slice(0, iso.indexOf('T'));
+}
+
+/**
+ * A decayed engagement rule: its points after decay, the points it started from and the day it is dated
+ * from. The date, not an age: "3.21 days ago" would change the text every few minutes with nothing else
+ * changed, and a re-evaluation would rewrite the reasons (and move uld_evaluated_at) for nothing.
+ */
 export class DecayedReason extends LazyReason {
   declare kind: 'engagement';
   declare points: number;
   declare private plan: DecayPlan;
-  declare private ageDays: number;
-  constructor(plan: DecayPlan, points: number, ageDays: number) {
+  declare private at: number;
+  constructor(plan: DecayPlan, points: number, at: number) {
     super();
     this.ref = plan.id;
     this.plan = plan;
     this.points = points;
-    this.ageDays = ageDays;
+    this.at = at;
     this.kind = 'engagement';
   }
   get text(): string {
     const p = this.plan;
-    return `${signed(this.points)} engagement: ${p.label} (${formatPoints(p.points)} points, ${formatPoints(this.ageDays)} days ago, ${p.how})`;
+    return `${signed(this.points)} engagement: ${p.label} (${formatPoints(p.points)} points on ${dayOf(this.at)}, ${p.how})`;
   }
 }
 

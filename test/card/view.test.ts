@@ -137,7 +137,7 @@ describe('reasons, grouped as a rep reads them', () => {
     expect(v.reasons.disqualifiers.map((r) => r.ref)).toEqual(['free-mail', 'student']);
     expect(v.reasons.fit).toEqual([{ text: '+20 fit: 100+ employees', ref: 'size', points: 20 }]);
     expect(v.reasons.engagement).toEqual([
-      { text: '+40 engagement: Requested a demo (40 points, 0 days ago, half-life 30 days)', ref: 'demo', points: 40 },
+      { text: `+40 engagement: Requested a demo (40 points on ${new Date(NOW).toISOString().slice(0, 10)}, half-life 30 days)`, ref: 'demo', points: 40 },
       { text: '+10 engagement: Visited often', ref: 'visits', points: 10 },
     ]);
     expect(v.reasons.missing).toEqual([]);

@@ -41,9 +41,15 @@ describe('decay (engagement only)', () => {
     expect(d.engagementScore).toBe(Math.round((halfLifePoints + linearPoints) * 100) / 100);
   });
 
-  it('when a decayed rule matches, then its reason shows the base points, the age and the decay', () => {
+  it('when a decayed rule matches, then its reason shows the base points, the day it is dated from and the decay', () => {
     const d = evaluate(def, { recent_conversion_event_name: 'Demo', recent_conversion_date: daysAgo(30) }, null, NOW);
-    expect(texts(d)).toContain('+20 engagement: Requested a demo (40 points, 30 days ago, half-life 30 days)');
+    expect(texts(d)).toContain(`+20 engagement: Requested a demo (40 points on ${new Date(NOW - 30 * 86_400_000).toISOString().slice(0, 10)}, half-life 30 days)`);
+  });
+
+  it('when the same contact is evaluated minutes later, then the reasons are the same text (a date, not an age): nothing to rewrite', () => {
+    const facts = { recent_conversion_event_name: 'Demo', recent_conversion_date: daysAgo(3.2) };
+    const texts = (t: number) => evaluate(def, facts, null, t).reasons.map((r) => r.text);
+    expect(texts(NOW + 7 * 60_000)).toEqual(texts(NOW));
   });
 
   it('when the decay date is empty or unreadable, then the rule counts 0 and says why', () => {
