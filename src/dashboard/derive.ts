@@ -64,8 +64,8 @@ function withoutPeriod({ period: _period, ...metrics }: Metrics & { period: Peri
  * every record, as the metrics job computes them (`/api/metrics/snapshot`).
  */
 export async function readFigures(store: Store, now: number, slaHours: number, period: Period | null): Promise<DashboardFigures> {
-  const mirror = await store.listMirror();
-  const input = { ...mirror, now, slaHours };
+  const [mirror, accounts] = await Promise.all([store.listMirror(), store.listAccounts()]);
+  const input = { ...mirror, accounts, now, slaHours };
   const metrics: Metrics = period === null ? computeMetrics(input) : withoutPeriod(computeMetricsForPeriod(input, period));
   const snapshot = snapshotOf(metrics, now);
   const header = headerFigures({ ...mirror, now }, period ?? lastDays(DEFAULT_PERIOD_DAYS, now));

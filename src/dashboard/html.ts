@@ -12,6 +12,7 @@ export const escapeHtml = escapeXml;
 
 export const NAV: ReadonlyArray<{ slug: string; title: string }> = [
   { slug: 'funnel', title: 'Funnel' },
+  { slug: 'accounts', title: 'Accounts' },
   { slug: 'trend', title: 'Lead-to-opportunity trend' },
   { slug: 'cycle', title: 'Sales cycle and days in stage' },
   { slug: 'velocity', title: 'Pipeline velocity' },
@@ -88,6 +89,7 @@ function scopeText(page: Page): string {
   if (!p) return '';
   if (page.figuresFrom === 'stored') return ` The tables below count every record (the metrics job's latest snapshot), not only ${p.from} to ${p.to}: this period's figures are being computed.`;
   if (p.scope === 'created') return ` The tables below count the contacts and deals created from ${p.from} to ${p.to}.`;
+  if (p.scope === 'accounts') return ` The tables below count the accounts (companies) created from ${p.from} to ${p.to}, each judged on all its contacts and deals.`;
   if (p.scope === 'snapshots') return ` The table below lists the snapshots taken from ${p.from} to ${p.to}.`;
   return ' The tables below are not limited to the period.';
 }

@@ -2,6 +2,7 @@ import { STATUSES } from '../definition/types';
 import { groupQualifiedPipeline, inPeriod, periodBounds, qualifiedPipelineSeries, slaText, STAGES, type GroupFigures, type MetricsSnapshot, type Period, type QualifiedPipelineFigures } from '../metrics';
 import type { Store } from '../store';
 import { CYCLE_BUCKETS, type FigureSource, type ServedSnapshot } from './figures';
+import { accountsPage } from './account-page';
 import { decisionsPage, operationsPage } from './live-pages';
 import { col, type Column, type Page, type Table, type Value } from './table';
 
@@ -279,12 +280,13 @@ function handOffPage({ snapshot: s, origin }: ServedSnapshot): Page {
   };
 }
 
-export const PAGE_SLUGS = ['funnel', 'trend', 'cycle', 'velocity', 'status', 'handoff', 'decisions', 'operations'] as const;
+export const PAGE_SLUGS = ['funnel', 'accounts', 'trend', 'cycle', 'velocity', 'status', 'handoff', 'decisions', 'operations'] as const;
 export type PageSlug = (typeof PAGE_SLUGS)[number];
 
 /** What the tables of each page count, given the period (said on the page, beside the header). */
-const PERIOD_SCOPE: Record<PageSlug, 'created' | 'snapshots' | 'all'> = {
+const PERIOD_SCOPE: Record<PageSlug, NonNullable<Page['period']>['scope']> = {
   funnel: 'created',
+  accounts: 'accounts',
   trend: 'snapshots',
   cycle: 'created',
   velocity: 'created',
@@ -300,6 +302,10 @@ async function pageOf(slug: PageSlug, ctx: PageContext): Promise<{ page: Page; s
     case 'funnel': {
       const s = await served();
       return { page: funnelPage(s), served: s };
+    }
+    case 'accounts': {
+      const s = await served();
+      return { page: accountsPage(s), served: s };
     }
     case 'velocity': {
       const s = await served();

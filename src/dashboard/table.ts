@@ -52,9 +52,10 @@ export interface Page {
   search?: { query: string; message: string | null };
   /**
    * The period of the page (`explicit`: given in the address, so links carry it) and what its tables count:
-   * `created` the records created in it, `snapshots` the snapshots taken in it, `all` everything.
+   * `created` the records created in it, `accounts` the accounts created in it, `snapshots` the snapshots taken
+   * in it, `all` everything.
    */
-  period?: Period & { explicit: boolean; today: string; scope: 'created' | 'snapshots' | 'all' };
+  period?: Period & { explicit: boolean; today: string; scope: 'created' | 'accounts' | 'snapshots' | 'all' };
   /** The period's header figures beside the previous period's; null while they are being computed. */
   header?: PeriodHeader | null;
 }

@@ -3,7 +3,7 @@ import { computeMetrics, snapshotOf, type Period } from '../metrics';
 import type { Store } from '../store';
 
 /**
- * The heavy reads of the figures: the whole mirror (`listMirror`) and `computeMetrics` over it. The same
+ * The heavy reads of the figures: the whole mirror (`listMirror`, `listAccounts`) and `computeMetrics` over it. The same
  * code runs in the worker thread (thread.ts) or, where the database cannot be opened from another thread,
  * in the caller's thread (index.ts), so the two modes cannot compute different figures.
  */
@@ -24,8 +24,8 @@ export type FigureTaskResult<T extends FigureTask> = T extends { kind: 'metrics'
 
 export async function runFigureTaskOn<T extends FigureTask>(store: Store, task: T): Promise<FigureTaskResult<T>> {
   if (task.kind === 'dashboard') return (await readFigures(store, task.now, task.slaHours, task.period)) as FigureTaskResult<T>;
-  const mirror = await store.listMirror();
-  const metrics = computeMetrics({ ...mirror, now: task.now, slaHours: task.slaHours });
+  const [mirror, accounts] = await Promise.all([store.listMirror(), store.listAccounts()]);
+  const metrics = computeMetrics({ ...mirror, accounts, now: task.now, slaHours: task.slaHours });
   const result: MetricsTaskResult = {
     snapshotJson: JSON.stringify(snapshotOf(metrics, task.now)),
     counts: { contacts: mirror.contacts.length, deals: mirror.deals.length, cohorts: metrics.byCohort.length, slaBreaches: metrics.slaBreachedContactIds.length },

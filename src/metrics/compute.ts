@@ -1,5 +1,7 @@
 import { STATUSES } from '../definition/types';
-import { DATED_ORIGINS, type DecisionRecord, type MirrorContact, type MirrorDeal } from '../sync/mirror';
+import { DATED_ORIGINS, type DecisionRecord, type MirrorAccount, type MirrorContact, type MirrorDeal } from '../sync/mirror';
+import { computeAccountFunnel } from './account-funnel';
+import { bucket, byCreation, byKey, keyOrNone } from './grouping';
 import { qualifiedPipelineByMonth, qualifiedPipelineOf } from './pipeline';
 import { DAY_MS, HOUR_MS, monthOf, monthsBetween, ratio, summarize, type Summary } from './stats';
 import {
@@ -26,6 +28,8 @@ export interface MetricsInput {
   deals: readonly MirrorDeal[];
   /** The audit log (at least each contact's first decision of each status): when each status was first reached. */
   decisions: readonly DecisionRecord[];
+  /** The account mirror (`listAccounts`), for the account funnel; absent or empty: no account figures (null). */
+  accounts?: readonly MirrorAccount[];
   /** Epoch ms: the instant open deals are aged and SLAs are judged at. */
   now: number;
   /** A sales_ready contact with no verdict after this many hours is in breach. */
@@ -63,18 +67,6 @@ const minOf = (...xs: Array<number | null | undefined>): number | null => {
   for (const x of xs) if (x !== null && x !== undefined && (m === null || x < m)) m = x;
   return m;
 };
-
-const keyOrNone = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? NONE : v);
-
-/** Earliest created first; no created date last; then by id, so attribution never depends on input order. */
-function byCreation(a: { id: string; createdAt: number | null }, b: { id: string; createdAt: number | null }): number {
-  if (a.createdAt !== b.createdAt) {
-    if (a.createdAt === null) return 1;
-    if (b.createdAt === null) return -1;
-    return a.createdAt - b.createdAt;
-  }
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
 
 function journeyOf(contact: MirrorContact, firsts: FirstDecisions, deals: MirrorDeal[]): Journey {
   const firstAt = (status: string, kind: keyof FirstDecisions) => firsts[kind].get(`${contact.id}\u0000${status}`) ?? null;
@@ -260,21 +252,6 @@ function groupOf(key: string, journeys: readonly Journey[], deals: readonly Mirr
   return { key, funnel: funnelOf(journeys), deals: dealFiguresOf(deals, now), handOff: handOffOf(journeys, now, slaMs), qualifiedPipeline: qualifiedPipelineOf(deals) };
 }
 
-/** Groups records by a key; records whose key is undefined belong to no group. */
-function bucket<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = keyOf(item);
-    if (k === undefined) continue;
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
-
-/** Alphabetical, the missing-attribute group last. */
-const byKey = (a: string, b: string) => (a === NONE ? 1 : b === NONE ? -1 : a < b ? -1 : a > b ? 1 : 0);
 /** Best status first (the ladder, reversed), unknown values next, the missing-attribute group last. */
 const STATUS_ORDER = [...STATUSES].reverse() as string[];
 const byStatus = (a: string, b: string) => {
@@ -371,6 +348,8 @@ export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}
       .filter((j) => isSlaBreach(j, now, slaMs))
       .map((j) => j.contact.id)
       .sort(),
+    // From the whole input: an account created since `since` is judged on all its contacts and deals.
+    accounts: computeAccountFunnel({ accounts: input.accounts ?? [], contacts: input.contacts, deals: input.deals, now }, since === undefined ? {} : { start: since }),
   };
 }
 

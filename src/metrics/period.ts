@@ -1,3 +1,4 @@
+import { computeAccountFunnel } from './account-funnel';
 import { computeMetrics, type MetricsInput } from './compute';
 import { DAY_MS, monthOf } from './stats';
 import { NONE, type Metrics } from './types';
@@ -87,13 +88,15 @@ export function choosePeriod(from: string | undefined, to: string | undefined, n
  * end): contacts and deals created from the first instant of `from` to the last of `to`. The cohorts run from
  * the month of the period's first lead (its first deal for the deal-month series) to `to`'s month, so a long
  * period does not list years of empty months before the first record, nor months after the period; empty
- * months in between are listed, as everywhere. `now` still ages the open deals and judges the SLA.
+ * months in between are listed, as everywhere. The account funnel counts the accounts created in the period. `now` still ages the open deals and judges the SLA.
  */
 export function computeMetricsForPeriod(input: MetricsInput, period: Period): Metrics & { period: Period } {
   const bounds = periodBounds(period);
   const contacts = input.contacts.filter((c) => !c.deleted && inPeriod(c.createdAt, bounds));
   const deals = input.deals.filter((d) => !d.deleted && inPeriod(d.createdAt, bounds));
-  const metrics = computeMetrics({ ...input, contacts, deals }, { since: bounds.start });
+  // The accounts created in the period are judged on all their contacts and deals (not only the period's):
+  // computed here from the whole input, not from the period's records.
+  const metrics = computeMetrics({ ...input, contacts, deals, accounts: [] }, { since: bounds.start });
   const firstMonth = (xs: ReadonlyArray<{ createdAt: number | null }>) => xs.reduce((m, x) => (m === null || monthOf(x.createdAt!) < m ? monthOf(x.createdAt!) : m), null as string | null);
   const firstLead = firstMonth(contacts);
   const firstDeal = firstMonth(deals);
@@ -103,6 +106,7 @@ export function computeMetricsForPeriod(input: MetricsInput, period: Period): Me
     ...metrics,
     byCohort: metrics.byCohort.filter((g) => within(firstLead)(g.key)),
     qualifiedPipelineByMonth: metrics.qualifiedPipelineByMonth.filter((m) => within(firstDeal)(m.month)),
+    accounts: computeAccountFunnel({ ...input, accounts: input.accounts ?? [] }, bounds),
     period,
   };
 }

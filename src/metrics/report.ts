@@ -1,5 +1,7 @@
+import { renderAccountReport } from './account-report';
 import type { PeriodHeader } from './header';
 import { headerCsvRows, headerTableText } from './report-header';
+import { cell, csvField, csvNumber, table, type Kind } from './report-text';
 import { slaText, type Summary } from './stats';
 import { groupQualifiedPipeline, qualifiedPipelineSeries } from './pipeline';
 import { REJECTION_REASONS, STAGES, type Dimension, type GroupFigures, type Metrics, type MetricsSnapshot, type QualifiedPipelineFigures, type Stage } from './types';
@@ -22,7 +24,6 @@ export interface ReportOptions {
 /** The figures as the report prints them: a period's (`--from --to`) carry it. */
 type Reported = (Metrics | MetricsSnapshot) & { period?: { from: string; to: string } };
 
-type Kind = 'count' | 'rate' | 'days' | 'hours' | 'money';
 interface Column {
   /** Table header. */
   header: string;
@@ -128,37 +129,11 @@ function extraReasons(groups: GroupFigures[]): string[] {
   return [...new Set(groups.flatMap((g) => Object.keys(g.handOff.rejectionReasons)))].filter((r) => !known.has(r)).sort();
 }
 
-function groupsOf(metrics: Metrics, by: Dimension): GroupFigures[] {
+function groupsOf(metrics: Metrics, by: Exclude<Dimension, 'account'>): GroupFigures[] {
   return by === 'source' ? metrics.bySource : by === 'status' ? metrics.byStatus : metrics.byCohort;
 }
 
-/** Table cells: rates as percentages, durations and amounts to two decimals. */
-function cell(kind: Kind, v: number | null): string {
-  if (v === null) return '-';
-  if (kind === 'count') return String(v);
-  if (kind === 'rate') return `${(v * 100).toFixed(1)}%`;
-  return v.toFixed(2);
-}
-
-/** CSV cells: rates as fractions; a few decimals, enough for a spreadsheet to recompute nothing wrongly. */
-function csvNumber(kind: Kind, v: number | null): string {
-  if (v === null) return '';
-  if (kind === 'count') return String(v);
-  return String(Number(v.toFixed(kind === 'rate' ? 6 : 4)));
-}
-
-/** RFC 4180: quote a field holding a comma, a quote or a line break, doubling inner quotes. */
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-function renderTable(metrics: Reported, by: Dimension, groups: GroupFigures[], header: PeriodHeader | undefined): string {
+function renderTable(metrics: Reported, by: Exclude<Dimension, 'account'>, groups: GroupFigures[], header: PeriodHeader | undefined): string {
   const rows = [metrics.overall, ...groups];
   const head = [
     `Lead conversion report by ${by}` +
@@ -184,7 +159,7 @@ function renderTable(metrics: Reported, by: Dimension, groups: GroupFigures[], h
   return `${[head.join('\n'), ...(header ? [headerTableText(header)] : []), ...parts, foot.join('\n')].join('\n\n')}\n`;
 }
 
-function renderCsv(metrics: Reported, by: Dimension, groups: GroupFigures[], periodHeader: PeriodHeader | undefined): string {
+function renderCsv(metrics: Reported, by: Exclude<Dimension, 'account'>, groups: GroupFigures[], periodHeader: PeriodHeader | undefined): string {
   const overall = metrics.overall;
   const rows = [overall, ...groups];
   const columns = SECTIONS.flatMap((s) => s.columns);
@@ -210,6 +185,7 @@ function renderCsv(metrics: Reported, by: Dimension, groups: GroupFigures[], per
 
 export function renderReport(metrics: Reported, options: ReportOptions): string {
   const by = options.by ?? 'cohort';
+  if (by === 'account') return renderAccountReport(metrics, options.format, options.header);
   const groups = groupsOf(metrics, by);
   switch (options.format) {
     case 'json': {

@@ -1,3 +1,4 @@
+import type { AccountFigures } from './account-funnel';
 import type { Summary } from './stats';
 
 /**
@@ -109,7 +110,8 @@ export interface GroupFigures {
   qualifiedPipeline: QualifiedPipelineFigures;
 }
 
-export type Dimension = 'cohort' | 'source' | 'status';
+/** How `uld report` groups the figures: the contact dimensions, or `account` for the account funnel. */
+export type Dimension = 'cohort' | 'source' | 'status' | 'account';
 
 export interface Metrics {
   /** The SLA the breaches were counted against. */
@@ -129,6 +131,11 @@ export interface Metrics {
   dealsWithoutContacts: number;
   /** Ids of the contacts in SLA breach, for the report. */
   slaBreachedContactIds: string[];
+  /**
+   * The account funnel (account-funnel.ts); null when the mirror holds no account (a definition without
+   * `accounts`); absent from snapshots stored before it was computed.
+   */
+  accounts?: AccountFigures | null;
 }
 
 /** A stored copy of the figures for trends: the figures plus when they were computed (ISO 8601, UTC). */

@@ -115,9 +115,19 @@ describe('uld report', () => {
     expect(cells('change', columns)).toEqual(['10000', '5', '8000', '', '']);
   });
 
+  test('--by account on a mirror without accounts (a definition without an `accounts` section): one line saying so, not an error', async () => {
+    const r = await uld('--by', 'account');
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^No accounts in the mirror: the definition has no `accounts` section, or the worker has not evaluated a company yet; the account funnel needs them\.$/m);
+    expect(r.stdout).not.toMatch(/^overall/m);
+    const json = JSON.parse((await uld('--by', 'account', '--format', 'json')).stdout) as { accounts: unknown; note: string };
+    expect(json.accounts).toBeNull();
+    expect(json.note).toMatch(/^No accounts in the mirror/);
+  });
+
   test.each([
     [['--format', 'xml'], /--format must be one of table, json, csv/],
-    [['--by', 'owner'], /--by must be one of cohort, source, status/],
+    [['--by', 'owner'], /--by must be one of cohort, source, status, account/],
     [['--since', '2025-02-30'], /--since must be a date YYYY-MM-DD/],
     [['--from', '2025-02-30'], /^uld report: --from must be a UTC day YYYY-MM-DD, found "2025-02-30"/],
     [['--from', '2025-03-01', '--to', '2025-02-01'], /--from \(2025-03-01\) is after --to \(2025-02-01\)/],

@@ -4,11 +4,14 @@ import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { metricsJob } from '../../jobs';
 import { emailLookup, PAGE_SLUGS } from '../../src/dashboard';
-import { dayOf, HEADER_FIGURES, lastDays, STAGES, type MetricsSnapshot, type PeriodHeader } from '../../src/metrics';
+import { ACCOUNT_STAGES, dayOf, HEADER_FIGURES, lastDays, STAGES, type MetricsSnapshot, type PeriodHeader } from '../../src/metrics';
 import { createApp, createMetrics, listen, type RunningHttp } from '../../src/server';
 import type { CardResponse } from '../../card/src/contract';
 import { DemoReps } from '../../src/cli/commands/demo-reps';
 import { Verdicts } from '../../src/sync/verdicts';
+import { compileDefinition } from '../../src/definition';
+import { loadDefinitionFile } from '../../src/definition-file';
+import { writeAccountsUntilTheWorkerDoes } from '../support/accounts';
 import { syncWorld, type SyncWorld } from '../sync/harness';
 import { runUld } from '../server/child';
 
@@ -121,6 +124,10 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     expect(round.failed).toEqual([]);
     expect(round.leftAlone).toBeGreaterThan(0);
     await world.settle();
+    // The account mirror, for the Accounts page: the portal's companies judged by the accounts example's
+    // `accounts` section (the world's definition has none, so the worker writes no account).
+    const accountsDefinition = compileDefinition(loadDefinitionFile(path.join(__dirname, '..', '..', 'lead-definition.accounts.example.yaml')));
+    await writeAccountsUntilTheWorkerDoes(world.store, world.sandbox.portal, accountsDefinition, figuresAt - 2 * HOUR);
 
     // Two runs of the metrics job, an hour apart, as the scheduler would: the trend has two points. A day
     // after the hand-offs, so those the reps left alone are past the SLA. In a worker thread over its own
@@ -132,8 +139,9 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     snapshot = JSON.parse((await world.store.listMetricSnapshots(1))[0]!.figures) as MetricsSnapshot;
     expect(snapshot.overall.funnel.leads).toBeGreaterThan(300);
     expect(snapshot.overall.deals.closed).toBeGreaterThan(0);
+    expect(snapshot.accounts!.overall.accounts).toBeGreaterThan(0);
     const mirror = await world.store.listMirror();
-    const first = Math.min(...[...mirror.contacts, ...mirror.deals].map((r) => r.createdAt ?? Infinity));
+    const first = Math.min(...[...mirror.contacts, ...mirror.deals, ...(await world.store.listAccounts())].map((r) => r.createdAt ?? Infinity));
     allTime = `?from=${dayOf(first)}&to=${dayOf(figuresAt)}`;
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -184,6 +192,22 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     // A chart per figure, with the numbers as text in it (readable without colour).
     expect(await page.$$eval('svg.chart', (s) => s.length)).toBeGreaterThanOrEqual(4);
     expect(await page.$eval('#stages-title + svg', (s) => s.textContent)).toContain(count(f.reached.lead));
+  });
+
+  it('when the accounts page is shown, then its funnel, steps, outside count, cohorts and sources equal the metrics job', async () => {
+    await open('accounts');
+    const a = snapshot.accounts!;
+    const stages = await readTable(page, 'account_stages');
+    expect(stages.map((r) => num(r.reached!))).toEqual(ACCOUNT_STAGES.map((s) => a.overall.reached[s]));
+    const steps = await readTable(page, 'account_steps');
+    expect(steps.map((r) => [num(r.rate!), r.rate!.text])).toEqual(a.overall.steps.map((s) => [s.rate, pct(s.rate)]));
+    const outside = await readTable(page, 'account_outside');
+    expect(outside.map((r) => [num(r.accounts!), num(r.opportunity!), num(r.won!)])).toEqual([[a.overall.outsideFunnel.accounts, a.overall.outsideFunnel.opportunity, a.overall.outsideFunnel.won]]);
+    const groups = (id: string) => readTable(page, id).then((rows) => rows.map((r) => [r.group!.text, num(r.accounts!), num(r.reached_target!), num(r.reached_won!), num(r.lead_to_opportunity_rate!)]));
+    const expected = (gs: typeof a.byCohort) => [{ key: 'overall', funnel: a.overall }, ...gs].map((g) => [g.key, g.funnel.accounts, g.funnel.reached.target, g.funnel.reached.won, g.funnel.leadToOpportunityRate]);
+    expect(await groups('account_cohorts')).toEqual(expected(a.byCohort));
+    expect(await groups('account_sources')).toEqual(expected(a.bySource));
+    expect(await page.$$eval('svg.chart', (svgs) => svgs.length)).toBe(4);
   });
 
   it('when the trend page is shown, then it has one point per snapshot with the lead-to-opportunity rate the job stored', async () => {
@@ -297,9 +321,10 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
       for (const chart of found) expect(chart.texts).toBeGreaterThan(0);
       expect({ slug, outside: found.flatMap((c) => c.outside) }).toEqual({ slug, outside: [] });
     }
-    // The funnel, trend, cycle, velocity, status and hand-off pages all draw charts, in each period.
-    expect(charts).toBeGreaterThanOrEqual(3 * 11);
-    // 24 pages, each period's figures computed once in the worker.
+    // The funnel, trend, cycle, velocity, status and hand-off pages all draw charts, in each period, and the
+    // accounts page its four over every record.
+    expect(charts).toBeGreaterThanOrEqual(3 * 11 + 4);
+    // 27 pages, each period's figures computed once in the worker.
   }, 180_000);
 
   it('when the decisions page is searched by id and by email, then the contact\'s decisions show with their reasons', async () => {

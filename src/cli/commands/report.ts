@@ -4,21 +4,21 @@ import { openStore } from '../../store';
 import { configFromEnvironment } from '../env';
 
 const FORMATS: readonly ReportFormat[] = ['table', 'json', 'csv'];
-const DIMENSIONS: readonly Dimension[] = ['cohort', 'source', 'status'];
+const DIMENSIONS: readonly Dimension[] = ['cohort', 'source', 'status', 'account'];
 
 /**
  * `uld report`: the conversion and velocity figures from the local mirror (never the portal), by created-month
- * cohort, source or status at hand-off, as a table, JSON or CSV. The formulas are in docs/metrics.md.
+ * cohort, source or status at hand-off (or the account funnel, `--by account`), as a table, JSON or CSV. The formulas are in docs/metrics.md.
  */
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description('Conversion and velocity figures from the mirror, by cohort, source or status at hand-off')
+    .description('Conversion and velocity figures from the mirror, by cohort, source or status at hand-off, or the account funnel')
     .option('--format <format>', 'table, json or csv', 'table')
     .option('--since <date>', 'only contacts and deals created on or after this UTC day (YYYY-MM-DD)')
     .option('--from <day>', 'the period\'s first UTC day (YYYY-MM-DD): header figures for it, and only records created in it')
     .option('--to <day>', 'the period\'s last UTC day (YYYY-MM-DD), included; today by default')
-    .option('--by <dimension>', 'cohort, source or status', 'cohort')
+    .option('--by <dimension>', 'cohort, source, status or account (the account funnel)', 'cohort')
     .action(async (opts: { format: string; since?: string; from?: string; to?: string; by: string }) => {
       const fail = (message: string) => {
         process.stderr.write(`uld report: ${message}\n`);
@@ -36,15 +36,15 @@ export function registerReportCommand(program: Command): void {
       const config = configFromEnvironment();
       const store = await openStore(config.databaseUrl);
       try {
-        // The header needs every record (the previous period, deals closed in the period but created before):
-        // the store-side --since filter is used only when there is no period to compare.
-        const mirror = await store.listMirror(since === undefined ? {} : { since });
-        const input = { ...mirror, now, slaHours: config.sync.slaHours };
+        // Every record is read, --since or not: the header needs them (the previous period, deals closed in the
+        // period but created before), and so does the account funnel (an account created since --since is
+        // judged on all its contacts and deals). computeMetrics applies --since itself.
+        const [mirror, accounts] = await Promise.all([store.listMirror(), store.listAccounts()]);
+        const input = { ...mirror, accounts, now, slaHours: config.sync.slaHours };
         // With --from/--to the body counts the records created in the period; without, every record (or --since's).
         const period = choice.explicit ? { period: choice.period } : {};
         const metrics = choice.explicit ? computeMetricsForPeriod(input, choice.period) : computeMetrics(input, since === undefined ? {} : { since });
-        // With --since the mirror read holds only later records: the header is computed from the whole mirror.
-        const header = headerFigures({ ...(since === undefined ? mirror : await store.listMirror()), now }, choice.period);
+        const header = headerFigures({ ...mirror, now }, choice.period);
         process.stdout.write(renderReport({ ...snapshotOf(metrics, now), ...period }, { format: opts.format as ReportFormat, by: opts.by as Dimension, header }));
       } finally {
         await store.close();
