@@ -2,7 +2,6 @@ import pino from 'pino';
 import { associationKind, type Portal } from '../../src/sandbox';
 import { createApp, createMetrics, listen, type RunningHttp } from '../../src/server';
 import type { AccountFunnelFigures, AccountGroupFigures } from '../../src/metrics';
-import { writeAccountsUntilTheWorkerDoes } from '../support/accounts';
 import { definition } from '../support/definitions';
 import { syncWorld, type SyncWorld } from '../sync/harness';
 import { assertBuilt, runUld } from '../server/child';
@@ -10,9 +9,8 @@ import { assertBuilt, runUld } from '../server/child';
 /**
  * Issue 15, acceptance 4: the account funnel of a hand-built sandbox portal equals the hand computation, in
  * `uld report --by account --format json`, in /api/metrics and on the dashboard's Accounts page. The portal
- * goes through the real pipeline (webhooks, the sync engine, the SQLite mirror); the account rows come from the
- * worker once it evaluates accounts, and until then from `writeAccountsUntilTheWorkerDoes` (the same
- * evaluation, written by the test). Either way the accounts' statuses are checked against the hand list first.
+ * goes through the real pipeline (webhooks, the sync engine, the SQLite mirror); the account rows are the
+ * worker's, and their statuses are checked against the hand list first.
  *
  * The definition: a contact with VP in the title is sales_ready; an account is disqualified as a customer,
  * needs_data without a domain, qualified at fit 30 (software +20, 100 or more employees +10), engaged at 20.
@@ -131,8 +129,8 @@ describe('issue 15, acceptance 4: the account funnel of a hand-built portal', ()
     world = await syncWorld({ definition: DEFINITION });
     ids = buildPortal(world.sandbox.portal);
     await world.settle();
-    // The worker's rows once it writes accounts; until then the same evaluation, written by the test.
-    await writeAccountsUntilTheWorkerDoes(world.store, world.sandbox.portal, DEFINITION, world.now);
+    // Every company was judged by the worker: the funnel reads its rows.
+    expect((await world.store.listAccounts()).map((a) => a.id).sort()).toEqual(Object.values(ids).filter((id) => world.sandbox.portal.get('companies', id)).sort());
     const logger = pino({ level: 'silent' });
     const app = createApp({
       store: world.store,

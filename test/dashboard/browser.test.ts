@@ -11,7 +11,7 @@ import { DemoReps } from '../../src/cli/commands/demo-reps';
 import { Verdicts } from '../../src/sync/verdicts';
 import { compileDefinition } from '../../src/definition';
 import { loadDefinitionFile } from '../../src/definition-file';
-import { writeAccountsUntilTheWorkerDoes } from '../support/accounts';
+import { writeAccountRows } from '../support/accounts';
 import { syncWorld, type SyncWorld } from '../sync/harness';
 import { runUld } from '../server/child';
 
@@ -127,7 +127,7 @@ const num = (cell: { value: string }) => (cell.value === '' ? null : Number(cell
     // The account mirror, for the Accounts page: the portal's companies judged by the accounts example's
     // `accounts` section (the world's definition has none, so the worker writes no account).
     const accountsDefinition = compileDefinition(loadDefinitionFile(path.join(__dirname, '..', '..', 'lead-definition.accounts.example.yaml')));
-    await writeAccountsUntilTheWorkerDoes(world.store, world.sandbox.portal, accountsDefinition, figuresAt - 2 * HOUR);
+    await writeAccountRows(world.store, world.sandbox.portal, accountsDefinition, figuresAt - 2 * HOUR);
 
     // Two runs of the metrics job, an hour apart, as the scheduler would: the trend has two points. A day
     // after the hand-offs, so those the reps left alone are past the SLA. In a worker thread over its own

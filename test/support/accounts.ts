@@ -5,18 +5,12 @@ import type { Store } from '../../src/store';
 import type { MirrorAccount } from '../../src/sync/mirror';
 
 /**
- * Issue 15 has the worker evaluate each company's account and write it to the account mirror; until it does,
- * a test of what reads the account mirror (the account funnel) writes the rows the worker is to write, with
- * this helper: every company of the sandbox portal evaluated by the definition's `accounts` section
- * (`evaluateAccount`, the worker's function) over the mirror's contacts whose primary company it is, as of
- * `now`, each stage first reached at `now`.
- *
- * It writes nothing when the account mirror already holds rows: once the worker evaluates accounts, the test
- * reads the worker's rows (and its own assertions on them, such as each account's status, check the worker).
- * Returns who wrote the rows, so a test can say so.
+ * The account mirror as the worker would write it under another definition than the one its world runs (a
+ * page test that needs accounts in a world whose definition has none): every company of the sandbox portal
+ * evaluated by the definition's `accounts` section (`evaluateAccount`, the worker's function) over the
+ * mirror's contacts whose primary company it is, as of `now`, each stage first reached at `now`.
  */
-export async function writeAccountsUntilTheWorkerDoes(store: Store, portal: Portal, definition: CompiledDefinition, now: number): Promise<'worker' | 'test'> {
-  if ((await store.listAccounts()).length > 0) return 'worker';
+export async function writeAccountRows(store: Store, portal: Portal, definition: CompiledDefinition, now: number): Promise<void> {
   const { contacts } = await store.listMirror({ decisions: false });
   const rows: MirrorAccount[] = [];
   for (const id of portal.ids('companies')) {
@@ -48,5 +42,4 @@ export async function writeAccountsUntilTheWorkerDoes(store: Store, portal: Port
     });
   }
   await store.upsertAccounts(rows);
-  return 'test';
 }
