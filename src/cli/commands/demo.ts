@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { compileDefinition, STATUSES, type LeadStatus } from '../../definition';
+import { ACCOUNT_STATUSES } from '../../definition/account-types';
 import { loadDefinitionFile } from '../../definition-file';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { freePort, startService } from '../../server';
@@ -165,6 +166,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
     say('\nWhat reps now see in HubSpot (uld_status on every contact), and how each status converted to deals:');
     const before = await readFunnel(gateway);
     printFunnel(before);
+    if (def.accounts) await printAccounts(service.store);
 
     say(`\nDashboard: http://127.0.0.1:${port}/dashboard  (sign in with the demo's throw-away admin token ${adminToken})`);
     say(`Jobs on demo schedules: reconcile ${DEMO_SCHEDULES.RECONCILE_SCHEDULE}, requalify ${DEMO_SCHEDULES.REQUALIFY_SCHEDULE}, metrics ${DEMO_SCHEDULES.METRICS_SCHEDULE} (cron with seconds).`);
@@ -221,6 +223,10 @@ async function runDemo(o: DemoOptions): Promise<void> {
       const choice = choosePeriod(undefined, undefined, now);
       const header = choice.ok ? headerFigures({ ...(await service.store.listMirror()), now }, choice.period) : undefined;
       process.stdout.write(renderReport(JSON.parse(latest.figures) as MetricsSnapshot, { format: 'table', by: 'source', ...(header ? { header } : {}) }));
+      if (def.accounts) {
+        say('\nThe account funnel (as `uld report --by account` prints it): each company once, however many of its contacts qualify:');
+        process.stdout.write(renderReport(JSON.parse(latest.figures) as MetricsSnapshot, { format: 'table', by: 'account' }));
+      }
     } else say(`\nThe metrics job failed: ${final.error ?? 'no figures'}`);
     say(`\nThe reps' verdicts, as the hand-off page shows them: http://127.0.0.1:${port}/dashboard/handoff`);
     if (example !== undefined) say(`A contact's qualification card, as a rep sees it in HubSpot: http://127.0.0.1:${port}/dashboard/contacts/${example}`);
@@ -314,4 +320,14 @@ function printMoves(before: Map<string, LeadStatus>, after: Map<string, LeadStat
   }
   say(`  new contacts: ${added}; status changes: ${[...moves.values()].reduce((a, b) => a + b, 0)}`);
   for (const [move, n] of [...moves].sort((a, b) => b[1] - a[1]).slice(0, 8)) say(`    ${move}: ${n}`);
+}
+
+/** The accounts as HubSpot now shows them (uld_account_status on every company), from the worker's account mirror. */
+async function printAccounts(store: Store): Promise<void> {
+  const accounts = (await store.listAccounts()).filter((a) => !a.deleted);
+  const by = new Map<string, number>();
+  for (const a of accounts) by.set(a.status, (by.get(a.status) ?? 0) + 1);
+  say(`\nAccounts (uld_account_status on every company, judged with its buying group): ${ACCOUNT_STATUSES.map((s) => `${by.get(s) ?? 0} ${s}`).join(', ')}`);
+  const covered = accounts.filter((a) => a.rolesCovered.includes('DECISION_MAKER') && a.rolesCovered.includes('CHAMPION')).length;
+  say(`  ${covered} of ${accounts.length} have a decision maker and a champion among their contacts (hs_buying_role)`);
 }
