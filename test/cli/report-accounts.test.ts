@@ -3,6 +3,7 @@ import { associationKind, type Portal } from '../../src/sandbox';
 import { createApp, createMetrics, listen, type RunningHttp } from '../../src/server';
 import type { AccountFunnelFigures, AccountGroupFigures } from '../../src/metrics';
 import { definition } from '../support/definitions';
+import { rowOf } from '../metrics/account-portal';
 import { syncWorld, type SyncWorld } from '../sync/harness';
 import { assertBuilt, runUld } from '../server/child';
 
@@ -65,15 +66,6 @@ const BY_SOURCE: Array<[string, Row]> = [
   ['(no contact)', [2, [1, 1, 1, 1, 0], [1, 1, 1, 0], [1, 0, 0], 0, 0, null]], // E outside, F with its lost deal
 ];
 
-const rowOf = (f: AccountFunnelFigures): Row => [
-  f.accounts,
-  [f.reached.target, f.reached.engaged, f.reached.qualified, f.reached.opportunity, f.reached.won],
-  f.steps.map((s) => s.rate),
-  [f.outsideFunnel.accounts, f.outsideFunnel.opportunity, f.outsideFunnel.won],
-  f.leadAccounts,
-  f.leadAccountsWithOpportunity,
-  f.leadToOpportunityRate,
-];
 function expectRow(actual: Row, expected: Row, label: string): void {
   expect({ label, counts: [actual[0], actual[1], actual[3], actual[4], actual[5]] }).toEqual({ label, counts: [expected[0], expected[1], expected[3], expected[4], expected[5]] });
   const rates = [...actual[2], actual[6]];

@@ -1,5 +1,5 @@
 import { computeAccountFunnel, computeMetrics, computeMetricsForPeriod, renderReport, snapshotOf, type AccountFunnelFigures } from '../../src/metrics';
-import { ACCOUNTS, ACCOUNT_CONTACTS, ACCOUNT_DEALS, EXPECTED_BY_COHORT, EXPECTED_BY_SOURCE, EXPECTED_OVERALL, account, type AccountRow } from './account-portal';
+import { ACCOUNTS, ACCOUNT_CONTACTS, ACCOUNT_DEALS, EXPECTED_BY_COHORT, EXPECTED_BY_SOURCE, EXPECTED_OVERALL, account, rowOf, type AccountRow } from './account-portal';
 import { NOW, at, contact, deal } from './portal';
 
 /**
@@ -11,15 +11,6 @@ import { NOW, at, contact, deal } from './portal';
 const input = { accounts: ACCOUNTS, contacts: ACCOUNT_CONTACTS, deals: ACCOUNT_DEALS, now: NOW };
 const figures = computeAccountFunnel(input)!;
 
-const rowOf = (f: AccountFunnelFigures): AccountRow => [
-  f.accounts,
-  [f.reached.target, f.reached.engaged, f.reached.qualified, f.reached.opportunity, f.reached.won],
-  f.steps.map((s) => s.rate),
-  [f.outsideFunnel.accounts, f.outsideFunnel.opportunity, f.outsideFunnel.won],
-  f.leadAccounts,
-  f.leadAccountsWithOpportunity,
-  f.leadToOpportunityRate,
-];
 
 /** Rates to 12 decimals, counts and nulls exactly. */
 function expectRow(actual: AccountRow, expected: AccountRow): void {

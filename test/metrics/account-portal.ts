@@ -1,3 +1,4 @@
+import type { AccountFunnelFigures } from '../../src/metrics';
 import type { MirrorAccount } from '../../src/sync/mirror';
 import { at, contact, deal, NOW } from './portal';
 
@@ -73,6 +74,17 @@ export const ACCOUNT_DEALS = [
 
 /** [accounts, [target, engaged, qualified, opportunity, won], [4 step rates], [outside, outside opp, outside won], lead accounts, with opportunity, lead-to-opportunity rate] */
 export type AccountRow = [number, number[], Array<number | null>, number[], number, number, number | null];
+
+/** A group's funnel as one row: accounts, reached per stage, step rates, outside the funnel, lead accounts, with an opportunity, rate. */
+export const rowOf = (f: AccountFunnelFigures): AccountRow => [
+  f.accounts,
+  [f.reached.target, f.reached.engaged, f.reached.qualified, f.reached.opportunity, f.reached.won],
+  f.steps.map((s) => s.rate),
+  [f.outsideFunnel.accounts, f.outsideFunnel.opportunity, f.outsideFunnel.won],
+  f.leadAccounts,
+  f.leadAccountsWithOpportunity,
+  f.leadToOpportunityRate,
+];
 
 /** The hand computation, group by group. */
 export const EXPECTED_OVERALL: AccountRow =

@@ -5,6 +5,7 @@ import { loadDefinitionFile } from '../../src/definition-file';
 import { accountWriteback } from '../../src/sync/account-writeback';
 import { accountInputsChanged, planAccounts } from '../../src/sync/account-planner';
 import type { MirrorContact } from '../../src/sync/mirror';
+import { contact as mirrorContact } from '../metrics/portal';
 
 /** What the worker writes on a company from its account decision, and when an account's change is passed down. Pure, table-driven. */
 
@@ -47,25 +48,8 @@ describe('accountWriteback', () => {
 });
 
 const DEFINITION = compileDefinition(loadDefinitionFile(path.join(__dirname, '..', '..', 'lead-definition.accounts.example.yaml')));
-const contact = (over: Partial<MirrorContact> = {}): MirrorContact => ({
-  id: '1',
-  createdAt: 0,
-  status: 'nurture',
-  fitScore: 20,
-  engagementScore: 10,
-  totalScore: 30,
-  definitionVersion: '1',
-  qualifiedAt: null,
-  convertedAt: null,
-  feedback: null,
-  feedbackAt: null,
-  source: null,
-  companyId: '9',
-  evaluatedAt: 0,
-  deleted: false,
-  accountFacts: { label: 'A B', facts: { hs_buying_role: 'CHAMPION', hs_analytics_last_visit_timestamp: '2026-11-30T00:00:00.000Z' } },
-  ...over,
-});
+const contact = (over: Partial<MirrorContact> = {}): MirrorContact =>
+  mirrorContact({ id: '1', fitScore: 20, engagementScore: 10, totalScore: 30, companyId: '9', accountFacts: { label: 'A B', facts: { hs_buying_role: 'CHAMPION', hs_analytics_last_visit_timestamp: '2026-11-30T00:00:00.000Z' } }, ...over });
 
 describe('accountInputsChanged: a contact re-judges its account only when the account reads what changed', () => {
   test.each([
