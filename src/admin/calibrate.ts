@@ -1,4 +1,5 @@
 import { evaluate, type CompiledDefinition } from '../definition';
+import type { AccountCalibration } from './calibrate-accounts';
 import { factsUsed, renderFactsUsed, TODAY_ONLY, type FactsNote, type FactsUsed } from './as-of';
 import { lift, proportion, twoProportionZ, type Lift, type Proportion } from './evidence';
 import type { LeadOutcome } from './outcomes';
@@ -59,6 +60,8 @@ export interface CalibrationResult {
   freeText: string[];
   /** Which facts judged the leads (as of conversion or today's), counted over the judged leads. */
   facts: FactsUsed;
+  /** The account rules' evidence, when the definition has an `accounts` section (./calibrate-accounts.ts). */
+  accounts?: AccountCalibration;
 }
 
 export interface CalibrateOptions {
@@ -113,27 +116,49 @@ export function calibrate(def: CompiledDefinition, leads: readonly LeadFacts[], 
   for (const c of all) {
     const key = `${c.kind}:${c.id}`;
     const { yes, no } = split(judged, (j) => j.refs.has(key));
-    const z = twoProportionZ(yes, no);
-    // A disqualifier, or a rule with negative points (a penalty), is right when the leads it catches convert
-    // less; a rule with positive points when they convert more.
-    const direction = c.kind === 'disqualifier' || (c.points ?? 0) < 0 ? -1 : 1;
-    const verdict: Verdict = yes.n < minSupport || no.n < minSupport ? 'too few' : direction * z >= zCrit ? 'predicts' : direction * z <= -zCrit ? 'backwards' : 'no evidence';
-    criteria.push({ ...c, matched: yes, unmatched: no, lift: lift(yes, no), z, verdict, suggestion: null });
+    criteria.push({ ...c, matched: yes, unmatched: no, ...judgeRule(c, yes, no, minSupport, zCrit), suggestion: null });
   }
   suggest(criteria);
-  // Rules that should lower conversion (disqualifiers, penalties) by how surely they do: the inverse of the upper bound.
-  const strength = (c: CriterionEvidence) => (c.kind === 'disqualifier' || (c.points ?? 0) < 0 ? 1 / (c.lift.high ?? 1) : (c.lift.low ?? 0));
-  criteria.sort((a, b) => rank(a) - rank(b) || strength(b) - strength(a));
+  criteria.sort(byEvidence);
 
   const { properties, freeText } = propertyEvidence(judged, options.candidates ?? [], minSupport, options.propertyZ ?? 4, options.maxDistinct ?? 40);
   const facts = factsUsed(options.facts ?? TODAY_ONLY, judged.map((j) => j.lead));
   return { leads: leads.length, tooYoung, unknown, baseline, criteria, properties, freeText, facts };
 }
 
-/** Judged criteria first (a 'too few' criterion has no place in a ranking). */
-const rank = (c: CriterionEvidence) => (c.verdict === 'too few' ? 1 : 0);
+/** A rule as calibration judges it: a disqualifier, or a rule with negative points (a penalty), should lower conversion. */
+export interface JudgedRule {
+  kind: string;
+  points: number | null;
+  lift: Lift;
+  verdict: Verdict;
+}
+const lowers = (c: Pick<JudgedRule, 'kind' | 'points'>) => c.kind === 'disqualifier' || (c.points ?? 0) < 0;
 
-function split<T extends { converted: boolean }>(rows: readonly T[], inGroup: (row: T) => boolean): { yes: Proportion; no: Proportion } {
+/**
+ * The lift, z and verdict of a rule from the rows it matches (`yes`) and the others (`no`): a rule that
+ * should lower conversion is right when the rows it catches convert less, one with positive points when they
+ * convert more. Shared by the contact criteria and the account rules (./calibrate-accounts.ts).
+ */
+export function judgeRule(c: Pick<JudgedRule, 'kind' | 'points'>, yes: Proportion, no: Proportion, minSupport: number, zCrit: number): { lift: Lift; z: number; verdict: Verdict } {
+  const z = twoProportionZ(yes, no);
+  const direction = lowers(c) ? -1 : 1;
+  const verdict: Verdict = yes.n < minSupport || no.n < minSupport ? 'too few' : direction * z >= zCrit ? 'predicts' : direction * z <= -zCrit ? 'backwards' : 'no evidence';
+  return { lift: lift(yes, no), z, verdict };
+}
+
+/**
+ * Strongest evidence first: judged rules before 'too few' ones (which have no place in a ranking), then by
+ * the lower bound of the lift; rules that should lower conversion by how surely they do (the inverse of the
+ * upper bound).
+ */
+export function byEvidence(a: JudgedRule, b: JudgedRule): number {
+  const rank = (c: JudgedRule) => (c.verdict === 'too few' ? 1 : 0);
+  const strength = (c: JudgedRule) => (lowers(c) ? 1 / (c.lift.high ?? 1) : (c.lift.low ?? 0));
+  return rank(a) - rank(b) || strength(b) - strength(a);
+}
+
+export function split<T extends { converted: boolean }>(rows: readonly T[], inGroup: (row: T) => boolean): { yes: Proportion; no: Proportion } {
   let n1 = 0;
   let k1 = 0;
   let n0 = 0;

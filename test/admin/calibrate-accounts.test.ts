@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CalibrationResult } from '../../src/admin/calibrate';
+import { createGateway } from '../../src/hubspot';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { ensureProductProperties } from '../../src/sync/install-properties';
+import { runUld } from '../server/child';
+
+/**
+ * Issue 15, acceptance 5: `uld calibrate` ranks the generator's predictive group-coverage rule (a decision
+ * maker and a champion, whose coverage triples the odds of a deal: src/sandbox/generator/roles.ts) above
+ * rules random by construction (coverage of LEGAL_AND_COMPLIANCE, the company's country). A real
+ * `uld backfill` fills the mirror (the outcomes); facts come from the portal through the real SDK.
+ */
+const CONTACTS = 4000;
+
+describe('uld calibrate: account rules on the generated portal', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  let result: CalibrationResult;
+  let table: string;
+  let calls: Record<string, number>;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 21, contacts: CONTACTS, rateLimit: { perWindow: 100_000 } });
+    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000 });
+    await ensureProductProperties(gateway);
+    gateway.close();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-calibrate-accounts-'));
+    const env = {
+      HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
+      HUBSPOT_API_BASE_URL: sandbox.url,
+      HUBSPOT_RATE_LIMIT_PER_10S: '10000',
+      LEAD_DEFINITION: path.join(__dirname, 'fixtures', 'calibration-accounts.yaml'),
+      DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`,
+      LOG_LEVEL: 'silent',
+    };
+    const backfill = await runUld(['backfill', '--no-progress'], env, { cwd: dir, timeoutMs: 120_000 });
+    expect(backfill.status).toBe(0);
+    sandbox.calls.reset();
+    const json = await runUld(['calibrate', '--facts', 'today', '--format', 'json'], env, { cwd: dir });
+    expect(json.stderr).toBe('');
+    calls = sandbox.calls.all();
+    result = JSON.parse(json.stdout) as CalibrationResult;
+    table = (await runUld(['calibrate', '--facts', 'today'], env, { cwd: dir })).stdout;
+    if (process.env.SHOW) process.stdout.write(table);
+  }, 120_000);
+  afterAll(async () => {
+    await sandbox?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('judges the accounts: companies with contacts, their outcomes from the mirror', () => {
+    const accounts = result.accounts!;
+    expect(accounts.accounts).toBeGreaterThan(500);
+    expect(accounts.unknown).toBe(0);
+    expect(accounts.baseline.n + accounts.tooYoung + accounts.unknown).toBe(accounts.accounts);
+    expect(accounts.baseline.rate!).toBeGreaterThan(0.1);
+    expect(accounts.rules.map((r) => `${r.kind}:${r.id}`).sort()).toEqual(
+      ['coverage:dm-and-champion', 'coverage:random-legal', 'disqualifier:competitor-account', 'engagement:engaged-group', 'fit:account-industry', 'fit:random-account-country'].sort(),
+    );
+  });
+
+  it('ranks the predictive coverage rule above the random ones, says it predicts with a lift above 1, and the random ones do not', () => {
+    const order = result.accounts!.rules.map((r) => r.id);
+    const by = new Map(result.accounts!.rules.map((r) => [r.id, r]));
+    const predictive = by.get('dm-and-champion')!;
+    expect(predictive.verdict).toBe('predicts');
+    expect(predictive.lift.lift!).toBeGreaterThan(1);
+    expect(predictive.lift.low!).toBeGreaterThan(1);
+    for (const id of ['random-legal', 'random-account-country']) {
+      expect(order.indexOf('dm-and-champion')).toBeLessThan(order.indexOf(id));
+      expect(by.get(id)!.verdict).not.toBe('predicts');
+      expect(by.get(id)!.lift.low!).toBeLessThan(1);
+    }
+    expect(table).toContain('Account rules: account to opportunity');
+    expect(table).toMatch(/coverage:dm-and-champion .* predicts/);
+    expect(table).toMatch(/Account rules that do not predict conversion: .*random-legal/);
+  });
+
+  it('reads the accounts with the leads\' own reads: a page per 100 contacts, associations per 1,000, companies per 100', () => {
+    const keys = Object.keys(calls);
+    const count = (pattern: RegExp) => keys.filter((k) => pattern.test(k)).reduce((n, k) => n + calls[k]!, 0);
+    const companies = result.accounts!.accounts;
+    expect(count(/^GET \/crm\/objects\/[^/]+\/contacts$/)).toBe(Math.ceil(CONTACTS / 100));
+    expect(count(/^POST \/crm\/associations\/[^/]+\/contacts\/companies\/batch\/read$/)).toBe(Math.ceil(CONTACTS / 1000));
+    expect(count(/^POST \/crm\/objects\/[^/]+\/companies\/batch\/read$/)).toBe(Math.ceil(companies / 100));
+    // Nothing else but the property lists calibrate asks for its candidates: no second read of the contacts.
+    expect(keys.filter((k) => !/^GET \/crm\/properties\//.test(k)).length).toBe(3);
+  });
+});
