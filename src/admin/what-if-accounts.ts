@@ -82,7 +82,7 @@ export function renderAccountWhatIf(r: AccountWhatIf): string[] {
   out.push(`${'total'.padEnd(width)}${columns.map((n) => String(n).padStart(width)).join('')}${String(r.total).padStart(9)}`);
   const moves = Object.entries(r.examples).filter(([cell]) => cell.split('->')[0] !== cell.split('->')[1]);
   if (moves.length > 0) {
-    out.push('\nExample accounts behind each move (the company record shows the reasons once the worker writes them):');
+    out.push('\nExample accounts behind each move (uld_account_reasons on the company gives the reasons):');
     for (const [cell, accounts] of moves) {
       const [from, to] = cell.split('->') as [string, string];
       out.push(`  ${from} -> ${to} (${r.matrix[from]![to]}): ${accounts.map((a) => (a.name ? `${a.id} (${a.name})` : a.id)).join(', ')}`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CalibrationResult } from '../../src/admin/calibrate';
+import type { WhatIfResult } from '../../src/admin/what-if';
 import { createGateway } from '../../src/hubspot';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { ensureProductProperties } from '../../src/sync/install-properties';
@@ -21,6 +22,7 @@ describe('uld calibrate: account rules on the generated portal', () => {
   let result: CalibrationResult;
   let table: string;
   let calls: Record<string, number>;
+  let whatIf: { json: WhatIfResult; table: string };
 
   beforeAll(async () => {
     sandbox = await startSandbox({ seed: 21, contacts: CONTACTS, rateLimit: { perWindow: 100_000 } });
@@ -44,7 +46,12 @@ describe('uld calibrate: account rules on the generated portal', () => {
     calls = sandbox.calls.all();
     result = JSON.parse(json.stdout) as CalibrationResult;
     table = (await runUld(['calibrate', '--facts', 'today'], env, { cwd: dir })).stdout;
-    if (process.env.SHOW) process.stdout.write(table);
+    // what-if from a definition without accounts (the contact-only calibration fixture) to this one.
+    const whatIfEnv = { ...env, LEAD_DEFINITION: path.join(__dirname, 'fixtures', 'calibration.yaml') };
+    const candidate = path.join(__dirname, 'fixtures', 'calibration-accounts.yaml');
+    const whatIfJson = await runUld(['what-if', '--definition', candidate, '--facts', 'today', '--format', 'json'], whatIfEnv, { cwd: dir });
+    expect(whatIfJson.stderr).toBe('');
+    whatIf = { json: JSON.parse(whatIfJson.stdout) as WhatIfResult, table: (await runUld(['what-if', '--definition', candidate, '--facts', 'today'], whatIfEnv, { cwd: dir })).stdout };
   }, 120_000);
   afterAll(async () => {
     await sandbox?.stop();
@@ -88,5 +95,17 @@ describe('uld calibrate: account rules on the generated portal', () => {
     expect(count(/^POST \/crm\/objects\/[^/]+\/companies\/batch\/read$/)).toBe(Math.ceil(companies / 100));
     // Nothing else but the property lists calibrate asks for its candidates: no second read of the contacts.
     expect(keys.filter((k) => !/^GET \/crm\/properties\//.test(k)).length).toBe(3);
+  });
+
+  it('uld what-if adds the accounts\' status matrix when the candidate has accounts, in JSON and in the table', () => {
+    const accounts = whatIf.json.accounts!;
+    expect(accounts.total).toBe(result.accounts!.accounts);
+    expect(accounts.statuses).toEqual({ current: ['none'], candidate: ['disqualified', 'needs_data', 'target', 'engaged', 'qualified'] });
+    expect(accounts.moved).toBe(accounts.total);
+    expect(Object.values(accounts.matrix.none!).reduce((a, b) => a + b, 0)).toBe(accounts.total);
+    expect(accounts.matrix.none!.qualified).toBeGreaterThan(0);
+    expect(accounts.matrix.none!.disqualified).toBe(3);
+    expect(whatIf.table).toContain(`Accounts (companies with their primary contacts): ${accounts.total} evaluated`);
+    expect(whatIf.table).toMatch(/none -> qualified \(\d+\): \d+ \(/);
   });
 });
