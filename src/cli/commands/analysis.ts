@@ -23,7 +23,7 @@ import { gatewayForCommand } from '../gateway';
 export function registerAnalysisCommands(program: Command): void {
   program
     .command('what-if')
-    .description('Evaluate the current and a candidate definition over every lead, writing nothing: the status transition matrix and historical conversion per status')
+    .description('Evaluate the current and a candidate definition over every lead, writing nothing: the status transition matrix and historical conversion per status (and the accounts\' when a definition has accounts)')
     .requiredOption('--definition <file>', 'the candidate definition')
     .option('--current <file>', 'the definition to compare with (default: LEAD_DEFINITION)')
     .option('--examples <n>', 'example leads shown per moved cell', '3')
@@ -47,7 +47,7 @@ export function registerAnalysisCommands(program: Command): void {
 
   program
     .command('calibrate')
-    .description("Each criterion's conversion rate for matching versus other leads, with intervals and lift; non-predictive criteria and predictive properties outside the definition; suggested points (never applied)")
+    .description("Each criterion's conversion rate for matching versus other leads, with intervals and lift; non-predictive criteria and predictive properties outside the definition; suggested points (never applied); each account rule's lift when the definition has accounts")
     .option('--definition <file>', 'the definition to calibrate (default: LEAD_DEFINITION)')
     .option('--min-age-days <n>', 'leave out leads created within this many days (they had no time to convert)', '30')
     .option('--facts <facts>', FACTS_HELP, 'as-of')
