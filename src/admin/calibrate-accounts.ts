@@ -1,7 +1,7 @@
 import type { CompiledDefinition } from '../definition';
 import { judgeAccount, type PortalAccount } from './accounts';
-import { byEvidence, judgeRule, split, type Verdict } from './calibrate';
-import { proportion, type Lift, type Proportion } from './evidence';
+import { byEvidence, evidenceHeader, evidenceRow, judgedRows, judgeRule, split, type RuleEvidence } from './calibrate';
+import { formatRate, proportion, type Proportion } from './evidence';
 import type { LeadOutcome } from './outcomes';
 
 /**
@@ -13,17 +13,8 @@ import type { LeadOutcome } from './outcomes';
  * kept per contact, not per account. Pure.
  */
 
-export interface AccountRuleEvidence {
+export interface AccountRuleEvidence extends RuleEvidence {
   kind: 'fit' | 'engagement' | 'coverage' | 'disqualifier';
-  id: string;
-  label: string;
-  /** null for disqualifiers. */
-  points: number | null;
-  matched: Proportion;
-  unmatched: Proportion;
-  lift: Lift;
-  z: number;
-  verdict: Verdict;
 }
 
 export interface AccountCalibration {
@@ -64,24 +55,7 @@ export function calibrateAccounts(def: CompiledDefinition, accounts: readonly Po
   const minAge = (options.minAgeDays ?? 30) * DAY_MS;
   const minSupport = options.minSupport ?? 30;
   const zCrit = options.z ?? 2.58;
-  let tooYoung = 0;
-  let unknown = 0;
-  const judged: Array<{ converted: boolean; refs: Set<string> }> = [];
-  for (const account of accounts) {
-    const outcome = outcomes.get(account.id);
-    if (!outcome) {
-      unknown += 1;
-      continue;
-    }
-    if (outcome.createdAt !== null && now - outcome.createdAt < minAge) {
-      tooYoung += 1;
-      continue;
-    }
-    const decision = judgeAccount(def, account, now);
-    const refs = new Set<string>();
-    for (const r of decision.reasons) if (r.kind === 'fit' || r.kind === 'engagement' || r.kind === 'coverage' || r.kind === 'disqualifier') refs.add(`${r.kind}:${r.ref}`);
-    judged.push({ converted: outcome.opportunity, refs });
-  }
+  const { judged, tooYoung, unknown } = judgedRows(accounts, outcomes, now, minAge, (account) => judgeAccount(def, account, now).reasons, ['fit', 'engagement', 'coverage', 'disqualifier']);
   const baseline = proportion(judged.filter((j) => j.converted).length, judged.length);
   const rules: AccountRuleEvidence[] = accountRules(def).map((rule) => {
     const key = `${rule.kind}:${rule.id}`;
@@ -92,19 +66,14 @@ export function calibrateAccounts(def: CompiledDefinition, accounts: readonly Po
   return { accounts: accounts.length, tooYoung, unknown, baseline, rules };
 }
 
-const pct = (p: Proportion) => (p.rate === null ? '-' : `${(100 * p.rate).toFixed(1)}% [${(100 * (p.low as number)).toFixed(1)}-${(100 * (p.high as number)).toFixed(1)}]`);
-const x = (l: Lift) => (l.lift === null ? '-' : `${l.lift.toFixed(2)}x [${(l.low as number).toFixed(2)}-${(l.high as number).toFixed(2)}]`);
 
 /** The "Account rules" section of the table output. */
 export function renderAccountCalibration(r: AccountCalibration): string[] {
   const out: string[] = [];
   out.push('\nAccount rules: account to opportunity (a deal at the company or any of its contacts), judged on today\'s facts.');
-  out.push(`${r.baseline.n} accounts judged, ${pct(r.baseline)} converted; left out: ${r.tooYoung} too young (first contact within the minimum age), ${r.unknown} not in the mirror.`);
-  out.push(`${'rule'.padEnd(34)}${'points'.padStart(7)}${'matching'.padStart(10)}${'converted'.padStart(22)}${'others'.padStart(9)}${'converted'.padStart(22)}${'lift'.padStart(22)}  verdict`);
-  for (const c of r.rules) {
-    const name = `${c.kind === 'disqualifier' ? 'dq' : c.kind}:${c.id}`.slice(0, 33).padEnd(34);
-    out.push(`${name}${(c.points === null ? '-' : String(c.points)).padStart(7)}${String(c.matched.n).padStart(10)}${pct(c.matched).padStart(22)}${String(c.unmatched.n).padStart(9)}${pct(c.unmatched).padStart(22)}${x(c.lift).padStart(22)}  ${c.verdict}`);
-  }
+  out.push(`${r.baseline.n} accounts judged, ${formatRate(r.baseline)} converted; left out: ${r.tooYoung} too young (first contact within the minimum age), ${r.unknown} not in the mirror.`);
+  out.push(evidenceHeader('rule', 34));
+  for (const c of r.rules) out.push(evidenceRow(c, 34));
   const weak = r.rules.filter((c) => c.verdict === 'no evidence' || c.verdict === 'backwards');
   if (r.rules.length > 0) out.push(weak.length === 0 ? 'Every judged account rule predicts conversion.' : `Account rules that do not predict conversion: ${weak.map((c) => `${c.id} (${c.verdict})`).join(', ')}.`);
   return out;

@@ -1,6 +1,6 @@
 import { ACCOUNT_STATUSES, type AccountStatus, type CompiledDefinition } from '../definition';
 import { judgeAccount, type PortalAccount } from './accounts';
-import { proportion, type Proportion } from './evidence';
+import { formatRate, proportion, type Proportion } from './evidence';
 import type { LeadOutcome } from './outcomes';
 
 /**
@@ -66,7 +66,7 @@ export function whatIfAccounts(current: CompiledDefinition, candidate: CompiledD
   return { total: accounts.length, statuses, matrix, examples, moved, conversion: { current: conversion('current'), candidate: conversion('candidate') } };
 }
 
-const pct = (p: Proportion) => (p.rate === null ? '-' : `${(100 * p.rate).toFixed(1)}% [${(100 * (p.low as number)).toFixed(1)}-${(100 * (p.high as number)).toFixed(1)}]`);
+const pct = formatRate;
 
 /** The account section of the table output. */
 export function renderAccountWhatIf(r: AccountWhatIf): string[] {

@@ -1,6 +1,6 @@
 import { evaluate, STATUSES, type CompiledDefinition, type Facts, type LeadStatus } from '../definition';
 import { factsUsed, renderFactsUsed, TODAY_ONLY, type FactsNote, type FactsUsed } from './as-of';
-import { proportion, type Proportion } from './evidence';
+import { formatRate, proportion, type Proportion } from './evidence';
 import type { LeadOutcome } from './outcomes';
 import type { AccountWhatIf } from './what-if-accounts';
 
@@ -90,7 +90,7 @@ export function whatIf(current: CompiledDefinition, candidate: CompiledDefinitio
   };
 }
 
-const pct = (p: Proportion) => (p.rate === null ? '-' : `${(100 * p.rate).toFixed(1)}% [${(100 * (p.low as number)).toFixed(1)}-${(100 * (p.high as number)).toFixed(1)}]`);
+const pct = formatRate;
 
 export function renderWhatIf(r: WhatIfResult): string {
   const out: string[] = [];

@@ -6,7 +6,7 @@ import type { WhatIfResult } from '../../src/admin/what-if';
 import { createGateway } from '../../src/hubspot';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { ensureProductProperties } from '../../src/sync/install-properties';
-import { runUld } from '../server/child';
+import { runUld, sandboxEnv } from '../server/child';
 
 /**
  * Issue 15, acceptance 5: `uld calibrate` ranks the generator's predictive group-coverage rule (a decision
@@ -30,14 +30,7 @@ describe('uld calibrate: account rules on the generated portal', () => {
     await ensureProductProperties(gateway);
     gateway.close();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-calibrate-accounts-'));
-    const env = {
-      HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
-      HUBSPOT_API_BASE_URL: sandbox.url,
-      HUBSPOT_RATE_LIMIT_PER_10S: '10000',
-      LEAD_DEFINITION: path.join(__dirname, 'fixtures', 'calibration-accounts.yaml'),
-      DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`,
-      LOG_LEVEL: 'silent',
-    };
+    const env = sandboxEnv(sandbox, dir, path.join(__dirname, 'fixtures', 'calibration-accounts.yaml'));
     const backfill = await runUld(['backfill', '--no-progress'], env, { cwd: dir, timeoutMs: 120_000 });
     expect(backfill.status).toBe(0);
     sandbox.calls.reset();
