@@ -18,6 +18,8 @@ export interface DealsOut {
   toCompany: Array<[string, string]>;
   won: number;
   lost: number;
+  /** Contacts whose deal the buying-group effect added (see makeDeals). */
+  added: Set<string>;
 }
 
 // Read once into module constants: under jest every global lookup goes through the vm context's interceptor
@@ -66,7 +68,7 @@ export interface DealBoost {
 
 export function makeDeals(random: Random, contacts: ContactsOut, now: number, owners: Owner[], target: number | undefined, boost?: DealBoost): DealsOut {
   const nextId = idSequence(OBJECT_TYPE_INFO.deals.firstId);
-  const out: DealsOut = { seeds: [], toContact: [], toCompany: [], won: 0, lost: 0 };
+  const out: DealsOut = { seeds: [], toContact: [], toCompany: [], won: 0, lost: 0, added: new Set() };
   // Aim at the requested number of deals by scaling every chance alike (the ranking stays the same).
   const scale = target === undefined ? 1 : scaleFor(target, contacts.probability, boost);
   const ownerById = new Map(owners.map((o) => [o.id, o]));
@@ -87,15 +89,16 @@ export function makeDeals(random: Random, contacts: ContactsOut, now: number, ow
       const p = min(1, (contacts.probability[index] as number) * scale);
       if (p <= 0 || p >= 1) return;
       const extra = (boost.chance(p) - p) / (1 - p);
-      if (boost.random.chance(extra)) makeDeal(boost.random, contact, index);
+      if (boost.random.chance(extra) && makeDeal(boost.random, contact, index)) out.added.add(contact.id);
     });
   }
   return out;
 
-  function makeDeal(random: Random, contact: RecordSeed, index: number): void {
+  /** Makes the contact's deal; false when it would be created after now (the contact has not converted yet). */
+  function makeDeal(random: Random, contact: RecordSeed, index: number): boolean {
     const latent = contacts.latent[index] as ContactsOut['latent'][number];
     const createdAt = contact.createdAt + round((2 + -log(1 - random.next()) * 20) * DAY);
-    if (createdAt > now - DAY / 2) return; // not converted yet: the deal would be in the future
+    if (createdAt > now - DAY / 2) return false; // not converted yet: the deal would be in the future
     const company = latent.company;
     const employees = company?.employees ?? 5;
     const cycleDays = (15 + 12 * log10(employees + 1)) * exp(random.normal(0, 0.35));
@@ -174,6 +177,7 @@ export function makeDeals(random: Random, contacts: ContactsOut, now: number, ow
       setLater(company.record, 'lifecyclestage', 'customer', closeAt, rep);
       company.record.properties.hs_lastmodifieddate = iso(max(company.record.createdAt, closeAt));
     }
+    return true;
   }
 }
 

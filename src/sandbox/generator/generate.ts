@@ -4,7 +4,7 @@ import { Random } from '../random';
 import { makeCompanies, makeOwners } from './companies';
 import { makeContacts } from './contacts';
 import { makeDeals } from './deals';
-import { lifecycleHistory } from './history';
+import { lifecycleHistory, skipLifecycleHistory } from './history';
 import { assignBuyingRoles, boostedChance, BUYING_GROUP } from './roles';
 import { PORTAL_SIGNALS, TARGET_PROFILE, type PropertySignal } from './signals';
 import { COMPETITORS } from './vocabulary';
@@ -82,7 +82,11 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
   const probability = contactsOut.probability.map((p, i) => (roles.boosted[i] === 1 ? boostedChance(p) : p));
   // After the deals: the lifecycle moves of the contacts no deal moved.
   const lifecycle = root.fork('lifecycle');
-  for (const contact of contactsOut.seeds) lifecycleHistory(lifecycle, contact);
+  for (const contact of contactsOut.seeds) {
+    // A contact the buying-group effect gave a deal has no lifecycle moves of its own (its deal moved it).
+    if (dealsOut.added.has(contact.id)) skipLifecycleHistory(lifecycle, contact);
+    else lifecycleHistory(lifecycle, contact);
+  }
 
   const n = contactsOut.seeds.length;
   const metadata: PortalMetadata = {
