@@ -1,6 +1,7 @@
 import { evaluate, type CompiledDefinition } from '../definition';
+import type { AccountCalibration } from './calibrate-accounts';
 import { factsUsed, renderFactsUsed, TODAY_ONLY, type FactsNote, type FactsUsed } from './as-of';
-import { lift, proportion, twoProportionZ, type Lift, type Proportion } from './evidence';
+import { formatLift, formatRate, lift, proportion, twoProportionZ, type Lift, type Proportion } from './evidence';
 import type { LeadOutcome } from './outcomes';
 import type { LeadFacts } from './what-if';
 
@@ -13,16 +14,21 @@ import type { LeadFacts } from './what-if';
 
 export type Verdict = 'predicts' | 'no evidence' | 'backwards' | 'too few';
 
-export interface CriterionEvidence {
-  kind: 'fit' | 'engagement' | 'disqualifier';
+/** What calibration says of one rule: how the rows it matches and the others converted, the lift, z and verdict. */
+export interface RuleEvidence {
   id: string;
   label: string;
+  /** null for disqualifiers. */
   points: number | null;
   matched: Proportion;
   unmatched: Proportion;
   lift: Lift;
   z: number;
   verdict: Verdict;
+}
+
+export interface CriterionEvidence extends RuleEvidence {
+  kind: 'fit' | 'engagement' | 'disqualifier';
   /** Suggested points (fit and engagement), or a sentence for disqualifiers; null when nothing to change. */
   suggestion: string | null;
 }
@@ -59,6 +65,8 @@ export interface CalibrationResult {
   freeText: string[];
   /** Which facts judged the leads (as of conversion or today's), counted over the judged leads. */
   facts: FactsUsed;
+  /** The account rules' evidence, when the definition has an `accounts` section (./calibrate-accounts.ts). */
+  accounts?: AccountCalibration;
 }
 
 export interface CalibrateOptions {
@@ -84,24 +92,9 @@ export function calibrate(def: CompiledDefinition, leads: readonly LeadFacts[], 
   const minAge = (options.minAgeDays ?? 30) * DAY_MS;
   const minSupport = options.minSupport ?? 30;
   const zCrit = options.z ?? 2.58;
-  let tooYoung = 0;
-  let unknown = 0;
-  const judged: Array<{ lead: LeadFacts; converted: boolean; refs: Set<string> }> = [];
-  for (const lead of leads) {
-    const outcome = outcomes.get(lead.id);
-    if (!outcome) {
-      unknown += 1;
-      continue;
-    }
-    if (outcome.createdAt !== null && now - outcome.createdAt < minAge) {
-      tooYoung += 1;
-      continue;
-    }
-    const decision = evaluate(def, lead.contact, lead.company, lead.at ?? now);
-    const refs = new Set<string>();
-    for (const r of decision.reasons) if (r.kind === 'fit' || r.kind === 'engagement' || r.kind === 'disqualifier') refs.add(`${r.kind}:${r.ref}`);
-    judged.push({ lead, converted: outcome.opportunity, refs });
-  }
+  const rows = judgedRows(leads, outcomes, now, minAge, (lead) => evaluate(def, lead.contact, lead.company, lead.at ?? now).reasons, ['fit', 'engagement', 'disqualifier']);
+  const { tooYoung, unknown } = rows;
+  const judged = rows.judged.map((j) => ({ lead: j.item, converted: j.converted, refs: j.refs }));
   const baseline = proportion(judged.filter((j) => j.converted).length, judged.length);
 
   const criteria: CriterionEvidence[] = [];
@@ -113,27 +106,81 @@ export function calibrate(def: CompiledDefinition, leads: readonly LeadFacts[], 
   for (const c of all) {
     const key = `${c.kind}:${c.id}`;
     const { yes, no } = split(judged, (j) => j.refs.has(key));
-    const z = twoProportionZ(yes, no);
-    // A disqualifier, or a rule with negative points (a penalty), is right when the leads it catches convert
-    // less; a rule with positive points when they convert more.
-    const direction = c.kind === 'disqualifier' || (c.points ?? 0) < 0 ? -1 : 1;
-    const verdict: Verdict = yes.n < minSupport || no.n < minSupport ? 'too few' : direction * z >= zCrit ? 'predicts' : direction * z <= -zCrit ? 'backwards' : 'no evidence';
-    criteria.push({ ...c, matched: yes, unmatched: no, lift: lift(yes, no), z, verdict, suggestion: null });
+    criteria.push({ ...c, matched: yes, unmatched: no, ...judgeRule(c, yes, no, minSupport, zCrit), suggestion: null });
   }
   suggest(criteria);
-  // Rules that should lower conversion (disqualifiers, penalties) by how surely they do: the inverse of the upper bound.
-  const strength = (c: CriterionEvidence) => (c.kind === 'disqualifier' || (c.points ?? 0) < 0 ? 1 / (c.lift.high ?? 1) : (c.lift.low ?? 0));
-  criteria.sort((a, b) => rank(a) - rank(b) || strength(b) - strength(a));
+  criteria.sort(byEvidence);
 
   const { properties, freeText } = propertyEvidence(judged, options.candidates ?? [], minSupport, options.propertyZ ?? 4, options.maxDistinct ?? 40);
   const facts = factsUsed(options.facts ?? TODAY_ONLY, judged.map((j) => j.lead));
   return { leads: leads.length, tooYoung, unknown, baseline, criteria, properties, freeText, facts };
 }
 
-/** Judged criteria first (a 'too few' criterion has no place in a ranking). */
-const rank = (c: CriterionEvidence) => (c.verdict === 'too few' ? 1 : 0);
+/**
+ * The rows calibration judges (leads, or accounts): those with an outcome and old enough to have converted
+ * (created at least `minAge` ms before `now`), each with the rules (`kind:id`) its decision's reasons name.
+ */
+export function judgedRows<T extends { id: string }>(
+  items: readonly T[],
+  outcomes: ReadonlyMap<string, LeadOutcome>,
+  now: number,
+  minAge: number,
+  reasonsOf: (item: T) => ReadonlyArray<{ kind: string; ref: string }>,
+  kinds: readonly string[],
+): { judged: Array<{ item: T; converted: boolean; refs: Set<string> }>; tooYoung: number; unknown: number } {
+  let tooYoung = 0;
+  let unknown = 0;
+  const judged: Array<{ item: T; converted: boolean; refs: Set<string> }> = [];
+  for (const item of items) {
+    const outcome = outcomes.get(item.id);
+    if (!outcome) {
+      unknown += 1;
+      continue;
+    }
+    if (outcome.createdAt !== null && now - outcome.createdAt < minAge) {
+      tooYoung += 1;
+      continue;
+    }
+    const refs = new Set<string>();
+    for (const r of reasonsOf(item)) if (kinds.includes(r.kind)) refs.add(`${r.kind}:${r.ref}`);
+    judged.push({ item, converted: outcome.opportunity, refs });
+  }
+  return { judged, tooYoung, unknown };
+}
 
-function split<T extends { converted: boolean }>(rows: readonly T[], inGroup: (row: T) => boolean): { yes: Proportion; no: Proportion } {
+/** A rule as calibration judges it: a disqualifier, or a rule with negative points (a penalty), should lower conversion. */
+export interface JudgedRule {
+  kind: string;
+  points: number | null;
+  lift: Lift;
+  verdict: Verdict;
+}
+const lowers = (c: Pick<JudgedRule, 'kind' | 'points'>) => c.kind === 'disqualifier' || (c.points ?? 0) < 0;
+
+/**
+ * The lift, z and verdict of a rule from the rows it matches (`yes`) and the others (`no`): a rule that
+ * should lower conversion is right when the rows it catches convert less, one with positive points when they
+ * convert more. Shared by the contact criteria and the account rules (./calibrate-accounts.ts).
+ */
+export function judgeRule(c: Pick<JudgedRule, 'kind' | 'points'>, yes: Proportion, no: Proportion, minSupport: number, zCrit: number): { lift: Lift; z: number; verdict: Verdict } {
+  const z = twoProportionZ(yes, no);
+  const direction = lowers(c) ? -1 : 1;
+  const verdict: Verdict = yes.n < minSupport || no.n < minSupport ? 'too few' : direction * z >= zCrit ? 'predicts' : direction * z <= -zCrit ? 'backwards' : 'no evidence';
+  return { lift: lift(yes, no), z, verdict };
+}
+
+/**
+ * Strongest evidence first: judged rules before 'too few' ones (which have no place in a ranking), then by
+ * the lower bound of the lift; rules that should lower conversion by how surely they do (the inverse of the
+ * upper bound).
+ */
+export function byEvidence(a: JudgedRule, b: JudgedRule): number {
+  const rank = (c: JudgedRule) => (c.verdict === 'too few' ? 1 : 0);
+  const strength = (c: JudgedRule) => (lowers(c) ? 1 / (c.lift.high ?? 1) : (c.lift.low ?? 0));
+  return rank(a) - rank(b) || strength(b) - strength(a);
+}
+
+export function split<T extends { converted: boolean }>(rows: readonly T[], inGroup: (row: T) => boolean): { yes: Proportion; no: Proportion } {
   let n1 = 0;
   let k1 = 0;
   let n0 = 0;
@@ -233,8 +280,18 @@ function propertyEvidence(judged: ReadonlyArray<{ lead: LeadFacts; converted: bo
   return { properties, freeText };
 }
 
-const pct = (p: Proportion) => (p.rate === null ? '-' : `${(100 * p.rate).toFixed(1)}% [${(100 * (p.low as number)).toFixed(1)}-${(100 * (p.high as number)).toFixed(1)}]`);
-const x = (l: Lift) => (l.lift === null ? '-' : `${l.lift.toFixed(2)}x [${(l.low as number).toFixed(2)}-${(l.high as number).toFixed(2)}]`);
+const pct = formatRate;
+
+/** The evidence table's header, its first column `width` wide (shared with ./calibrate-accounts.ts). */
+export function evidenceHeader(first: string, width: number): string {
+  return `${first.padEnd(width)}${'points'.padStart(7)}${'matching'.padStart(10)}${'converted'.padStart(22)}${'others'.padStart(9)}${'converted'.padStart(22)}${'lift'.padStart(22)}  verdict`;
+}
+
+/** A rule's row: `kind:id` (disqualifiers `dq:id`), points, both groups' conversion, the lift and the verdict. */
+export function evidenceRow(c: RuleEvidence & { kind: string }, width: number): string {
+  const name = `${c.kind === 'disqualifier' ? 'dq' : c.kind}:${c.id}`.slice(0, width - 1).padEnd(width);
+  return `${name}${(c.points === null ? '-' : String(c.points)).padStart(7)}${String(c.matched.n).padStart(10)}${pct(c.matched).padStart(22)}${String(c.unmatched.n).padStart(9)}${pct(c.unmatched).padStart(22)}${formatLift(c.lift).padStart(22)}  ${c.verdict}`;
+}
 
 export function renderCalibration(r: CalibrationResult, def: Pick<CompiledDefinition, 'name' | 'version' | 'contactProperties' | 'companyProperties'>): string {
   const out: string[] = [];
@@ -242,12 +299,8 @@ export function renderCalibration(r: CalibrationResult, def: Pick<CompiledDefini
   out.push(`${r.baseline.n} leads judged, ${pct(r.baseline)} converted; left out: ${r.tooYoung} too young to have converted, ${r.unknown} not in the mirror.`);
   const inputs = new Set([...def.contactProperties, ...def.companyProperties.map((p) => `company.${p}`)]);
   out.push(...renderFactsUsed(r.facts, new Set(r.facts.todayOnly.filter((p) => !inputs.has(p)))), '');
-  out.push(`${'criterion'.padEnd(28)}${'points'.padStart(7)}${'matching'.padStart(10)}${'converted'.padStart(22)}${'others'.padStart(9)}${'converted'.padStart(22)}${'lift'.padStart(22)}  verdict`);
-  for (const c of r.criteria) {
-    out.push(
-      `${`${c.kind === 'disqualifier' ? 'dq' : c.kind}:${c.id}`.slice(0, 27).padEnd(28)}${(c.points === null ? '-' : String(c.points)).padStart(7)}${String(c.matched.n).padStart(10)}${pct(c.matched).padStart(22)}${String(c.unmatched.n).padStart(9)}${pct(c.unmatched).padStart(22)}${x(c.lift).padStart(22)}  ${c.verdict}`,
-    );
-  }
+  out.push(evidenceHeader('criterion', 28));
+  for (const c of r.criteria) out.push(evidenceRow(c, 28));
   const weak = r.criteria.filter((c) => c.verdict === 'no evidence' || c.verdict === 'backwards');
   out.push(weak.length === 0 ? '\nEvery judged criterion predicts conversion.' : `\nDo not predict conversion: ${weak.map((c) => `${c.id} (${c.verdict})`).join(', ')}.`);
   const suggestions = r.criteria.filter((c) => c.suggestion !== null);
@@ -257,7 +310,7 @@ export function renderCalibration(r: CalibrationResult, def: Pick<CompiledDefini
   }
   if (r.properties.length > 0) {
     out.push('\nProperties outside the definition that predict conversion:');
-    for (const p of r.properties) out.push(`  ${p.property} = ${p.segment}: ${p.segmentLeads.n} leads, ${pct(p.segmentLeads)} vs ${pct(p.rest)} for the rest, lift ${x(p.lift)}`);
+    for (const p of r.properties) out.push(`  ${p.property} = ${p.segment}: ${p.segmentLeads.n} leads, ${pct(p.segmentLeads)} vs ${pct(p.rest)} for the rest, lift ${formatLift(p.lift)}`);
   } else out.push('\nNo property outside the definition stands out.');
   if (r.freeText.length > 0) out.push(`(Free-text properties not tested: ${r.freeText.join(', ')}.)`);
   return `${out.join('\n')}\n`;

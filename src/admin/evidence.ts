@@ -53,3 +53,13 @@ export function lift(a: Proportion, b: Proportion, z = Z95): Lift {
   const se = Math.sqrt(1 / ka - 1 / na + 1 / kb - 1 / nb);
   return { lift: point, low: Math.exp(log - z * se), high: Math.exp(log + z * se) };
 }
+
+/** A rate with its interval as the tables print it, `12.3% [10.1-14.8]`; `-` for an empty group. */
+export function formatRate(p: Proportion): string {
+  return p.rate === null ? '-' : `${(100 * p.rate).toFixed(1)}% [${(100 * (p.low as number)).toFixed(1)}-${(100 * (p.high as number)).toFixed(1)}]`;
+}
+
+/** A lift with its interval as the tables print it, `1.95x [1.64-2.30]`; `-` when there is none. */
+export function formatLift(l: Lift): string {
+  return l.lift === null ? '-' : `${l.lift.toFixed(2)}x [${(l.low as number).toFixed(2)}-${(l.high as number).toFixed(2)}]`;
+}

@@ -1,7 +1,8 @@
 import { evaluate, STATUSES, type CompiledDefinition, type Facts, type LeadStatus } from '../definition';
 import { factsUsed, renderFactsUsed, TODAY_ONLY, type FactsNote, type FactsUsed } from './as-of';
-import { proportion, type Proportion } from './evidence';
+import { formatRate, proportion, type Proportion } from './evidence';
 import type { LeadOutcome } from './outcomes';
+import type { AccountWhatIf } from './what-if-accounts';
 
 /**
  * `uld what-if`: the current and a candidate definition evaluated over the same leads, nothing written. The
@@ -16,6 +17,8 @@ export interface LeadFacts {
   contact: Facts;
   /** The primary company's facts, null without one. */
   company: Facts | null;
+  /** The primary company's id, when the read was asked for it (accounts), null without one. */
+  companyId?: string | null;
   /** The instant to judge the lead at: its first deal's creation when these are its as-of facts; absent: now. */
   at?: number;
 }
@@ -40,6 +43,8 @@ export interface WhatIfResult {
   conversion: { current: Record<LeadStatus, StatusConversion>; candidate: Record<LeadStatus, StatusConversion> };
   /** Which facts judged the leads (as of conversion or today's), and how many of each. */
   facts: FactsUsed;
+  /** The accounts' transition matrix, when either definition has an `accounts` section (./what-if-accounts.ts). */
+  accounts?: AccountWhatIf;
 }
 
 const byStatus = <T>(make: () => T) => Object.fromEntries(STATUSES.map((s) => [s, make()])) as Record<LeadStatus, T>;
@@ -85,7 +90,7 @@ export function whatIf(current: CompiledDefinition, candidate: CompiledDefinitio
   };
 }
 
-const pct = (p: Proportion) => (p.rate === null ? '-' : `${(100 * p.rate).toFixed(1)}% [${(100 * (p.low as number)).toFixed(1)}-${(100 * (p.high as number)).toFixed(1)}]`);
+const pct = formatRate;
 
 export function renderWhatIf(r: WhatIfResult): string {
   const out: string[] = [];

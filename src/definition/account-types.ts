@@ -11,25 +11,25 @@ export const ACCOUNT_LADDER_STATUSES = ['qualified', 'engaged'] as const;
 export type AccountLadderStatus = (typeof ACCOUNT_LADDER_STATUSES)[number];
 
 /**
- * The option values of HubSpot's contact property `hs_buying_role` (a multiple checkbox: several values
- * separated by `;`), labelled in HubSpot as Blocker, Budget holder, Champion, Decision maker, End user,
- * Executive sponsor, Influencer, Legal and compliance, Other. Source: the values HubSpot API guides list for
- * writing `hs_buying_role` with PATCH /crm/v3/objects/contacts/{id}; HubSpot's own property reference was not
- * at hand to confirm them, so check a portal's list with `GET /crm/properties/2026-09/contacts/hs_buying_role`
- * (its `options[].value`) before relying on a rarely used one.
+ * The option values of HubSpot's contact property `hs_buying_role` (type enumeration, fieldType checkbox:
+ * several values separated by `;`), with HubSpot's labels, in HubSpot's order. Source: a portal's own property
+ * list as the properties API returns it (github.com/hairsolutionsco/automations_hub,
+ * hubspot/objects/contacts/properties.md, "Buying Role"): Blocker, Budget Holder, Champion, Decision Maker,
+ * End User, Executive Sponsor, Influencer, Legal & Compliance, Other. The sandbox's catalogue carries the same
+ * (src/sandbox/crm/property-catalog.ts); a portal's list is `GET /crm/properties/2026-09/contacts/hs_buying_role`.
  */
 export const BUYING_ROLES = ['BLOCKER', 'BUDGET_HOLDER', 'CHAMPION', 'DECISION_MAKER', 'END_USER', 'EXECUTIVE_SPONSOR', 'INFLUENCER', 'LEGAL_AND_COMPLIANCE', 'OTHER'] as const;
 export type BuyingRole = (typeof BUYING_ROLES)[number];
 /** HubSpot's labels of the roles, as a rep reads them in reasons. */
 export const BUYING_ROLE_LABELS: Record<BuyingRole, string> = {
   BLOCKER: 'Blocker',
-  BUDGET_HOLDER: 'Budget holder',
+  BUDGET_HOLDER: 'Budget Holder',
   CHAMPION: 'Champion',
-  DECISION_MAKER: 'Decision maker',
-  END_USER: 'End user',
-  EXECUTIVE_SPONSOR: 'Executive sponsor',
+  DECISION_MAKER: 'Decision Maker',
+  END_USER: 'End User',
+  EXECUTIVE_SPONSOR: 'Executive Sponsor',
   INFLUENCER: 'Influencer',
-  LEGAL_AND_COMPLIANCE: 'Legal and compliance',
+  LEGAL_AND_COMPLIANCE: 'Legal & Compliance',
   OTHER: 'Other',
 };
 export const BUYING_ROLE_PROPERTY = 'hs_buying_role';

@@ -181,11 +181,11 @@ describe('the accounts example', () => {
     expect(summary.fit).toEqual({ criteria: 2, maxPoints: 40 });
   });
 
-  it('when the plain example is compiled, then it has no accounts and reads nothing of one', () => {
+  it('when the demo example is compiled, then it judges accounts (the generator\'s buying group) but its contact rules read nothing of one', () => {
     const def = compileDefinition(loadDefinitionFile(path.join(__dirname, '..', '..', 'lead-definition.example.yaml')));
-    expect(def.accounts).toBeUndefined();
+    expect(def.accounts).toBeDefined();
     expect(def.readsAccount).toBe(false);
     expect(def.run.source).not.toMatch(/uld_account/);
-    expect(summarizeDefinition(def)).not.toHaveProperty('accounts');
+    expect(summarizeDefinition(def).accounts?.coverage).toEqual(['decision-maker-and-champion (2 of DECISION_MAKER, CHAMPION, 20 points)']);
   });
 });

@@ -52,8 +52,8 @@ const cyLate = contact('Cy', { fit: 20, engagement: 12, visit: 31, roles: 'END_U
 
 const FIT_REASONS = ['+20 fit: Software company', '+20 fit: 50 to 5,000 employees'];
 const GROUP_SUM = '+10 engagement: Group total of 100 (total 127 summed over 3 contacts, at least 100: Ann (total 60), Bob (total 35), Cy (total 32))';
-const DM_CHAMPION = '+20 coverage: A decision maker and a champion (Decision maker: Ann; Champion: Bob)';
-const COMMITTEE = '+10 coverage: Two committee roles engaged (2 of 3 roles, at least 2, held by engaged contacts: End user: Cy; Influencer: Cy)';
+const DM_CHAMPION = '+20 coverage: A decision maker and a champion (Decision Maker: Ann; Champion: Bob)';
+const COMMITTEE = '+10 coverage: Two committee roles engaged (2 of 3 roles, at least 2, held by engaged contacts: End User: Cy; Influencer: Cy)';
 
 describe('evaluateAccount', () => {
   type Expected = { status: AccountStatus; score: number; engagedContacts: number; rolesCovered: string[]; reasons: string[] };

@@ -149,6 +149,49 @@ describe('shape and distributions', () => {
     expect(portal.contacts.filter((c) => wonContacts.has(c.id)).every((c) => c.properties.lifecyclestage === 'customer')).toBe(true);
   });
 
+  it('when buying roles are drawn, then a third of contacts hold HubSpot values, and accounts covering the model\'s roles convert more while the random role does not move', () => {
+    const { buyingGroup } = portal.metadata;
+    const options = new Set(['BLOCKER', 'BUDGET_HOLDER', 'CHAMPION', 'DECISION_MAKER', 'END_USER', 'EXECUTIVE_SPONSOR', 'INFLUENCER', 'LEGAL_AND_COMPLIANCE', 'OTHER']);
+    const order = [...options];
+    const problems: string[] = [];
+    const accounts = new Map<string, { roles: Set<string>; converted: boolean }>();
+    let withRole = 0;
+    for (const c of portal.contacts) {
+      const value = c.properties.hs_buying_role;
+      const roles = value === undefined ? [] : value.split(';');
+      if (value !== undefined) {
+        withRole += 1;
+        if (roles.some((r) => !options.has(r))) problems.push(`${c.id}: ${value}`);
+        if (roles.map((r) => order.indexOf(r)).some((k, i, all) => i > 0 && k <= (all[i - 1] as number))) problems.push(`${c.id}: not in HubSpot's order: ${value}`);
+        const history = c.history?.hs_buying_role ?? [];
+        if (history.length !== 1 || history[0]?.value !== value || history[0].timestamp < c.createdAt || history[0].timestamp > c.createdAt + 2 * 86_400_000) problems.push(`${c.id}: history ${JSON.stringify(history)}`);
+      }
+      const companyId = companyOf.get(c.id);
+      if (companyId === undefined) {
+        if (value !== undefined) problems.push(`${c.id}: a role without a company`);
+        continue;
+      }
+      const account = accounts.get(companyId) ?? { roles: new Set<string>(), converted: false };
+      accounts.set(companyId, account);
+      for (const r of roles) account.roles.add(r);
+      if (withDeal.has(c.id)) account.converted = true;
+    }
+    expect(problems).toEqual([]);
+    expect(withRole).toBe(buyingGroup.contactsWithRole);
+    expect(withRole / portal.contacts.length).toBeGreaterThan(0.2);
+    expect(withRole / portal.contacts.length).toBeLessThan(0.5);
+    const accountRate = (predicate: (roles: Set<string>) => boolean): number => {
+      const chosen = [...accounts.values()].filter((a) => predicate(a.roles));
+      return chosen.filter((a) => a.converted).length / chosen.length;
+    };
+    const covered = (roles: Set<string>): boolean => buyingGroup.coveredRoles.every((r) => roles.has(r));
+    expect([...accounts.values()].filter((a) => covered(a.roles)).length).toBe(buyingGroup.coveredCompanies);
+    expect(accountRate(covered)).toBeGreaterThan(1.8 * accountRate((roles) => !covered(roles)));
+    const overall = accountRate(() => true);
+    expect(Math.abs(accountRate((roles) => roles.has(buyingGroup.randomRole)) - overall)).toBeLessThan(0.1 * overall);
+    expect(Math.abs(accountRate((roles) => !roles.has(buyingGroup.randomRole)) - overall)).toBeLessThan(0.1 * overall);
+  });
+
   it('when the deal count is requested, then the generator aims at it', () => {
     const aimed = generatePortal({ seed: 8, contacts: 20_000, deals: 500, now: NOW });
     expect(aimed.deals.length).toBeGreaterThan(400);

@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import { FACTS_MODES, factsForJudging, NO_AS_OF_FACTS_NOTE, type FactsMode } from '../../admin/as-of';
+import { accountOutcomes, CONTACT_LABEL_PROPERTIES, portalAccounts } from '../../admin/accounts';
 import { calibrate, renderCalibration } from '../../admin/calibrate';
+import { calibrateAccounts, renderAccountCalibration } from '../../admin/calibrate-accounts';
 import { candidateProperties } from '../../admin/candidates';
 import { outcomesFromMirror } from '../../admin/outcomes';
 import { readPortalLeads } from '../../admin/portal-leads';
 import { renderWhatIf, whatIf, whatIfJson } from '../../admin/what-if';
+import { renderAccountWhatIf, whatIfAccounts } from '../../admin/what-if-accounts';
 import type { Config } from '../../config';
+import type { CompiledDefinition } from '../../definition';
 import type { HubSpotGateway } from '../../hubspot';
 import { openStore } from '../../store';
 import { definitionForCommand } from '../definition';
@@ -19,7 +23,7 @@ import { gatewayForCommand } from '../gateway';
 export function registerAnalysisCommands(program: Command): void {
   program
     .command('what-if')
-    .description('Evaluate the current and a candidate definition over every lead, writing nothing: the status transition matrix and historical conversion per status')
+    .description('Evaluate the current and a candidate definition over every lead, writing nothing: the status transition matrix and historical conversion per status (and the accounts\' when a definition has accounts)')
     .requiredOption('--definition <file>', 'the candidate definition')
     .option('--current <file>', 'the definition to compare with (default: LEAD_DEFINITION)')
     .option('--examples <n>', 'example leads shown per moved cell', '3')
@@ -34,14 +38,16 @@ export function registerAnalysisCommands(program: Command): void {
       const candidate = definitionForCommand(config, opts.definition);
       const overridden = Object.keys(config.thresholdOverrides).length > 0;
       if (overridden) process.stderr.write(`note: the ULD_* threshold overrides of this environment apply to both definitions (${JSON.stringify(config.thresholdOverrides)}); unset them to compare the files as written\n`);
-      const { leads, outcomes, note } = await gather(config, gatewayForCommand(config, 'what-if'), opts.facts, [...current.contactProperties, ...candidate.contactProperties], [...current.companyProperties, ...candidate.companyProperties]);
-      const result = whatIf(current, candidate, leads, outcomes, Date.now(), { examplesPerCell: Number(opts.examples), facts: note });
-      process.stdout.write(opts.format === 'json' ? whatIfJson(result) : renderWhatIf(result));
+      const read = await gather(config, gatewayForCommand(config, 'what-if'), opts.facts, [...current.contactProperties, ...candidate.contactProperties], [...current.companyProperties, ...candidate.companyProperties], [current, candidate]);
+      const now = Date.now();
+      const result = whatIf(current, candidate, read.leads, read.outcomes, now, { examplesPerCell: Number(opts.examples), facts: read.note });
+      if (read.accounts) result.accounts = whatIfAccounts(current, candidate, read.accounts.list, read.accounts.outcomes, now, { examplesPerCell: Number(opts.examples) });
+      process.stdout.write(opts.format === 'json' ? whatIfJson(result) : renderWhatIf(result) + (result.accounts ? `${renderAccountWhatIf(result.accounts).join('\n')}\n` : ''));
     });
 
   program
     .command('calibrate')
-    .description("Each criterion's conversion rate for matching versus other leads, with intervals and lift; non-predictive criteria and predictive properties outside the definition; suggested points (never applied)")
+    .description("Each criterion's conversion rate for matching versus other leads, with intervals and lift; non-predictive criteria and predictive properties outside the definition; suggested points (never applied); each account rule's lift when the definition has accounts")
     .option('--definition <file>', 'the definition to calibrate (default: LEAD_DEFINITION)')
     .option('--min-age-days <n>', 'leave out leads created within this many days (they had no time to convert)', '30')
     .option('--facts <facts>', FACTS_HELP, 'as-of')
@@ -63,15 +69,18 @@ export function registerAnalysisCommands(program: Command): void {
         gateway.close();
         throw err;
       }
-      const { leads, outcomes, note } = await gather(
+      const read = await gather(
         config,
         gateway,
         opts.facts,
         [...def.contactProperties, ...candidates.filter((c) => c.objectType === 'contacts').map((c) => c.name)],
         [...def.companyProperties, ...candidates.filter((c) => c.objectType === 'companies').map((c) => c.name)],
+        [def],
       );
-      const result = calibrate(def, leads, outcomes, Date.now(), { minAgeDays: Number(opts.minAgeDays), candidates, facts: note });
-      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderCalibration(result, def));
+      const now = Date.now();
+      const result = calibrate(def, read.leads, read.outcomes, now, { minAgeDays: Number(opts.minAgeDays), candidates, facts: read.note });
+      if (read.accounts) result.accounts = calibrateAccounts(def, read.accounts.list, read.accounts.outcomes, now, { minAgeDays: Number(opts.minAgeDays) });
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderCalibration(result, def) + (result.accounts ? `${renderAccountCalibration(result.accounts).join('\n')}\n` : ''));
     });
 }
 
@@ -82,20 +91,25 @@ const FACTS_ERROR = (v: string) => `--facts must be ${FACTS_MODES.join(' or ')},
 /**
  * The portal's leads as they are to be judged (see src/admin/as-of.ts), the mirror's outcomes and what the
  * output says about the facts; closes the gateway, which the caller made first (so a missing token stops
- * before the store is opened).
+ * before the store is opened). When a definition has an `accounts` section, also the portal's accounts (from
+ * the same reads: the leads grouped by primary company, with the account rules' properties) and their
+ * outcomes.
  */
-async function gather(config: Config, gateway: HubSpotGateway, mode: FactsMode, contactProperties: string[], companyProperties: string[]) {
+async function gather(config: Config, gateway: HubSpotGateway, mode: FactsMode, contactProperties: string[], companyProperties: string[], defs: CompiledDefinition[]) {
+  const withAccounts = defs.flatMap((d) => (d.accounts ? [d.accounts] : []));
+  const contact = [...contactProperties, ...withAccounts.flatMap((a) => [...a.contactProperties, ...CONTACT_LABEL_PROPERTIES])];
+  const company = [...companyProperties, ...withAccounts.flatMap((a) => a.companyProperties), ...(withAccounts.length > 0 ? ['name'] : [])];
   try {
-    return await gatherWith(config, gateway, mode, [...new Set(contactProperties)], [...new Set(companyProperties)]);
+    return await gatherWith(config, gateway, mode, [...new Set(contactProperties)], [...new Set(companyProperties)], { contact: [...new Set(contact)], company: [...new Set(company)], accounts: withAccounts.length > 0 });
   } finally {
     gateway.close();
   }
 }
 
-async function gatherWith(config: Config, gateway: HubSpotGateway, mode: FactsMode, contactProperties: string[], companyProperties: string[]) {
+async function gatherWith(config: Config, gateway: HubSpotGateway, mode: FactsMode, contactProperties: string[], companyProperties: string[], reading: { contact: string[]; company: string[]; accounts: boolean }) {
   // Read-only: never create or migrate a database here (a wrong DATABASE_URL should fail, not start afresh).
   const store = await openStore(config.databaseUrl, { migrate: false });
-  let outcomes;
+  let mirror;
   let asOf;
   try {
     const health = await store.health();
@@ -103,20 +117,30 @@ async function gatherWith(config: Config, gateway: HubSpotGateway, mode: FactsMo
       process.stderr.write(`uld: the store at DATABASE_URL has ${health.pendingMigrations} migrations not applied: start \`uld serve\` once (it migrates), or point DATABASE_URL at the product's store\n`);
       process.exit(2);
     }
-    outcomes = outcomesFromMirror(await store.listMirror({ decisions: false }));
+    mirror = await store.listMirror({ decisions: false });
     // Kept by the history replay: as-of facts cost no HubSpot call here.
     asOf = await store.listAsOfFacts();
   } finally {
     await store.close();
   }
+  const outcomes = outcomesFromMirror(mirror);
   if (outcomes.size === 0) process.stderr.write('note: the mirror is empty, so no historical conversion can be shown; run `uld backfill` first\n');
   if (mode === 'as-of' && asOf.size === 0) process.stderr.write(`${NO_AS_OF_FACTS_NOTE}\n`);
-  const today = await readPortalLeads(gateway, contactProperties, companyProperties, (p) => {
-    if (process.stderr.isTTY) process.stderr.write(`\rreading ${p.phase}: ${p.records}   `);
-  });
+  const today = await readPortalLeads(
+    gateway,
+    reading.contact,
+    reading.company,
+    (p) => {
+      if (process.stderr.isTTY) process.stderr.write(`\rreading ${p.phase}: ${p.records}   `);
+    },
+    { companyIds: reading.accounts },
+  );
   if (process.stderr.isTTY) process.stderr.write('\n');
   const { leads, note } = factsForJudging(today, asOf, outcomes, mode, { contact: contactProperties, company: companyProperties });
-  return { leads, outcomes, note };
+  if (!reading.accounts) return { leads, outcomes, note, accounts: undefined };
+  // Accounts are judged on today's facts: as-of facts are kept per contact, not per account.
+  const list = portalAccounts(today);
+  return { leads, outcomes, note, accounts: { list, outcomes: accountOutcomes(list, outcomes, mirror) } };
 }
 
 function fail(command: string, message: string): void {

@@ -1,4 +1,3 @@
-import { BUYING_ROLE_LABELS, BUYING_ROLES } from '../../definition/account-types';
 import type { ObjectType } from './object-types';
 
 /**
@@ -54,6 +53,19 @@ export const LIFECYCLE_STAGES = [
   'customer',
   'evangelist',
   'other',
+] as const;
+
+/** HubSpot's `hs_buying_role` options, [value, label], in HubSpot's order (see builtInProperties). */
+export const BUYING_ROLE_OPTIONS = [
+  ['BLOCKER', 'Blocker'],
+  ['BUDGET_HOLDER', 'Budget Holder'],
+  ['CHAMPION', 'Champion'],
+  ['DECISION_MAKER', 'Decision Maker'],
+  ['END_USER', 'End User'],
+  ['EXECUTIVE_SPONSOR', 'Executive Sponsor'],
+  ['INFLUENCER', 'Influencer'],
+  ['LEGAL_AND_COMPLIANCE', 'Legal & Compliance'],
+  ['OTHER', 'Other'],
 ] as const;
 
 export const LEAD_STATUSES = ['NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'BAD_TIMING'] as const;
@@ -208,8 +220,6 @@ export function builtInProperties(): Record<ObjectType, PropertySeed[]> {
       fieldType: 'radio',
     }),
     select('hs_lead_status', 'Lead Status', 'contactinformation', options(LEAD_STATUSES), { fieldType: 'radio' }),
-    // A multiple checkbox (values `;`-separated); option values as src/definition/account-types.ts lists them.
-    select('hs_buying_role', 'Buying Role', 'contactinformation', options(BUYING_ROLES.map((r) => [r, BUYING_ROLE_LABELS[r]] as const)), { fieldType: 'checkbox' }),
     select('hs_analytics_source', 'Original Traffic Source', 'analyticsinformation', options(ANALYTICS_SOURCES), ro),
     number('hs_analytics_num_page_views', 'Number of Pageviews', 'analyticsinformation', ro),
     number('hs_analytics_num_visits', 'Number of Sessions', 'analyticsinformation', ro),
@@ -224,6 +234,14 @@ export function builtInProperties(): Record<ObjectType, PropertySeed[]> {
     // HubSpot's read-only record of why a marketing email hard-bounced; the option values here are a
     // representative set (UNCONFIRMED against HubSpot's full list), enough for "exists" rules.
     select('hs_email_hard_bounce_reason_enum', 'Email hard bounce reason', 'emailinformation', options(['BLOCKED_CONTENT', 'MAILBOX_FULL', 'UNKNOWN_USER', 'DOMAIN_NOT_FOUND', 'OTHER']), ro),
+    // HubSpot's buying role: a multiple checkbox (values joined by `;`), writable, with these nine options
+    // (value, label) in this order; the description is HubSpot's. Source: a portal's own property list
+    // (GET /crm/v3/properties/contacts), github.com/hairsolutionsco/automations_hub hubspot/objects/contacts/properties.md.
+    // The group is not in that list: contactinformation is assumed (UNCONFIRMED).
+    select('hs_buying_role', 'Buying Role', 'contactinformation', options(BUYING_ROLE_OPTIONS), {
+      fieldType: 'checkbox',
+      description: 'Role the contact plays during the sales process. Contacts can have multiple roles, and can share roles with others.',
+    }),
     text('hs_merged_object_ids', 'Merged Contact IDs', 'contactinformation', ro),
     number('num_associated_deals', 'Number of Associated Deals', 'contactinformation', ro),
     number('favorite_number', 'Favorite number', 'lead_profile', {

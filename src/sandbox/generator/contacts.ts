@@ -30,7 +30,7 @@ export interface ContactsOut {
   toCompany: Array<[string, string]>;
   probability: Float32Array;
   /** Per contact: inputs the deal model needs. */
-  latent: Array<{ company: CompanyProfile | undefined; fit: number; engagement: number; freeMail: boolean }>;
+  latent: Array<{ company: CompanyProfile | undefined; fit: number; engagement: number; freeMail: boolean; seniority: Seniority }>;
   counts: { freeMail: number; students: number; competitors: number; noCompany: number; missingCountry: number };
 }
 
@@ -191,7 +191,7 @@ export function makeContacts(random: Random, count: number, now: number, compani
     const origin = { sourceType: random.chance(0.7) ? ('FORM' as const) : ('IMPORT' as const) };
     out.seeds.push({ id, properties, createdAt, updatedAt: lastTouch, origin, history: contactHistory(past, properties, marks, origin) });
     if (company) out.toCompany.push([id, company.id]);
-    out.latent.push({ company, fit: fitCore, engagement, freeMail: isFreeMail });
+    out.latent.push({ company, fit: fitCore, engagement, freeMail: isFreeMail, seniority });
   }
   return out;
 }

@@ -18,6 +18,8 @@ export interface DealsOut {
   toCompany: Array<[string, string]>;
   won: number;
   lost: number;
+  /** Contacts whose deal the buying-group effect added (see makeDeals). */
+  added: Set<string>;
 }
 
 // Read once into module constants: under jest every global lookup goes through the vm context's interceptor
@@ -28,21 +30,75 @@ const str = String;
 const OPEN_STAGES = DEFAULT_DEAL_STAGES.filter((s) => s.id !== 'closedwon' && s.id !== 'closedlost');
 const STAGE_PROBABILITY = new Map(DEFAULT_DEAL_STAGES.map((s) => [s.id, s.probability]));
 
-export function makeDeals(random: Random, contacts: ContactsOut, now: number, owners: Owner[], target: number | undefined): DealsOut {
-  const nextId = idSequence(OBJECT_TYPE_INFO.deals.firstId);
-  const out: DealsOut = { seeds: [], toContact: [], toCompany: [], won: 0, lost: 0 };
-  let expected = 0;
-  for (const p of contacts.probability) expected += p;
-  // Aim at the requested number of deals by scaling every chance alike (the ranking stays the same).
-  const scale = target === undefined || expected === 0 ? 1 : target / expected;
-  const ownerById = new Map(owners.map((o) => [o.id, o]));
+/**
+ * The factor on every base chance that makes the expected number of deals `target`, the buying-group
+ * effect included: without it the base chances' sum gives the factor at once; with it, the expected count
+ * grows with the factor, so it is found by bisection below that first guess.
+ */
+function scaleFor(target: number, probability: Float32Array, boost: DealBoost | undefined): number {
+  let sum = 0;
+  for (const p of probability) sum += p;
+  if (sum === 0) return 1;
+  const first = target / sum;
+  if (!boost) return first;
+  const expected = (scale: number): number => {
+    let total = 0;
+    for (let i = 0; i < probability.length; i += 1) {
+      const p = min(1, (probability[i] as number) * scale);
+      total += boost.boosted[i] === 1 ? boost.chance(p) : p;
+    }
+    return total;
+  };
+  let low = 0;
+  let high = first;
+  for (let k = 0; k < 40 && high - low > 1e-9 * first; k += 1) {
+    const mid = (low + high) / 2;
+    if (expected(mid) > target) high = mid;
+    else low = mid;
+  }
+  return (low + high) / 2;
+}
 
+/** The buying-group effect (see ./roles.ts): contacts whose odds of a deal are raised, and its own stream. */
+export interface DealBoost {
+  random: Random;
+  boosted: Uint8Array;
+  chance: (p: number) => number;
+}
+
+export function makeDeals(random: Random, contacts: ContactsOut, now: number, owners: Owner[], target: number | undefined, boost?: DealBoost): DealsOut {
+  const nextId = idSequence(OBJECT_TYPE_INFO.deals.firstId);
+  const out: DealsOut = { seeds: [], toContact: [], toCompany: [], won: 0, lost: 0, added: new Set() };
+  // Aim at the requested number of deals by scaling every chance alike (the ranking stays the same).
+  const scale = target === undefined ? 1 : scaleFor(target, contacts.probability, boost);
+  const ownerById = new Map(owners.map((o) => [o.id, o]));
+  const drawn = new Uint8Array(contacts.seeds.length);
+
+  // The base model's draws first, from `random` alone: the buying-group effect below leaves every one of
+  // them (and every deal they make) as it was, and adds deals from its own stream.
   contacts.seeds.forEach((contact, index) => {
     const p = min(1, (contacts.probability[index] as number) * scale);
     if (!random.chance(p)) return;
+    drawn[index] = 1;
+    makeDeal(random, contact, index);
+  });
+  if (boost) {
+    // P(base) + (1 - P(base)) * extra = P(boosted): a second chance for the contacts the base draw passed over.
+    contacts.seeds.forEach((contact, index) => {
+      if (boost.boosted[index] !== 1 || drawn[index] === 1) return;
+      const p = min(1, (contacts.probability[index] as number) * scale);
+      if (p <= 0 || p >= 1) return;
+      const extra = (boost.chance(p) - p) / (1 - p);
+      if (boost.random.chance(extra) && makeDeal(boost.random, contact, index)) out.added.add(contact.id);
+    });
+  }
+  return out;
+
+  /** Makes the contact's deal; false when it would be created after now (the contact has not converted yet). */
+  function makeDeal(random: Random, contact: RecordSeed, index: number): boolean {
     const latent = contacts.latent[index] as ContactsOut['latent'][number];
     const createdAt = contact.createdAt + round((2 + -log(1 - random.next()) * 20) * DAY);
-    if (createdAt > now - DAY / 2) return; // not converted yet: the deal would be in the future
+    if (createdAt > now - DAY / 2) return false; // not converted yet: the deal would be in the future
     const company = latent.company;
     const employees = company?.employees ?? 5;
     const cycleDays = (15 + 12 * log10(employees + 1)) * exp(random.normal(0, 0.35));
@@ -121,8 +177,8 @@ export function makeDeals(random: Random, contacts: ContactsOut, now: number, ow
       setLater(company.record, 'lifecyclestage', 'customer', closeAt, rep);
       company.record.properties.hs_lastmodifieddate = iso(max(company.record.createdAt, closeAt));
     }
-  });
-  return out;
+    return true;
+  }
 }
 
 /** Loads a generated portal into a (fresh) portal: owners, records and primary associations. */

@@ -4,7 +4,8 @@ import { Random } from '../random';
 import { makeCompanies, makeOwners } from './companies';
 import { makeContacts } from './contacts';
 import { makeDeals } from './deals';
-import { lifecycleHistory } from './history';
+import { lifecycleHistory, skipLifecycleHistory } from './history';
+import { assignBuyingRoles, boostedChance, BUYING_GROUP } from './roles';
 import { PORTAL_SIGNALS, TARGET_PROFILE, type PropertySignal } from './signals';
 import { COMPETITORS } from './vocabulary';
 
@@ -12,8 +13,8 @@ import { COMPETITORS } from './vocabulary';
  * The synthetic portal generator: a pure function of its options (no clock, no I/O, no global random),
  * so the same seed always builds the same portal. It draws companies, contacts and deals from a simple
  * causal model: a contact's fit (industry, size, seniority) and engagement set its chance of becoming a
- * deal; fit and engagement also set the deal's chance to be won; some properties are drawn independently
- * of everything (see ./signals.ts).
+ * deal, raised when its company's contacts cover the buying roles of ./roles.ts; fit and engagement also
+ * set the deal's chance to be won; some properties are drawn independently of everything (see ./signals.ts).
  */
 export interface GeneratePortalOptions {
   seed: number | string;
@@ -53,8 +54,14 @@ export interface PortalMetadata {
   shares: { freeMail: number; students: number; competitors: number; noCompany: number; missingCountry: number };
   signals: readonly PropertySignal[];
   targetProfile: typeof TARGET_PROFILE;
-  /** Per contact (same order as `contacts`): the model's probability that it becomes a deal. */
+  /** Per contact (same order as `contacts`): the model's probability that it becomes a deal (buying-group effect included). */
   conversionProbability: Float32Array;
+  /**
+   * The buying-group model (./roles.ts): contacts at a company whose contacts hold every role of
+   * `coveredRoles` have their odds of a deal multiplied by `oddsRatio`; `randomRole` is held independently of
+   * everything (coverage of it is noise). With the counts of this portal.
+   */
+  buyingGroup: typeof BUYING_GROUP & { contactsWithRole: number; companiesWithContacts: number; coveredCompanies: number; randomRoleCompanies: number };
 }
 
 /** 2025-06-01T00:00:00Z: the default "now" of a generated portal. */
@@ -67,10 +74,19 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
   const owners = makeOwners(root.fork('owners'), options.owners ?? 8, now);
   const companies = makeCompanies(root.fork('companies'), options.companies ?? Math.max(COMPETITORS.length + 3, Math.round(options.contacts / 6)), now, owners);
   const contactsOut = makeContacts(root.fork('contacts'), options.contacts, now, companies, owners);
-  const dealsOut = makeDeals(root.fork('deals'), contactsOut, now, owners, options.deals);
+  // Buying roles and their effect draw from their own streams: the contacts and the base model's deals stay as they were.
+  const rolesRandom = root.fork('roles');
+  const boostRandom = rolesRandom.fork('deals');
+  const roles = assignBuyingRoles(rolesRandom, contactsOut);
+  const dealsOut = makeDeals(root.fork('deals'), contactsOut, now, owners, options.deals, { random: boostRandom, boosted: roles.boosted, chance: boostedChance });
+  const probability = contactsOut.probability.map((p, i) => (roles.boosted[i] === 1 ? boostedChance(p) : p));
   // After the deals: the lifecycle moves of the contacts no deal moved.
   const lifecycle = root.fork('lifecycle');
-  for (const contact of contactsOut.seeds) lifecycleHistory(lifecycle, contact);
+  for (const contact of contactsOut.seeds) {
+    // A contact the buying-group effect gave a deal has no lifecycle moves of its own (its deal moved it).
+    if (dealsOut.added.has(contact.id)) skipLifecycleHistory(lifecycle, contact);
+    else lifecycleHistory(lifecycle, contact);
+  }
 
   const n = contactsOut.seeds.length;
   const metadata: PortalMetadata = {
@@ -94,7 +110,14 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
     },
     signals: PORTAL_SIGNALS,
     targetProfile: TARGET_PROFILE,
-    conversionProbability: contactsOut.probability,
+    conversionProbability: probability,
+    buyingGroup: {
+      ...BUYING_GROUP,
+      contactsWithRole: roles.counts.withRole,
+      companiesWithContacts: roles.counts.companiesWithContacts,
+      coveredCompanies: roles.counts.coveredCompanies,
+      randomRoleCompanies: roles.counts.randomRoleCompanies,
+    },
   };
   return {
     seed: options.seed,

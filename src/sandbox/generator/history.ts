@@ -150,6 +150,16 @@ export function lifecycleHistory(past: Random, seed: RecordSeed): void {
 }
 
 /**
+ * The draws lifecycleHistory makes for a contact no deal moved, made without writing anything: for a contact
+ * whose deal the buying-group effect added after the base draws (./roles.ts), so every later contact's
+ * lifecycle moves stay what they were. Keep in step with lifecycleHistory.
+ */
+export function skipLifecycleHistory(past: Random, seed: RecordSeed): void {
+  const first = seed.properties.first_conversion_date;
+  if (first !== undefined && Date.parse(first) > seed.createdAt) past.next();
+}
+
+/**
  * The past of a generated company: its head count and revenue as data enrichment refreshed them over the
  * years (growing, with noise: a company can cross a size band in its history), and for a few an industry
  * reclassified once. Current values stay as drawn; the history leads up to them.

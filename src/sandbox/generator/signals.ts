@@ -35,6 +35,12 @@ export const PORTAL_SIGNALS: readonly PropertySignal[] = [
   { objectType: 'contacts', property: 'hs_analytics_last_visit_timestamp', role: 'predictive', effect: 'engaged contacts visited more recently' },
   { objectType: 'contacts', property: 'hs_email_last_open_date', role: 'predictive', effect: 'engaged contacts open emails more recently (weak)' },
   { objectType: 'contacts', property: 'hs_email_last_click_date', role: 'predictive', effect: 'a click at all, and a recent one, goes with engagement (weak)' },
+  {
+    objectType: 'contacts',
+    property: 'hs_buying_role',
+    role: 'predictive',
+    effect: "a company whose contacts hold DECISION_MAKER and CHAMPION: each contact's odds of a deal x3 (seniors decide more often); LEGAL_AND_COMPLIANCE is given independently of everything (see ./roles.ts)",
+  },
   { objectType: 'contacts', property: 'firstname', role: 'random' },
   { objectType: 'contacts', property: 'lastname', role: 'random' },
   { objectType: 'contacts', property: 'hs_analytics_source', role: 'random' },
@@ -58,5 +64,7 @@ export const TARGET_PROFILE = {
   employees: { min: 50, max: 5000 },
   seniorTitles: ['VP', 'Director', 'Head', 'Chief', 'Founder'],
   highIntentConversions: ['Demo request', 'Pricing page form', 'Contact sales'],
+  /** The buying roles whose coverage at a company raises its contacts' odds of a deal (./roles.ts). */
+  buyingGroup: ['DECISION_MAKER', 'CHAMPION'],
   negative: ['free-mail address', 'student', 'competitor domain', 'no company'],
 } as const;
