@@ -115,7 +115,7 @@ describe('accounts, end to end', () => {
     expect(written(companies.zeta!).qualifiedAt).not.toBeNull();
     expect(written(companies.alpha!).qualifiedAt).toBeNull();
     // The reasons name the people behind a group rule and who holds each role.
-    expect(written(companies.zeta!).reasons).toMatch(/Decision maker: P0 zeta/);
+    expect(written(companies.zeta!).reasons).toMatch(/Decision Maker: P0 zeta/);
     // Pass-down: Zeta's contacts read their qualified account; Alpha's do not (yet).
     for (const id of [...contactsOf.get(companies.zeta!)!, ...contactsOf.get(companies.alpha!)!]) {
       const want = world.expected(id);
