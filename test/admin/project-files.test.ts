@@ -49,17 +49,19 @@ describe.each([
     expect(files['hsproject.json']).toEqual({ name: 'Universal Lead Definition', srcDir: 'src', platformVersion });
   });
 
-  it("subscribe to exactly the definition's input properties plus the lifecycle events", () => {
+  it("subscribe to exactly the definition's input properties (its accounts' too) plus the lifecycle events", () => {
     const files = projectFiles(options({ subscriptions: subscriptionsFor(def) }));
     const subs = (files['src/app/webhooks/webhooks-hsmeta.json'] as unknown as Webhooks).config.subscriptions.legacyCrmObjects;
     const expected = [
       ...['contact', 'company', 'deal'].flatMap((o) => LIFECYCLE.map((e) => `${o}.${e}`)),
-      ...[...def.contactProperties, ...PRODUCT_INPUTS.contact].map((p) => `contact.propertyChange:${p}`),
-      ...def.companyProperties.map((p) => `company.propertyChange:${p}`),
+      ...[...def.contactProperties, ...(def.accounts?.contactProperties ?? []), ...PRODUCT_INPUTS.contact].map((p) => `contact.propertyChange:${p}`),
+      ...[...def.companyProperties, ...(def.accounts?.companyProperties ?? [])].map((p) => `company.propertyChange:${p}`),
       ...PRODUCT_INPUTS.deal.map((p) => `deal.propertyChange:${p}`),
     ];
     const actual = subs.map((s) => (s.propertyName ? `${s.subscriptionType}:${s.propertyName}` : s.subscriptionType));
     expect(actual.sort()).toEqual([...new Set(expected)].sort());
+    // The example judges accounts: a buying-role change is an input.
+    expect(actual).toContain('contact.propertyChange:hs_buying_role');
     // No duplicates, every one active.
     expect(new Set(actual).size).toBe(actual.length);
     expect(subs.every((s) => s.active)).toBe(true);
