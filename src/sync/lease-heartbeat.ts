@@ -12,7 +12,7 @@ import type { ClaimedBatch, Store } from '../store/types';
  */
 
 /** A claim's lease without a renewal: a killed worker's units wait at most this long (issue 16: under 10 s, work done). */
-export const HEARTBEAT_LEASE_MS = 6_000;
+export const HEARTBEAT_LEASE_MS = 5_000;
 /** Renewals per lease: two in a row may be late (a busy database, a long synchronous stretch) before it lapses. */
 const BEATS_PER_LEASE = 3;
 

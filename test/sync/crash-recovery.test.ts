@@ -21,8 +21,8 @@ import { describePostgres, dropSchema, postgresAvailability, uniqueSchema } from
  */
 
 const WORKER = path.join(__dirname, 'fixtures', 'crash-worker.js');
-/** Three claims of 100, one block: three batch updates, of which the dead worker sends two. */
-const CONTACTS = 300;
+/** Two claims of 100, one block: two batch updates, of which the dead worker gets the first through. */
+const CONTACTS = 200;
 const TAKEOVER_MS = 10_000;
 const UPDATE = `POST ${apiPaths(DEFAULT_API_VERSION).batch('contacts', 'update')}`;
 const COMPANY_UPDATE = `POST ${apiPaths(DEFAULT_API_VERSION).batch('companies', 'update')}`;
@@ -60,7 +60,7 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -91,7 +91,7 @@ function describeCrashRecovery(backend: string, fresh: () => Promise<Database>):
     beforeAll(() => assertBuilt());
     beforeEach(async () => {
       database = await fresh();
-      sandbox = await startSandbox({ seed: 16, contacts: CONTACTS, companies: 30, rateLimit: { perWindow: 100_000, searchPerSecond: 1000 }, requestLog: { captureBodies: true } });
+      sandbox = await startSandbox({ seed: 16, contacts: CONTACTS, companies: 20, rateLimit: { perWindow: 100_000, searchPerSecond: 1000 }, requestLog: { captureBodies: true } });
       const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000 });
       await ensureProductProperties(gateway);
       gateway.close();
@@ -112,7 +112,7 @@ function describeCrashRecovery(backend: string, fresh: () => Promise<Database>):
       expect(ids).toHaveLength(CONTACTS);
       await store.ingest(ids.map((id) => incoming({ objectId: id })));
       // The block's first batch update reaches the portal; the second is held there until its sender dies
-      // (the sandbox applies nothing of a request whose client went away); the third is never sent.
+      // (the sandbox applies nothing of a request whose client went away).
       sandbox.faults.script(UPDATE, { kind: 'delay', ms: 1 });
       sandbox.faults.script(UPDATE, { kind: 'delay', ms: 120_000 });
       const now = Date.now();
@@ -120,6 +120,14 @@ function describeCrashRecovery(backend: string, fresh: () => Promise<Database>):
       const doomed = startWorker(database, sandbox, 'instance-doomed', now);
       workers.push(doomed);
       await doomed.ready;
+      await until('the first worker claims every unit', async () => {
+        const units = await store.listWork({ objectType: 'contact', limit: CONTACTS });
+        return units.length === CONTACTS && units.every((u) => u.leaseOwner === 'instance-doomed');
+      }, 20_000);
+      // The second instance runs beside it, finding nothing to claim while the first one's leases are renewed.
+      const second = startWorker(database, sandbox, 'instance-second', now);
+      workers.push(second);
+      await second.ready;
       await until('the dead-to-be worker sends its second batch update', () => sandbox.faults.pending().length === 0, 20_000);
       doomed.child.kill('SIGKILL');
       expect(await doomed.exited).toBe('SIGKILL');
@@ -132,15 +140,15 @@ function describeCrashRecovery(backend: string, fresh: () => Promise<Database>):
       expect(leased).toHaveLength(CONTACTS);
       expect(leased.every((u) => u.leaseOwner === 'instance-doomed')).toBe(true);
 
-      const second = startWorker(database, sandbox, 'instance-second', now);
-      workers.push(second);
       await until(
         'the second instance finishes the dead worker\'s units',
-        async () => (await store.listWork({ limit: 1 })).length === 0 && ids.every((id) => !!sandbox.portal.get('contacts', id)!.properties.uld_status),
+        async () => (await store.listWork({ objectType: 'contact', limit: 1 })).length === 0 && ids.every((id) => !!sandbox.portal.get('contacts', id)!.properties.uld_status),
         TAKEOVER_MS + 10_000,
       );
       const doneAfterMs = Date.now() - killedAt;
       expect(doneAfterMs).toBeLessThan(TAKEOVER_MS);
+      // Then the follow-ups the contacts caused (their companies' roll-ups), which the dead worker never queued.
+      await until('the follow-ups are done', async () => (await store.listWork({ limit: 1 })).length === 0, 10_000);
 
       const updates = appliedUpdates(sandbox, UPDATE);
       // Every contact written exactly once: the hundred by the dead worker, the others by the second instance.
