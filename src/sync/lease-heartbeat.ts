@@ -56,7 +56,11 @@ export class LeaseHeartbeat {
       holding = this.batches.length > 0;
       return [...this.batches];
     } finally {
-      if (!holding) this.stop();
+      if (!holding) {
+        this.stop();
+        // Not worked: nothing to fence either.
+        this.batches.length = 0;
+      }
     }
   }
 
@@ -75,8 +79,8 @@ export class LeaseHeartbeat {
    * The fence before a write HubSpot will see: renews now, and throws LeaseLostError when a unit of the
    * block is no longer this worker's (its leases lapsed and another instance claimed it). That instance
    * reads the record and writes what is still to write; writing here too would be a second update. After
-   * this returns the lease runs at least `leaseMs` more and the beat keeps it, so no takeover can happen
-   * during the write unless every renewal fails for that long.
+   * this returns the lease runs at least `leaseMs` more (short of QUEUE_LEASE_SECONDS) and the beat keeps
+   * it, so no takeover can happen during the write unless every renewal fails for that long.
    */
   async confirm(): Promise<void> {
     if (this.batches.length === 0) return;

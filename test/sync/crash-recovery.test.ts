@@ -10,6 +10,7 @@ import { openStore, type OpenStoreOptions, type Store } from '../../src/store';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { assertBuilt } from '../server/child';
 import { incoming } from '../store/fixtures';
+import { until } from '../support/until';
 import { describePostgres, dropSchema, postgresAvailability, uniqueSchema } from '../store/postgres';
 
 /**
@@ -53,15 +54,6 @@ function startWorker(database: Database, sandbox: Sandbox, owner: string, now: n
     void exited.then((code) => reject(new Error(`worker ${owner} exited (${code}): ${stderr}`)));
   });
   return { child, ready, exited };
-}
-
-/** Polls the condition (not a fixed sleep) until it holds; throws naming what was awaited. */
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Every update HubSpot applied (200, 207), per record id, in order: the properties each one sent. */

@@ -11,6 +11,7 @@ import { SyncEngine } from '../../src/sync/engine';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 import { LeaseHeartbeat, LeaseLostError } from '../../src/sync/lease-heartbeat';
 import { incoming } from '../store/fixtures';
+import { until } from '../support/until';
 import { EXAMPLE } from './harness';
 
 /**
@@ -22,14 +23,6 @@ import { EXAMPLE } from './harness';
 
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
 
 describe('lease heartbeat', () => {
   let dir: string;
