@@ -205,7 +205,7 @@ export const ENV_SPECS: EnvVarSpec[] = [
     name: 'QUEUE_LEASE_SECONDS',
     schema: integer(5, 3600),
     expected: 'an integer from 5 to 3600',
-    description: "How long a worker holds a claimed batch; a crashed worker's batch is claimable again after it.",
+    description: "The longest a live worker keeps a claimed block (it renews the block's 5 s leases while it works); past it another instance may claim the block. A crashed worker's units are claimable again within 5 s whatever this says (docs/sync.md, \"Leases and crashes\").",
     defaultText: '120',
     group: 'Work queue',
   },

@@ -93,8 +93,8 @@ class KyselyStore implements Store {
   defer(lease: Lease, ids: number[], until: number) {
     return queue.defer(this.db, lease, ids, until);
   }
-  extendLease(lease: Lease, leaseMs?: number) {
-    return queue.extendLease(this.db, lease, leaseMs ?? this.policy.leaseMs, this.clock());
+  renewLeases(leases: Lease[], until: number) {
+    return withRetry(this.dialect, () => queue.renewLeases(this.db, leases, until, this.clock()));
   }
   releaseLeases(by: { owner: string } | { token: string }) {
     return queue.releaseLeases(this.db, by, this.clock());

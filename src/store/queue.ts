@@ -213,16 +213,22 @@ export async function defer(db: Kysely<Database>, lease: Lease, ids: number[], u
   return rows.map((r) => r.id);
 }
 
-export async function extendLease(db: Kysely<Database>, lease: Lease, leaseMs: number, now: number): Promise<number | null> {
-  const expiresAt = now + leaseMs;
+/**
+ * A holder's heartbeat (src/sync/lease-heartbeat.ts): every unit still under one of these leases has its
+ * lease extended to `until` (never shortened). Returns the ids of the units still held, unexpired, after
+ * it: a unit missing from the answer was taken over by another claim (or completed, failed, released), and
+ * its holder must not act on it any more. A lease that expired but that nobody claimed since is still this
+ * holder's (its token is on the row) and is renewed: nobody else acted on its units.
+ */
+export async function renewLeases(db: Kysely<Database>, leases: Lease[], until: number, now: number): Promise<number[]> {
+  if (leases.length === 0) return [];
   const rows = await db
     .updateTable('work_items')
-    .set({ lease_expires_at: expiresAt })
-    .where('lease_token', '=', lease.token)
-    .where('lease_expires_at', '>', now)
-    .returning('id')
+    .set({ lease_expires_at: sql<number>`case when lease_expires_at > ${until} then lease_expires_at else ${until} end` })
+    .where('lease_token', 'in', leases.map((l) => l.token))
+    .returning(['id', 'lease_expires_at'])
     .execute();
-  return rows.length > 0 ? expiresAt : null;
+  return rows.filter((r) => r.lease_expires_at !== null && Number(r.lease_expires_at) > now).map((r) => r.id);
 }
 
 export async function releaseLeases(db: Kysely<Database>, by: { owner: string } | { token: string }, now: number): Promise<number> {

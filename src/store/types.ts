@@ -214,8 +214,12 @@ export interface WorkQueue {
   fail(lease: Lease, failures: Failure[]): Promise<FailResult>;
   /** Puts units back until `until` without spending the attempt: for 429s and other waits that are not the unit's fault. */
   defer(lease: Lease, ids: number[], until: number): Promise<number[]>;
-  /** Extends a lease still held; returns the new expiry, or null if the lease is gone. */
-  extendLease(lease: Lease, leaseMs?: number): Promise<number | null>;
+  /**
+   * The holder's heartbeat: extends every unit still under one of these leases to `until` (store time);
+   * returns the ids of the units still held after it. A unit missing was taken over (its lease ran out and
+   * another claim took it) or is done: the holder must not act on it any more.
+   */
+  renewLeases(leases: Lease[], until: number): Promise<number[]>;
   /** Returns leased units to the queue at once, attempt refunded: a graceful stop is not a failure. */
   releaseLeases(by: { owner: string } | { token: string }): Promise<number>;
   /** Looks at units without claiming them (tests, `uld` diagnostics). */

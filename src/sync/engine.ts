@@ -18,6 +18,7 @@ import { planCompanies } from './company-planner';
 import { asOfRows, BlockPast, replayedDecisions, type HistoryReplay } from './history-replay';
 import { accountCompanyProperties, accountFactsOf, accountInputsChanged, linkedCompanies } from './account-planner';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
+import { fencedGateway, LeaseHeartbeat } from './lease-heartbeat';
 
 export { REJECTED_WRITE } from './write-outcome';
 export type { PreloadType } from './record-cache';
@@ -85,8 +86,16 @@ export class SyncEngine {
   private wake: (() => void) | null = null;
   private readonly handOffs: HandOffs;
   private readonly leadVerdicts: LeadVerdicts;
+  /** What the engine was built with; `o` is the same with the gateway fenced by the block's leases. */
+  private readonly options: SyncEngineOptions;
+  private readonly o: SyncEngineOptions;
+  /** The leases of the block being worked, renewed while it is (lease-heartbeat.ts). */
+  private block: LeaseHeartbeat | null = null;
 
-  constructor(private readonly o: SyncEngineOptions) {
+  constructor(options: SyncEngineOptions) {
+    this.options = options;
+    // Every HubSpot write first checks that the block's units are still this instance's.
+    const o = (this.o = { ...options, gateway: fencedGateway(options.gateway, async () => this.block?.confirm()) });
     this.now = o.now ?? Date.now;
     const leadSettings = () => this.o.definition.leadHandOff;
     this.handOffs = new HandOffs({ ...o, leadSettings });
@@ -101,7 +110,7 @@ export class SyncEngine {
 
   /** The same engine with some options changed (tests, `uld` commands that run one drain). */
   with(overrides: Partial<SyncEngineOptions>): SyncEngine {
-    return new SyncEngine({ ...this.o, ...overrides });
+    return new SyncEngine({ ...this.options, ...overrides });
   }
 
   /**
@@ -153,6 +162,9 @@ export class SyncEngine {
             this.o.logger.warn({ objectType, units: batch.units.length, error: failure.message, deadLettered: r.deadLettered.length }, 'batch failed');
           }
         }
+      } finally {
+        this.block?.stop();
+        this.block = null;
       }
       // A backlog of this type: the later types wait for the next round (see above).
       if (units.length >= BLOCK) break;
@@ -160,16 +172,10 @@ export class SyncEngine {
     return result;
   }
 
-  /** Claims of 100 until a block is full or the type has nothing more claimable. */
+  /** Claims of 100 until a block is full or the type has nothing more claimable, on leases `this.block` renews. */
   private async claimBlock(objectType: SyncObjectType): Promise<ClaimedBatch[]> {
-    const batches: ClaimedBatch[] = [];
-    for (let n = 0; n < BLOCK; ) {
-      const batch = await this.o.store.claim({ objectType, owner: this.o.owner, limit: Math.min(CLAIM, BLOCK - n) });
-      if (batch.units.length > 0) batches.push(batch);
-      n += batch.units.length;
-      if (batch.units.length < CLAIM) break;
-    }
-    return batches;
+    this.block = new LeaseHeartbeat(this.o.store, this.o.logger);
+    return this.block.claim({ objectType, owner: this.o.owner }, CLAIM, BLOCK);
   }
 
   /**

@@ -369,16 +369,40 @@ export function describeStoreConformance(backend: string, fresh: () => Promise<F
       expect((await store.claim({ objectType: 'contact', owner: 'w' })).units.map((u) => u.attempts)).toEqual([1]);
     });
 
-    test('when a lease is extended, then it outlives its first expiry; an expired lease cannot be extended', async () => {
+    test('when a holder heartbeats, then its units outlive the first expiry; once another claim took a unit, the renewal leaves it out', async () => {
+      const store = await open({ queue: { leaseMs: 1000 } });
+      await store.ingest([incoming({ objectId: '1' }), incoming({ objectId: '2' }), incoming({ objectId: '3' })]);
+      const first = await store.claim({ objectType: 'contact', owner: 'w', limit: 2 });
+      const second = await store.claim({ objectType: 'contact', owner: 'w', limit: 1 });
+      const ids = [...first.units, ...second.units].map((u) => u.id).sort((a, b) => a - b);
+      clock.advance(900);
+      expect((await store.renewLeases([first.lease, second.lease], clock.now() + 1000)).sort((a, b) => a - b)).toEqual(ids);
+      clock.advance(900);
+      // Past the first expiry, before the renewed one: nobody else may claim them.
+      expect((await store.claim({ objectType: 'contact', owner: 'x' })).units).toEqual([]);
+      expect((await store.listWork()).every((u) => u.leaseExpiresAt === clock.now() + 100)).toBe(true);
+      // A renewal never shortens a lease.
+      expect((await store.renewLeases([first.lease], clock.now() + 10)).sort((a, b) => a - b)).toEqual(first.units.map((u) => u.id).sort((a, b) => a - b));
+      expect((await store.listWork()).every((u) => u.leaseExpiresAt === clock.now() + 100)).toBe(true);
+      clock.advance(200);
+      // Expired: the holder stopped heartbeating. Another instance takes the units over...
+      const taken = await store.claim({ objectType: 'contact', owner: 'x', limit: 2 });
+      expect(taken.units.map((u) => u.id)).toEqual(first.units.map((u) => u.id));
+      expect(taken.units.map((u) => u.attempts)).toEqual([2, 2]);
+      // ...and the old holder's renewal answers only the unit nobody took, still its own (its token is on it).
+      expect(await store.renewLeases([first.lease, second.lease], clock.now() + 1000)).toEqual(second.units.map((u) => u.id));
+      expect(await store.renewLeases([], clock.now() + 1000)).toEqual([]);
+      // The old holder's completion of a unit taken over is refused by its token, as before.
+      expect((await store.complete(first.lease, [first.units[0]!.id])).lost).toEqual([first.units[0]!.id]);
+    });
+
+    test('when a renewal comes with a time already past, then nothing is extended and an expired unit is not reported held', async () => {
       const store = await open({ queue: { leaseMs: 1000 } });
       await store.ingest([incoming({ objectId: '1' })]);
       const batch = await store.claim({ objectType: 'contact', owner: 'w' });
-      clock.advance(900);
-      expect(await store.extendLease(batch.lease, 1000)).toBe(clock.now() + 1000);
-      clock.advance(900);
-      expect((await store.claim({ objectType: 'contact', owner: 'x' })).units).toEqual([]);
-      clock.advance(200);
-      expect(await store.extendLease(batch.lease)).toBeNull();
+      clock.advance(1500);
+      expect(await store.renewLeases([batch.lease], clock.now() - 1)).toEqual([]);
+      expect((await store.claim({ objectType: 'contact', owner: 'x' })).units.map((u) => u.objectId)).toEqual(['1']);
     });
 
     test('when an instance shuts down, then its leases are released at once with the attempt refunded', async () => {
