@@ -60,8 +60,8 @@ describe.each([
     ];
     const actual = subs.map((s) => (s.propertyName ? `${s.subscriptionType}:${s.propertyName}` : s.subscriptionType));
     expect(actual.sort()).toEqual([...new Set(expected)].sort());
-    // The example judges accounts: a buying-role change is an input.
-    expect(actual).toContain('contact.propertyChange:hs_buying_role');
+    // A definition judging accounts subscribes to buying-role changes.
+    if (def.accounts) expect(actual).toContain('contact.propertyChange:hs_buying_role');
     // No duplicates, every one active.
     expect(new Set(actual).size).toBe(actual.length);
     expect(subs.every((s) => s.active)).toBe(true);
