@@ -40,6 +40,8 @@ async function accountsEfficiency(): Promise<{ figures: Record<string, number>; 
       if (co) companyOf.set(id, co);
     }
     const companyIds = shuffled([...new Set(companyOf.values())], seededRandom(6));
+    const contactsOf = new Map<string, string[]>();
+    for (const [c, co] of companyOf) contactsOf.set(co, [...(contactsOf.get(co) ?? []), c]);
     const statusBefore = new Map(companyIds.map((id) => [id, portal.get('companies', id)!.properties.uld_account_status ?? null]));
 
     const gatewayBefore = { ...gateway.calls() };
@@ -54,15 +56,21 @@ async function accountsEfficiency(): Promise<{ figures: Record<string, number>; 
     for (let i = 0; i < EVENTS; i++) {
       const r = rnd();
       if (r < 0.7) {
-        const id = pick(contactIds);
+        // A contact of a company (companies skewed, as records are in real portals): the changes gather in
+        // buying groups, so accounts move.
+        const people = contactsOf.get(pick(companyIds))!;
+        const id = people[Math.floor(rnd() * people.length)]!;
         const p = portal.get('contacts', id)!.properties;
+        const recent = () => new Date(Date.now() - Math.floor(rnd() * 86_400_000 * 10)).toISOString();
         let values: Record<string, string>;
-        if (r < 0.35) {
+        if (r < 0.25) {
           // A role given, changed or taken away (always a different value: one event).
           const roles = ['', ...BUYING_ROLES.filter((x) => x !== 'OTHER')].filter((x) => x !== (p.hs_buying_role ?? ''));
           values = { hs_buying_role: roles[Math.floor(rnd() * roles.length)]! };
-        } else if (r < 0.55) values = { hs_analytics_num_page_views: String(Number(p.hs_analytics_num_page_views ?? 0) + 5) };
-        else values = { hs_analytics_last_visit_timestamp: new Date(Date.now() - Math.floor(rnd() * 86_400_000 * 40)).toISOString() };
+        } else if (r < 0.4) values = { recent_conversion_date: recent() };
+        else if (r < 0.5) values = { recent_conversion_event_name: p.recent_conversion_event_name === 'Demo request' ? 'Ebook download' : 'Demo request' };
+        else if (r < 0.6) values = { hs_analytics_last_visit_timestamp: rnd() < 0.7 ? recent() : new Date(Date.now() - 86_400_000 * (31 + Math.floor(rnd() * 60))).toISOString() };
+        else values = { hs_analytics_num_page_views: String(Number(p.hs_analytics_num_page_views ?? 0) + 5) };
         portal.update('contacts', id, values, USER);
         touchedContacts.add(id);
       } else {
@@ -102,6 +110,12 @@ async function accountsEfficiency(): Promise<{ figures: Record<string, number>; 
     // Contacts to qualify: those changed, those of a company whose fit input changed, and those of an
     // account whose status (what the contacts read) moved.
     const moved = companyIds.filter((id) => (portal.get('companies', id)!.properties.uld_account_status ?? null) !== statusBefore.get(id));
+    const tally = (statuses: Iterable<string | null>) => {
+      const n = new Map<string, number>();
+      for (const s of statuses) n.set(s ?? '(none)', (n.get(s ?? '(none)') ?? 0) + 1);
+      return [...n].sort().map(([s, k]) => `${k} ${s}`).join(', ');
+    };
+    const statusesNote = `accounts before: ${tally(statusBefore.values())}; after: ${tally(companyIds.map((id) => portal.get('companies', id)!.properties.uld_account_status ?? null))}`;
     const movedSet = new Set(moved);
     const contacts = new Set(touchedContacts);
     for (const [c, co] of companyOf) if (fitInputCompanies.has(co) || movedSet.has(co)) contacts.add(c);
@@ -126,7 +140,7 @@ async function accountsEfficiency(): Promise<{ figures: Record<string, number>; 
         {
           measure: `engine: HubSpot calls for ${EVENTS.toLocaleString('en-US')} changes that move accounts`,
           value: String(engineTotal),
-          note: `${touchedContacts.size} contacts and ${touchedCompanies.size} companies changed; ${moved.length} accounts changed status; ${written.contacts.size} contacts and ${written.companies.size} companies written; drained in ${(engineMs / 1000).toFixed(1)} s; ${kinds}`,
+          note: `${touchedContacts.size} contacts and ${touchedCompanies.size} companies changed; ${moved.length} accounts changed status; ${written.contacts.size} contacts and ${written.companies.size} companies written; drained in ${(engineMs / 1000).toFixed(1)} s; ${statusesNote}; ${kinds}`,
         },
         { measure: 'floor: ceil(objects / batch) per call kind', value: String(floorTotal), note: floor.map((l) => `${l.kind}: ${l.objects}/${l.batch} -> ${l.calls}`).join('; ') },
         { measure: 'engine / floor (accounts)', value: ratio.toFixed(3), note: 'target <= 1.2' },
