@@ -1,5 +1,6 @@
-import { computeMetrics, type MetricsInput } from './compute';
-import { DAY_MS, monthOf } from './stats';
+import { foldMetrics, type MetricsInput } from './compute';
+import type { MetricsFold } from './fold';
+import { DAY_MS } from './stats';
 import { NONE, type Metrics } from './types';
 
 /**
@@ -91,12 +92,13 @@ export function choosePeriod(from: string | undefined, to: string | undefined, n
  */
 export function computeMetricsForPeriod(input: MetricsInput, period: Period): Metrics & { period: Period } {
   const bounds = periodBounds(period);
-  const contacts = input.contacts.filter((c) => !c.deleted && inPeriod(c.createdAt, bounds));
-  const deals = input.deals.filter((d) => !d.deleted && inPeriod(d.createdAt, bounds));
-  const metrics = computeMetrics({ ...input, contacts, deals }, { since: bounds.start });
-  const firstMonth = (xs: ReadonlyArray<{ createdAt: number | null }>) => xs.reduce((m, x) => (m === null || monthOf(x.createdAt!) < m ? monthOf(x.createdAt!) : m), null as string | null);
-  const firstLead = firstMonth(contacts);
-  const firstDeal = firstMonth(deals);
+  return finishForPeriod(foldMetrics(input, { since: bounds.start, until: bounds.end }), period);
+}
+
+/** The figures of a fold over a period's records (`since` and `until` its bounds), cut to the period's months. */
+export function finishForPeriod(fold: MetricsFold, period: Period): Metrics & { period: Period } {
+  const metrics = fold.finish();
+  const { lead: firstLead, deal: firstDeal } = fold.firstMonths();
   const last = period.to.slice(0, 7);
   const within = (first: string | null) => (month: string) => month === NONE || (first !== null && month >= first && month <= last);
   return {

@@ -68,7 +68,7 @@ export function decisionTextsFromRow(
   };
 }
 
-function dealFromRow(r: MirrorDealsTable): MirrorDeal {
+export function dealFromRow(r: MirrorDealsTable): MirrorDeal {
   return {
     id: r.id,
     createdAt: num(r.created_at),

@@ -1,0 +1,104 @@
+import { DATED_ORIGINS, type FirstDecision, type MetricsContact, type MirrorDeal } from '../sync/mirror';
+import { STAGES, type Stage } from './types';
+
+/**
+ * One contact's path down the waterfall, from its own fields, its first decisions and its deals: the
+ * per-contact half of computeMetrics (the fold in fold.ts adds journeys up; docs/metrics.md states the rules).
+ */
+export interface Journey {
+  contact: MetricsContact;
+  reached: Record<Stage, boolean>;
+  /** The earliest dated evidence of the stage or of any later one; null when none is dated. */
+  entered: Record<Stage, number | null>;
+  /**
+   * The hand-off: when the product first saw the contact sales_ready (its first live or first-look
+   * sales_ready decision), else qualifiedAt. The SLA clock and time to first action run from it; for a
+   * contact replayed from history it is later than the stage's date (docs/metrics.md).
+   */
+  handOffAt: number | null;
+  /** First sales_ready, dated: qualifiedAt or the first dated sales_ready decision; null when undated. */
+  salesReadyAt: number | null;
+  /** Own evidence of sales_ready (dated or not: the current status counts). */
+  handedOff: boolean;
+  firstDeal: MirrorDeal | null;
+  /** When the first associated deal was created: convertedAt or the earliest live deal. */
+  firstDealAt: number | null;
+}
+
+export const minOf = (...xs: Array<number | null | undefined>): number | null => {
+  let m: number | null = null;
+  for (const x of xs) if (x !== null && x !== undefined && (m === null || x < m)) m = x;
+  return m;
+};
+
+/** Earliest created first; no created date last; then by id, so attribution never depends on input order. */
+export function byCreation(a: { id: string; createdAt: number | null }, b: { id: string; createdAt: number | null }): number {
+  if (a.createdAt !== b.createdAt) {
+    if (a.createdAt === null) return 1;
+    if (b.createdAt === null) return -1;
+    return a.createdAt - b.createdAt;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Which decisions count for a first: `dated`, those that date a stage (live, replayed); `seen`, the product's
+ * own (live, first look); `any`, all of them.
+ */
+type FirstKind = 'dated' | 'seen' | 'any';
+
+/** The contact's first decision time of `status` among the decisions of `kind`; null when none. */
+function firstAt(decisions: readonly FirstDecision[], status: string, kind: FirstKind): number | null {
+  let first: number | null = null;
+  for (const d of decisions) {
+    if (d.status !== status) continue;
+    const origin = d.origin ?? 'live';
+    if (kind === 'dated' && !DATED_ORIGINS.includes(origin)) continue;
+    if (kind === 'seen' && origin !== 'live' && origin !== 'first_look') continue;
+    if (first === null || d.decidedAt < first) first = d.decidedAt;
+  }
+  return first;
+}
+
+/**
+ * `decisions`: the contact's own (at least its first of each status by each origin); `deals`: its live
+ * associated deals, each once.
+ */
+export function journeyOf(contact: MetricsContact, decisions: readonly FirstDecision[], deals: readonly MirrorDeal[]): Journey {
+  const first = (status: string, kind: FirstKind) => firstAt(decisions, status, kind);
+  const sorted = [...deals].sort(byCreation);
+  const wonDeals = deals.filter((d) => d.closed && d.won);
+  const salesReadyAt = minOf(contact.qualifiedAt, first('sales_ready', 'dated'));
+  const seenAt = first('sales_ready', 'seen');
+  const handOffAt = seenAt ?? contact.qualifiedAt;
+  const firstDealAt = minOf(contact.convertedAt, ...deals.map((d) => d.createdAt));
+
+  // Each stage's own evidence: whether it was reached, and when (if dated: a first look or a status held
+  // before HubSpot's kept history shows the stage reached, never when).
+  const own: Record<Stage, { reached: boolean; at: number | null }> = {
+    lead: { reached: true, at: contact.createdAt },
+    marketing_qualified: { reached: first('marketing_qualified', 'any') !== null || contact.status === 'marketing_qualified', at: first('marketing_qualified', 'dated') },
+    sales_ready: { reached: salesReadyAt !== null || first('sales_ready', 'any') !== null || contact.status === 'sales_ready', at: salesReadyAt },
+    accepted: { reached: contact.feedback === 'accepted', at: contact.feedback === 'accepted' ? contact.feedbackAt : null },
+    opportunity: { reached: contact.convertedAt !== null || deals.length > 0, at: firstDealAt },
+    won: { reached: wonDeals.length > 0, at: minOf(...wonDeals.map((d) => d.closedAt)) },
+  };
+  // The waterfall is cumulative: reaching a stage means having passed every earlier one, no later than the
+  // later evidence. Taking the minimum over the later stages also keeps every stage duration non-negative.
+  const reached = {} as Record<Stage, boolean>;
+  const entered = {} as Record<Stage, number | null>;
+  let laterReached = false;
+  let laterAt: number | null = null;
+  for (let i = STAGES.length - 1; i >= 0; i--) {
+    const stage = STAGES[i];
+    laterReached ||= own[stage].reached;
+    laterAt = minOf(laterAt, own[stage].at);
+    reached[stage] = laterReached;
+    entered[stage] = laterAt;
+  }
+  return { contact, reached, entered, handOffAt, salesReadyAt, handedOff: own.sales_ready.reached, firstDeal: sorted[0] ?? null, firstDealAt };
+}
+
+export function isSlaBreach(j: Journey, now: number, slaMs: number): boolean {
+  return j.contact.status === 'sales_ready' && j.contact.feedback === null && j.handOffAt !== null && now - j.handOffAt > slaMs;
+}
