@@ -6,4 +6,4 @@ export { renderReport, type ReportFormat, type ReportOptions } from './report';
 export { summarize, ratio, monthOf, monthsBetween, slaText, type Summary } from './stats';
 export * from './types';
 export { choosePeriod, computeMetricsForPeriod, dayOf, finishForPeriod, inPeriod, DEFAULT_PERIOD_DAYS, lastDays, parseDay, periodBounds, periodDays, previousPeriod, type Period, type PeriodChoice } from './period';
-export { HEADER_FIGURES, headerFigures, type Comparison, type HeaderFigureKey, type PeriodFigures, type PeriodHeader } from './header';
+export { HEADER_FIGURES, HeaderTally, headerFigures, type Comparison, type HeaderFigureKey, type PeriodFigures, type PeriodHeader } from './header';

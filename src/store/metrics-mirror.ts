@@ -40,7 +40,7 @@ export async function* contactsWithFirsts(db: Kysely<Database>, options: Created
   for (;;) {
     let q = db
       .selectFrom('mirror_contacts')
-      .select(['id', 'created_at', 'status', 'qualified_at', 'converted_at', 'feedback', 'feedback_at', 'source', 'deleted'])
+      .select(['id', 'created_at', 'status', 'qualified_at', 'converted_at', 'feedback', 'feedback_at', 'source', 'deleted', 'evaluated_at', 'definition_version'])
       .orderBy('id')
       .limit(pageSize);
     if (after !== null) q = q.where('id', '>', after);
@@ -75,6 +75,8 @@ export async function* contactsWithFirsts(db: Kysely<Database>, options: Created
         feedbackAt: num(r.feedback_at),
         source: r.source,
         deleted: Number(r.deleted) === 1,
+        evaluatedAt: Number(r.evaluated_at),
+        definitionVersion: r.definition_version,
       },
       firsts: firsts.get(r.id) ?? [],
     }));

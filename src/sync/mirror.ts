@@ -118,8 +118,11 @@ export interface DecisionRecord {
   reasonDetails?: StoredReason[];
 }
 
-/** What the metrics read of a contact: the fields behind the funnel, the hand-off and the groups, no more. */
-export type MetricsContact = Pick<MirrorContact, 'id' | 'createdAt' | 'status' | 'qualifiedAt' | 'convertedAt' | 'feedback' | 'feedbackAt' | 'source' | 'deleted'>;
+/**
+ * What the figures read of a contact: the fields behind the funnel, the hand-off and the groups, and the
+ * dashboard's latest evaluation (evaluatedAt, definitionVersion); no scores, no account facts.
+ */
+export type MetricsContact = Pick<MirrorContact, 'id' | 'createdAt' | 'status' | 'qualifiedAt' | 'convertedAt' | 'feedback' | 'feedbackAt' | 'source' | 'deleted' | 'evaluatedAt' | 'definitionVersion'>;
 
 /** A contact's first decision of a status by an origin: all the metrics read of the audit log. */
 export type FirstDecision = Pick<DecisionRecord, 'status' | 'decidedAt' | 'origin'>;
