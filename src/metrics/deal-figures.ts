@@ -1,4 +1,4 @@
-import type { MirrorDeal } from '../sync/mirror';
+import type { MetricsDeal } from '../sync/mirror';
 import { DAY_MS, ratio, summarize, type Summary } from './stats';
 import type { DealFigures } from './types';
 
@@ -12,7 +12,7 @@ import type { DealFigures } from './types';
  * date missing, or closed before it was created. The one definition behind `salesCycleDays`, exported so a
  * per-deal view (the dashboard's distribution) counts exactly the samples of the mean and median.
  */
-export function salesCycleDaysOf(d: Pick<MirrorDeal, 'closed' | 'createdAt' | 'closedAt'>): number | null {
+export function salesCycleDaysOf(d: Pick<MetricsDeal, 'closed' | 'createdAt' | 'closedAt'>): number | null {
   if (!d.closed || d.createdAt === null || d.closedAt === null || d.closedAt < d.createdAt) return null;
   return (d.closedAt - d.createdAt) / DAY_MS;
 }
@@ -21,7 +21,7 @@ export function salesCycleDaysOf(d: Pick<MirrorDeal, 'closed' | 'createdAt' | 'c
  * Over a set of closed deals: the won ones, win rate, average won amount and sales-cycle length. The one
  * definition behind the report's deal figures and the dashboard header's (docs/metrics.md).
  */
-export function closedDealFigures(closed: readonly MirrorDeal[]): { won: MirrorDeal[]; winRate: number | null; averageDealSize: number | null; wonAmount: number; salesCycleDays: Summary } {
+export function closedDealFigures(closed: readonly MetricsDeal[]): { won: MetricsDeal[]; winRate: number | null; averageDealSize: number | null; wonAmount: number; salesCycleDays: Summary } {
   const won = closed.filter((d) => d.won);
   const wonAmounts = won.map((d) => d.amount).filter((a): a is number => a !== null);
   const cycles = closed.map(salesCycleDaysOf).filter((days): days is number => days !== null);
@@ -35,7 +35,7 @@ export function pipelineVelocity(open: number, f: { averageDealSize: number | nu
   return f.winRate === null || f.averageDealSize === null || cycle === null || cycle === 0 ? null : (open * f.averageDealSize * f.winRate) / cycle;
 }
 
-export function dealFiguresOf(deals: readonly MirrorDeal[], now: number): DealFigures {
+export function dealFiguresOf(deals: readonly MetricsDeal[], now: number): DealFigures {
   const open = deals.filter((d) => !d.closed);
   const closed = deals.filter((d) => d.closed);
   const c = closedDealFigures(closed);

@@ -1,5 +1,5 @@
 import { STATUSES } from '../definition/types';
-import type { FirstDecision, MetricsContact, MirrorDeal } from '../sync/mirror';
+import type { FirstDecision, MetricsContact, MetricsDeal } from '../sync/mirror';
 import { dealFiguresOf } from './deal-figures';
 import { byCreation, isSlaBreach, journeyOf, type Journey } from './journey';
 import { qualifiedPipelineByMonth, qualifiedPipelineOf } from './pipeline';
@@ -16,7 +16,7 @@ import { NONE, REJECTION_REASONS, STAGES, type FunnelFigures, type GroupFigures,
 
 export interface FoldOptions {
   /** The deals of the mirror (deleted ones included: they are skipped here). */
-  deals: readonly MirrorDeal[];
+  deals: readonly MetricsDeal[];
   /** Epoch ms: the instant open deals are aged and SLAs are judged at. */
   now: number;
   slaHours: number;
@@ -135,13 +135,17 @@ interface Lead {
 
 type Dimension = 'cohort' | 'source' | 'status';
 
+/** Most contacts have no deal: one shared empty list each, not a new one per contact. */
+const NO_DEALS: readonly number[] = [];
+const NO_DEALS_OF: readonly MetricsDeal[] = [];
+
 export class MetricsFold {
   private readonly now: number;
   private readonly slaMs: number;
   private readonly since: number | undefined;
   private readonly until: number | undefined;
   /** The counted deals (live, in the window), in the order given. */
-  readonly deals: MirrorDeal[];
+  readonly deals: MetricsDeal[];
   /** Each contact's counted deals, by index into `deals`, each deal once. */
   private readonly dealsOfContact = new Map<string, number[]>();
   private readonly leadOfDeal: Array<Lead | undefined>;
@@ -180,14 +184,14 @@ export class MetricsFold {
   add(contact: MetricsContact, decisions: readonly FirstDecision[]): void {
     if (contact.deleted || !this.inWindow(contact.createdAt)) return;
     this.contacts++;
-    const indices = this.dealsOfContact.get(contact.id) ?? [];
+    const indices = this.dealsOfContact.get(contact.id) ?? NO_DEALS;
     const cohort = cohortOf(contact);
     const source = keyOrNone(contact.source);
     for (const i of indices) {
       const lead = this.leadOfDeal[i];
       if (lead === undefined || byCreation(contact, lead) < 0) this.leadOfDeal[i] = { id: contact.id, createdAt: contact.createdAt, cohort, source };
     }
-    const j = journeyOf(contact, decisions, indices.map((i) => this.deals[i]));
+    const j = journeyOf(contact, decisions, indices.length === 0 ? NO_DEALS_OF : indices.map((i) => this.deals[i]));
     this.overall.add(j, this.now, this.slaMs);
     this.tally('cohort', cohort, j);
     this.tally('source', source, j);
@@ -214,14 +218,14 @@ export class MetricsFold {
 
   finish(): Metrics {
     const { now, since, deals } = this;
-    const group = (key: string, tally: GroupTally, ds: readonly MirrorDeal[]): GroupFigures => ({
+    const group = (key: string, tally: GroupTally, ds: readonly MetricsDeal[]): GroupFigures => ({
       key,
       funnel: tally.funnel(),
       deals: dealFiguresOf(ds, now),
       handOff: tally.handOff(),
       qualifiedPipeline: qualifiedPipelineOf(ds),
     });
-    const dimension = (d: Dimension, dealKey: (deal: MirrorDeal, i: number) => string | undefined, order: (a: string, b: string) => number, keys: string[] = []): GroupFigures[] => {
+    const dimension = (d: Dimension, dealKey: (deal: MetricsDeal, i: number) => string | undefined, order: (a: string, b: string) => number, keys: string[] = []): GroupFigures[] => {
       const tallies = this.groups[d];
       const ds = bucket(
         deals.map((deal, i) => ({ deal, key: dealKey(deal, i) })),

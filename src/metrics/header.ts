@@ -1,4 +1,4 @@
-import type { MirrorContact, MirrorDeal } from '../sync/mirror';
+import type { MirrorContact, MetricsDeal } from '../sync/mirror';
 import { closedDealFigures, pipelineVelocity } from './compute';
 import { inPeriod, periodBounds, periodDays, previousPeriod, type Period } from './period';
 import { qualifiedPipelineOf } from './pipeline';
@@ -73,7 +73,7 @@ export interface PeriodHeader {
 
 export interface HeaderInput {
   contacts: readonly MirrorContact[];
-  deals: readonly MirrorDeal[];
+  deals: readonly MetricsDeal[];
   now: number;
 }
 
@@ -83,7 +83,7 @@ interface LeadCounts {
   leadsWithDeal: number;
 }
 
-function periodFigures(period: Period, { leads, leadsWithDeal }: LeadCounts, deals: readonly MirrorDeal[], now: number): PeriodFigures {
+function periodFigures(period: Period, { leads, leadsWithDeal }: LeadCounts, deals: readonly MetricsDeal[], now: number): PeriodFigures {
   const bounds = periodBounds(period);
   const closed = deals.filter((d) => d.closed && inPeriod(d.closedAt, bounds));
   const c = closedDealFigures(closed);
@@ -114,13 +114,13 @@ function periodFigures(period: Period, { leads, leadsWithDeal }: LeadCounts, dea
  * counts the leads of a million-contact mirror as it streams them; headerFigures folds arrays the same way.
  */
 export class HeaderTally {
-  private readonly deals: MirrorDeal[];
+  private readonly deals: MetricsDeal[];
   /** Contacts a live deal is associated with: they reached opportunity (the funnel's opportunity stage). */
   private readonly withDeal = new Set<string>();
   private readonly periods: Array<{ period: Period; bounds: { start: number; end: number }; counts: LeadCounts }>;
 
   constructor(
-    deals: readonly MirrorDeal[],
+    deals: readonly MetricsDeal[],
     period: Period,
     private readonly now: number,
   ) {

@@ -1,4 +1,4 @@
-import { DATED_ORIGINS, type FirstDecision, type MetricsContact, type MirrorDeal } from '../sync/mirror';
+import { DATED_ORIGINS, type FirstDecision, type MetricsContact, type MetricsDeal } from '../sync/mirror';
 import { STAGES, type Stage } from './types';
 
 /**
@@ -20,7 +20,7 @@ export interface Journey {
   salesReadyAt: number | null;
   /** Own evidence of sales_ready (dated or not: the current status counts). */
   handedOff: boolean;
-  firstDeal: MirrorDeal | null;
+  firstDeal: MetricsDeal | null;
   /** When the first associated deal was created: convertedAt or the earliest live deal. */
   firstDealAt: number | null;
 }
@@ -64,14 +64,24 @@ function firstAt(decisions: readonly FirstDecision[], status: string, kind: Firs
  * `decisions`: the contact's own (at least its first of each status by each origin); `deals`: its live
  * associated deals, each once.
  */
-export function journeyOf(contact: MetricsContact, decisions: readonly FirstDecision[], deals: readonly MirrorDeal[]): Journey {
+export function journeyOf(contact: MetricsContact, decisions: readonly FirstDecision[], deals: readonly MetricsDeal[]): Journey {
   const first = (status: string, kind: FirstKind) => firstAt(decisions, status, kind);
-  const sorted = [...deals].sort(byCreation);
-  const wonDeals = deals.filter((d) => d.closed && d.won);
+  // One pass over the deals (most contacts have none): the first created, the first created date, the first won.
+  let firstDeal: MetricsDeal | null = null;
+  let firstDealAt = contact.convertedAt;
+  let wonAt: number | null = null;
+  let won = false;
+  for (const d of deals) {
+    if (firstDeal === null || byCreation(d, firstDeal) < 0) firstDeal = d;
+    firstDealAt = minOf(firstDealAt, d.createdAt);
+    if (d.closed && d.won) {
+      won = true;
+      wonAt = minOf(wonAt, d.closedAt);
+    }
+  }
   const salesReadyAt = minOf(contact.qualifiedAt, first('sales_ready', 'dated'));
   const seenAt = first('sales_ready', 'seen');
   const handOffAt = seenAt ?? contact.qualifiedAt;
-  const firstDealAt = minOf(contact.convertedAt, ...deals.map((d) => d.createdAt));
 
   // Each stage's own evidence: whether it was reached, and when (if dated: a first look or a status held
   // before HubSpot's kept history shows the stage reached, never when).
@@ -81,7 +91,7 @@ export function journeyOf(contact: MetricsContact, decisions: readonly FirstDeci
     sales_ready: { reached: salesReadyAt !== null || first('sales_ready', 'any') !== null || contact.status === 'sales_ready', at: salesReadyAt },
     accepted: { reached: contact.feedback === 'accepted', at: contact.feedback === 'accepted' ? contact.feedbackAt : null },
     opportunity: { reached: contact.convertedAt !== null || deals.length > 0, at: firstDealAt },
-    won: { reached: wonDeals.length > 0, at: minOf(...wonDeals.map((d) => d.closedAt)) },
+    won: { reached: won, at: wonAt },
   };
   // The waterfall is cumulative: reaching a stage means having passed every earlier one, no later than the
   // later evidence. Taking the minimum over the later stages also keeps every stage duration non-negative.
@@ -96,7 +106,7 @@ export function journeyOf(contact: MetricsContact, decisions: readonly FirstDeci
     reached[stage] = laterReached;
     entered[stage] = laterAt;
   }
-  return { contact, reached, entered, handOffAt, salesReadyAt, handedOff: own.sales_ready.reached, firstDeal: sorted[0] ?? null, firstDealAt };
+  return { contact, reached, entered, handOffAt, salesReadyAt, handedOff: own.sales_ready.reached, firstDeal, firstDealAt };
 }
 
 export function isSlaBreach(j: Journey, now: number, slaMs: number): boolean {

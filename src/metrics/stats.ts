@@ -55,8 +55,14 @@ export function ratio(numerator: number, denominator: number): number | null {
 
 /** The UTC created-month cohort of an instant: 'YYYY-MM'. */
 export function monthOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 7);
+  const d = new Date(ms);
+  const key = d.getUTCFullYear() * 12 + d.getUTCMonth();
+  let month = MONTHS.get(key);
+  if (month === undefined) MONTHS.set(key, (month = d.toISOString().slice(0, 7)));
+  return month;
 }
+/** Month texts by year * 12 + month: a million contacts fall in a few dozen months, each formatted once. */
+const MONTHS = new Map<number, string>();
 
 /** Every month from `from` to `to` inclusive ('YYYY-MM'), so a month without leads still shows as a cohort. */
 export function monthsBetween(from: string, to: string): string[] {

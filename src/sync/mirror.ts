@@ -124,6 +124,9 @@ export interface DecisionRecord {
  */
 export type MetricsContact = Pick<MirrorContact, 'id' | 'createdAt' | 'status' | 'qualifiedAt' | 'convertedAt' | 'feedback' | 'feedbackAt' | 'source' | 'deleted' | 'evaluatedAt' | 'definitionVersion'>;
 
+/** What the figures read of a deal: no pipeline, stage or company (a million-contact portal keeps every deal in memory). */
+export type MetricsDeal = Pick<MirrorDeal, 'id' | 'createdAt' | 'closedAt' | 'closed' | 'won' | 'amount' | 'contactIds' | 'statusAtCreation' | 'deleted'>;
+
 /** A contact's first decision of a status by an origin: all the metrics read of the audit log. */
 export type FirstDecision = Pick<DecisionRecord, 'status' | 'decidedAt' | 'origin'>;
 
@@ -238,13 +241,13 @@ export interface SyncStore {
    */
   listMirror(options?: { since?: number; decisions?: false }): Promise<{ contacts: MirrorContact[]; deals: MirrorDeal[]; decisions: DecisionRecord[] }>;
   /**
-   * The mirror's deals (deleted rows included, flagged), in id order; `since`/`until` (epoch ms) keep those
+   * The mirror's deals as the figures read them (deleted rows included, flagged), in id order; `since`/`until` (epoch ms) keep those
    * created at or after `since` and before `until`. The metrics hold the deals in memory and stream contacts.
    */
-  listDeals(options?: { since?: number; until?: number }): Promise<MirrorDeal[]>;
+  listDeals(options?: { since?: number; until?: number }): Promise<MetricsDeal[]>;
   /**
    * Every contact (deleted rows included, flagged) with its first decision of each status by each origin,
-   * in id order, a page at a time (`pageSize`, 5,000 by default): the metrics fold them one by one, so a
+   * in id order, a page at a time (`pageSize`, 1,000 by default): the metrics fold them one by one, so a
    * million contacts never sit in memory at once. `since`/`until` filter by creation as for `listDeals`.
    */
   contactsWithFirsts(options?: { since?: number; until?: number; pageSize?: number }): AsyncIterable<ContactWithFirsts[]>;

@@ -258,7 +258,8 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
       expect((await pages({ since: 2000, until: 9000, pageSize: 1 })).map((p) => p.map(([id]) => id))).toEqual([['2'], ['5']]);
       expect((await pages({ since: 2000, until: 9000 }))[1]).toBeUndefined();
 
-      expect(await store.listDeals()).toEqual((await store.listMirror({ decisions: false })).deals);
+      // The deals as the figures read them: every field but pipeline, stage and company.
+      expect(await store.listDeals()).toEqual((await store.listMirror({ decisions: false })).deals.map(({ pipeline: _p, stage: _s, stageEnteredAt: _e, companyId: _c, ...d }) => d));
       expect((await store.listDeals()).map((d) => [d.id, d.deleted, d.contactIds])).toEqual([
         ['d1', true, []],
         ['d2', false, ['2']],
