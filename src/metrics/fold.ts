@@ -56,7 +56,8 @@ function bucket<T>(items: readonly T[], keyOf: (item: T) => string | undefined):
 /** What the journeys of one group add up to: the funnel and hand-off figures, before the last division. */
 class GroupTally {
   private leads = 0;
-  private readonly reached = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
+  /** By stage, STAGES order. */
+  private readonly reached = STAGES.map(() => 0);
   private readonly stepDays = STAGES.slice(1).map(() => new Samples());
   private readonly fromCreated = new Samples();
   private readonly fromQualified = new Samples();
@@ -71,11 +72,11 @@ class GroupTally {
 
   add(j: Journey, now: number, slaMs: number): void {
     this.leads++;
-    for (const s of STAGES) if (j.reached[s]) this.reached[s]++;
+    for (let i = 0; i < STAGES.length; i++) if (j.reached[i]) this.reached[i]++;
     for (let i = 1; i < STAGES.length; i++) {
-      const a = j.entered[STAGES[i - 1]];
-      const b = j.entered[STAGES[i]];
-      if (j.reached[STAGES[i]] && a !== null && b !== null) this.stepDays[i - 1].push((b - a) / DAY_MS);
+      const a = j.entered[i - 1];
+      const b = j.entered[i];
+      if (j.reached[i] && a !== null && b !== null) this.stepDays[i - 1].push((b - a) / DAY_MS);
     }
     if (j.firstDealAt !== null) {
       // A deal that predates the contact (or its qualification) was not converted from it: no sample.
@@ -99,7 +100,7 @@ class GroupTally {
   }
 
   funnel(): FunnelFigures {
-    const reached = { ...this.reached };
+    const reached = Object.fromEntries(STAGES.map((s, i) => [s, this.reached[i]])) as Record<Stage, number>;
     const steps = STAGES.slice(1).map((to, i) => ({ from: STAGES[i], to, rate: ratio(reached[to], reached[STAGES[i]]), days: this.stepDays[i].summary() }));
     return {
       leads: this.leads,

@@ -7,9 +7,10 @@ import { STAGES, type Stage } from './types';
  */
 export interface Journey {
   contact: MetricsContact;
-  reached: Record<Stage, boolean>;
-  /** The earliest dated evidence of the stage or of any later one; null when none is dated. */
-  entered: Record<Stage, number | null>;
+  /** By stage, in STAGES order (arrays: a fold reads them for every contact of a million). */
+  reached: boolean[];
+  /** The earliest dated evidence of the stage or of any later one; null when none is dated. STAGES order. */
+  entered: Array<number | null>;
   /**
    * The hand-off: when the product first saw the contact sales_ready (its first live or first-look
    * sales_ready decision), else qualifiedAt. The SLA clock and time to first action run from it; for a
@@ -85,28 +86,29 @@ export function journeyOf(contact: MetricsContact, decisions: readonly FirstDeci
 
   // Each stage's own evidence: whether it was reached, and when (if dated: a first look or a status held
   // before HubSpot's kept history shows the stage reached, never when).
+  const handedOff = salesReadyAt !== null || first('sales_ready', 'any') !== null || contact.status === 'sales_ready';
   const own: Record<Stage, { reached: boolean; at: number | null }> = {
     lead: { reached: true, at: contact.createdAt },
     marketing_qualified: { reached: first('marketing_qualified', 'any') !== null || contact.status === 'marketing_qualified', at: first('marketing_qualified', 'dated') },
-    sales_ready: { reached: salesReadyAt !== null || first('sales_ready', 'any') !== null || contact.status === 'sales_ready', at: salesReadyAt },
+    sales_ready: { reached: handedOff, at: salesReadyAt },
     accepted: { reached: contact.feedback === 'accepted', at: contact.feedback === 'accepted' ? contact.feedbackAt : null },
     opportunity: { reached: contact.convertedAt !== null || deals.length > 0, at: firstDealAt },
     won: { reached: won, at: wonAt },
   };
   // The waterfall is cumulative: reaching a stage means having passed every earlier one, no later than the
   // later evidence. Taking the minimum over the later stages also keeps every stage duration non-negative.
-  const reached = {} as Record<Stage, boolean>;
-  const entered = {} as Record<Stage, number | null>;
+  const reached = new Array<boolean>(STAGES.length);
+  const entered = new Array<number | null>(STAGES.length);
   let laterReached = false;
   let laterAt: number | null = null;
   for (let i = STAGES.length - 1; i >= 0; i--) {
     const stage = STAGES[i];
     laterReached ||= own[stage].reached;
     laterAt = minOf(laterAt, own[stage].at);
-    reached[stage] = laterReached;
-    entered[stage] = laterAt;
+    reached[i] = laterReached;
+    entered[i] = laterAt;
   }
-  return { contact, reached, entered, handOffAt, salesReadyAt, handedOff: own.sales_ready.reached, firstDeal, firstDealAt };
+  return { contact, reached, entered, handOffAt, salesReadyAt, handedOff, firstDeal, firstDealAt };
 }
 
 export function isSlaBreach(j: Journey, now: number, slaMs: number): boolean {
