@@ -116,10 +116,44 @@ export function* portalRecords(shape: PortalShape): Generator<PortalRecord> {
   }
 }
 
-/** An INSERT of every column of `row`, by name (the store's own row mapping says which columns). */
-function insertOf(table: string, row: object): string {
-  const columns = Object.keys(row);
-  return `insert into ${table} (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`;
+type SqliteDatabase = InstanceType<ReturnType<typeof loadSqlite>>;
+
+/** Rows of one table are inserted BATCH at a time, one multi-row statement prepared once per row count. */
+const BATCH = 100;
+
+/**
+ * Collects a table's rows (objects from the store's own row mappings, whose keys name the columns) and
+ * inserts them BATCH at a time: one native call per batch, not per row.
+ */
+class TableLoader {
+  private columns: string[] | null = null;
+  private values: unknown[] = [];
+  private rows = 0;
+  private readonly statements = new Map<number, ReturnType<SqliteDatabase['prepare']>>();
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly table: string,
+  ) {}
+
+  add(row: Record<string, unknown>): void {
+    this.columns ??= Object.keys(row);
+    for (const c of this.columns) this.values.push(row[c]);
+    if (++this.rows === BATCH) this.flush();
+  }
+
+  flush(): void {
+    if (this.rows === 0 || this.columns === null) return;
+    let stmt = this.statements.get(this.rows);
+    if (!stmt) {
+      const one = `(${this.columns.map(() => '?').join(', ')})`;
+      stmt = this.db.prepare(`insert into ${this.table} (${this.columns.join(', ')}) values ${Array.from({ length: this.rows }, () => one).join(', ')}`);
+      this.statements.set(this.rows, stmt);
+    }
+    stmt.run(this.values);
+    this.values = [];
+    this.rows = 0;
+  }
 }
 
 /**
@@ -137,13 +171,10 @@ export async function writePortal(file: string, shape: PortalShape): Promise<{ c
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
   const counts = { contacts: 0, deals: 0, decisions: 0 };
-  const statements = new Map<string, ReturnType<typeof db.prepare>>();
-  const insert = (table: string, row: object) => {
-    const sql = insertOf(table, row);
-    let stmt = statements.get(sql);
-    if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
-    stmt.run(row);
-  };
+  const contacts = new TableLoader(db, 'mirror_contacts');
+  const deals = new TableLoader(db, 'mirror_deals');
+  const links = new TableLoader(db, 'mirror_deal_contacts');
+  const decisions = new TableLoader(db, 'decisions');
   // The secondary indexes are built once after the load (a sort) rather than row by row, then restored as
   // the migrations made them.
   const indexes = db.prepare("select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in ('mirror_contacts', 'mirror_deals', 'mirror_deal_contacts', 'decisions')").all() as Array<{ name: string; sql: string }>;
@@ -151,16 +182,17 @@ export async function writePortal(file: string, shape: PortalShape): Promise<{ c
     for (const i of indexes) db.exec(`drop index "${i.name}"`);
     const load = db.transaction(() => {
       for (const r of portalRecords(shape)) {
-        insert('mirror_contacts', contactRow(r.contact));
+        contacts.add(contactRow(r.contact));
         counts.contacts++;
         for (const d of r.deals) {
-          insert('mirror_deals', dealRow(d));
-          for (const contactId of d.contactIds) insert('mirror_deal_contacts', { deal_id: d.id, contact_id: contactId });
+          deals.add(dealRow(d));
+          for (const contactId of d.contactIds) links.add({ deal_id: d.id, contact_id: contactId });
           counts.deals++;
         }
-        for (const d of r.decisions) insert('decisions', decisionRow(d));
+        for (const d of r.decisions) decisions.add(decisionRow(d));
         counts.decisions += r.decisions.length;
       }
+      for (const t of [contacts, deals, links, decisions]) t.flush();
     });
     load();
     for (const i of indexes) db.exec(i.sql);
