@@ -1,11 +1,12 @@
 import { STATUSES, type LeadStatus } from '../definition/types';
-import { computeMetrics, computeMetricsForPeriod, DEFAULT_PERIOD_DAYS, headerFigures, inPeriod, lastDays, periodBounds, salesCycleDaysOf, snapshotOf, type Metrics, type MetricsSnapshot, type Period, type PeriodHeader } from '../metrics';
+import { accountFigures, streamContacts } from '../figures-worker/streamed';
+import { DEFAULT_PERIOD_DAYS, finishForPeriod, HeaderTally, inPeriod, lastDays, MetricsFold, periodBounds, salesCycleDaysOf, snapshotOf, type Metrics, type MetricsSnapshot, type Period, type PeriodHeader } from '../metrics';
 import type { Store } from '../store';
-import type { MirrorContact } from '../sync/mirror';
+import type { MetricsContact } from '../sync/mirror';
 
 /**
- * What the dashboard shows, read from the mirror: the metrics job's figures (computeMetrics, the same
- * function and inputs as jobs/metrics.ts) plus the few views the figures do not keep, such as the
+ * What the dashboard shows, read from the mirror: the metrics job's figures (the metrics fold, the same
+ * code and inputs as jobs/metrics.ts) plus the few views the figures do not keep, such as the
  * distribution behind the sales-cycle mean and the current status of every lead.
  */
 
@@ -50,7 +51,7 @@ export interface DashboardFigures {
 
 const RECENT = 25;
 
-function newestFirst(a: MirrorContact, b: MirrorContact): number {
+function newestFirst(a: Pick<MetricsContact, 'id' | 'evaluatedAt'>, b: Pick<MetricsContact, 'id' | 'evaluatedAt'>): number {
   return b.evaluatedAt - a.evaluatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
@@ -59,37 +60,55 @@ function withoutPeriod({ period: _period, ...metrics }: Metrics & { period: Peri
   return metrics;
 }
 
+/** Keeps the RECENT most recently evaluated of the contacts offered, newest first. */
+function keepRecent(recent: MetricsContact[], c: MetricsContact): void {
+  if (recent.length === RECENT && newestFirst(c, recent[RECENT - 1]) >= 0) return;
+  let i = recent.length;
+  while (i > 0 && newestFirst(c, recent[i - 1]) < 0) i--;
+  recent.splice(i, 0, c);
+  if (recent.length > RECENT) recent.pop();
+}
+
 /**
- * Reads the mirror once and derives every figure the pages show for the period; with no period (null), over
- * every record, as the metrics job computes them (`/api/metrics/snapshot`).
+ * Reads the mirror once, streamed (the deals at once, then the contacts a page at a time with their first
+ * decisions: src/figures-worker/streamed.ts), and derives every figure the pages show for the period; with
+ * no period (null), over every record, as the metrics job computes them (`/api/metrics/snapshot`).
  */
 export async function readFigures(store: Store, now: number, slaHours: number, period: Period | null): Promise<DashboardFigures> {
-  const [mirror, accounts] = await Promise.all([store.listMirror(), store.listAccounts()]);
-  const input = { ...mirror, accounts, now, slaHours };
-  const metrics: Metrics = period === null ? computeMetrics(input) : withoutPeriod(computeMetricsForPeriod(input, period));
-  const snapshot = snapshotOf(metrics, now);
-  const header = headerFigures({ ...mirror, now }, period ?? lastDays(DEFAULT_PERIOD_DAYS, now));
+  const deals = await store.listDeals();
   const bounds = period === null ? null : periodBounds(period);
   const createdInPeriod = (createdAt: number | null) => bounds === null || inPeriod(createdAt, bounds);
-  const allLive = mirror.contacts.filter((c) => !c.deleted);
-  const live = allLive.filter((c) => createdInPeriod(c.createdAt));
-
+  const fold = new MetricsFold({ deals, now, slaHours, ...(bounds === null ? {} : { since: bounds.start, until: bounds.end }) });
+  const header = new HeaderTally(deals, period ?? lastDays(DEFAULT_PERIOD_DAYS, now), now);
   const statusNow = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<LeadStatus, number>;
-  for (const c of live) statusNow[c.status] = (statusNow[c.status] ?? 0) + 1;
+  const recent: MetricsContact[] = [];
+  // Live contacts created in the period, with a created date: those before the current version are asked
+  // for their status then, once the version is known (after the read).
+  const dated: Array<{ id: string; createdAt: number }> = [];
+  await streamContacts(store, fold, ({ contact: c }) => {
+    header.add(c);
+    if (c.deleted) return;
+    keepRecent(recent, c);
+    if (!createdInPeriod(c.createdAt)) return;
+    statusNow[c.status] = (statusNow[c.status] ?? 0) + 1;
+    if (c.createdAt !== null) dated.push({ id: c.id, createdAt: c.createdAt });
+  });
+  const figures: Metrics = period === null ? fold.finish() : withoutPeriod(finishForPeriod(fold, period));
+  const metrics: Metrics = { ...figures, accounts: await accountFigures(store, now, bounds ?? {}) };
+  const snapshot = snapshotOf(metrics, now);
 
   // Each closed deal's cycle length is the metrics' own per-deal sample (salesCycleDaysOf, the function
   // behind salesCycleDays), so the histogram cannot disagree with the mean and median next to it (same
   // samples, same exclusions), computed once per deal instead of a whole computeMetrics per deal.
   const cycleHistogram = CYCLE_BUCKETS.map(() => 0);
-  for (const deal of mirror.deals) {
+  for (const deal of deals) {
     if (deal.deleted || !createdInPeriod(deal.createdAt)) continue;
     const days = salesCycleDaysOf(deal);
     if (days === null) continue;
     cycleHistogram[CYCLE_BUCKETS.findIndex((b) => days <= b.maxDays)]++;
   }
 
-  const newest = allLive.reduce<MirrorContact | null>((best, c) => (best === null || newestFirst(c, best) < 0 ? c : best), null);
-  const current = newest?.definitionVersion ?? null;
+  const current = recent[0]?.definitionVersion ?? null;
   // From the whole audit log, not the mirror's firsts: a release that moves nobody into a status they never
   // had still re-decides every lead under the new version.
   const versions = await store.definitionVersions();
@@ -99,11 +118,11 @@ export async function readFigures(store: Store, now: number, slaHours: number, p
   return {
     period,
     snapshot,
-    header,
+    header: header.finish(),
     statusNow,
     cycleHistogram,
     versions: { current, previous: previous?.version ?? null, currentSince: since },
-    contactsBeforeVersion: since === null ? [] : live.filter((c) => c.createdAt !== null && c.createdAt < since).map((c) => c.id),
-    recentlyEvaluated: [...allLive].sort(newestFirst).slice(0, RECENT).map((c) => c.id),
+    contactsBeforeVersion: since === null ? [] : dated.filter((c) => c.createdAt < since).map((c) => c.id),
+    recentlyEvaluated: recent.map((c) => c.id),
   };
 }

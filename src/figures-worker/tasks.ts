@@ -1,9 +1,10 @@
 import { readFigures, type DashboardFigures } from '../dashboard/derive';
-import { computeMetrics, snapshotOf, type Period } from '../metrics';
+import { MetricsFold, snapshotOf, type Period } from '../metrics';
 import type { Store } from '../store';
+import { accountFigures, streamContacts } from './streamed';
 
 /**
- * The heavy reads of the figures: the whole mirror (`listMirror`, `listAccounts`) and `computeMetrics` over it. The same
+ * The heavy reads of the figures: the mirror streamed through the metrics fold (streamed.ts). The same
  * code runs in the worker thread (thread.ts) or, where the database cannot be opened from another thread,
  * in the caller's thread (index.ts), so the two modes cannot compute different figures.
  */
@@ -24,11 +25,14 @@ export type FigureTaskResult<T extends FigureTask> = T extends { kind: 'metrics'
 
 export async function runFigureTaskOn<T extends FigureTask>(store: Store, task: T): Promise<FigureTaskResult<T>> {
   if (task.kind === 'dashboard') return (await readFigures(store, task.now, task.slaHours, task.period)) as FigureTaskResult<T>;
-  const [mirror, accounts] = await Promise.all([store.listMirror(), store.listAccounts()]);
-  const metrics = computeMetrics({ ...mirror, accounts, now: task.now, slaHours: task.slaHours });
+  const deals = await store.listDeals();
+  const fold = new MetricsFold({ deals, now: task.now, slaHours: task.slaHours });
+  const contactsRead = await streamContacts(store, fold);
+  const metrics = { ...fold.finish(), accounts: await accountFigures(store, task.now, {}) };
   const result: MetricsTaskResult = {
     snapshotJson: JSON.stringify(snapshotOf(metrics, task.now)),
-    counts: { contacts: mirror.contacts.length, deals: mirror.deals.length, cohorts: metrics.byCohort.length, slaBreaches: metrics.slaBreachedContactIds.length },
+    // Every row of the mirror, deleted ones included, as the job has always counted them.
+    counts: { contacts: contactsRead, deals: deals.length, cohorts: metrics.byCohort.length, slaBreaches: metrics.slaBreachedContactIds.length },
   };
   return result as FigureTaskResult<T>;
 }

@@ -1,4 +1,4 @@
-import type { MirrorContact, MirrorDeal } from '../sync/mirror';
+import type { MirrorContact, MetricsDeal } from '../sync/mirror';
 import { closedDealFigures, pipelineVelocity } from './compute';
 import { inPeriod, periodBounds, periodDays, previousPeriod, type Period } from './period';
 import { qualifiedPipelineOf } from './pipeline';
@@ -73,14 +73,18 @@ export interface PeriodHeader {
 
 export interface HeaderInput {
   contacts: readonly MirrorContact[];
-  deals: readonly MirrorDeal[];
+  deals: readonly MetricsDeal[];
   now: number;
 }
 
-function periodFigures(period: Period, contacts: readonly MirrorContact[], deals: readonly MirrorDeal[], withDeal: ReadonlySet<string>, now: number): PeriodFigures {
+/** The contact half of a period's figures, counted contact by contact (HeaderTally). */
+interface LeadCounts {
+  leads: number;
+  leadsWithDeal: number;
+}
+
+function periodFigures(period: Period, { leads, leadsWithDeal }: LeadCounts, deals: readonly MetricsDeal[], now: number): PeriodFigures {
   const bounds = periodBounds(period);
-  const leads = contacts.filter((c) => inPeriod(c.createdAt, bounds));
-  const leadsWithDeal = leads.filter((c) => c.convertedAt !== null || withDeal.has(c.id)).length;
   const closed = deals.filter((d) => d.closed && inPeriod(d.closedAt, bounds));
   const c = closedDealFigures(closed);
   // Open at the end: created by then and not closed by then. A deal without a create date is in no period.
@@ -90,9 +94,9 @@ function periodFigures(period: Period, contacts: readonly MirrorContact[], deals
     from: period.from,
     to: period.to,
     days: periodDays(period),
-    leads: leads.length,
+    leads,
     leadsWithDeal,
-    leadToOpportunityRate: ratio(leadsWithDeal, leads.length),
+    leadToOpportunityRate: ratio(leadsWithDeal, leads),
     qualifiedPipeline: qualifiedPipelineOf(deals.filter((d) => inPeriod(d.createdAt, bounds))),
     closedDeals: closed.length,
     wonDeals: c.won.length,
@@ -105,17 +109,50 @@ function periodFigures(period: Period, contacts: readonly MirrorContact[], deals
   };
 }
 
+/**
+ * The header as a fold: the deals up front, then the contacts one at a time (in any order), so the dashboard
+ * counts the leads of a million-contact mirror as it streams them; headerFigures folds arrays the same way.
+ */
+export class HeaderTally {
+  private readonly deals: MetricsDeal[];
+  /** Contacts a live deal is associated with: they reached opportunity (the funnel's opportunity stage). */
+  private readonly withDeal = new Set<string>();
+  private readonly periods: Array<{ period: Period; bounds: { start: number; end: number }; counts: LeadCounts }>;
+
+  constructor(
+    deals: readonly MetricsDeal[],
+    period: Period,
+    private readonly now: number,
+  ) {
+    // Deleted and merged-away records count nowhere, as in every other figure.
+    this.deals = deals.filter((d) => !d.deleted);
+    for (const d of this.deals) for (const id of d.contactIds) this.withDeal.add(id);
+    this.periods = [period, previousPeriod(period)].map((p) => ({ period: p, bounds: periodBounds(p), counts: { leads: 0, leadsWithDeal: 0 } }));
+  }
+
+  add(c: Pick<MirrorContact, 'id' | 'createdAt' | 'convertedAt' | 'deleted'>): void {
+    if (c.deleted) return;
+    for (const { bounds, counts } of this.periods) {
+      if (!inPeriod(c.createdAt, bounds)) continue;
+      counts.leads++;
+      if (c.convertedAt !== null || this.withDeal.has(c.id)) counts.leadsWithDeal++;
+    }
+  }
+
+  finish(): PeriodHeader {
+    const [current, previous] = this.periods.map((p) => periodFigures(p.period, p.counts, this.deals, this.now));
+    return compared(current, previous);
+  }
+}
+
 /** The header of `period` beside the previous period of the same length, from the live records of the mirror. */
 export function headerFigures(input: HeaderInput, period: Period): PeriodHeader {
-  // Deleted and merged-away records count nowhere, as in every other figure.
-  const contacts = input.contacts.filter((c) => !c.deleted);
-  const deals = input.deals.filter((d) => !d.deleted);
-  const live = new Set(contacts.map((c) => c.id));
-  // A lead reached opportunity when a live deal is associated with it (the funnel's opportunity stage).
-  const withDeal = new Set<string>();
-  for (const d of deals) for (const id of d.contactIds) if (live.has(id)) withDeal.add(id);
-  const current = periodFigures(period, contacts, deals, withDeal, input.now);
-  const previous = periodFigures(previousPeriod(period), contacts, deals, withDeal, input.now);
+  const tally = new HeaderTally(input.deals, period, input.now);
+  for (const c of input.contacts) tally.add(c);
+  return tally.finish();
+}
+
+function compared(current: PeriodFigures, previous: PeriodFigures): PeriodHeader {
   const compare = Object.fromEntries(
     HEADER_FIGURES.map((f) => {
       const c = f.of(current);

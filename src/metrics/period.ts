@@ -1,6 +1,6 @@
-import { computeAccountFunnel } from './account-funnel';
-import { computeMetrics, type MetricsInput } from './compute';
-import { DAY_MS, monthOf } from './stats';
+import { accountsOf, foldMetrics, type MetricsInput } from './compute';
+import type { MetricsFold } from './fold';
+import { DAY_MS } from './stats';
 import { NONE, type Metrics } from './types';
 
 /**
@@ -88,25 +88,26 @@ export function choosePeriod(from: string | undefined, to: string | undefined, n
  * end): contacts and deals created from the first instant of `from` to the last of `to`. The cohorts run from
  * the month of the period's first lead (its first deal for the deal-month series) to `to`'s month, so a long
  * period does not list years of empty months before the first record, nor months after the period; empty
- * months in between are listed, as everywhere. The account funnel counts the accounts created in the period. `now` still ages the open deals and judges the SLA.
+ * months in between are listed, as everywhere. The account funnel counts the accounts created in the period.
+ * `now` still ages the open deals and judges the SLA.
  */
 export function computeMetricsForPeriod(input: MetricsInput, period: Period): Metrics & { period: Period } {
   const bounds = periodBounds(period);
-  const contacts = input.contacts.filter((c) => !c.deleted && inPeriod(c.createdAt, bounds));
-  const deals = input.deals.filter((d) => !d.deleted && inPeriod(d.createdAt, bounds));
-  // The accounts created in the period are judged on all their contacts and deals (not only the period's):
-  // computed here from the whole input, not from the period's records.
-  const metrics = computeMetrics({ ...input, contacts, deals, accounts: [] }, { since: bounds.start });
-  const firstMonth = (xs: ReadonlyArray<{ createdAt: number | null }>) => xs.reduce((m, x) => (m === null || monthOf(x.createdAt!) < m ? monthOf(x.createdAt!) : m), null as string | null);
-  const firstLead = firstMonth(contacts);
-  const firstDeal = firstMonth(deals);
+  const { period: p, ...metrics } = finishForPeriod(foldMetrics(input, { since: bounds.start, until: bounds.end }), period);
+  // The accounts created in the period are judged on all their contacts and deals (not only the period's).
+  return { ...metrics, accounts: accountsOf(input, bounds), period: p };
+}
+
+/** The figures of a fold over a period's records (`since` and `until` its bounds), cut to the period's months. */
+export function finishForPeriod(fold: MetricsFold, period: Period): Metrics & { period: Period } {
+  const metrics = fold.finish();
+  const { lead: firstLead, deal: firstDeal } = fold.firstMonths();
   const last = period.to.slice(0, 7);
   const within = (first: string | null) => (month: string) => month === NONE || (first !== null && month >= first && month <= last);
   return {
     ...metrics,
     byCohort: metrics.byCohort.filter((g) => within(firstLead)(g.key)),
     qualifiedPipelineByMonth: metrics.qualifiedPipelineByMonth.filter((m) => within(firstDeal)(m.month)),
-    accounts: computeAccountFunnel({ ...input, accounts: input.accounts ?? [] }, bounds),
     period,
   };
 }

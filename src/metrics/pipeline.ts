@@ -1,4 +1,4 @@
-import type { MirrorDeal } from '../sync/mirror';
+import type { MetricsDeal } from '../sync/mirror';
 import { monthOf, monthsBetween, ratio } from './stats';
 import { NONE, QUALIFIED_STATUSES, type GroupFigures, type Metrics, type QualifiedPipelineFigures, type QualifiedPipelineMonth } from './types';
 
@@ -12,12 +12,12 @@ import { NONE, QUALIFIED_STATUSES, type GroupFigures, type Metrics, type Qualifi
 
 const QUALIFIED = new Set<string>(QUALIFIED_STATUSES);
 
-export function isQualifiedAtCreation(d: Pick<MirrorDeal, 'statusAtCreation'>): boolean {
+export function isQualifiedAtCreation(d: Pick<MetricsDeal, 'statusAtCreation'>): boolean {
   return d.statusAtCreation !== null && QUALIFIED.has(d.statusAtCreation);
 }
 
 /** The figure over a set of live deals: every deal is pipeline created; an unknown amount counts as 0. */
-export function qualifiedPipelineOf(deals: readonly MirrorDeal[]): QualifiedPipelineFigures {
+export function qualifiedPipelineOf(deals: readonly MetricsDeal[]): QualifiedPipelineFigures {
   let createdAmount = 0;
   let qualified = 0;
   let qualifiedAmount = 0;
@@ -42,8 +42,8 @@ export function qualifiedPipelineOf(deals: readonly MirrorDeal[]): QualifiedPipe
  * By the deal's created month (UTC): every month from `first` (the first deal's, or --since's) to `last`
  * (now's), empty months included, then '(none)' for deals without a create date, when there are any.
  */
-export function qualifiedPipelineByMonth(deals: readonly MirrorDeal[], first: string | null, last: string): QualifiedPipelineMonth[] {
-  const byMonth = new Map<string, MirrorDeal[]>();
+export function qualifiedPipelineByMonth(deals: readonly MetricsDeal[], first: string | null, last: string): QualifiedPipelineMonth[] {
+  const byMonth = new Map<string, MetricsDeal[]>();
   for (const d of deals) {
     const k = d.createdAt === null ? NONE : monthOf(d.createdAt);
     const list = byMonth.get(k);

@@ -9,6 +9,7 @@ import * as asOfFactsStore from './as-of-facts-store';
 import * as handOffStore from './hand-off-store';
 import * as jobStore from './job-store';
 import * as mirror from './mirror-store';
+import * as metricsMirror from './metrics-mirror';
 import * as card from './card-store';
 import * as queue from './queue';
 import * as replay from './replay-store';
@@ -181,6 +182,12 @@ class KyselyStore implements Store {
   }
   listMirror(options: { since?: number; decisions?: boolean } = {}) {
     return mirror.listMirror(this.db, options);
+  }
+  listDeals(options: { since?: number; until?: number } = {}) {
+    return metricsMirror.listDeals(this.db, options);
+  }
+  contactsWithFirsts(options: { since?: number; until?: number; pageSize?: number } = {}) {
+    return metricsMirror.contactsWithFirsts(this.db, options);
   }
   markDirty(marks: WorkMark[], availableAt?: number) {
     const now = this.clock();

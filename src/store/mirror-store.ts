@@ -95,31 +95,34 @@ export async function getContacts(db: Kysely<Database>, ids: string[]): Promise<
   return out;
 }
 
+/** A contact as its row (also the benchmark's bulk load: one mapping of fields to columns). */
+export function contactRow(c: MirrorContact): Insertable<MirrorContactsTable> {
+  return {
+    id: c.id,
+    created_at: c.createdAt,
+    status: c.status,
+    fit_score: c.fitScore,
+    engagement_score: c.engagementScore,
+    total_score: c.totalScore,
+    definition_version: c.definitionVersion,
+    qualified_at: c.qualifiedAt,
+    converted_at: c.convertedAt,
+    feedback: c.feedback,
+    feedback_at: c.feedbackAt,
+    source: c.source,
+    company_id: c.companyId,
+    evaluated_at: c.evaluatedAt,
+    deleted: c.deleted ? 1 : 0,
+    owner_id: c.ownerId ?? null,
+    account_facts: c.accountFacts ? JSON.stringify(c.accountFacts) : null,
+  };
+}
+
 export async function upsertContacts(db: Kysely<Database>, rows: MirrorContact[]): Promise<void> {
   for (const part of chunks(rows, 200)) {
     await db
       .insertInto('mirror_contacts')
-      .values(
-        part.map((c) => ({
-          id: c.id,
-          created_at: c.createdAt,
-          status: c.status,
-          fit_score: c.fitScore,
-          engagement_score: c.engagementScore,
-          total_score: c.totalScore,
-          definition_version: c.definitionVersion,
-          qualified_at: c.qualifiedAt,
-          converted_at: c.convertedAt,
-          feedback: c.feedback,
-          feedback_at: c.feedbackAt,
-          source: c.source,
-          company_id: c.companyId,
-          evaluated_at: c.evaluatedAt,
-          deleted: c.deleted ? 1 : 0,
-          owner_id: c.ownerId ?? null,
-          account_facts: c.accountFacts ? JSON.stringify(c.accountFacts) : null,
-        })),
-      )
+      .values(part.map(contactRow))
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({
           created_at: eb.ref('excluded.created_at'),
@@ -175,29 +178,32 @@ export async function getDeals(db: Kysely<Database>, ids: string[]): Promise<Map
   return out;
 }
 
+/** A deal as its row (its contacts go to mirror_deal_contacts, one row per pair). */
+export function dealRow(d: MirrorDeal): Insertable<MirrorDealsTable> {
+  return {
+    id: d.id,
+    created_at: d.createdAt,
+    closed_at: d.closedAt,
+    closed: d.closed ? 1 : 0,
+    won: d.won ? 1 : 0,
+    amount: d.amount,
+    pipeline: d.pipeline,
+    stage: d.stage,
+    stage_entered_at: d.stageEnteredAt,
+    company_id: d.companyId,
+    contact_ids: JSON.stringify(d.contactIds),
+    status_at_creation: d.statusAtCreation,
+    deleted: d.deleted ? 1 : 0,
+  };
+}
+
 export async function upsertDeals(db: Kysely<Database>, rows: MirrorDeal[]): Promise<void> {
   if (rows.length === 0) return;
   await db.transaction().execute(async (trx) => {
     for (const part of chunks(rows, 200)) {
       await trx
         .insertInto('mirror_deals')
-        .values(
-          part.map((d) => ({
-            id: d.id,
-            created_at: d.createdAt,
-            closed_at: d.closedAt,
-            closed: d.closed ? 1 : 0,
-            won: d.won ? 1 : 0,
-            amount: d.amount,
-            pipeline: d.pipeline,
-            stage: d.stage,
-            stage_entered_at: d.stageEnteredAt,
-            company_id: d.companyId,
-            contact_ids: JSON.stringify(d.contactIds),
-            status_at_creation: d.statusAtCreation,
-            deleted: d.deleted ? 1 : 0,
-          })),
-        )
+        .values(part.map(dealRow))
         .onConflict((oc) =>
           oc.column('id').doUpdateSet((eb) => ({
             created_at: eb.ref('excluded.created_at'),

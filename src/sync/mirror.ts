@@ -118,6 +118,24 @@ export interface DecisionRecord {
   reasonDetails?: StoredReason[];
 }
 
+/**
+ * What the figures read of a contact: the fields behind the funnel, the hand-off and the groups, and the
+ * dashboard's latest evaluation (evaluatedAt, definitionVersion); no scores, no account facts.
+ */
+export type MetricsContact = Pick<MirrorContact, 'id' | 'createdAt' | 'status' | 'qualifiedAt' | 'convertedAt' | 'feedback' | 'feedbackAt' | 'source' | 'deleted' | 'evaluatedAt' | 'definitionVersion'>;
+
+/** What the figures read of a deal: no pipeline, stage or company (a million-contact portal keeps every deal in memory). */
+export type MetricsDeal = Pick<MirrorDeal, 'id' | 'createdAt' | 'closedAt' | 'closed' | 'won' | 'amount' | 'contactIds' | 'statusAtCreation' | 'deleted'>;
+
+/** A contact's first decision of a status by an origin: all the metrics read of the audit log. */
+export type FirstDecision = Pick<DecisionRecord, 'status' | 'decidedAt' | 'origin'>;
+
+/** One contact as the metrics stream it from the store: its fields and its first decisions. */
+export interface ContactWithFirsts {
+  contact: MetricsContact;
+  firsts: FirstDecision[];
+}
+
 /** One reason as the audit log keeps it; `kind`/`ref` null for decisions recorded before they were kept. */
 export interface StoredReason {
   kind: ReasonKind | null;
@@ -222,4 +240,15 @@ export interface SyncStore {
    * leaves the decisions out (an empty list), for callers that need only contacts and deals.
    */
   listMirror(options?: { since?: number; decisions?: false }): Promise<{ contacts: MirrorContact[]; deals: MirrorDeal[]; decisions: DecisionRecord[] }>;
+  /**
+   * The mirror's deals as the figures read them (deleted rows included, flagged), in id order; `since`/`until` (epoch ms) keep those
+   * created at or after `since` and before `until`. The metrics hold the deals in memory and stream contacts.
+   */
+  listDeals(options?: { since?: number; until?: number }): Promise<MetricsDeal[]>;
+  /**
+   * Every contact (deleted rows included, flagged) with its first decision of each status by each origin,
+   * in id order, a page at a time (`pageSize`, 1,000 by default): the metrics fold them one by one, so a
+   * million contacts never sit in memory at once. `since`/`until` filter by creation as for `listDeals`.
+   */
+  contactsWithFirsts(options?: { since?: number; until?: number; pageSize?: number }): AsyncIterable<ContactWithFirsts[]>;
 }

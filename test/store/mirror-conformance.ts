@@ -195,6 +195,79 @@ export function describeMirrorConformance(backend: string, fresh: () => Promise<
       expect(since.decisions.map((d) => [d.contactId, d.status])).toEqual([['2', 'sales_ready']]);
     });
 
+    test('when the metrics stream the mirror, then contacts come a page at a time in id order, each with its first decision per status and origin, and deals at once; since and until filter by creation', async () => {
+      await store.upsertContacts([
+        contact({ id: '1', createdAt: 1000, status: 'marketing_qualified', source: 'DIRECT_TRAFFIC' }),
+        contact({ id: '2', createdAt: 5000, deleted: true }),
+        contact({ id: '3', createdAt: null, feedback: 'accepted', feedbackAt: 7000, qualifiedAt: 6500, convertedAt: 8000 }),
+        contact({ id: '4', createdAt: 9000 }),
+        contact({ id: '5', createdAt: 2000, evaluatedAt: 4242, definitionVersion: '2' }),
+      ]);
+      await store.upsertDeals([deal({ id: 'd2', createdAt: 6000, contactIds: ['2'] }), deal({ id: 'd1', createdAt: 500, contactIds: [], deleted: true }), deal({ id: 'd3', createdAt: 9500, contactIds: ['4', '1'] })]);
+      const base = { definitionVersion: '1', fitScore: 1, engagementScore: 2, totalScore: 3, reasons: ['why'] };
+      await store.recordDecisions([
+        { ...base, contactId: '1', previousStatus: null, status: 'nurture', decidedAt: 1100 },
+        { ...base, contactId: '1', previousStatus: 'nurture', status: 'marketing_qualified', decidedAt: 1300 },
+        // An earlier one recorded later, and a re-evaluation: the first is the earliest, once per origin.
+        { ...base, contactId: '1', previousStatus: 'nurture', status: 'marketing_qualified', decidedAt: 1200 },
+        { ...base, contactId: '1', previousStatus: 'marketing_qualified', status: 'marketing_qualified', decidedAt: 1400 },
+        { ...base, contactId: '1', previousStatus: null, status: 'marketing_qualified', decidedAt: 900, origin: 'before_history' },
+        { ...base, contactId: '2', previousStatus: null, status: 'sales_ready', decidedAt: 5100, origin: 'first_look' },
+        { ...base, contactId: '5', previousStatus: null, status: 'nurture', decidedAt: 2100, origin: 'replayed' },
+        { ...base, contactId: '5', previousStatus: null, status: 'nurture', decidedAt: 2050, origin: 'replayed' },
+      ]);
+      const pages = async (options?: { since?: number; until?: number; pageSize?: number }) => {
+        const out: Array<Array<[string, unknown[]]>> = [];
+        for await (const page of store.contactsWithFirsts(options)) {
+          out.push(page.map(({ contact: c, firsts }) => [c.id, [...firsts].sort((a, b) => a.decidedAt - b.decidedAt).map((f) => [f.status, f.origin, f.decidedAt])]));
+        }
+        return out;
+      };
+      expect(await pages({ pageSize: 2 })).toEqual([
+        [
+          ['1', [['marketing_qualified', 'before_history', 900], ['nurture', 'live', 1100], ['marketing_qualified', 'live', 1200]]],
+          ['2', [['sales_ready', 'first_look', 5100]]],
+        ],
+        [
+          ['3', []],
+          ['4', []],
+        ],
+        [['5', [['nurture', 'replayed', 2050]]]],
+      ]);
+      // One page when it holds them all; the contact's fields as the figures read them.
+      const all: Array<{ contact: unknown }> = [];
+      for await (const page of store.contactsWithFirsts()) all.push(...page);
+      expect(all.map((c) => c.contact)).toEqual(
+        (await store.listMirror({ decisions: false })).contacts.map((c) => ({
+          id: c.id,
+          createdAt: c.createdAt,
+          status: c.status,
+          qualifiedAt: c.qualifiedAt,
+          convertedAt: c.convertedAt,
+          feedback: c.feedback,
+          feedbackAt: c.feedbackAt,
+          source: c.source,
+          deleted: c.deleted,
+          evaluatedAt: c.evaluatedAt,
+          definitionVersion: c.definitionVersion,
+        })),
+      );
+      expect(all[2]).toMatchObject({ contact: { id: '3', createdAt: null, feedback: 'accepted', feedbackAt: 7000, qualifiedAt: 6500, convertedAt: 8000, deleted: false } });
+      expect(all[4]).toMatchObject({ contact: { id: '5', evaluatedAt: 4242, definitionVersion: '2' } });
+      // A window by creation, across pages: contacts created in [2000, 9000); a contact without a date is in none.
+      expect((await pages({ since: 2000, until: 9000, pageSize: 1 })).map((p) => p.map(([id]) => id))).toEqual([['2'], ['5']]);
+      expect((await pages({ since: 2000, until: 9000 }))[1]).toBeUndefined();
+
+      // The deals as the figures read them: every field but pipeline, stage and company.
+      expect(await store.listDeals()).toEqual((await store.listMirror({ decisions: false })).deals.map(({ pipeline: _p, stage: _s, stageEnteredAt: _e, companyId: _c, ...d }) => d));
+      expect((await store.listDeals()).map((d) => [d.id, d.deleted, d.contactIds])).toEqual([
+        ['d1', true, []],
+        ['d2', false, ['2']],
+        ['d3', false, ['4', '1']],
+      ]);
+      expect((await store.listDeals({ since: 600, until: 9500 })).map((d) => d.id)).toEqual(['d2']);
+    });
+
     test("when a contact is replayed, then its replayed rows replace the last replay's, its first look stops dating, and the firsts come per origin", async () => {
       await store.upsertContacts([contact({ id: '1', createdAt: 1000 }), contact({ id: '2', createdAt: 1000 })]);
       const base = { definitionVersion: '1', fitScore: 1, engagementScore: 2, totalScore: 3, reasons: ['why'] };
