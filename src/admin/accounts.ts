@@ -1,7 +1,7 @@
 import { evaluate, evaluateAccount, type AccountContact, type AccountDecision, type CompiledDefinition, type Facts } from '../definition';
 import type { MirrorContact, MirrorDeal } from '../sync/mirror';
 import type { LeadOutcome } from './outcomes';
-import type { LeadFacts } from './what-if';
+import type { LeadFacts } from './lead-facts';
 
 /**
  * The portal's accounts as the admin tools judge them (what-if, calibrate): each company with the contacts

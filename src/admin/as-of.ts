@@ -1,6 +1,6 @@
 import type { AsOfFactsRow } from '../store/types';
 import type { LeadOutcome } from './outcomes';
-import type { LeadFacts } from './what-if';
+import type { LeadFacts } from './lead-facts';
 
 /**
  * Which facts `uld what-if` and `uld calibrate` judge a lead with. Judged on today's facts, a converted lead

@@ -1,6 +1,6 @@
 import type { CompiledDefinition } from '../definition';
 import { judgeAccount, type PortalAccount } from './accounts';
-import { byEvidence, evidenceHeader, evidenceRow, judgedRows, judgeRule, split, type RuleEvidence } from './calibrate';
+import { byEvidence, evidenceHeader, evidenceRow, judgedRows, judgeRule, split, type RuleEvidence } from './rule-evidence';
 import { formatRate, proportion, type Proportion } from './evidence';
 import type { LeadOutcome } from './outcomes';
 

@@ -1,6 +1,6 @@
 import { waitingOutRateLimits } from '../hubspot/rate-limit-wait';
 import type { CrmGateway } from '../hubspot/types';
-import type { LeadFacts } from './what-if';
+import type { LeadFacts } from './lead-facts';
 
 /** HubSpot's primary contact-to-company association type (v4, HUBSPOT_DEFINED). */
 const PRIMARY_CONTACT_TO_COMPANY = 1;

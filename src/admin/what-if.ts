@@ -1,8 +1,9 @@
-import { evaluate, STATUSES, type CompiledDefinition, type Facts, type LeadStatus } from '../definition';
+import { evaluate, STATUSES, type CompiledDefinition, type LeadStatus } from '../definition';
 import { factsUsed, renderFactsUsed, TODAY_ONLY, type FactsNote, type FactsUsed } from './as-of';
 import { formatRate, proportion, type Proportion } from './evidence';
 import type { LeadOutcome } from './outcomes';
 import type { AccountWhatIf } from './what-if-accounts';
+import type { LeadFacts } from './lead-facts';
 
 /**
  * `uld what-if`: the current and a candidate definition evaluated over the same leads, nothing written. The
@@ -11,17 +12,6 @@ import type { AccountWhatIf } from './what-if-accounts';
  * precise before publishing. Pure: leads, outcomes and `now` come in.
  */
 
-export interface LeadFacts {
-  id: string;
-  email: string | null;
-  contact: Facts;
-  /** The primary company's facts, null without one. */
-  company: Facts | null;
-  /** The primary company's id, when the read was asked for it (accounts), null without one. */
-  companyId?: string | null;
-  /** The instant to judge the lead at: its first deal's creation when these are its as-of facts; absent: now. */
-  at?: number;
-}
 
 export interface StatusConversion {
   leads: number;

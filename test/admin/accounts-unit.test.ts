@@ -1,7 +1,7 @@
 import { accountOutcomes, contactLabel, judgeAccount, portalAccounts, type PortalAccount } from '../../src/admin/accounts';
 import { calibrateAccounts } from '../../src/admin/calibrate-accounts';
 import type { LeadOutcome } from '../../src/admin/outcomes';
-import type { LeadFacts } from '../../src/admin/what-if';
+import type { LeadFacts } from '../../src/admin/lead-facts';
 import { whatIfAccounts } from '../../src/admin/what-if-accounts';
 import type { MirrorContact, MirrorDeal } from '../../src/sync/mirror';
 import { DAY, definition, NOW } from '../support/definitions';

@@ -1,7 +1,8 @@
 import { factsForJudging, factsUsed, renderFactsUsed, type FactsMode } from '../../src/admin/as-of';
 import { calibrate } from '../../src/admin/calibrate';
 import type { LeadOutcome } from '../../src/admin/outcomes';
-import { whatIf, type LeadFacts } from '../../src/admin/what-if';
+import type { LeadFacts } from '../../src/admin/lead-facts';
+import { whatIf } from '../../src/admin/what-if';
 import type { AsOfFactsRow } from '../../src/store';
 import { DAY, definition } from '../support/definitions';
 

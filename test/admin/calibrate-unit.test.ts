@@ -1,6 +1,6 @@
 import { calibrate } from '../../src/admin/calibrate';
 import type { LeadOutcome } from '../../src/admin/outcomes';
-import type { LeadFacts } from '../../src/admin/what-if';
+import type { LeadFacts } from '../../src/admin/lead-facts';
 import { compileDefinition, parseDefinitionText } from '../../src/definition';
 
 /** calibrate's verdicts on a hand-made history, nothing random: every count is chosen. */
