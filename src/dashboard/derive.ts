@@ -1,7 +1,7 @@
 import { STATUSES, type LeadStatus } from '../definition/types';
 import { computeMetrics, computeMetricsForPeriod, DEFAULT_PERIOD_DAYS, headerFigures, inPeriod, lastDays, periodBounds, salesCycleDaysOf, snapshotOf, type Metrics, type MetricsSnapshot, type Period, type PeriodHeader } from '../metrics';
 import type { Store } from '../store';
-import type { MirrorContact } from '../sync/mirror';
+import type { MirrorContact } from '../store/mirror-types';
 
 /**
  * What the dashboard shows, read from the mirror: the metrics job's figures (computeMetrics, the same

@@ -1,5 +1,5 @@
 import type { AccountStatus } from '../definition/account-types';
-import type { MirrorAccount, MirrorContact, MirrorDeal } from '../sync/mirror';
+import type { MirrorAccount, MirrorContact, MirrorDeal } from '../store/mirror-types';
 import { bucket, byCreation, byKey, keyOrNone } from './grouping';
 import { monthOf, monthsBetween, ratio } from './stats';
 import { NONE } from './types';

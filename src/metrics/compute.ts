@@ -1,5 +1,5 @@
 import { STATUSES } from '../definition/types';
-import { DATED_ORIGINS, type DecisionRecord, type MirrorAccount, type MirrorContact, type MirrorDeal } from '../sync/mirror';
+import { DATED_ORIGINS, type DecisionRecord, type MirrorAccount, type MirrorContact, type MirrorDeal } from '../store/mirror-types';
 import { computeAccountFunnel } from './account-funnel';
 import { bucket, byCreation, byKey, keyOrNone } from './grouping';
 import { qualifiedPipelineByMonth, qualifiedPipelineOf } from './pipeline';

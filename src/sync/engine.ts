@@ -4,7 +4,7 @@ import type { AssociatedRecord, CrmGateway, CrmRecord, DealPipeline, RecordUpdat
 import type { ClaimedBatch, Failure, Store, WorkMark, WorkUnit } from '../store/types';
 import { CONTACT_SYNC_INPUTS, contactWriteback, readTime } from './contact-writeback';
 import { COMPANY_SYNC_INPUTS } from './company-rollup';
-import type { DecisionRecord, MirrorContact, MirrorDeal, SyncStore } from './mirror';
+import type { DecisionRecord, MirrorContact, MirrorDeal, SyncStore } from '../store/mirror-types';
 import { classifyFailure } from './failures';
 import { HandOffs, type HandOffContact, type HandOffOptions } from './hand-off';
 import { LEAD_NAME_PROPERTIES, nameOf } from './lead-hand-off';

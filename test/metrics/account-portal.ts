@@ -1,4 +1,4 @@
-import type { MirrorAccount } from '../../src/sync/mirror';
+import type { MirrorAccount } from '../../src/store/mirror-types';
 import { at, contact, deal, NOW } from './portal';
 
 /**
