@@ -1,6 +1,6 @@
 import { Scheduler, scheduledJobs } from '../../jobs';
 import { createGateway, gatewayOptionsFromConfig } from '../hubspot';
-import type { BackgroundRole } from './roles';
+import type { BackgroundRole } from './role-types';
 import { definitionOrThrow } from '../sync/definition-loader';
 
 /** The scheduler role of `uld serve` (SERVE_SCHEDULER): the scheduled jobs, once per tick across instances. */

@@ -13,7 +13,8 @@ import { Verdicts } from '../sync/verdicts';
 import type { LadderStatus, Thresholds } from '../definition/types';
 import { listen, type RunningHttp } from './http';
 import { createMetrics, type Metrics } from './metrics';
-import { BACKGROUND_ROLES, roleEnabled, type BackgroundRole, type RunningRole } from './roles';
+import { BACKGROUND_ROLES, roleEnabled } from './roles';
+import type { BackgroundRole, RunningRole } from './role-types';
 import { stopFigureWorkers } from '../figures-worker';
 
 const RETENTION_EVERY_MS = 3_600_000;

@@ -1,6 +1,6 @@
 import { definitionOrThrow } from './definition-loader';
 import { createGateway, gatewayOptionsFromConfig } from '../hubspot';
-import type { BackgroundRole, RoleContext, RunningRole } from '../server/roles';
+import type { BackgroundRole, RoleContext, RunningRole } from '../server/role-types';
 import { SyncEngine } from './engine';
 import { HistoryReplay } from './history-replay';
 import { Verdicts } from './verdicts';
