@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { BackgroundRole } from './role-types';
-import { workerRole } from '../sync/role';
+import { workerRole } from './worker-role';
 import { schedulerRole } from './scheduler-role';
 
 /** The roles `uld serve` can run beside the HTTP server (role-types.ts says what a role is). */
