@@ -10,7 +10,7 @@ import type { Job } from './scheduler';
 
 export { Scheduler, runJobForTick, type Job, type RunResult } from './scheduler';
 export { reconcile, SEARCH_RESULT_CAP } from './reconcile';
-export { requalify, dependsOnTime } from './requalify';
+export { requalify } from './requalify';
 export { metricsJob } from './metrics';
 export { backfill, dryRunGateway, resetBackfill } from './backfill';
 export { pruneWebhookEvents } from './retention';

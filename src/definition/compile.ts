@@ -3,7 +3,7 @@ import { propertiesOf } from './conditions';
 import { companyPropertyOf, generateEvaluator, type GeneratedEvaluator } from './generate';
 import { compileAccounts, type CompiledAccounts } from './account-compile';
 import { compileCaps, compileCriteria, compileRequired, type CompiledRules } from './criteria';
-import type { ParsedDefinition } from './schema';
+import { walkConditions, type ConditionInput, type ParsedDefinition } from './schema';
 import { DEFAULT_LEAD_HAND_OFF, LADDER_STATUSES, type LadderStatus, type LeadHandOffSettings, type LeadStatus, type ThresholdOverrides, type Thresholds } from './types';
 
 /**
@@ -35,6 +35,14 @@ export interface CompiledDefinition extends CompiledRules {
   companyProperties: string[];
   /** Whether a contact rule reads `account.status` or `account.score` (from the company's uld_account_status, uld_account_score). */
   readsAccount: boolean;
+  /**
+   * Whose decisions can change with the clock alone, with nothing changed in HubSpot (so no webhook comes):
+   * `requalify` queues them nightly. Contacts: an engagement decay, or a date-window operator (within_days,
+   * older_than_days) in a contact rule. Accounts: a group rule with a `window`, or a date-window operator in the
+   * accounts section's fit or disqualifiers. A contact whose rules read its account follows the account's
+   * change (`account_changed`), so the accounts' clock does not make the contacts depend on it.
+   */
+  dependsOnTime: { contacts: boolean; accounts: boolean };
   /** The `accounts:` section compiled, when the file has one (see evaluateAccount). */
   accounts: CompiledAccounts | undefined;
   /** The evaluator generated for this definition; `evaluate` runs it. */
@@ -67,6 +75,10 @@ export function compileDefinition(def: ParsedDefinition, options: CompileOptions
   // lifecyclestage is read so that the mapping only ever moves it forward.
   if (def.hubspot?.lifecycleStage) properties.add('lifecyclestage');
   const readsAccount = [...properties].some((p) => p.startsWith('account.'));
+  const dependsOnTime = {
+    contacts: (def.engagement ?? []).some((c) => c.decay) || readsTheClock([...(def.fit ?? []), ...(def.engagement ?? []), ...(def.disqualifiers ?? [])]),
+    accounts: def.accounts !== undefined && ((def.accounts.engagement ?? []).some((r) => r.window) || readsTheClock([...(def.accounts.fit ?? []), ...(def.accounts.disqualifiers ?? [])])),
+  };
 
   // Without accounts the text hashed is what it always was, so fingerprints of existing definitions stay.
   const effective = JSON.stringify(accounts ? { def, ladder, accountLadder: accounts.ladder } : { def, ladder });
@@ -90,10 +102,24 @@ export function compileDefinition(def: ParsedDefinition, options: CompileOptions
     contactProperties: [...properties].filter((p) => !p.startsWith('company.') && !p.startsWith('account.')).sort(),
     companyProperties: [...new Set([...properties].filter((p) => p.startsWith('company.') || p.startsWith('account.')).map(companyPropertyOf))].sort(),
     readsAccount,
+    dependsOnTime,
     accounts,
     run: generateEvaluator(def, { fit, engagement, required, caps }),
     source: def,
   };
+}
+
+/** Operators whose outcome moves with the clock: true today, false tomorrow, with no change of the record. */
+const CLOCK_OPERATORS: ReadonlySet<string> = new Set(['within_days', 'older_than_days']);
+
+function readsTheClock(rules: ReadonlyArray<{ when: ConditionInput }>): boolean {
+  let found = false;
+  for (const rule of rules) {
+    walkConditions(rule.when, [], (c) => {
+      if (c.operator !== undefined && CLOCK_OPERATORS.has(c.operator)) found = true;
+    });
+  }
+  return found;
 }
 
 function leadHandOffOf(def: ParsedDefinition): LeadHandOffSettings {
