@@ -12,7 +12,7 @@ export { Scheduler, runJobForTick, type Job, type RunResult } from './scheduler'
 export { reconcile, SEARCH_RESULT_CAP } from './reconcile';
 export { requalify } from './requalify';
 export { metricsJob } from './metrics';
-export { backfill, dryRunGateway, resetBackfill } from './backfill';
+export { backfill, resetBackfill } from './backfill';
 export { pruneWebhookEvents } from './retention';
 
 /** Every scheduled job, with its schedule from the configuration. */

@@ -1,5 +1,5 @@
 import type { AssociatedRecord, CrmGateway } from '../hubspot/types';
-import { readTime } from './contact-writeback';
+import { readTime } from '../hubspot/records';
 import type { MirrorContact, SyncStore } from '../store/mirror-types';
 import type { RecordCache } from './record-cache';
 
