@@ -10,7 +10,7 @@ import { startSandbox } from '../src/sandbox';
 import type { CardClientJob, CardClientResult } from './card-client';
 import { createApp, createMetrics, listen, type RunningHttp } from '../src/server';
 import { openStore, type Store } from '../src/store';
-import type { CardData } from '../src/sync/mirror';
+import type { CardData } from '../src/store/mirror-types';
 import { Verdicts } from '../src/sync/verdicts';
 import { fillMirror, portalMirror } from './dashboard';
 import type { Bench } from './lib';

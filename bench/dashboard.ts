@@ -9,7 +9,7 @@ import { readFigures, type FigureSource } from '../src/dashboard';
 import { DEFAULT_PERIOD_DAYS, lastDays } from '../src/metrics';
 import type { LeadStatus } from '../src/definition/types';
 import { openStore, type Store } from '../src/store';
-import type { DecisionRecord, MirrorContact, MirrorDeal } from '../src/sync/mirror';
+import type { DecisionRecord, MirrorContact, MirrorDeal } from '../src/store/mirror-types';
 import { createApp, createMetrics, listen } from '../src/server';
 import type { Bench } from './lib';
 import { seededRandom } from './synthetic-leads';

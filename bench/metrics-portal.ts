@@ -2,7 +2,7 @@ import type { LeadStatus } from '../src/definition/types';
 import { openStore } from '../src/store';
 import { contactRow, dealRow, decisionRow } from '../src/store/mirror-store';
 import { loadSqlite } from '../src/store/sqlite-binding';
-import type { DecisionOrigin, DecisionRecord, MirrorContact, MirrorDeal } from '../src/sync/mirror';
+import type { DecisionOrigin, DecisionRecord, MirrorContact, MirrorDeal } from '../src/store/mirror-types';
 import { seededRandom } from './synthetic-leads';
 
 /**

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Config } from '../src/config';
 import type { CrmGateway } from '../src/hubspot/types';
 import type { Store } from '../src/store/types';
@@ -6,17 +7,18 @@ import { LeadHandOffs } from '../src/sync/lead-hand-off';
 import { reconcile } from './reconcile';
 import { requalify } from './requalify';
 import { metricsJob } from './metrics';
+import { retentionJob } from './retention';
 import type { Job } from './scheduler';
 
 export { Scheduler, runJobForTick, type Job, type RunResult } from './scheduler';
 export { reconcile, SEARCH_RESULT_CAP } from './reconcile';
-export { requalify, dependsOnTime } from './requalify';
+export { requalify } from './requalify';
 export { metricsJob } from './metrics';
-export { backfill, dryRunGateway, resetBackfill } from './backfill';
-export { pruneWebhookEvents } from './retention';
+export { backfill, resetBackfill } from './backfill';
+export { pruneWebhookEvents, retentionJob, RETENTION_SCHEDULE } from './retention';
 
 /** Every scheduled job, with its schedule from the configuration. */
-export function scheduledJobs(ctx: { config: Config; store: Store; gateway: CrmGateway; definition: CompiledDefinition; now?: () => number }): Job[] {
+export function scheduledJobs(ctx: { config: Config; store: Store; gateway: CrmGateway; definition: CompiledDefinition; logger: Logger; now?: () => number }): Job[] {
   const now = ctx.now ?? Date.now;
   const settings = ctx.definition.leadHandOff;
   const leads =
@@ -39,5 +41,6 @@ export function scheduledJobs(ctx: { config: Config; store: Store; gateway: CrmG
       schedule: ctx.config.jobs.metricsSchedule,
       run: () => metricsJob({ store: ctx.store, now: now(), slaHours: ctx.config.sync.slaHours, databaseUrl: ctx.config.databaseUrl }),
     },
+    retentionJob(ctx.store, ctx.config.webhooks.eventRetentionDays, ctx.logger),
   ];
 }

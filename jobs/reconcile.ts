@@ -2,7 +2,7 @@ import type { CrmGateway, CrmObjectType, SearchFilter } from '../src/hubspot/typ
 import type { LeadHandOffs } from '../src/sync/lead-hand-off';
 import type { Store, WorkMark } from '../src/store/types';
 import { waitingOutRateLimits } from '../src/hubspot/rate-limit-wait';
-import { readTime } from '../src/sync/contact-writeback';
+import { readTime } from '../src/hubspot/records';
 
 /**
  * `reconcile`: what the webhooks missed. HubSpot gives up on a delivery after a day of retries, and an

@@ -11,12 +11,6 @@ import { REJECTED_WRITE } from '../src/sync/engine';
  * contact without feedback after SLA_HOURS gets `uld_sla_breached`, and the breach is counted.
  */
 
-/** Whether any rule's outcome can move with the clock: decay, or a date-window operator. */
-export function dependsOnTime(def: CompiledDefinition): boolean {
-  if ((def.source.engagement ?? []).some((c) => c.decay)) return true;
-  return /"operator":"(within_days|older_than_days)"/.test(JSON.stringify(def.source));
-}
-
 export interface RequalifyOptions {
   gateway: CrmGateway;
   store: Store;
@@ -46,14 +40,15 @@ export async function requalify(o: RequalifyOptions): Promise<Record<string, num
   const live = contacts.filter((c) => !c.deleted);
   let queued = 0;
   let rejected = 0;
-  if (dependsOnTime(o.definition)) {
+  // Whose decisions move with the clock alone, the compiler says (CompiledDefinition.dependsOnTime).
+  if (o.definition.dependsOnTime.contacts) {
     const skip = await rejectedContacts(o.store, live.map((c) => c.id));
     rejected = skip.size;
     queued = await o.store.markDirty(live.filter((c) => !skip.has(c.id)).map((c) => ({ objectType: 'contact', objectId: c.id, change: 'property_changed' as const, occurredAt: o.now })));
   }
   // An account's group rule with a window ("engaged in the last 30 days") expires with the clock alone.
   let accountsQueued = 0;
-  if ((o.definition.accounts?.engagement ?? []).some((r) => r.window)) {
+  if (o.definition.dependsOnTime.accounts) {
     const accounts = (await o.store.listAccounts()).filter((a) => !a.deleted);
     accountsQueued = await o.store.markDirty(accounts.map((a) => ({ objectType: 'company', objectId: a.id, change: 'property_changed' as const, occurredAt: o.now })));
   }

@@ -12,6 +12,8 @@ import type { Store } from '../src/store/types';
 export interface Job {
   name: string;
   schedule: string;
+  /** Also run once when the scheduler starts, as that instance's own tick (a job any instance may repeat). */
+  runAtStart?: boolean;
   run(): Promise<Record<string, number>>;
 }
 
@@ -59,18 +61,21 @@ export class Scheduler {
     for (const job of this.o.jobs) {
       const task = cron.schedule(
         job.schedule,
-        (ctx) => {
-          // The tick is the scheduled time to the second, the same on every instance whatever its delay.
-          const tickAt = Math.floor(ctx.date.getTime() / 1000) * 1000;
-          const p = runJobForTick(this.o.store, this.o.logger, this.o.instanceId, job, tickAt).finally(() => this.running.delete(p));
-          this.running.add(p);
-          return p;
-        },
+        // The tick is the scheduled time to the second, the same on every instance whatever its delay.
+        (ctx) => this.run(job, Math.floor(ctx.date.getTime() / 1000) * 1000),
         { name: job.name, timezone: this.o.timezone, noOverlap: true },
       );
       this.tasks.push(task);
+      // A start is no shared tick: the run is this instance's, at this millisecond, like `uld jobs run`.
+      if (job.runAtStart) void this.run(job, Date.now());
     }
     this.o.logger.info({ jobs: this.o.jobs.map((j) => `${j.name} ${j.schedule}`), timezone: this.o.timezone }, 'scheduler started');
+  }
+
+  private run(job: Job, tickAt: number): Promise<RunResult> {
+    const p = runJobForTick(this.o.store, this.o.logger, this.o.instanceId, job, tickAt).finally(() => this.running.delete(p));
+    this.running.add(p);
+    return p;
   }
 
   /** Stops the schedules and waits for runs in progress (a graceful stop finishes what it started). */

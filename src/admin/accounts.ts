@@ -1,5 +1,5 @@
 import { evaluate, evaluateAccount, type AccountContact, type AccountDecision, type CompiledDefinition, type Facts } from '../definition';
-import type { MirrorContact, MirrorDeal } from '../sync/mirror';
+import type { MirrorContact, MirrorDeal } from '../store/mirror-types';
 import type { LeadOutcome } from './outcomes';
 import type { LeadFacts } from './lead-facts';
 

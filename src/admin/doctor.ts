@@ -6,6 +6,7 @@ import { ensureProductProperties } from '../sync/install-properties';
 import { signWebhookRequest } from '../../webhooks';
 import { MissingScopesError, grantScopesFix } from '../hubspot';
 import { describeToken, type AdminGateway } from './install';
+import type { CheckLine, CheckOutcome } from './check-line';
 import { migrationWindowChecks } from './migration-window';
 import { appScopes, missingScopes, scopeFeatures } from './scopes';
 
@@ -13,18 +14,6 @@ import { appScopes, missingScopes, scopeFeatures } from './scopes';
  * `uld doctor`: every check an admin would otherwise do by hand, in dependency order. Each line passes or
  * says what to do; a check whose ground failed (no store, no token) is skipped and says why.
  */
-
-export type CheckOutcome = 'pass' | 'warn' | 'fail' | 'skip';
-
-export interface CheckLine {
-  check: string;
-  outcome: CheckOutcome;
-  detail: string;
-  /** What to do, for warn and fail. */
-  fix?: string;
-  /** The variable whose absence failed the check: the CLI exits 2 for these, as every command does. */
-  setting?: string;
-}
 
 export interface DoctorInputs {
   /** The configuration, or every problem with it. */

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { TokenInfo } from '../hubspot/types';
 import { signWebhookRequest } from '../../webhooks';
-import type { CheckLine } from './doctor';
+import type { CheckLine } from './check-line';
 
 /**
  * `uld doctor`'s view of a migration window (HUBSPOT_PREVIOUS_*): whether the running receiver really

@@ -1,4 +1,4 @@
-import type { MirrorContact, MirrorDeal } from '../sync/mirror';
+import type { MirrorContact, MirrorDeal } from '../store/mirror-types';
 
 /** What became of a lead, from the mirror: did it reach an opportunity (any associated deal), was a deal won. */
 export interface LeadOutcome {

@@ -1,6 +1,6 @@
 import type { CardReason, CardView } from '../../card/src/contract';
 import type { ReasonKind } from '../definition/types';
-import type { StoredReason } from '../sync/mirror';
+import type { StoredReason } from '../store/mirror-types';
 
 /**
  * The reasons of a decision grouped the way a rep reads them (card/src/contract.ts `CardView.reasons`).

@@ -2,7 +2,7 @@ import type { CardHandOff, CardHistoryEntry, CardRung, CardStatus, CardThreshold
 import { climb, meets, STATUS_LABEL } from '../definition/reasons';
 import { LADDER_STATUSES, type LadderStatus, type LeadStatus, type Thresholds } from '../definition/types';
 import { formatPoints } from '../definition/values';
-import type { CardData } from '../sync/mirror';
+import type { CardData } from '../store/mirror-types';
 import { SALES_FEEDBACK } from '../sync/properties';
 import { groupReasons } from './reasons';
 

@@ -1,4 +1,4 @@
-import type { Config } from './index';
+import type { Config } from './types';
 
 /**
  * A setting a command cannot run without, said in one line: the variable, what it is for and where an admin

@@ -2,7 +2,7 @@ import { STATUSES, type LeadStatus } from '../definition/types';
 import { accountFigures, streamContacts } from '../figures-worker/streamed';
 import { DEFAULT_PERIOD_DAYS, finishForPeriod, HeaderTally, inPeriod, lastDays, MetricsFold, periodBounds, salesCycleDaysOf, snapshotOf, type Metrics, type MetricsSnapshot, type Period, type PeriodHeader } from '../metrics';
 import type { Store } from '../store';
-import type { MetricsContact } from '../sync/mirror';
+import type { MetricsContact } from '../store/mirror-types';
 
 /**
  * What the dashboard shows, read from the mirror: the metrics job's figures (the metrics fold, the same

@@ -1,5 +1,5 @@
 import { col, type Column, type Page, type Value } from './table';
-import type { PageContext } from './pages';
+import type { PageContext } from './page-context';
 
 /**
  * The pages of records read live from the store on every request (decisions, dead letters, job runs), not of

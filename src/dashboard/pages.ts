@@ -1,30 +1,15 @@
 import { STATUSES } from '../definition/types';
-import { groupQualifiedPipeline, inPeriod, periodBounds, qualifiedPipelineSeries, slaText, STAGES, type GroupFigures, type MetricsSnapshot, type Period, type QualifiedPipelineFigures } from '../metrics';
-import type { Store } from '../store';
-import { CYCLE_BUCKETS, type FigureSource, type ServedSnapshot } from './figures';
+import { groupQualifiedPipeline, inPeriod, periodBounds, qualifiedPipelineSeries, slaText, STAGES, type GroupFigures, type MetricsSnapshot, type QualifiedPipelineFigures } from '../metrics';
+import { CYCLE_BUCKETS, type ServedSnapshot } from './figures';
 import { accountsPage } from './account-page';
 import { decisionsPage, operationsPage } from './live-pages';
+import type { PageContext } from './page-context';
 import { col, type Column, type Page, type Table, type Value } from './table';
 
 /**
  * Each page as tables of figures. Every number comes from computeMetrics (through FigureSource), the metric
  * snapshots, or the store's own records; nothing here recomputes a formula of docs/metrics.md.
  */
-
-export interface PageContext {
-  figures: FigureSource;
-  store: Store;
-  /** Query string parameters of the request (the decisions page's `q`). */
-  query: Record<string, string | undefined>;
-  /** The period of the request (`?from=&to=`), or the default one when `explicit` is false. */
-  period: Period;
-  explicit: boolean;
-  /** Today (UTC day) by the dashboard's clock: the quick period choices end on it. */
-  today: string;
-  /** HubSpot ids of the contacts with this email; absent when the server has no HubSpot access for it. */
-  findContactIdsByEmail?: (email: string) => Promise<string[]>;
-}
-
 
 /** The funnel's `accepted` is inferred (a verdict or a deal): never labelled like the hand-off's recorded verdicts. */
 const STAGE_LABEL: Record<(typeof STAGES)[number], string> = {

@@ -9,7 +9,8 @@ import { FigureSource } from './figures';
 import { LOGIN_STYLE_CSP, STYLESHEET, STYLESHEET_PATH, layoutHtml, loginHtml, pageHtml } from './html';
 import { periodQuery } from './period-html';
 import { choosePeriod, dayOf } from '../metrics';
-import { PAGE_SLUGS, buildPage, findTable, type PageContext, type PageSlug } from './pages';
+import type { PageContext } from './page-context';
+import { PAGE_SLUGS, buildPage, findTable, type PageSlug } from './pages';
 import { tableCsv, tableRecords } from './table';
 
 export interface DashboardOptions {

@@ -1,5 +1,5 @@
 import { ACCOUNT_LADDER_STATUSES, BUYING_ROLE_PROPERTY, type AccountLadderStatus, type AccountThresholds, type ContactScore } from './account-types';
-import { compileCaps, compileCriteria, compileRequired } from './compile';
+import { compileCaps, compileCriteria, compileRequired } from './criteria';
 import { propertiesOf } from './conditions';
 import { generateEvaluator, type GeneratedEvaluator } from './generate';
 import type { ParsedDefinition } from './schema';

@@ -2,41 +2,27 @@ import { sha256Hex } from './sha256';
 import { propertiesOf } from './conditions';
 import { companyPropertyOf, generateEvaluator, type GeneratedEvaluator } from './generate';
 import { compileAccounts, type CompiledAccounts } from './account-compile';
-import type { ParsedDefinition } from './schema';
-import { DEFAULT_LEAD_HAND_OFF, LADDER_STATUSES, type LadderStatus, type LeadHandOffSettings, type LeadStatus, type Reason, type ThresholdOverrides, type Thresholds } from './types';
-import { signed } from './reasons';
+import { compileCaps, compileCriteria, compileRequired, type CompiledRules } from './criteria';
+import { walkConditions, type ConditionInput, type ParsedDefinition } from './schema';
+import { DEFAULT_LEAD_HAND_OFF, LADDER_STATUSES, type LadderStatus, type LeadHandOffSettings, type LeadStatus, type ThresholdOverrides, type Thresholds } from './types';
 
 /**
  * A definition compiled once for many evaluations. Everything that does not depend on the record is
  * decided here: the generated evaluator (see generate.ts), decay constants, and the reasons whose text
- * never changes.
+ * never changes (the rules' part, shared with the accounts section, in criteria.ts).
  */
-export interface CompiledCriterion {
-  id: string;
-  label: string;
-  group: string | undefined;
-  points: number;
-  /** For fit, and engagement without decay: the same reason object for every record it matches. */
-  fixedReason: Reason | undefined;
-  decay: { type: 'half_life' | 'linear'; days: number; from: string; how: string } | undefined;
-}
-
 export interface CompiledDisqualifier {
   id: string;
   reason: string;
 }
 
-export interface CompiledDefinition {
+export interface CompiledDefinition extends CompiledRules {
   name: string;
   /** Written to `uld_definition_version`: the file's version, plus a marker when env overrides apply. */
   version: string;
   /** Hash of the effective definition (file and overrides): equal hashes decide identically. */
   fingerprint: string;
-  fit: CompiledCriterion[];
-  engagement: CompiledCriterion[];
   disqualifiers: CompiledDisqualifier[];
-  required: Array<{ ref: string; label: string; reason: Reason }>;
-  caps: { fit: number; engagement: number; groupNames: string[]; groupCaps: number[] };
   ladder: Record<LadderStatus, Thresholds>;
   overridden: ThresholdOverrides;
   leadStatusMap: Partial<Record<LeadStatus, string>>;
@@ -49,6 +35,14 @@ export interface CompiledDefinition {
   companyProperties: string[];
   /** Whether a contact rule reads `account.status` or `account.score` (from the company's uld_account_status, uld_account_score). */
   readsAccount: boolean;
+  /**
+   * Whose decisions can change with the clock alone, with nothing changed in HubSpot (so no webhook comes):
+   * `requalify` queues them nightly. Contacts: an engagement decay, or a date-window operator (within_days,
+   * older_than_days) in a contact rule. Accounts: a group rule with a `window`, or a date-window operator in the
+   * accounts section's fit or disqualifiers. A contact whose rules read its account follows the account's
+   * change (`account_changed`), so the accounts' clock does not make the contacts depend on it.
+   */
+  dependsOnTime: { contacts: boolean; accounts: boolean };
   /** The `accounts:` section compiled, when the file has one (see evaluateAccount). */
   accounts: CompiledAccounts | undefined;
   /** The evaluator generated for this definition; `evaluate` runs it. */
@@ -58,33 +52,6 @@ export interface CompiledDefinition {
 
 export interface CompileOptions {
   overrides?: ThresholdOverrides;
-}
-
-type CriterionInput = NonNullable<ParsedDefinition['engagement']>[number];
-
-/** Criteria as the generated evaluator and the reasons need them; shared by contact and account fit. */
-export function compileCriteria(kind: 'fit' | 'engagement', rules: readonly CriterionInput[]): CompiledCriterion[] {
-  return rules.map((c) => ({
-    id: c.id,
-    label: c.label,
-    group: c.group,
-    points: c.points,
-    fixedReason: c.decay ? undefined : Object.freeze({ kind, ref: c.id, points: c.points, text: `${signed(c.points)} ${kind}: ${c.label}` }),
-    decay: c.decay ? { ...c.decay, how: c.decay.type === 'half_life' ? `half-life ${c.decay.days} days` : `linear over ${c.decay.days} days` } : undefined,
-  }));
-}
-
-export function compileRequired(required: NonNullable<ParsedDefinition['required']>): CompiledDefinition['required'] {
-  return required.map((r) => {
-    const ref = typeof r === 'string' ? r : r.property;
-    const label = (typeof r === 'string' ? undefined : r.label) ?? ref;
-    return { ref, label, reason: Object.freeze({ kind: 'missing' as const, ref, text: `Missing required data: ${label}` }) as Reason };
-  });
-}
-
-export function compileCaps(caps: { fit?: number; engagement?: number; groups?: Record<string, number> } | undefined): CompiledDefinition['caps'] {
-  const groupNames = Object.keys(caps?.groups ?? {});
-  return { fit: caps?.fit ?? Infinity, engagement: caps?.engagement ?? Infinity, groupNames, groupCaps: groupNames.map((g) => caps!.groups![g]!) };
 }
 
 export function compileDefinition(def: ParsedDefinition, options: CompileOptions = {}): CompiledDefinition {
@@ -108,6 +75,10 @@ export function compileDefinition(def: ParsedDefinition, options: CompileOptions
   // lifecyclestage is read so that the mapping only ever moves it forward.
   if (def.hubspot?.lifecycleStage) properties.add('lifecyclestage');
   const readsAccount = [...properties].some((p) => p.startsWith('account.'));
+  const dependsOnTime = {
+    contacts: (def.engagement ?? []).some((c) => c.decay) || readsTheClock([...(def.fit ?? []), ...(def.engagement ?? []), ...(def.disqualifiers ?? [])]),
+    accounts: def.accounts !== undefined && ((def.accounts.engagement ?? []).some((r) => r.window) || readsTheClock([...(def.accounts.fit ?? []), ...(def.accounts.disqualifiers ?? [])])),
+  };
 
   // Without accounts the text hashed is what it always was, so fingerprints of existing definitions stay.
   const effective = JSON.stringify(accounts ? { def, ladder, accountLadder: accounts.ladder } : { def, ladder });
@@ -131,10 +102,24 @@ export function compileDefinition(def: ParsedDefinition, options: CompileOptions
     contactProperties: [...properties].filter((p) => !p.startsWith('company.') && !p.startsWith('account.')).sort(),
     companyProperties: [...new Set([...properties].filter((p) => p.startsWith('company.') || p.startsWith('account.')).map(companyPropertyOf))].sort(),
     readsAccount,
+    dependsOnTime,
     accounts,
     run: generateEvaluator(def, { fit, engagement, required, caps }),
     source: def,
   };
+}
+
+/** Operators whose outcome moves with the clock: true today, false tomorrow, with no change of the record. */
+const CLOCK_OPERATORS: ReadonlySet<string> = new Set(['within_days', 'older_than_days']);
+
+function readsTheClock(rules: ReadonlyArray<{ when: ConditionInput }>): boolean {
+  let found = false;
+  for (const rule of rules) {
+    walkConditions(rule.when, [], (c) => {
+      if (c.operator !== undefined && CLOCK_OPERATORS.has(c.operator)) found = true;
+    });
+  }
+  return found;
 }
 
 function leadHandOffOf(def: ParsedDefinition): LeadHandOffSettings {

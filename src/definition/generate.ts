@@ -1,6 +1,6 @@
 import { Constants, SectionScope, Slots, type DataProblem } from './conditions';
 import { DecayedReason, DisqualifierReason, UndatedReason, type DecayPlan, type DisqualifierPlan } from './reasons';
-import type { CompiledCriterion, CompiledDefinition } from './compile';
+import type { CompiledCriterion, CompiledRules } from './criteria';
 import type { ParsedDefinition } from './schema';
 import type { Facts, Reason } from './types';
 import { ACCOUNT_REFS, type AccountRef } from './account-types';
@@ -136,7 +136,7 @@ let generated = 0;
  */
 export function generateEvaluator(
   def: ParsedDefinition,
-  compiled: Pick<CompiledDefinition, 'fit' | 'engagement' | 'required' | 'caps'>,
+  compiled: CompiledRules,
 ): GeneratedEvaluator {
   const k = new Constants();
   const slots = new Slots();

@@ -1,7 +1,8 @@
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean } from '../text/did-you-mean';
-import { definitionSchema, type ParsedDefinition } from './schema';
+import { definitionSchema } from './references';
+import type { ParsedDefinition } from './schema';
 
 /** One problem in a definition file, pointing at the spot: `fit[2].when.operator`, line 31. */
 export interface DefinitionProblem {

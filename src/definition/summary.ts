@@ -1,4 +1,5 @@
-import { compileCaps, compileCriteria, compileRequired, type CompiledCriterion, type CompiledDefinition } from './compile';
+import type { CompiledDefinition } from './compile';
+import { compileCaps, compileCriteria, compileRequired, type CompiledCriterion } from './criteria';
 import type { CompiledAccounts } from './account-compile';
 import { ACCOUNT_LADDER_STATUSES, type AccountLadderStatus, type AccountThresholds } from './account-types';
 import { LEAD_STATUS_VALUES, walkConditions } from './schema';

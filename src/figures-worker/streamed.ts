@@ -1,6 +1,6 @@
 import { accountsOf, type Metrics, type MetricsFold } from '../metrics';
 import type { Store } from '../store';
-import type { ContactWithFirsts } from '../sync/mirror';
+import type { ContactWithFirsts } from '../store/mirror-types';
 
 /**
  * The figures over the store at scale (docs/metrics.md, "At scale"): the deals read once, then every contact

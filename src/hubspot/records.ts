@@ -1,5 +1,12 @@
 import type { CrmRecord, HistoryRecord, PropertyHistoryPoint } from './types';
 
+/** Epoch ms from HubSpot's datetime strings (epoch ms or ISO), or null. */
+export function readTime(v: string | null | undefined): number | null {
+  if (v === null || v === undefined || v === '') return null;
+  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  return Number.isFinite(n) ? n : null;
+}
+
 /** Splits `items` into HubSpot-sized batches. */
 export function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

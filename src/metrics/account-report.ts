@@ -1,4 +1,4 @@
-import { ACCOUNT_STAGES, type AccountFigures, type AccountFunnelFigures, type AccountGroupFigures, type AccountStage } from './account-funnel';
+import { ACCOUNT_STAGES, type AccountFigures, type AccountFunnelFigures, type AccountGroupFigures, type AccountStage } from './types';
 import type { PeriodHeader } from './header';
 import { headerTableText } from './report-header';
 import { cell, csvField, csvNumber, table, type Kind } from './report-text';

@@ -1,4 +1,4 @@
-import type { DecisionRecord, MirrorAccount, MirrorContact, MirrorDeal } from '../sync/mirror';
+import type { DecisionRecord, MirrorAccount, MirrorContact, MirrorDeal } from '../store/mirror-types';
 import { computeAccountFunnel } from './account-funnel';
 import { MetricsFold } from './fold';
 import type { Metrics, MetricsSnapshot } from './types';

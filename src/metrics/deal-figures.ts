@@ -1,4 +1,4 @@
-import type { MetricsDeal } from '../sync/mirror';
+import type { MetricsDeal } from '../store/mirror-types';
 import { DAY_MS, ratio, summarize, type Summary } from './stats';
 import type { DealFigures } from './types';
 

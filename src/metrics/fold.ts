@@ -1,5 +1,5 @@
 import { STATUSES } from '../definition/types';
-import type { FirstDecision, MetricsContact, MetricsDeal } from '../sync/mirror';
+import type { FirstDecision, MetricsContact, MetricsDeal } from '../store/mirror-types';
 import { dealFiguresOf } from './deal-figures';
 import { bucket, byCreation, byKey, keyOrNone } from './grouping';
 import { isSlaBreach, journeyOf, type Journey } from './journey';

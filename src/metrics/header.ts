@@ -1,4 +1,4 @@
-import type { MirrorContact, MetricsDeal } from '../sync/mirror';
+import type { MirrorContact, MetricsDeal } from '../store/mirror-types';
 import { closedDealFigures, pipelineVelocity } from './compute';
 import { inPeriod, periodBounds, periodDays, previousPeriod, type Period } from './period';
 import { qualifiedPipelineOf } from './pipeline';

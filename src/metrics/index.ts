@@ -7,5 +7,5 @@ export { summarize, ratio, monthOf, monthsBetween, slaText, type Summary } from 
 export * from './types';
 export { choosePeriod, computeMetricsForPeriod, dayOf, finishForPeriod, inPeriod, DEFAULT_PERIOD_DAYS, lastDays, parseDay, periodBounds, periodDays, previousPeriod, type Period, type PeriodChoice } from './period';
 export { HEADER_FIGURES, HeaderTally, headerFigures, type Comparison, type HeaderFigureKey, type PeriodFigures, type PeriodHeader } from './header';
-export { ACCOUNT_STAGES, NO_CONTACT, computeAccountFunnel, type AccountFigures, type AccountFunnelFigures, type AccountFunnelInput, type AccountGroupFigures, type AccountScope, type AccountStage, type AccountStep } from './account-funnel';
+export { NO_CONTACT, computeAccountFunnel, type AccountFunnelInput, type AccountScope } from './account-funnel';
 export { NO_ACCOUNTS_NOTE, renderAccountReport } from './account-report';

@@ -1,4 +1,4 @@
-import { DATED_ORIGINS, type FirstDecision, type MetricsContact, type MetricsDeal } from '../sync/mirror';
+import { DATED_ORIGINS, type FirstDecision, type MetricsContact, type MetricsDeal } from '../store/mirror-types';
 import { byCreation } from './grouping';
 import { STAGES, type Stage } from './types';
 

@@ -1,4 +1,4 @@
-import type { MetricsDeal } from '../sync/mirror';
+import type { MetricsDeal } from '../store/mirror-types';
 import { monthOf, monthsBetween, ratio } from './stats';
 import { NONE, QUALIFIED_STATUSES, type GroupFigures, type Metrics, type QualifiedPipelineFigures, type QualifiedPipelineMonth } from './types';
 

@@ -1,4 +1,3 @@
-import type { AccountFigures } from './account-funnel';
 import type { Summary } from './stats';
 
 /**
@@ -141,4 +140,48 @@ export interface Metrics {
 /** A stored copy of the figures for trends: the figures plus when they were computed (ISO 8601, UTC). */
 export interface MetricsSnapshot extends Metrics {
   computedAt: string;
+}
+
+/** The account funnel's stages and figures (computed by account-funnel.ts; docs/metrics.md, "Account funnel"). */
+export const ACCOUNT_STAGES = ['target', 'engaged', 'qualified', 'opportunity', 'won'] as const;
+export type AccountStage = (typeof ACCOUNT_STAGES)[number];
+
+export interface AccountStep {
+  from: AccountStage;
+  to: AccountStage;
+  /** reached `to` / reached `from`; null when no account reached `from`. */
+  rate: number | null;
+}
+
+export interface AccountFunnelFigures {
+  /** Live accounts in the group. */
+  accounts: number;
+  /** Accounts in the funnel that reached each stage; a later stage implies every earlier one. */
+  reached: Record<AccountStage, number>;
+  steps: AccountStep[];
+  /**
+   * Accounts that never reached `target` by their own evidence (disqualified, needs_data): in no stage of the
+   * funnel. Those with a deal (an existing customer's new deal, say) are counted here, not as opportunities of it.
+   */
+  outsideFunnel: { accounts: number; opportunity: number; won: number };
+  /** Accounts with at least one live contact (every live contact is a lead). */
+  leadAccounts: number;
+  /** Of those, the accounts with an opportunity, in the funnel or outside it. */
+  leadAccountsWithOpportunity: number;
+  /** leadAccountsWithOpportunity / leadAccounts; null with no lead account. */
+  leadToOpportunityRate: number | null;
+}
+
+export interface AccountGroupFigures {
+  /** A created month 'YYYY-MM', a source, '(none)' when missing, '(no contact)' for accounts without contacts. */
+  key: string;
+  funnel: AccountFunnelFigures;
+}
+
+export interface AccountFigures {
+  overall: AccountFunnelFigures;
+  /** By the account's created month (UTC), every month from the first to the last, empty ones included. */
+  byCohort: AccountGroupFigures[];
+  /** By hs_analytics_source of the account's first contact (earliest created, ties by id). */
+  bySource: AccountGroupFigures[];
 }

@@ -4,7 +4,7 @@ import type { CardErrorCode, CardResponse, CardVerdict } from '../../card/src/co
 import { buildCardView, type HandOffRecord } from '../card';
 import type { LadderStatus, Thresholds } from '../definition/types';
 import type { Store } from '../store';
-import type { CardData } from '../sync/mirror';
+import type { CardData } from '../store/mirror-types';
 import { SALES_FEEDBACK } from '../sync/properties';
 import type { VerdictSink } from '../sync/verdict-sink';
 import { VerdictError } from '../sync/verdicts';

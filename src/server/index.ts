@@ -2,4 +2,5 @@ export { startService, ServiceConfigError, type Service, type ServiceOptions } f
 export { createApp, type AppOptions } from './app';
 export { createMetrics, type Metrics } from './metrics';
 export { freePort, listen, type RunningHttp } from './http';
-export { BACKGROUND_ROLES, type BackgroundRole, type RoleContext, type RunningRole } from './roles';
+export { BACKGROUND_ROLES } from './roles';
+export type { BackgroundRole, RoleContext, RunningRole } from './role-types';

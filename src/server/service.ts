@@ -6,17 +6,15 @@ import { createLogger } from '../logging';
 import { openStore, type Store } from '../store';
 import { emailLookup } from '../dashboard';
 import { createGateway, gatewayOptionsFromConfig, type HubSpotGateway } from '../hubspot';
-import { pruneWebhookEvents } from '../../jobs/retention';
 import { createApp } from './app';
 import { definitionOrThrow } from '../sync/definition-loader';
 import { Verdicts } from '../sync/verdicts';
 import type { LadderStatus, Thresholds } from '../definition/types';
 import { listen, type RunningHttp } from './http';
 import { createMetrics, type Metrics } from './metrics';
-import { BACKGROUND_ROLES, roleEnabled, type BackgroundRole, type RunningRole } from './roles';
+import { BACKGROUND_ROLES, roleEnabled } from './roles';
+import type { BackgroundRole, RunningRole } from './role-types';
 import { stopFigureWorkers } from '../figures-worker';
-
-const RETENTION_EVERY_MS = 3_600_000;
 
 export interface ServiceOptions {
   config: Config;
@@ -90,10 +88,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   let draining = false;
   let http: RunningHttp | null = null;
   const running: Array<{ name: string; role: RunningRole }> = [];
-  let retention: NodeJS.Timeout | null = null;
   let dashboardGateway: HubSpotGateway | null = null;
   let verdictGateway: HubSpotGateway | null = null;
-  let pruning: Promise<unknown> = Promise.resolve();
 
   try {
     if (webhookSecrets) {
@@ -176,16 +172,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       running.push({ name: role.name, role: await role.start({ config, store, logger: logger.child({ role: role.name }), metrics, instanceId }) });
       logger.info({ role: role.name }, 'role started');
     }
-    if (config.serve.scheduler) {
-      // Retention runs with the scheduled jobs (issue 6 may fold it into its scheduler); deleting the same
-      // old rows from two instances is harmless.
-      const prune = () => {
-        pruning = pruneWebhookEvents(store, config.webhooks.eventRetentionDays, logger).catch((err: unknown) => logger.warn({ err }, 'webhook event retention failed; will retry'));
-      };
-      retention = setInterval(prune, RETENTION_EVERY_MS);
-      retention.unref();
-      prune();
-    }
   } catch (err) {
     await Promise.allSettled(running.map((r) => r.role.stop()));
     await http?.close(0);
@@ -200,9 +186,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     (stopping ??= (async () => {
       draining = true;
       logger.info({ timeoutMs: config.serve.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight work');
-      if (retention) clearInterval(retention);
       await Promise.allSettled([
-        pruning,
         http?.close(config.serve.shutdownTimeoutMs),
         ...running.reverse().map(({ name, role }) =>
           role.stop().catch((err: unknown) => logger.error({ err, role: name }, 'role did not stop cleanly')),

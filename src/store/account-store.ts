@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AccountStatus } from '../definition/account-types';
-import type { MirrorAccount } from '../sync/mirror';
+import type { MirrorAccount } from './mirror-types';
 import { chunks, num } from './rows';
 import type { Database, MirrorAccountsTable } from './schema';
 

@@ -1,5 +1,5 @@
 import type { Compilable, Kysely } from 'kysely';
-import type { CardData, DecisionRecord, VerdictRecord } from '../sync/mirror';
+import type { CardData, DecisionRecord, VerdictRecord } from './mirror-types';
 import { handOffFromRow } from './hand-off-store';
 import { contactFromRow, decisionTextsFromRow, readDecision } from './mirror-store';
 import { executeShaped } from './statement-cache';

@@ -39,3 +39,15 @@ export function encodeChanges(kinds: Iterable<ChangeKind>): number {
 export function decodeChanges(flags: number): ChangeKind[] {
   return CHANGE_KINDS.filter((k) => (flags & changeBit(k)) !== 0);
 }
+
+/** One unit-of-work contribution of an event: "this object changed in this way at this time". */
+export interface WorkMark {
+  objectType: string;
+  objectId: string;
+  change: ChangeKind;
+  occurredAt: number;
+  /** For `property_changed`: which property. */
+  property?: string;
+  /** For `merged_away`: the id of the record that survived the merge. */
+  mergedInto?: string;
+}

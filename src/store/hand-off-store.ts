@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, HandOffsTable } from './schema';
-import type { HandOffMode, HandOffRecord } from './types';
+import type { HandOffMode, HandOffRecord } from './hand-off-types';
 
 /** The hand-off log in SQL (table `hand_offs`, migration 0007). One function per operation, each taking `db`. */
 

@@ -30,7 +30,7 @@ import {
   type StoreHealth,
   type WorkMark,
 } from './types';
-import type { DecisionRecord, MirrorAccount, MirrorContact, MirrorDeal, VerdictRecord, WriteRecord } from '../sync/mirror';
+import type { DecisionRecord, MirrorAccount, MirrorContact, MirrorDeal, VerdictRecord, WriteRecord } from './mirror-types';
 
 export interface OpenStoreOptions extends ConnectOptions {
   queue?: Partial<QueuePolicy>;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { LeadStatus } from '../definition/types';
-import type { ContactWithFirsts, FirstDecision, MetricsContact, MetricsDeal } from '../sync/mirror';
+import type { ContactWithFirsts, FirstDecision, MetricsContact, MetricsDeal } from './mirror-types';
 import { num } from './rows';
 import type { Database } from './schema';
 

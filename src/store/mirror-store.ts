@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { LeadStatus } from '../definition/types';
 import type { ReasonKind } from '../definition/types';
-import type { AccountContactFacts, ContactHistory, DecisionOrigin, DecisionRecord, MirrorContact, MirrorDeal, StoredReason, WriteRecord } from '../sync/mirror';
+import type { AccountContactFacts, ContactHistory, DecisionOrigin, DecisionRecord, MirrorContact, MirrorDeal, StoredReason, WriteRecord } from './mirror-types';
 import { coalesce, upsertUnits } from './units';
 import type { SqlDialect } from './migrations';
 import type { Database, DecisionsTable, MirrorContactsTable, MirrorDealsTable } from './schema';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DecisionRecord } from '../sync/mirror';
+import type { DecisionRecord } from './mirror-types';
 import { decisionRow } from './mirror-store';
 import type { Database } from './schema';
 

@@ -4,8 +4,8 @@ import { ACCOUNT_REFS, type AccountContact, type AccountStatus } from '../defini
 import type { CrmRecord } from '../hubspot/types';
 import type { WorkMark } from '../store/types';
 import { accountWriteback, ACCOUNT_SYNC_INPUTS } from './account-writeback';
-import { readTime } from './contact-writeback';
-import type { AccountContactFacts, MirrorAccount, MirrorContact, SyncStore } from './mirror';
+import { readTime } from '../hubspot/records';
+import type { AccountContactFacts, MirrorAccount, MirrorContact, SyncStore } from '../store/mirror-types';
 import type { RecordCache } from './record-cache';
 import { unique } from './plan';
 

@@ -1,5 +1,6 @@
 import type { AccountDecision } from '../definition/account-types';
-import { readTime, reasonsText, sameValue } from './contact-writeback';
+import { reasonsText, sameValue } from './contact-writeback';
+import { readTime } from '../hubspot/records';
 
 /**
  * What to write on a company from its account decision and what the record holds now. Pure, like

@@ -2,7 +2,7 @@ import type { RecordUpdate } from '../hubspot/types';
 import type { WorkMark, WorkUnit } from '../store/types';
 import { planAccounts, accountCompanyProperties } from './account-planner';
 import { companyChanges, COMPANY_SYNC_INPUTS } from './company-rollup';
-import type { MirrorContact } from './mirror';
+import type { MirrorContact } from '../store/mirror-types';
 import { unique, type Plan, type PlannerContext } from './plan';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
 

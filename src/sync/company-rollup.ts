@@ -1,4 +1,4 @@
-import type { MirrorContact } from './mirror';
+import type { MirrorContact } from '../store/mirror-types';
 
 /**
  * A company's lead figures from the mirror of its contacts (those whose primary company it is). Pure.

@@ -1,5 +1,6 @@
 import type { Decision, LeadStatus, Reason } from '../definition/types';
 import { SALES_FEEDBACK, type SalesFeedback } from './properties';
+import { readTime } from '../hubspot/records';
 
 /**
  * What to write on a contact, from its decision and what the record holds now. Pure: no HubSpot, no
@@ -67,13 +68,6 @@ export const SALES_FEEDBACK_REF = 'uld_sales_feedback';
 
 function plainReason(r: Reason): Reason {
   return r.points === undefined ? { kind: r.kind, ref: r.ref, text: r.text } : { kind: r.kind, ref: r.ref, points: r.points, text: r.text };
-}
-
-/** Epoch ms from HubSpot's datetime strings (epoch ms or ISO), or null. */
-export function readTime(v: string | null | undefined): number | null {
-  if (v === null || v === undefined || v === '') return null;
-  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  return Number.isFinite(n) ? n : null;
 }
 
 /** Days between two times, one decimal: what a rep reads as "12.5 days". */

@@ -1,6 +1,6 @@
 import type { AssociatedRecord, CrmGateway } from '../hubspot/types';
-import { readTime } from './contact-writeback';
-import type { MirrorContact, SyncStore } from './mirror';
+import { readTime } from '../hubspot/records';
+import type { MirrorContact, SyncStore } from '../store/mirror-types';
 import type { RecordCache } from './record-cache';
 
 /** Creation times the engine's figures need, from the mirror where it knows them, else read in batches. */

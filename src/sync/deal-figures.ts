@@ -1,6 +1,7 @@
 import type { LeadStatus } from '../definition/types';
 import type { DealPipeline } from '../hubspot/types';
-import { daysBetween, readTime } from './contact-writeback';
+import { daysBetween } from './contact-writeback';
+import { readTime } from '../hubspot/records';
 
 /**
  * Cycle-time figures for one deal, from its properties and the pipeline's stage metadata. Pure.

@@ -1,10 +1,10 @@
 import type { LeadStatus } from '../definition';
 import type { AssociatedRecord, DealPipeline, RecordUpdate } from '../hubspot/types';
 import type { WorkMark, WorkUnit } from '../store/types';
-import { readTime } from './contact-writeback';
+import { readTime } from '../hubspot/records';
 import { contactCreation } from './creation-times';
 import { DEAL_SYNC_INPUTS, dealChanges, dealState } from './deal-figures';
-import type { MirrorContact, MirrorDeal } from './mirror';
+import type { MirrorContact, MirrorDeal } from '../store/mirror-types';
 import { unique, type Plan, type PlannerContext } from './plan';
 import { rejectedUnits, writeAndRecord } from './write-outcome';
 

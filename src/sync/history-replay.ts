@@ -2,7 +2,7 @@ import type { CompiledDefinition, LeadStatus } from '../definition';
 import type { CrmGateway, HistoryRecord } from '../hubspot/types';
 import { DEFAULT_HISTORY_BOUND, factsAsOf, replayContact, type HistoryPoint, type RecordPast, type ReplayResult, type StatusChange } from '../replay';
 import type { AsOfFactsRow } from '../store/types';
-import type { DecisionRecord, StoredReason } from './mirror';
+import type { DecisionRecord, StoredReason } from '../store/mirror-types';
 
 /**
  * The I/O side of history replay (the pure core is src/replay/, the method docs/replay.md): for one engine

@@ -4,7 +4,7 @@ import { BatchCreateError } from '../hubspot/errors';
 import { waitingOutRateLimits } from '../hubspot/rate-limit-wait';
 import type { CrmGateway, RecordCreate } from '../hubspot/types';
 import type { HandOffRecord, HandOffStore, Store } from '../store/types';
-import { readTime } from './contact-writeback';
+import { readTime } from '../hubspot/records';
 import { SYNC_ACTOR } from './write-outcome';
 
 /**

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { LeadHandOffSettings } from '../definition/types';
 import type { CrmGateway } from '../hubspot/types';
 import type { HandOffStore, WorkUnit } from '../store/types';
-import { readTime } from './contact-writeback';
+import { readTime } from '../hubspot/records';
 import { leadActor, leadVerdict } from './lead-verdict';
 import type { VerdictSink } from './verdict-sink';
 

@@ -1,7 +1,7 @@
 import type { CompiledDefinition } from '../definition';
 import type { CrmGateway } from '../hubspot/types';
 import type { Store, WorkMark } from '../store/types';
-import type { SyncStore } from './mirror';
+import type { SyncStore } from '../store/mirror-types';
 import type { RecordCache } from './record-cache';
 
 /** What one object type's planner returns to the engine: follow-up work, and units HubSpot rejected. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { waitingOutRateLimits } from '../hubspot/rate-limit-wait';
 import type { CrmGateway } from '../hubspot/types';
-import type { SyncStore } from './mirror';
+import type { SyncStore } from '../store/mirror-types';
 import type { VerdictInput, VerdictSink } from './verdict-sink';
 
 /**

@@ -1,6 +1,6 @@
 import type { CrmGateway, RecordUpdate, WriteResult } from '../hubspot/types';
 import type { WorkUnit } from '../store/types';
-import type { SyncStore, WriteRecord } from './mirror';
+import type { SyncStore, WriteRecord } from '../store/mirror-types';
 
 /** The actor of the worker's own writes in the audit log (a rep's verdict is "user:<id>"). */
 export const SYNC_ACTOR = 'uld:sync';

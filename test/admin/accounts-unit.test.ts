@@ -3,7 +3,7 @@ import { calibrateAccounts } from '../../src/admin/calibrate-accounts';
 import type { LeadOutcome } from '../../src/admin/outcomes';
 import type { LeadFacts } from '../../src/admin/lead-facts';
 import { whatIfAccounts } from '../../src/admin/what-if-accounts';
-import type { MirrorContact, MirrorDeal } from '../../src/sync/mirror';
+import type { MirrorContact, MirrorDeal } from '../../src/store/mirror-types';
 import { DAY, definition, NOW } from '../support/definitions';
 
 /** The account parts of what-if and calibrate on hand-made portals: every count is chosen, nothing random. */

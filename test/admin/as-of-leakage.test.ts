@@ -9,7 +9,7 @@ import { createGateway } from '../../src/hubspot';
 import { factsAsOf } from '../../src/replay';
 import { ASSOCIATION_KINDS, startSandbox, type Sandbox } from '../../src/sandbox';
 import { openStore, type AsOfFactsRow } from '../../src/store';
-import type { MirrorContact, MirrorDeal } from '../../src/sync/mirror';
+import type { MirrorContact, MirrorDeal } from '../../src/store/mirror-types';
 import { runUld } from '../server/child';
 
 /**

@@ -8,7 +8,7 @@ import { createGateway, type HubSpotGateway } from '../../src/hubspot';
 import { startSandbox, type HubSpotFetchProxy, type Sandbox } from '../../src/sandbox';
 import { createApp, createMetrics, listen, type RunningHttp } from '../../src/server';
 import { openStore, type Store } from '../../src/store';
-import type { DecisionRecord, MirrorContact } from '../../src/sync/mirror';
+import type { DecisionRecord, MirrorContact } from '../../src/store/mirror-types';
 import { Verdicts } from '../../src/sync/verdicts';
 import { ensureProductProperties } from '../../src/sync/install-properties';
 

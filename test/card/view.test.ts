@@ -2,7 +2,7 @@ import type { CardView } from '../../card/src/contract';
 import { buildCardView, MAX_REASON_TEXT, type CardViewInput, type HandOffRecord } from '../../src/card';
 import { evaluate, type Facts } from '../../src/definition';
 import { contactWriteback } from '../../src/sync/contact-writeback';
-import type { CardData, DecisionRecord, MirrorContact, StoredReason } from '../../src/sync/mirror';
+import type { CardData, DecisionRecord, MirrorContact, StoredReason } from '../../src/store/mirror-types';
 import { definition, daysAgo, NOW } from '../support/definitions';
 
 /**

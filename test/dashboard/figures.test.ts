@@ -12,7 +12,7 @@ import { tableCsv } from '../../src/dashboard/table';
 import { computeMode } from '../../src/figures-worker';
 import { computeMetrics, computeMetricsForPeriod, dayOf, DEFAULT_PERIOD_DAYS, lastDays, snapshotOf } from '../../src/metrics';
 import { openStore, type Store } from '../../src/store';
-import type { DecisionRecord } from '../../src/sync/mirror';
+import type { DecisionRecord } from '../../src/store/mirror-types';
 import { CONTACTS, DEALS, DECISIONS, NOW, SLA_HOURS, at, contact, decision } from '../metrics/portal';
 
 /** The views the metrics do not keep: status change across definition versions, the cycle histogram, freshness. */

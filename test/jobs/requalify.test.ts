@@ -1,5 +1,4 @@
-import { requalify, dependsOnTime } from '../../jobs';
-import { compileDefinition, parseDefinitionText } from '../../src/definition';
+import { requalify } from '../../jobs';
 import { syncWorld } from '../sync/harness';
 
 /**
@@ -8,17 +7,6 @@ import { syncWorld } from '../sync/harness';
 
 const USER = { sourceType: 'CRM_UI' as const, userId: 7 };
 const DAY = 86_400_000;
-
-it('when a definition has no decay and no date window, then it does not depend on time', () => {
-  const timeless = compileDefinition(
-    parseDefinitionText(JSON.stringify({ version: 1, name: 'x', fit: [{ id: 'a', label: 'A', points: 1, when: { property: 'country', operator: 'exists' } }], ladder: { sales_ready: { total: 2 }, marketing_qualified: { total: 1 } } }), 'x.json'),
-  );
-  const windowed = compileDefinition(
-    parseDefinitionText(JSON.stringify({ version: 1, name: 'x', engagement: [{ id: 'a', label: 'A', points: 1, when: { property: 'createdate', operator: 'within_days', days: 3 } }], ladder: { sales_ready: { total: 2 }, marketing_qualified: { total: 1 } } }), 'x.json'),
-  );
-  expect(dependsOnTime(timeless)).toBe(false);
-  expect(dependsOnTime(windowed)).toBe(true);
-});
 
 it('when time passes, then engagement that decayed is written back, and a sales-ready lead without feedback past the SLA is flagged once', async () => {
   const world = await syncWorld({ sandbox: { contacts: 1000, deals: 100 } });

@@ -1,5 +1,5 @@
 import type { AccountFunnelFigures } from '../../src/metrics';
-import type { MirrorAccount } from '../../src/sync/mirror';
+import type { MirrorAccount } from '../../src/store/mirror-types';
 import { at, contact, deal, NOW } from './portal';
 
 /**

@@ -1,4 +1,4 @@
-import type { DecisionRecord, MirrorContact, MirrorDeal } from '../../src/sync/mirror';
+import type { DecisionRecord, MirrorContact, MirrorDeal } from '../../src/store/mirror-types';
 import { contact, deal, decision } from './portal';
 
 /**

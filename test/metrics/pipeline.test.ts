@@ -10,7 +10,7 @@ import {
   type MetricsSnapshot,
   type QualifiedPipelineFigures,
 } from '../../src/metrics';
-import type { MirrorDeal } from '../../src/sync/mirror';
+import type { MirrorDeal } from '../../src/store/mirror-types';
 import { EXPECTED_BY_MONTH, EXPECTED_BY_SOURCE, EXPECTED_OVERALL, PIPELINE_CONTACTS, PIPELINE_DEALS, PIPELINE_DECISIONS, type PipelineRow } from './pipeline-portal';
 import { deal } from './portal';
 

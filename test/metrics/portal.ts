@@ -1,4 +1,4 @@
-import type { DecisionRecord, MirrorContact, MirrorDeal } from '../../src/sync/mirror';
+import type { DecisionRecord, MirrorContact, MirrorDeal } from '../../src/store/mirror-types';
 
 /**
  * A small portal whose figures are computed by hand in test/metrics/metrics.test.ts: 8 live contacts over

@@ -7,7 +7,7 @@ import { runFigureTaskOn } from '../../src/figures-worker/tasks';
 import { streamContacts } from '../../src/figures-worker/streamed';
 import { computeMetrics, computeMetricsForPeriod, headerFigures, MetricsFold, snapshotOf, type Metrics } from '../../src/metrics';
 import { openStore, type Store } from '../../src/store';
-import type { DecisionRecord, MirrorContact, MirrorDeal } from '../../src/sync/mirror';
+import type { DecisionRecord, MirrorContact, MirrorDeal } from '../../src/store/mirror-types';
 
 /**
  * The metrics at scale stream the store (contacts a page at a time with their first decisions, through the

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging';
 import { startService, ServiceConfigError, type BackgroundRole, type Service } from '../../src/server';
+import { schedulerRole } from '../../src/server/scheduler-role';
 import { openStore } from '../../src/store';
 import { hubspotEvent, PUBLIC_URL, SECRET } from './harness';
 import { signWebhookRequest } from '../../webhooks';
@@ -92,19 +93,25 @@ describe('uld serve: roles and graceful shutdown', () => {
     expect(logs).toContainEqual(expect.objectContaining({ releasedLeases: 1, msg: 'stopped' }));
   });
 
-  test('when the scheduler role runs, then raw events older than the retention are pruned, and their work stays', async () => {
+  test('when the scheduler role starts, then its retention job prunes raw events older than the retention, their work stays, and the run is recorded', async () => {
     const DAY = 86_400_000;
     const old = await openStore(`sqlite:${path.join(dir, 'uld.sqlite')}`, { clock: () => Date.now() - 3 * DAY });
     await old.ingest([
       { portalId: 1, subscriptionType: 'contact.creation', objectId: '9', occurredAt: 1, eventId: '1', objectType: 'contact', changeSource: null, sourceId: null, propertyName: null, attemptNumber: 0, disposition: 'work', payload: '{}', marks: [{ objectType: 'contact', objectId: '9', change: 'created', occurredAt: 1 }] },
     ]);
     await old.close();
-    const service = await start(env({ SERVE_HTTP: 'false', SERVE_WORKER: 'false', WEBHOOK_EVENT_RETENTION_DAYS: '2' }));
+    // The real scheduler role: it reads the definition and builds a gateway (no call is made in these seconds).
+    const scheduler = env({ SERVE_HTTP: 'false', SERVE_WORKER: 'false', WEBHOOK_EVENT_RETENTION_DAYS: '2', HUBSPOT_ACCESS_TOKEN: 'pat-test', LEAD_DEFINITION: path.join(__dirname, '..', '..', 'lead-definition.example.yaml') });
+    const service = await start(scheduler, [schedulerRole]);
     const deadline = Date.now() + 5000;
     while (!logs.some((l) => l.msg === 'old webhook events pruned') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(logs).toContainEqual(expect.objectContaining({ msg: 'old webhook events pruned', deleted: 1, retentionDays: 2 }));
     expect(await service.store.countEvents()).toBe(0);
     expect(await service.store.listWork()).toHaveLength(1);
+    // A scheduled job like the others (issue 16): its run at start is recorded, for `uld jobs` and /metrics.
+    const recorded = async () => (await service.store.listJobRuns({ job: 'retention' })).filter((r) => r.outcome === 'ok');
+    while ((await recorded()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await recorded()).toEqual([expect.objectContaining({ job: 'retention', counts: { deleted: 1 } })]);
   });
 
   test('when stopping with a request in flight, then new connections are refused and the in-flight one is answered and stored', async () => {

@@ -1,5 +1,5 @@
 import { openStore, type Store } from '../../src/store';
-import type { DecisionRecord, MirrorContact } from '../../src/sync/mirror';
+import type { DecisionRecord, MirrorContact } from '../../src/store/mirror-types';
 import type { FreshDatabase } from './conformance';
 
 /**

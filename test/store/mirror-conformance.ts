@@ -1,5 +1,5 @@
 import { openStore, type Store } from '../../src/store';
-import type { MirrorAccount, MirrorContact, MirrorDeal } from '../../src/sync/mirror';
+import type { MirrorAccount, MirrorContact, MirrorDeal } from '../../src/store/mirror-types';
 import type { FreshDatabase } from './conformance';
 
 /**

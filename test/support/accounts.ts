@@ -2,7 +2,7 @@ import { evaluateAccount, type CompiledDefinition } from '../../src/definition';
 import type { AccountStatus } from '../../src/definition/account-types';
 import type { Portal } from '../../src/sandbox';
 import type { Store } from '../../src/store';
-import type { MirrorAccount } from '../../src/sync/mirror';
+import type { MirrorAccount } from '../../src/store/mirror-types';
 
 /**
  * The account mirror as the worker would write it under another definition than the one its world runs (a

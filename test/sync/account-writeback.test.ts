@@ -4,7 +4,7 @@ import type { AccountDecision } from '../../src/definition/account-types';
 import { loadDefinitionFile } from '../../src/definition-file';
 import { accountWriteback } from '../../src/sync/account-writeback';
 import { accountInputsChanged, planAccounts } from '../../src/sync/account-planner';
-import type { MirrorContact } from '../../src/sync/mirror';
+import type { MirrorContact } from '../../src/store/mirror-types';
 import { contact as mirrorContact } from '../metrics/portal';
 
 /** What the worker writes on a company from its account decision, and when an account's change is passed down. Pure, table-driven. */

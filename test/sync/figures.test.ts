@@ -3,7 +3,7 @@ import { companyChanges, companyFigures } from '../../src/sync/company-rollup';
 import { contactWriteback } from '../../src/sync/contact-writeback';
 import { dealChanges, dealFigures } from '../../src/sync/deal-figures';
 import type { DealPipeline } from '../../src/hubspot/types';
-import type { MirrorContact } from '../../src/sync/mirror';
+import type { MirrorContact } from '../../src/store/mirror-types';
 import { definition, DAY, NOW } from '../support/definitions';
 import { contact as mirrorContact } from '../metrics/portal';
 

@@ -1,7 +1,7 @@
 import { STATUSES } from '../../src/definition';
 import type { RequestLogEntry } from '../../src/sandbox';
 import { reconcile } from '../../jobs/reconcile';
-import { dependsOnTime, requalify } from '../../jobs/requalify';
+import { requalify } from '../../jobs/requalify';
 import { assertBuilt, runUld } from '../server/child';
 import { syncWorld, type SyncWorld } from './harness';
 
@@ -94,7 +94,7 @@ describe.each(['per-input', 'whole-batch'] as const)('a validation rule rejectin
     const found = await reconcile({ gateway: world.gateway, store: world.store, now: Date.now() + 1000, overlapMs: 5 * 60_000 });
     expect(found.queued).toBe(0);
     await world.settle();
-    expect(dependsOnTime(world.definition)).toBe(true);
+    expect(world.definition.dependsOnTime.contacts).toBe(true);
     const nightly = await requalify({ gateway: world.gateway, store: world.store, definition: world.definition, now: world.now, slaHours: 24 });
     expect(nightly).toMatchObject({ contacts: 100, rejected: 1, queued: 99 });
     await world.settle();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openStore } from '../../store';
-import type { DecisionOrigin } from '../../sync/mirror';
+import type { DecisionOrigin } from '../../store/mirror-types';
 import { configFromEnvironment } from '../env';
 
 /**

@@ -31,7 +31,7 @@ export function registerJobCommands(program: Command): void {
     });
   jobs
     .command('run')
-    .argument('<name>', 'the job: reconcile, requalify or metrics')
+    .argument('<name>', 'the job: reconcile, requalify, metrics or retention')
     .description('Run one job now, recorded like a scheduled run')
     .action(async (name: string) => {
       const config = configFromEnvironment();
@@ -39,7 +39,7 @@ export function registerJobCommands(program: Command): void {
       const gateway = gatewayForCommand(config, `jobs run ${name}`);
       const store = await openStore(config.databaseUrl);
       try {
-        const all = scheduledJobs({ config, store, gateway, definition: definitionForCommand(config) });
+        const all = scheduledJobs({ config, store, gateway, definition: definitionForCommand(config), logger });
         const job = all.find((j) => j.name === name);
         if (!job) return fail('jobs run', `unknown job "${name}"; jobs: ${all.map((j) => j.name).join(', ')}`);
         // A manual run is its own tick (now, to the millisecond), so it never collides with a scheduled one.

@@ -1,9 +1,9 @@
-import { definitionOrThrow } from './definition-loader';
+import { definitionOrThrow } from '../sync/definition-loader';
 import { createGateway, gatewayOptionsFromConfig } from '../hubspot';
-import type { BackgroundRole, RoleContext, RunningRole } from '../server/roles';
-import { SyncEngine } from './engine';
-import { HistoryReplay } from './history-replay';
-import { Verdicts } from './verdicts';
+import type { BackgroundRole, RoleContext, RunningRole } from './role-types';
+import { SyncEngine } from '../sync/engine';
+import { HistoryReplay } from '../sync/history-replay';
+import { Verdicts } from '../sync/verdicts';
 
 /**
  * The worker role of `uld serve` (SERVE_WORKER): one sync engine over the shared store, with a HubSpot

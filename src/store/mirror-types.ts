@@ -1,11 +1,13 @@
 import type { AccountStatus } from '../definition/account-types';
 import type { LeadStatus, ReasonKind } from '../definition/types';
-import type { HandOffRecord, WorkMark } from '../store/types';
+import type { WorkMark } from './changes';
+import type { HandOffRecord } from './hand-off-types';
 
 /**
- * The sync engine's port to the store: the local mirror of the facts the metrics need (so metrics never
- * re-read the portal) and the audit log of every decision and write. Plain data; the SQL lives in
- * src/store/.
+ * The store's mirror, as the sync engine writes it and the metrics, the dashboard and the card read it: the
+ * local copy of the facts the metrics need (so metrics never re-read the portal) and the audit log of every
+ * decision and write. Plain data and the interface over it; the SQL lives in the other files of src/store/.
+ * It imports types only and no I/O, so the pure core (src/metrics) may read it (eslint.config.mjs).
  */
 
 export interface MirrorContact {
