@@ -2,7 +2,10 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { LeadStatus } from '../definition/types';
 import type { ContactWithFirsts, FirstDecision, MetricsContact, MetricsDeal } from './mirror-types';
 import { num } from './rows';
-import type { Database } from './schema';
+import type { Database, MirrorDealsTable } from './schema';
+
+/** The deal columns the figures read. */
+const METRICS_DEAL_COLUMNS = ['id', 'created_at', 'closed_at', 'closed', 'won', 'amount', 'contact_ids', 'status_at_creation', 'deleted'] as const;
 
 /**
  * The mirror as the metrics read it at scale (docs/metrics.md, "At scale"): the deals at once, the contacts
@@ -33,9 +36,13 @@ function createdIn<Q extends SelectQueryBuilder<Database, any, any>>(q: Q, colum
 }
 
 export async function listDeals(db: Kysely<Database>, window: CreatedWindow = {}): Promise<MetricsDeal[]> {
-  const columns = ['id', 'created_at', 'closed_at', 'closed', 'won', 'amount', 'contact_ids', 'status_at_creation', 'deleted'] as const;
-  const rows = await createdIn(db.selectFrom('mirror_deals').select(columns).orderBy('id'), 'created_at', window).execute();
-  return rows.map((r) => ({
+  const rows = await createdIn(db.selectFrom('mirror_deals').select(METRICS_DEAL_COLUMNS).orderBy('id'), 'created_at', window).execute();
+  return rows.map(metricsDealFromRow);
+}
+
+/** A deal row as the figures read it; the mirror's full deal adds its pipeline, stage and company (mirror-store.ts). */
+export function metricsDealFromRow(r: Pick<MirrorDealsTable, (typeof METRICS_DEAL_COLUMNS)[number]>): MetricsDeal {
+  return {
     id: r.id,
     createdAt: num(r.created_at),
     closedAt: num(r.closed_at),
@@ -45,7 +52,7 @@ export async function listDeals(db: Kysely<Database>, window: CreatedWindow = {}
     contactIds: JSON.parse(r.contact_ids) as string[],
     statusAtCreation: r.status_at_creation as LeadStatus | null,
     deleted: Number(r.deleted) === 1,
-  }));
+  };
 }
 
 export async function* contactsWithFirsts(db: Kysely<Database>, options: CreatedWindow & { pageSize?: number } = {}): AsyncGenerator<ContactWithFirsts[]> {

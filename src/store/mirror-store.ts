@@ -7,6 +7,7 @@ import type { SqlDialect } from './migrations';
 import type { Database, DecisionsTable, MirrorContactsTable, MirrorDealsTable } from './schema';
 import type { WorkMark } from './types';
 import { chunks, num } from './rows';
+import { metricsDealFromRow } from './metrics-mirror';
 
 /** The sync engine's mirror and audit log in SQL. One function per operation, each taking `db`. */
 
@@ -69,21 +70,7 @@ export function decisionTextsFromRow(
 }
 
 function dealFromRow(r: MirrorDealsTable): MirrorDeal {
-  return {
-    id: r.id,
-    createdAt: num(r.created_at),
-    closedAt: num(r.closed_at),
-    closed: Number(r.closed) === 1,
-    won: Number(r.won) === 1,
-    amount: num(r.amount),
-    pipeline: r.pipeline,
-    stage: r.stage,
-    stageEnteredAt: num(r.stage_entered_at),
-    companyId: r.company_id,
-    contactIds: JSON.parse(r.contact_ids) as string[],
-    statusAtCreation: r.status_at_creation as LeadStatus | null,
-    deleted: Number(r.deleted) === 1,
-  };
+  return { ...metricsDealFromRow(r), pipeline: r.pipeline, stage: r.stage, stageEnteredAt: num(r.stage_entered_at), companyId: r.company_id };
 }
 
 export async function getContacts(db: Kysely<Database>, ids: string[]): Promise<Map<string, MirrorContact>> {
