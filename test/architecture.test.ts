@@ -53,6 +53,28 @@ describe('the house', () => {
   });
 });
 
+/**
+ * "One place builds the object graph" (issue 16): the gateway, the compiled definition and the store are built
+ * in src/composition and passed down; nobody else makes their own. The exceptions are where the part lives
+ * (the gateway's and the store's own folders, the definition's compiler), the figures worker thread (a thread
+ * has its own connection: it cannot share the process's), and the demo, which compiles its definition before
+ * its configuration exists and hands it to the graph.
+ */
+const BUILDERS: Array<{ call: RegExp; allowed: string[] }> = [
+  { call: /\b(createGateway|new HubSpotGateway)\(/, allowed: ['src/composition/', 'src/hubspot/'] },
+  { call: /(?<![.\w])openStore\(/, allowed: ['src/composition/', 'src/store/', 'src/figures-worker/thread.ts'] },
+  { call: /\bcompileDefinition\(/, allowed: ['src/composition/', 'src/definition/', 'src/cli/commands/demo.ts'] },
+];
+
+describe('one place builds the object graph', () => {
+  it.each(BUILDERS.map((b) => [b.call.source, b] as const))('%s is called only where it is allowed', (_name, { call, allowed }) => {
+    const callers = files.filter((f) => call.test(f.text) && !allowed.some((a) => f.file.startsWith(a))).map((f) => f.file);
+    expect(callers).toEqual([]);
+    // The check reads real files: the builder itself must be found, or the pattern matches nothing.
+    expect(files.some((f) => f.file.startsWith('src/composition/') && call.test(f.text))).toBe(true);
+  });
+});
+
 describe('the checks themselves', () => {
   const graphOf = (sources: Record<string, string>) =>
     importGraph(

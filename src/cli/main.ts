@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
 import { MissingSettingError } from '../config/settings';
+import { DefinitionError } from '../definition';
 import { ConfigurationError, HubSpotError } from '../hubspot/errors';
 import { StoreUnavailableError } from '../store';
 
@@ -25,6 +26,12 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;
+      return;
+    }
+    // A definition file with mistakes: every problem, each on its own line with its position, exit 2.
+    if (err instanceof DefinitionError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 2;
       return;
     }
     // A setting the command needs, or one HubSpot or the database refuses (a rejected token, a missing scope,

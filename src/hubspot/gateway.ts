@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Client } from '@hubspot/api-client';
 import type { Config } from '../config';
 import { MissingSettingError, missingSettingMessage } from '../config/settings';
@@ -6,7 +5,8 @@ import { AdminCalls } from './admin-calls';
 import { DEFAULT_API_VERSION, apiPaths, associationRow, batchErrors, batchReadBody, pipelineStage, type ApiPaths, type ApiVersion } from './api-version';
 import { BATCH_SIZE, BatchWriter, missingIdsOf, type BatchError } from './batch-write';
 import { HubSpotError } from './errors';
-import { RollingLimiter } from './limiter';
+import type { RollingLimiter } from './limiter';
+import { closeRateBudget, rateBudget, type RateBudget } from './rate-budget';
 import { chunks, NUMERIC_ID, toHistoryRecord, toRecord } from './records';
 import { Transport, type ApiRequest, type CallOptions, type CallResult, type RetryPolicy, type TransportStats } from './transport';
 import type {
@@ -51,16 +51,14 @@ export interface GatewayOptions {
   /** Deadline of one HTTP attempt. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** Share limiters between gateways of one process (same app, same budget). */
-  limiter?: RollingLimiter;
-  searchLimiter?: RollingLimiter;
+  /**
+   * The rate budget to draw from, when another gateway of this process already holds it (see
+   * `HubSpotGateway.withPolicy`): HubSpot counts one burst budget per app and account, so every gateway of
+   * one process must share it. Not given, the gateway has a budget of its own and closes it with itself.
+   */
+  budget?: RateBudget;
   now?: () => number;
   random?: () => number;
-  /**
-   * Draw from the process-wide limiters of this app and portal (see `createGateway`). On for every gateway
-   * built from the configuration; off by default so a test's gateway starts with a budget of its own.
-   */
-  shareLimits?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -69,43 +67,18 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 250, max
 /** Gateway options from the validated configuration. */
 export function gatewayOptionsFromConfig(config: Config, extra: Partial<GatewayOptions> = {}): GatewayOptions {
   if (!config.hubspot.accessToken) throw new MissingSettingError(['HUBSPOT_ACCESS_TOKEN'], missingSettingMessage('HUBSPOT_ACCESS_TOKEN', 'the HubSpot gateway'));
-  return { accessToken: config.hubspot.accessToken, baseUrl: config.hubspot.apiBaseUrl, apiVersion: config.hubspot.apiVersion, rateLimitPer10s: config.hubspot.rateLimitPer10s, shareLimits: true, ...extra };
+  return { accessToken: config.hubspot.accessToken, baseUrl: config.hubspot.apiBaseUrl, apiVersion: config.hubspot.apiVersion, rateLimitPer10s: config.hubspot.rateLimitPer10s, ...extra };
 }
 
-/**
- * Limiters shared by every gateway of this process that calls the same portal as the same app: HubSpot
- * counts one burst budget per app and account, so the worker, the scheduler, a backfill and the dashboard
- * in one process must draw from one limiter, not each believe it has the whole budget (which ends in 429s).
- * Counted, so the limiters close with the last gateway that uses them.
- */
-function limitersFor(options: GatewayOptions): { limiter: RollingLimiter; searchLimiter: RollingLimiter } {
-  const now = options.now ?? Date.now;
-  return {
-    limiter: new RollingLimiter({ limit: options.rateLimitPer10s ?? 100, windowMs: options.rateLimitWindowMs ?? 10_000, name: 'hubspot', now }),
-    searchLimiter: new RollingLimiter({ limit: options.searchPerSecond ?? 5, windowMs: options.searchWindowMs ?? 1_000, name: 'search', now }),
-  };
-}
-
-const sharedLimiters = new Map<string, { limiter: RollingLimiter; searchLimiter: RollingLimiter; users: number }>();
-
+/** A gateway over HubSpot with its own rate budget. `uld serve` and the commands build theirs in src/composition. */
 export function createGateway(options: GatewayOptions): HubSpotGateway {
-  // Injected limiters or clocks are the caller's own business: nothing to share.
-  if (!options.shareLimits || options.limiter || options.searchLimiter || options.now) return new HubSpotGateway(options);
-  const key = [options.baseUrl.replace(/\/+$/, ''), createHash('sha256').update(options.accessToken).digest('hex'), options.rateLimitPer10s ?? 100, options.rateLimitWindowMs ?? 10_000, options.searchPerSecond ?? 5, options.searchWindowMs ?? 1_000].join('|');
-  let shared = sharedLimiters.get(key);
-  if (!shared) {
-    shared = { ...limitersFor(options), users: 0 };
-    sharedLimiters.set(key, shared);
-  }
-  const entry = shared;
-  entry.users += 1;
-  return new HubSpotGateway({ ...options, limiter: entry.limiter, searchLimiter: entry.searchLimiter }, () => {
-    entry.users -= 1;
-    if (entry.users > 0) return;
-    sharedLimiters.delete(key);
-    entry.limiter.close();
-    entry.searchLimiter.close();
-  });
+  return new HubSpotGateway(options);
+}
+
+/** Which attempts a gateway makes: a card request or a doctor wants short ones, without changing the budget. */
+export interface CallPolicy {
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface GatewayStats extends TransportStats {
@@ -133,17 +106,21 @@ export class HubSpotGateway implements CrmGateway {
   private pipelines: Promise<DealPipeline[]> | undefined;
   private closed = false;
 
-  /** `release` is given for limiters shared through `createGateway`: close hands them back instead. */
-  constructor(options: GatewayOptions, private readonly release?: () => void) {
+  private readonly budget: RateBudget;
+  /** A gateway made with a borrowed budget (`withPolicy`) leaves it open when it closes. */
+  private readonly ownsBudget: boolean;
+
+  constructor(private readonly options: GatewayOptions) {
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.paths = apiPaths(this.apiVersion);
     // Each Client sets the SDK's process-wide decorators, which apiRequest goes through too: no SDK retries
     // (they would retry thrown network errors blindly); the transport owns retries.
     this.client = new Client({ accessToken: options.accessToken, basePath: options.baseUrl.replace(/\/+$/, ''), numberOfApiCallRetries: 0 });
     const now = options.now ?? Date.now;
-    const own = options.limiter && options.searchLimiter ? undefined : limitersFor(options);
-    this.limiter = options.limiter ?? own!.limiter;
-    this.searchLimiter = options.searchLimiter ?? own!.searchLimiter;
+    this.ownsBudget = options.budget === undefined;
+    this.budget = options.budget ?? rateBudget(options);
+    this.limiter = this.budget.limiter;
+    this.searchLimiter = this.budget.searchLimiter;
     this.transport = new Transport({
       limiter: this.limiter,
       searchLimiter: this.searchLimiter,
@@ -174,13 +151,19 @@ export class HubSpotGateway implements CrmGateway {
     return { ...this.transport.stats, isolations: this.writer.isolations, splits: this.writer.splits };
   }
 
-  /** Stops the limiters' timers (pending waits are rejected); shared limiters only with their last user. */
+  /**
+   * The same app and portal with other attempts (deadline, retries), drawing from this gateway's budget:
+   * the card's verdicts want short attempts, not a budget of their own. Close it before this one.
+   */
+  withPolicy(policy: CallPolicy): HubSpotGateway {
+    return new HubSpotGateway({ ...this.options, ...policy, budget: this.budget });
+  }
+
+  /** Stops the limiters' timers (pending waits are rejected) when the budget is this gateway's own. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.release) return this.release();
-    this.limiter.close();
-    this.searchLimiter.close();
+    if (this.ownsBudget) closeRateBudget(this.budget);
   }
 
   async read(objectType: CrmObjectType, ids: string[], properties: string[], propertiesWithHistory: string[] = []): Promise<BatchReadResult> {

@@ -12,8 +12,10 @@ export {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_MS,
   type GatewayOptions,
+  type CallPolicy,
   type GatewayStats,
 } from './gateway';
+export { rateBudget, type RateBudget } from './rate-budget';
 export {
   HubSpotError,
   TransientError,

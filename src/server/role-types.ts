@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
+import type { ObjectGraph } from '../composition';
 import type { Config } from '../config';
 import type { Store } from '../store';
 import type { Metrics } from './metrics';
 
-/** What a background role gets from `uld serve`: the configuration, the shared store, logs and metrics. */
+/** What a background role gets from `uld serve`: the configuration, the process's parts, logs and metrics. */
 export interface RoleContext {
   config: Config;
+  /** The gateway and definition, shared with the other roles (one rate budget, one set of rules). */
+  graph: ObjectGraph;
+  /** The graph's store, already open. */
   store: Store;
   logger: Logger;
   metrics: Metrics;

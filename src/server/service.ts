@@ -3,11 +3,10 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createLogger } from '../logging';
-import { openStore, type Store } from '../store';
+import type { Store } from '../store';
 import { emailLookup } from '../dashboard';
-import { createGateway, gatewayOptionsFromConfig, type HubSpotGateway } from '../hubspot';
+import { ObjectGraph } from '../composition';
 import { createApp } from './app';
-import { definitionOrThrow } from '../sync/definition-loader';
 import { Verdicts } from '../sync/verdicts';
 import type { LadderStatus, Thresholds } from '../definition/types';
 import { listen, type RunningHttp } from './http';
@@ -23,6 +22,12 @@ export interface ServiceOptions {
   host?: string;
   /** The roles this build has (defaults to BACKGROUND_ROLES); tests pass their own. */
   roles?: BackgroundRole[];
+  /**
+   * The gateway, definition and store to run with, when the caller built them (the demo backfills through the
+   * same gateway, so one rate budget). Otherwise the service builds its own from `config`. Either way
+   * `stop` closes it.
+   */
+  graph?: ObjectGraph;
 }
 
 export interface Service {
@@ -80,16 +85,19 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const webhookSecrets = config.serve.http ? requireForHttp(config) : null;
 
-  const store = await openStore(config.databaseUrl, {
-    queue: { leaseMs: config.queue.leaseMs, maxAttempts: config.queue.maxAttempts, backoffBaseMs: config.queue.backoffBaseMs },
-  });
+  const graph = options.graph ?? new ObjectGraph(config);
+  let store: Store;
+  try {
+    store = await graph.store();
+  } catch (err) {
+    await graph.close();
+    throw err;
+  }
   logger.info({ dialect: store.dialect, instanceId }, 'store open, migrations applied');
   const metrics = createMetrics(store, logger);
   let draining = false;
   let http: RunningHttp | null = null;
   const running: Array<{ name: string; role: RunningRole }> = [];
-  let dashboardGateway: HubSpotGateway | null = null;
-  let verdictGateway: HubSpotGateway | null = null;
 
   try {
     if (webhookSecrets) {
@@ -104,22 +112,20 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           'migration window open: webhooks signed by the previous app are accepted and its writes are ours; unset HUBSPOT_PREVIOUS_CLIENT_SECRET and HUBSPOT_PREVIOUS_APP_ID once it is deleted',
         );
       }
-      // The dashboard's search by email asks HubSpot (the mirror keeps no email). Like the worker and the
-      // scheduler roles, the HTTP role builds its own gateway from the configuration; without
-      // HUBSPOT_ACCESS_TOKEN there is none, and the decisions page says only record ids can be searched.
-      if (config.hubspot.accessToken) dashboardGateway = createGateway(gatewayOptionsFromConfig(config));
-      else logger.info('HUBSPOT_ACCESS_TOKEN is not set: the dashboard searches decisions by record id only, not by email');
+      // The dashboard's search by email asks HubSpot (the mirror keeps no email), through the process's one
+      // gateway; without HUBSPOT_ACCESS_TOKEN there is none, and the decisions page says only record ids can
+      // be searched.
+      if (!graph.canCallHubSpot) logger.info('HUBSPOT_ACCESS_TOKEN is not set: the dashboard searches decisions by record id only, not by email');
       // The card's backend reads the ladder of the definition the worker runs (overrides included) and writes
-      // verdicts through a gateway of its own: short attempts (HubSpot gives a card request 15 s in all), the
-      // process's shared limiter.
+      // verdicts through short attempts (HubSpot gives a card request 15 s in all) on the process's budget.
       let ladder: Record<LadderStatus, Thresholds> | string;
       try {
-        ladder = definitionOrThrow(config).ladder;
+        ladder = graph.definition().ladder;
       } catch (err) {
         ladder = `the lead definition could not be loaded (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); fix LEAD_DEFINITION and restart`;
         logger.warn({ err }, 'card backend: no lead definition, card routes answer 503');
       }
-      if (config.hubspot.accessToken) verdictGateway = createGateway(gatewayOptionsFromConfig(config, { timeoutMs: 5_000, retry: { maxRetries: 1 } }));
+      const verdictGateway = graph.canCallHubSpot ? graph.gatewayWith('the card\'s verdicts', { timeoutMs: 5_000, retry: { maxRetries: 1 } }) : null;
       const app = createApp({
         store,
         logger,
@@ -144,7 +150,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           databaseUrl: config.databaseUrl,
           // HubSpot calls the public URL; an https one means TLS ends in front of us: cookies must be Secure.
           secureCookies: config.webhookPublicUrl?.startsWith('https://') === true,
-          ...(dashboardGateway ? { findContactIdsByEmail: emailLookup(dashboardGateway) } : {}),
+          ...(graph.canCallHubSpot ? { findContactIdsByEmail: emailLookup(graph.gateway('the dashboard\'s search by e-mail')) } : {}),
         },
         card: {
           clientSecret: config.hubspot.clientSecret,
@@ -169,15 +175,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         logger.info({ role: role.name }, 'role switched off in this instance');
         continue;
       }
-      running.push({ name: role.name, role: await role.start({ config, store, logger: logger.child({ role: role.name }), metrics, instanceId }) });
+      running.push({ name: role.name, role: await role.start({ config, graph, store, logger: logger.child({ role: role.name }), metrics, instanceId }) });
       logger.info({ role: role.name }, 'role started');
     }
   } catch (err) {
     await Promise.allSettled(running.map((r) => r.role.stop()));
     await http?.close(0);
-    dashboardGateway?.close();
-    verdictGateway?.close();
-    await store.close();
+    await graph.close();
     throw err;
   }
 
@@ -192,9 +196,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           role.stop().catch((err: unknown) => logger.error({ err, role: name }, 'role did not stop cleanly')),
         ),
       ]);
-      // Its limiters' timers would otherwise outlive the service.
-      dashboardGateway?.close();
-      verdictGateway?.close();
       // A dashboard refresh still reading the mirror in a worker thread would keep the process alive for
       // nothing (the roles above already waited for their own jobs).
       await stopFigureWorkers();
@@ -203,7 +204,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         logger.error({ err }, 'could not release leases; they will expire');
         return 0;
       });
-      await store.close();
+      // The gateway's limiter timers would otherwise outlive the service; the store closes last.
+      await graph.close();
       logger.info({ releasedLeases: released }, 'stopped');
     })());
 

@@ -1,20 +1,17 @@
-import { definitionOrThrow } from '../sync/definition-loader';
-import { createGateway, gatewayOptionsFromConfig } from '../hubspot';
 import type { BackgroundRole, RoleContext, RunningRole } from './role-types';
 import { SyncEngine } from '../sync/engine';
 import { HistoryReplay } from '../sync/history-replay';
 import { Verdicts } from '../sync/verdicts';
 
 /**
- * The worker role of `uld serve` (SERVE_WORKER): one sync engine over the shared store, with a HubSpot
- * gateway whose limiter it shares with the other roles of the process (HUBSPOT_RATE_LIMIT_PER_10S is the
- * app's budget, not each role's).
+ * The worker role of `uld serve` (SERVE_WORKER): one sync engine over the shared store, through the
+ * process's gateway (HUBSPOT_RATE_LIMIT_PER_10S is the app's budget, not each role's).
  */
 export const workerRole: BackgroundRole = {
   name: 'worker',
   async start(ctx: RoleContext): Promise<RunningRole> {
-    const definition = definitionOrThrow(ctx.config);
-    const gateway = createGateway(gatewayOptionsFromConfig(ctx.config));
+    const definition = ctx.graph.definition();
+    const gateway = ctx.graph.gateway('the worker (SERVE_WORKER)');
     const engine = new SyncEngine({
       gateway,
       store: ctx.store,
@@ -33,7 +30,6 @@ export const workerRole: BackgroundRole = {
     return {
       stop: async () => {
         await engine.stop();
-        gateway.close();
       },
     };
   },

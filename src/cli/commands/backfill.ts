@@ -6,12 +6,10 @@ import type { Command } from 'commander';
 import { backfill, resetBackfill, type CheckpointPrefix } from '../../../jobs/backfill';
 import { dryRunGateway } from '../../hubspot/dry-run';
 import { createLogger } from '../../logging';
-import { openStore } from '../../store';
+import type { Store } from '../../store';
 import { SyncEngine } from '../../sync/engine';
 import { HistoryReplay } from '../../sync/history-replay';
-import { definitionForCommand } from '../definition';
-import { configFromEnvironment } from '../env';
-import { gatewayForCommand } from '../gateway';
+import { commandGraph, type ObjectGraph } from '../graph';
 
 /**
  * `uld backfill` (a new install: every record, with history replay unless `--no-history`) and `uld replay`
@@ -44,18 +42,22 @@ export interface BackfillCommandOptions {
   progress: boolean;
 }
 
-/** `uld backfill` (also offered at the end of `uld install`) and `uld replay`. */
-export async function runBackfillCommand(opts: BackfillCommandOptions, mode: CheckpointPrefix = 'backfill'): Promise<void> {
-  const config = configFromEnvironment();
+/** `uld backfill` and `uld replay`. */
+export function runBackfillCommand(opts: BackfillCommandOptions, mode: CheckpointPrefix = 'backfill'): Promise<void> {
+  return commandGraph((graph) => backfillWith(graph, opts, mode));
+}
+
+/** The backfill (or replay) with a command's graph: its own, or `uld install`'s when run right after it. */
+export async function backfillWith(graph: ObjectGraph, opts: BackfillCommandOptions, mode: CheckpointPrefix = 'backfill'): Promise<void> {
+  const { config } = graph;
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const real = gatewayForCommand(config, mode);
-  const definition = definitionForCommand(config);
-  // A dry run works on a throw-away store, so neither HubSpot nor the mirror changes.
+  const real = graph.gateway(`\`uld ${mode}\``);
+  const definition = graph.definition();
+  // A dry run works on a throw-away store (the graph closes it; the folder goes below), so neither HubSpot
+  // nor the mirror changes.
   const dir = opts.dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'uld-dry-run-')) : null;
-  const store = await openStore(dir ? `sqlite:${path.join(dir, 'dry-run.db')}` : config.databaseUrl);
   const gateway = opts.dryRun ? dryRunGateway(real) : real;
   const replay = opts.history === false ? null : new HistoryReplay({ gateway });
-  const engine = new SyncEngine({ gateway, store, definition, logger, owner: `${mode}:${os.hostname()}:${process.pid}`, past: { replay, rewrite: mode === 'replay' } });
   const bar = opts.progress && process.stdout.isTTY ? new cliProgress.SingleBar({ format: '{objectType} {records} records | {rate} rec/s | {calls} API calls, {left} left in the window | ETA {eta_formatted}', etaBuffer: 20 }, cliProgress.Presets.shades_classic) : null;
   const started = Date.now();
   // The first Ctrl-C stops at the next block boundary (the checkpoint holds); a second one ends the process.
@@ -65,7 +67,11 @@ export async function runBackfillCommand(opts: BackfillCommandOptions, mode: Che
     process.stderr.write(`\nstopping at the end of this block; \`uld ${mode}\` resumes from the checkpoint (Ctrl-C again to quit now)\n`);
   };
   process.once('SIGINT', onInterrupt);
+  let dryRunStore: Store | null = null;
   try {
+    if (dir) dryRunStore = await graph.storeAt(`sqlite:${path.join(dir, 'dry-run.db')}`);
+    const store = dryRunStore ?? (await graph.store());
+    const engine = new SyncEngine({ gateway, store, definition, logger, owner: `${mode}:${os.hostname()}:${process.pid}`, past: { replay, rewrite: mode === 'replay' } });
     if (opts.restart) await resetBackfill(store, mode);
     bar?.start(1, 0, { objectType: 'contacts', records: 0, rate: 0, calls: 0, left: '?' });
     const counts = await backfill({
@@ -114,8 +120,10 @@ export async function runBackfillCommand(opts: BackfillCommandOptions, mode: Che
   } finally {
     process.off('SIGINT', onInterrupt);
     bar?.stop();
-    await store.close();
-    real.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) {
+      // The throw-away store is closed before its folder goes (the graph's own close of it is then a no-op).
+      await dryRunStore?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 }

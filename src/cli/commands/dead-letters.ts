@@ -1,15 +1,10 @@
 import type { Command } from 'commander';
-import { openStore, type DeadLetter, type Store } from '../../store';
-import { configFromEnvironment } from '../env';
+import type { DeadLetter, Store } from '../../store';
+import { commandGraph } from '../graph';
 
-async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  const config = configFromEnvironment();
-  const store = await openStore(config.databaseUrl, { queue: { maxAttempts: config.queue.maxAttempts } });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
+/** The store with QUEUE_MAX_ATTEMPTS, as the worker runs it (a retried letter gets that many attempts again). */
+function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  return commandGraph(async (graph) => fn(await graph.store()));
 }
 
 function parseIds(ids: string[], all: boolean | undefined): number[] | 'all' {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { evaluate, STATUSES, summarizeDefinition, type AccountsSummary, type Decision, type LeadStatus } from '../../definition';
-import { definitionForCommand } from '../definition';
-import { configFromEnvironment } from '../env';
+import { commandGraph } from '../graph';
 import { InputError, readLeads } from '../lead-input';
 
 export function registerDefinitionCommands(program: Command): void {
@@ -10,9 +9,8 @@ export function registerDefinitionCommands(program: Command): void {
     .argument('[file]', 'definition file (default: LEAD_DEFINITION)')
     .description('Validate a lead definition and summarise it: rules, ladder, overrides, properties read, likely mistakes')
     .option('--json', 'print the summary as JSON')
-    .action((file: string | undefined, opts: { json?: boolean }) => {
-      const config = configFromEnvironment();
-      const def = definitionForCommand(config, file);
+    .action((file: string | undefined, opts: { json?: boolean }) => commandGraph((graph) => {
+      const def = graph.definition(file);
       const s = summarizeDefinition(def);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
@@ -40,7 +38,7 @@ export function registerDefinitionCommands(program: Command): void {
         ...s.warnings.map((w) => `  warning: ${w}`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
-    });
+    }));
 
   program
     .command('evaluate')
@@ -49,7 +47,7 @@ export function registerDefinitionCommands(program: Command): void {
     .option('-d, --definition <file>', 'definition file (default: LEAD_DEFINITION)')
     .option('-f, --format <format>', 'table or json', 'table')
     .option('--now <datetime>', 'evaluate as of this ISO date-time (default: now)')
-    .action((opts: { input: string; definition?: string; format: string; now?: string }) => {
+    .action(async (opts: { input: string; definition?: string; format: string; now?: string }) => {
       if (opts.format !== 'table' && opts.format !== 'json') {
         process.stderr.write(`uld evaluate: --format expected table or json, found "${opts.format}"\n`);
         process.exit(2);
@@ -59,8 +57,7 @@ export function registerDefinitionCommands(program: Command): void {
         process.stderr.write(`uld evaluate: --now expected an ISO date-time such as 2026-01-31T12:00:00Z, found "${opts.now}"\n`);
         process.exit(2);
       }
-      const config = configFromEnvironment();
-      const def = definitionForCommand(config, opts.definition);
+      const def = await commandGraph((graph) => graph.definition(opts.definition));
       let leads;
       try {
         leads = readLeads(opts.input);

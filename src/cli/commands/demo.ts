@@ -13,7 +13,8 @@ import type { Store } from '../../store';
 import { subscriptionsFor } from '../../sync/subscriptions';
 import { SyncEngine } from '../../sync/engine';
 import { HistoryReplay } from '../../sync/history-replay';
-import { createGateway, gatewayOptionsFromConfig, type CrmGateway } from '../../hubspot';
+import type { CrmGateway } from '../../hubspot';
+import { ObjectGraph } from '../../composition';
 import { install } from '../../admin/install';
 import { backfill, metricsJob, runJobForTick } from '../../../jobs';
 import { createLogger } from '../../logging';
@@ -125,8 +126,10 @@ async function runDemo(o: DemoOptions): Promise<void> {
     });
 
   let service: Awaited<ReturnType<typeof startService>> | undefined;
-  // The limiter the service's worker and scheduler use too: one budget for the app, as at HubSpot.
-  const gateway = createGateway(gatewayOptionsFromConfig(config));
+  // The parts the service runs with: the backfill below goes through the same gateway as its worker and
+  // scheduler (one budget for the app, as at HubSpot) and judges by the same compiled definition.
+  const graph = new ObjectGraph(config, { definition: def });
+  const gateway = graph.gateway('the demo');
   try {
     say('\nInstall (as `uld install` does):');
     const installed = await install({ gateway, definition: def, targetUrl: publicUrl });
@@ -135,7 +138,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
     say(`  ${created} uld_* properties created on contacts, deals and companies; ${installed.subscriptions.length} webhook subscriptions (exactly what the definition reads)`);
 
     // The service: webhook receiver, worker, scheduler (jobs on demo schedules) and dashboard.
-    service = await startService({ config, host: '127.0.0.1' });
+    service = await startService({ config, host: '127.0.0.1', graph });
     say(`  \`uld serve\` running: webhooks at ${publicUrl}, store ${path.join(dir, 'demo.db')}`);
 
     say("\nBackfill (as `uld backfill` does): every contact, company and deal read, qualified and written back in batches of 100, each contact's stage dates replayed from HubSpot's property history...");
@@ -234,8 +237,9 @@ async function runDemo(o: DemoOptions): Promise<void> {
     say(`\n${sandbox.calls.total()} API calls in all; ${dead} dead letters. Dashboard was at http://127.0.0.1:${port}/dashboard while the demo ran.`);
   } finally {
     sandbox.simulator.stop();
-    gateway.close();
     await service?.stop();
+    // Closed by the service's stop when it started; otherwise here (closing twice is harmless).
+    await graph.close();
     await sandbox.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }

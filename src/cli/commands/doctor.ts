@@ -2,10 +2,8 @@ import dotenv from 'dotenv';
 import type { Command } from 'commander';
 import { runDoctor, renderDoctor, type DoctorInputs } from '../../admin/doctor';
 import { ConfigError, loadConfig, type Config } from '../../config';
-import { compileDefinition, DefinitionError } from '../../definition';
-import { loadDefinitionFile } from '../../definition-file';
-import { createGateway, gatewayOptionsFromConfig } from '../../hubspot';
-import { openStore } from '../../store';
+import { DefinitionError } from '../../definition';
+import { ObjectGraph } from '../graph';
 
 /** `uld doctor`: one line per check, pass or what to do; exit 1 when any check fails. */
 export function registerDoctorCommand(program: Command): void {
@@ -24,25 +22,28 @@ export function registerDoctorCommand(program: Command): void {
         config = { error: err.message };
       }
       let definition: DoctorInputs['definition'];
-      let gateway: ReturnType<typeof createGateway> | undefined;
-      if (!('error' in config)) {
+      let gateway: DoctorInputs['gateway'];
+      // Without a valid configuration there is nothing to build; the doctor still reports the problems.
+      const graph = 'error' in config ? null : new ObjectGraph(config);
+      if (graph) {
         try {
-          definition = compileDefinition(loadDefinitionFile(config.leadDefinitionPath), { overrides: config.thresholdOverrides });
+          definition = graph.definition();
         } catch (err) {
           if (!(err instanceof DefinitionError)) throw err;
           definition = { error: err.message };
         }
         // Short deadline and no retries: a doctor should answer, not wait out an outage.
-        if (config.hubspot.accessToken) gateway = createGateway(gatewayOptionsFromConfig(config, { timeoutMs: 10_000, retry: { maxRetries: 0 } }));
+        if (graph.canCallHubSpot) gateway = graph.gatewayWith('`uld doctor`', { timeoutMs: 10_000, retry: { maxRetries: 0 } });
       }
       try {
-        const lines = await runDoctor({ config, definition, gateway, openStore: (url) => openStore(url, { migrate: false }) });
+        // The doctor never changes anything: the store is opened without migrating.
+        const lines = await runDoctor({ config, definition, gateway, openStore: () => (graph ? graph.store({ migrate: false }) : Promise.reject(new Error('no configuration'))) });
         process.stdout.write(opts.json ? `${JSON.stringify(lines, null, 2)}\n` : renderDoctor(lines));
         // A missing or invalid setting exits 2, as it does for every command; any other failed check exits 1.
         if (lines.some((l) => l.outcome === 'fail' && l.setting !== undefined)) process.exitCode = 2;
         else if (lines.some((l) => l.outcome === 'fail')) process.exitCode = 1;
       } finally {
-        gateway?.close();
+        await graph?.close();
       }
     });
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { openStore } from '../../store';
 import type { DecisionOrigin } from '../../store/mirror-types';
-import { configFromEnvironment } from '../env';
+import { commandGraph } from '../graph';
 
 /**
  * `uld history <contactId>`: the audit log of one contact, newest first: every decision (definition
@@ -33,9 +32,9 @@ export function registerHistoryCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const config = configFromEnvironment();
-      const store = await openStore(config.databaseUrl);
-      try {
+      await commandGraph(async (graph) => {
+        const { config } = graph;
+        const store = await graph.store();
         const h = await store.history(contactId, Number(opts.limit));
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(h, null, 2)}\n`);
@@ -71,9 +70,7 @@ export function registerHistoryCommand(program: Command): void {
           out.push(`  ${new Date(w.writtenAt).toISOString()}  ${w.outcome} by ${w.actor ?? 'unknown'}${w.error ? ` (${w.error})` : ''}: ${Object.keys(w.properties).join(', ')}${what}`);
         }
         process.stdout.write(`${out.join('\n')}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 }
 

@@ -6,8 +6,7 @@ import { DEFAULT_PLATFORM_VERSION, INIT_PLATFORM_VERSIONS, type InitPlatformVers
 import { appScopes, scopeFeatures } from '../../admin/scopes';
 import { requireSettings, type Config } from '../../config';
 import { subscriptionsFor } from '../../sync/subscriptions';
-import { definitionForCommand } from '../definition';
-import { configFromEnvironment } from '../env';
+import { commandGraph } from '../graph';
 
 /**
  * `uld init`: the HubSpot project for `hs project upload`, written without a token or the network, so a new
@@ -20,35 +19,37 @@ export function registerInitCommand(program: Command): void {
     .description('Write or update the HubSpot project (hsproject.json, the app and webhooks components, the qualification card) for `hs project upload`; needs no token')
     .option('--dir <dir>', 'the project folder', 'hubspot-project')
     .option('--platform-version <version>', `HubSpot developer platform version: ${INIT_PLATFORM_VERSIONS.join(' or ')} (the fallback when an upload refuses the newer one); later runs keep the one named (default: the one named on an earlier run, else ${DEFAULT_PLATFORM_VERSION})`)
-    .action((opts: { dir: string; platformVersion?: string }) => {
+    .action(async (opts: { dir: string; platformVersion?: string }) => {
       if (opts.platformVersion !== undefined && !(INIT_PLATFORM_VERSIONS as readonly string[]).includes(opts.platformVersion)) {
         process.stderr.write(`uld init: --platform-version must be ${INIT_PLATFORM_VERSIONS.join(' or ')} (HubSpot's current developer platform and its documented fallback), found ${JSON.stringify(opts.platformVersion)}\n`);
         process.exitCode = 2;
         return;
       }
-      const config = configFromEnvironment();
-      requireSettings(config, ['WEBHOOK_PUBLIC_URL'], '`uld init` (it is the target URL of the webhooks component)');
-      const { definitionFile, note } = definitionFileForInit(config);
-      if (note) process.stdout.write(`note: ${note}\n`);
-      const definition = definitionForCommand(config, definitionFile);
-      const scopes = appScopes(scopeFeatures(config.sync));
-      const dir = path.resolve(opts.dir);
-      try {
-        const report = initProject({
-          dir,
-          platformVersion: opts.platformVersion as InitPlatformVersion | undefined,
-          targetUrl: config.webhookPublicUrl!,
-          subscriptions: subscriptionsFor(definition, { handOffMode: config.sync.handOffMode }),
-          requiredScopes: scopes.required,
-          optionalScopes: scopes.optional,
-          support: config.projectApp,
-        });
-        process.stdout.write(renderInit(report));
-      } catch (err) {
-        if (!(err instanceof ProjectFileError)) throw err;
-        process.stderr.write(`uld init: ${err.message}\n`);
-        process.exitCode = 2;
-      }
+      await commandGraph((graph) => {
+        const { config } = graph;
+        requireSettings(config, ['WEBHOOK_PUBLIC_URL'], '`uld init` (it is the target URL of the webhooks component)');
+        const { definitionFile, note } = definitionFileForInit(config);
+        if (note) process.stdout.write(`note: ${note}\n`);
+        const definition = graph.definition(definitionFile);
+        const scopes = appScopes(scopeFeatures(config.sync));
+        const dir = path.resolve(opts.dir);
+        try {
+          const report = initProject({
+            dir,
+            platformVersion: opts.platformVersion as InitPlatformVersion | undefined,
+            targetUrl: config.webhookPublicUrl!,
+            subscriptions: subscriptionsFor(definition, { handOffMode: config.sync.handOffMode }),
+            requiredScopes: scopes.required,
+            optionalScopes: scopes.optional,
+            support: config.projectApp,
+          });
+          process.stdout.write(renderInit(report));
+        } catch (err) {
+          if (!(err instanceof ProjectFileError)) throw err;
+          process.stderr.write(`uld init: ${err.message}\n`);
+          process.exitCode = 2;
+        }
+      });
     });
 }
 

@@ -2,10 +2,8 @@ import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { install, renderInstall } from '../../admin/install';
 import { scopeFeatures } from '../../admin/scopes';
-import { definitionForCommand } from '../definition';
-import { configFromEnvironment } from '../env';
-import { gatewayForCommand } from '../gateway';
-import { runBackfillCommand } from './backfill';
+import { commandGraph } from '../graph';
+import { backfillWith } from './backfill';
 
 /**
  * `uld install`: scopes, the uld property group and properties, the webhook subscriptions for a legacy private
@@ -19,10 +17,11 @@ export function registerInstallCommand(program: Command): void {
     .option('--backfill', 'run the backfill right after installing, without asking')
     .option('--no-backfill', 'do not offer the backfill')
     .action(async (opts: { backfill?: boolean }) => {
-      const config = configFromEnvironment();
-      const gateway = gatewayForCommand(config, 'install');
-      try {
-        const definition = definitionForCommand(config);
+      // The backfill it may run afterwards goes through the same gateway: one rate budget.
+      await commandGraph(async (graph) => {
+        const { config } = graph;
+        const gateway = graph.gateway('`uld install`');
+        const definition = graph.definition();
         const report = await install({ gateway, definition, features: scopeFeatures(config.sync), ...(config.webhookPublicUrl ? { targetUrl: config.webhookPublicUrl } : {}) });
         process.stdout.write(renderInstall(report));
         if (report.missingScopes.length > 0) {
@@ -37,10 +36,8 @@ export function registerInstallCommand(program: Command): void {
           rl.close();
           run = /^y(es)?$/i.test(answer.trim());
         }
-        if (run) await runBackfillCommand({ progress: true });
+        if (run) await backfillWith(graph, { progress: true });
         else if (opts.backfill !== false) process.stdout.write('Next: `uld backfill` qualifies and writes back every record of the portal (resumable; `--dry-run` first to preview).\n');
-      } finally {
-        gateway.close();
-      }
+      });
     });
 }

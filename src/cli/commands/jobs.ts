@@ -2,10 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { runJobForTick, scheduledJobs } from '../../../jobs';
 import { createLogger } from '../../logging';
-import { openStore } from '../../store';
-import { definitionForCommand } from '../definition';
-import { configFromEnvironment } from '../env';
-import { gatewayForCommand } from '../gateway';
+import { commandGraph } from '../graph';
 
 /** `uld jobs` (the last runs), `uld jobs run <name>` (one run now). */
 export function registerJobCommands(program: Command): void {
@@ -16,40 +13,34 @@ export function registerJobCommands(program: Command): void {
     .option('--limit <n>', 'at most this many runs', '20')
     .action(async (opts: { limit: string }) => {
       if (!/^[1-9]\d{0,4}$/.test(opts.limit)) return fail('jobs', `--limit must be a positive whole number, found ${JSON.stringify(opts.limit)}`);
-      const config = configFromEnvironment();
-      const store = await openStore(config.databaseUrl);
-      try {
+      await commandGraph(async (graph) => {
+        const store = await graph.store();
         const runs = await store.listJobRuns({ limit: Number(opts.limit) });
         if (runs.length === 0) process.stdout.write('no job runs recorded yet\n');
         for (const r of runs) {
           const took = r.finishedAt === null ? 'running' : `${((r.finishedAt - r.startedAt) / 1000).toFixed(1)} s`;
           process.stdout.write(`${new Date(r.startedAt).toISOString()}  ${r.job.padEnd(10)} ${r.outcome.padEnd(8)} ${took.padEnd(9)} ${r.instance}  ${r.error ?? JSON.stringify(r.counts)}\n`);
         }
-      } finally {
-        await store.close();
-      }
+      });
     });
   jobs
     .command('run')
     .argument('<name>', 'the job: reconcile, requalify, metrics or retention')
     .description('Run one job now, recorded like a scheduled run')
     .action(async (name: string) => {
-      const config = configFromEnvironment();
-      const logger = createLogger(config.logLevel);
-      const gateway = gatewayForCommand(config, `jobs run ${name}`);
-      const store = await openStore(config.databaseUrl);
-      try {
-        const all = scheduledJobs({ config, store, gateway, definition: definitionForCommand(config), logger });
+      await commandGraph(async (graph) => {
+        const { config } = graph;
+        const logger = createLogger(config.logLevel);
+        const gateway = graph.gateway(`\`uld jobs run ${name}\``);
+        const store = await graph.store();
+        const all = scheduledJobs({ config, store, gateway, definition: graph.definition(), logger });
         const job = all.find((j) => j.name === name);
         if (!job) return fail('jobs run', `unknown job "${name}"; jobs: ${all.map((j) => j.name).join(', ')}`);
         // A manual run is its own tick (now, to the millisecond), so it never collides with a scheduled one.
         const result = await runJobForTick(store, logger, `cli:${os.hostname()}:${process.pid}`, job, Date.now());
         process.stdout.write(`${name}: ${result.outcome}${result.error ? ` (${result.error})` : ''} ${JSON.stringify(result.counts ?? {})}\n`);
         if (result.outcome !== 'ok') process.exitCode = 1;
-      } finally {
-        await store.close();
-        gateway.close();
-      }
+      });
     });
 
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { choosePeriod, computeMetrics, computeMetricsForPeriod, headerFigures, parseDay, renderReport, snapshotOf, type Dimension, type ReportFormat } from '../../metrics';
-import { openStore } from '../../store';
-import { configFromEnvironment } from '../env';
+import { commandGraph } from '../graph';
 
 const FORMATS: readonly ReportFormat[] = ['table', 'json', 'csv'];
 const DIMENSIONS: readonly Dimension[] = ['cohort', 'source', 'status', 'account'];
@@ -33,9 +32,9 @@ export function registerReportCommand(program: Command): void {
       if (!choice.ok) return fail(choice.message);
       if (since !== undefined && choice.explicit) return fail('--since and --from/--to both bound the records counted: give --since alone, or --from (and --to) alone');
 
-      const config = configFromEnvironment();
-      const store = await openStore(config.databaseUrl);
-      try {
+      await commandGraph(async (graph) => {
+        const { config } = graph;
+        const store = await graph.store();
         // Every record is read, --since or not: the header needs them (the previous period, deals closed in the
         // period but created before), and so does the account funnel (an account created since --since is
         // judged on all its contacts and deals). computeMetrics applies --since itself.
@@ -46,8 +45,6 @@ export function registerReportCommand(program: Command): void {
         const metrics = choice.explicit ? computeMetricsForPeriod(input, choice.period) : computeMetrics(input, since === undefined ? {} : { since });
         const header = headerFigures({ ...mirror, now }, choice.period);
         process.stdout.write(renderReport({ ...snapshotOf(metrics, now), ...period }, { format: opts.format as ReportFormat, by: opts.by as Dimension, header }));
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

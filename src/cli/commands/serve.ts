@@ -3,6 +3,7 @@ import { createLogger } from '../../logging';
 import { ServiceConfigError, startService } from '../../server';
 import { requireSettings, type RequiredSetting } from '../../config';
 import { configFromEnvironment } from '../env';
+import { ObjectGraph } from '../graph';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -19,7 +20,7 @@ export function registerServeCommand(program: Command): void {
       const logger = createLogger(config.logLevel);
       let service;
       try {
-        service = await startService({ config, logger });
+        service = await startService({ config, logger, graph: new ObjectGraph(config) });
       } catch (err) {
         if (err instanceof ServiceConfigError) {
           process.stderr.write(`uld serve: ${err.message}\n`);

@@ -1,0 +1,1 @@
+export { ObjectGraph, withGraph } from './graph';
