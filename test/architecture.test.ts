@@ -63,7 +63,7 @@ describe('the house', () => {
 const BUILDERS: Array<{ call: RegExp; allowed: string[] }> = [
   { call: /\b(createGateway|new HubSpotGateway)\(/, allowed: ['src/composition/', 'src/hubspot/'] },
   { call: /(?<![.\w])openStore\(/, allowed: ['src/composition/', 'src/store/', 'src/figures-worker/thread.ts'] },
-  { call: /\bcompileDefinition\(/, allowed: ['src/composition/', 'src/definition/', 'src/cli/commands/demo.ts'] },
+  { call: /\bcompileDefinition\(/, allowed: ['src/composition/', 'src/definition/', 'src/cli/commands/demo-world.ts'] },
 ];
 
 describe('one place builds the object graph', () => {
