@@ -1,6 +1,6 @@
 import { DATED_ORIGINS, type FirstDecision, type MetricsContact, type MetricsDeal } from '../store/mirror-types';
 import { byCreation } from './grouping';
-import { STAGES, type Stage } from './types';
+import { STAGES } from './types';
 
 /**
  * One contact's path down the waterfall, from its own fields, its first decisions and its deals: the
@@ -27,37 +27,37 @@ export interface Journey {
   firstDealAt: number | null;
 }
 
-export const minOf = (...xs: Array<number | null | undefined>): number | null => {
-  let m: number | null = null;
-  for (const x of xs) if (x !== null && x !== undefined && (m === null || x < m)) m = x;
-  return m;
-};
-
-/**
- * Which decisions count for a first: `dated`, those that date a stage (live, replayed); `seen`, the product's
- * own (live, first look); `any`, all of them.
- */
-type FirstKind = 'dated' | 'seen' | 'any';
-
-/** The contact's first decision time of `status` among the decisions of `kind`; null when none. */
-function firstAt(decisions: readonly FirstDecision[], status: string, kind: FirstKind): number | null {
-  let first: number | null = null;
-  for (const d of decisions) {
-    if (d.status !== status) continue;
-    const origin = d.origin ?? 'live';
-    if (kind === 'dated' && !DATED_ORIGINS.includes(origin)) continue;
-    if (kind === 'seen' && origin !== 'live' && origin !== 'first_look') continue;
-    if (first === null || d.decidedAt < first) first = d.decidedAt;
-  }
-  return first;
-}
+/** The earlier of two instants, either possibly unknown (two arguments, no array: it runs per contact). */
+const min2 = (a: number | null, b: number | null): number | null => (a === null ? b : b === null || a <= b ? a : b);
 
 /**
  * `decisions`: the contact's own (at least its first of each status by each origin); `deals`: its live
- * associated deals, each once.
+ * associated deals, each once. Runs for every contact of a million: one pass over the decisions and one over
+ * the deals, and nothing allocated but the journey itself.
  */
 export function journeyOf(contact: MetricsContact, decisions: readonly FirstDecision[], deals: readonly MetricsDeal[]): Journey {
-  const first = (status: string, kind: FirstKind) => firstAt(decisions, status, kind);
+  // The first decisions the stages read. Which count for a first: `dated`, those that date a stage (live,
+  // replayed); `seen`, the product's own (live, first look); `any`, all of them.
+  let salesReadyDated: number | null = null;
+  let salesReadySeen: number | null = null;
+  let salesReadyAny = false;
+  let qualifiedDated: number | null = null;
+  let qualifiedAny = false;
+  for (const d of decisions) {
+    const salesReady = d.status === 'sales_ready';
+    if (!salesReady && d.status !== 'marketing_qualified') continue;
+    const origin = d.origin ?? 'live';
+    const dated = DATED_ORIGINS.includes(origin);
+    const at = d.decidedAt;
+    if (salesReady) {
+      salesReadyAny = true;
+      if (dated) salesReadyDated = min2(salesReadyDated, at);
+      if (origin === 'live' || origin === 'first_look') salesReadySeen = min2(salesReadySeen, at);
+    } else {
+      qualifiedAny = true;
+      if (dated) qualifiedDated = min2(qualifiedDated, at);
+    }
+  }
   // One pass over the deals (most contacts have none): the first created, the first created date, the first won.
   let firstDeal: MetricsDeal | null = null;
   let firstDealAt = contact.convertedAt;
@@ -65,40 +65,45 @@ export function journeyOf(contact: MetricsContact, decisions: readonly FirstDeci
   let won = false;
   for (const d of deals) {
     if (firstDeal === null || byCreation(d, firstDeal) < 0) firstDeal = d;
-    firstDealAt = minOf(firstDealAt, d.createdAt);
+    firstDealAt = min2(firstDealAt, d.createdAt);
     if (d.closed && d.won) {
       won = true;
-      wonAt = minOf(wonAt, d.closedAt);
+      wonAt = min2(wonAt, d.closedAt);
     }
   }
-  const salesReadyAt = minOf(contact.qualifiedAt, first('sales_ready', 'dated'));
-  const seenAt = first('sales_ready', 'seen');
-  const handOffAt = seenAt ?? contact.qualifiedAt;
+  const salesReadyAt = min2(contact.qualifiedAt, salesReadyDated);
+  const handOffAt = salesReadySeen ?? contact.qualifiedAt;
+  const handedOff = salesReadyAt !== null || salesReadyAny || contact.status === 'sales_ready';
+  const accepted = contact.feedback === 'accepted';
 
   // Each stage's own evidence: whether it was reached, and when (if dated: a first look or a status held
-  // before HubSpot's kept history shows the stage reached, never when).
-  const handedOff = salesReadyAt !== null || first('sales_ready', 'any') !== null || contact.status === 'sales_ready';
-  const own: Record<Stage, { reached: boolean; at: number | null }> = {
-    lead: { reached: true, at: contact.createdAt },
-    marketing_qualified: { reached: first('marketing_qualified', 'any') !== null || contact.status === 'marketing_qualified', at: first('marketing_qualified', 'dated') },
-    sales_ready: { reached: handedOff, at: salesReadyAt },
-    accepted: { reached: contact.feedback === 'accepted', at: contact.feedback === 'accepted' ? contact.feedbackAt : null },
-    opportunity: { reached: contact.convertedAt !== null || deals.length > 0, at: firstDealAt },
-    won: { reached: won, at: wonAt },
-  };
-  // The waterfall is cumulative: reaching a stage means having passed every earlier one, no later than the
-  // later evidence. Taking the minimum over the later stages also keeps every stage duration non-negative.
+  // before HubSpot's kept history shows the stage reached, never when). The waterfall is cumulative: reaching
+  // a stage means having passed every earlier one, no later than the later evidence. Taking the minimum over
+  // the later stages also keeps every stage duration non-negative. Indexes are STAGES', walked from the last.
   const reached = new Array<boolean>(STAGES.length);
   const entered = new Array<number | null>(STAGES.length);
-  let laterReached = false;
-  let laterAt: number | null = null;
-  for (let i = STAGES.length - 1; i >= 0; i--) {
-    const stage = STAGES[i];
-    laterReached ||= own[stage].reached;
-    laterAt = minOf(laterAt, own[stage].at);
-    reached[i] = laterReached;
-    entered[i] = laterAt;
-  }
+  let laterReached = won;
+  let laterAt = wonAt;
+  reached[5] = laterReached;
+  entered[5] = laterAt;
+  laterReached ||= contact.convertedAt !== null || deals.length > 0;
+  laterAt = min2(laterAt, firstDealAt);
+  reached[4] = laterReached;
+  entered[4] = laterAt;
+  laterReached ||= accepted;
+  laterAt = min2(laterAt, accepted ? contact.feedbackAt : null);
+  reached[3] = laterReached;
+  entered[3] = laterAt;
+  laterReached ||= handedOff;
+  laterAt = min2(laterAt, salesReadyAt);
+  reached[2] = laterReached;
+  entered[2] = laterAt;
+  laterReached ||= qualifiedAny || contact.status === 'marketing_qualified';
+  laterAt = min2(laterAt, qualifiedDated);
+  reached[1] = laterReached;
+  entered[1] = laterAt;
+  reached[0] = true;
+  entered[0] = min2(laterAt, contact.createdAt);
   return { contact, reached, entered, handOffAt, salesReadyAt, handedOff, firstDeal, firstDealAt };
 }
 

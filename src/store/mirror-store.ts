@@ -359,7 +359,7 @@ export async function listMirror(
     .selectFrom('decisions as d')
     .innerJoin(
       (eb) => {
-        let firsts = eb.selectFrom('decisions').select(['contact_id', 'status', 'origin', eb.fn.min('decided_at').as('first_at')]).groupBy(['contact_id', 'status', 'origin']);
+        let firsts = eb.selectFrom('decisions').select(['contact_id', 'status', 'origin', eb.fn.min('decided_at').as('first_at')]).groupBy(['contact_id', 'origin', 'status']);
         if (since !== undefined) {
           firsts = firsts.where('contact_id', 'in', eb.selectFrom('mirror_contacts').select('mirror_contacts.id').where('mirror_contacts.created_at', '>=', since));
         }

@@ -9,6 +9,7 @@ import { handOffs } from './0007-hand-offs';
 import { decisionOrigin } from './0008-decision-origin';
 import { asOfFacts } from './0009-as-of-facts';
 import { accounts } from './0010-accounts';
+import { decisionFirstsIndex } from './0011-decision-firsts-index';
 
 export type { MigrationModule, SqlDialect } from './types';
 
@@ -27,4 +28,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0008_decision_origin', decisionOrigin],
   ['0009_as_of_facts', asOfFacts],
   ['0010_accounts', accounts],
+  ['0011_decision_firsts_index', decisionFirstsIndex],
 ];
