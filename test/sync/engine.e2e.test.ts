@@ -36,8 +36,8 @@ describe('the sync engine on a sandbox portal', () => {
   let world: SyncWorld;
   let touched: { contacts: string[]; deals: string[] };
   // The fixture every test reads: a portal whose every record changed and was synced under version 1 of the
-  // definition. A test that changes what the records show (a new version) puts them back before it ends, so
-  // the tests hold in any order (jest runs them shuffled).
+  // definition. After a test that wrote another version, the afterEach below brings version 1 back, so the
+  // tests hold in any order (jest runs them shuffled).
   beforeAll(async () => {
     // The generator lands a little under the deal count it aims at: 1.32 times aims at one deal per five contacts.
     world = await syncWorld({ sandbox: { contacts: CONTACTS, deals: Math.round((CONTACTS / 5) * 1.32) } });
@@ -163,7 +163,6 @@ describe('the sync engine on a sandbox portal', () => {
     expect(got('uld_definition_version').size).toBe(ids.length);
     for (const id of ids) expect(portal.get('contacts', id)!.properties.uld_definition_version).toBe('2');
   }, 120_000);
-
 });
 
 function writeCalls(world: SyncWorld): number {
