@@ -43,12 +43,18 @@ describe('uld doctor', () => {
       SERVE_SCHEDULER: 'false',
     };
     service = await startService({ config: loadConfig(env), host: '127.0.0.1' });
-    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url });
-    await ensureProductProperties(gateway);
-    gateway.close();
     const job = await runUld(['jobs', 'run', 'metrics'], env, { cwd: dir });
     expect(job.stderr + job.stdout).toContain('metrics: ok');
   }, 60_000);
+  // The properties installed before each test: one test deletes one in HubSpot, and the others expect them all.
+  beforeEach(async () => {
+    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url });
+    try {
+      await ensureProductProperties(gateway);
+    } finally {
+      gateway.close();
+    }
+  });
   afterAll(async () => {
     await service?.stop();
     await sandbox?.stop();
@@ -127,10 +133,12 @@ describe('uld doctor', () => {
   }, 60_000);
 
   it('when a job run was left "running" by an instance that died, then the jobs line warns and names it', async () => {
-    const store = await openStore(env.DATABASE_URL!);
+    // A store of its own: the run left "running" is never seen by the tests that expect every check to pass.
+    const databaseUrl = `sqlite:${path.join(dir, 'died.db')}`;
+    const store = await openStore(databaseUrl);
     await store.claimJobRun('requalify', Date.now(), 'host-that-died:1234');
     await store.close();
-    const config = loadConfig(env);
+    const config = loadConfig({ ...env, DATABASE_URL: databaseUrl });
     const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url });
     try {
       const lines = await runDoctor({ config, definition: compileDefinition(loadDefinitionFile(EXAMPLE)), gateway, openStore: (url) => openStore(url, { migrate: false }), now: Date.now() + 2 * 3_600_000 });

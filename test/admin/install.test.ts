@@ -17,7 +17,9 @@ describe('uld install against the sandbox', () => {
   let env: Record<string, string>;
   const propertyCount = Object.values(PRODUCT_PROPERTIES).reduce((n, list) => n + list.length, 0);
 
-  beforeAll(async () => {
+  // A fresh portal for each test (an empty one starts in milliseconds): the first install must find nothing
+  // installed, and the tests that need an installed portal install it first, whatever ran before them.
+  beforeEach(async () => {
     sandbox = await startSandbox({ seed: 7 });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-install-'));
     env = {
@@ -29,7 +31,7 @@ describe('uld install against the sandbox', () => {
       LOG_LEVEL: 'silent',
     };
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await sandbox.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -52,6 +54,7 @@ describe('uld install against the sandbox', () => {
   }, 60_000);
 
   it('when run a second time, then it changes nothing and says so', async () => {
+    expect((await install()).status).toBe(0);
     const callsBefore = writeCalls();
     const run = await install();
     expect(run.status).toBe(0);
@@ -62,6 +65,7 @@ describe('uld install against the sandbox', () => {
   }, 60_000);
 
   it('when an admin changed an option label in HubSpot, then install puts the label back and keeps the values', async () => {
+    expect((await install()).status).toBe(0);
     const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url });
     const current = (await gateway.listProperties('contacts')).find((p) => p.name === 'uld_status')!;
     await gateway.updateProperty('contacts', 'uld_status', { options: current.options!.map((o) => (o.value === 'sales_ready' ? { ...o, label: 'Hot lead' } : o)) });
@@ -76,6 +80,7 @@ describe('uld install against the sandbox', () => {
   }, 60_000);
 
   it('when the token lacks a scope, then install names it, changes nothing and exits 1', async () => {
+    // On a fresh portal: everything would be created, so "nothing changed" is the scope check's doing.
     const removed = sandbox.scopes.splice(sandbox.scopes.indexOf('crm.schemas.deals.write'), 1);
     try {
       const before = writeCalls();

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createGateway } from '../../src/hubspot';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { ensureProductProperties } from '../../src/sync/install-properties';
 import { PRODUCT_PROPERTIES } from '../../src/sync/properties';
 import { assertBuilt, runUld } from '../server/child';
 import { EXAMPLE } from '../sync/harness';
@@ -17,13 +19,15 @@ describe('a token the private-app lookup does not describe', () => {
   let dir: string;
   let env: Record<string, string>;
   const propertyCount = Object.values(PRODUCT_PROPERTIES).reduce((n, list) => n + list.length, 0);
-  beforeAll(async () => {
-    assertBuilt();
+  beforeAll(() => assertBuilt());
+  // A fresh portal for each test (an empty one starts in milliseconds): the install must find nothing
+  // installed, and doctor's property check needs the properties installed first, whatever ran before.
+  beforeEach(async () => {
     sandbox = await startSandbox({ seed: 8, behaviour: { describesAppToken: false } });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-undescribed-'));
     env = { ...sandbox.environment(), LEAD_DEFINITION: EXAMPLE, DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`, LOG_LEVEL: 'silent', SERVE_SCHEDULER: 'false' };
   }, 30_000);
-  afterAll(async () => {
+  afterEach(async () => {
     await sandbox?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -37,6 +41,9 @@ describe('a token the private-app lookup does not describe', () => {
   }, 60_000);
 
   it('when `uld doctor` runs, then the hubspot and scopes lines warn and the property check, which makes real calls, passes', async () => {
+    const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url });
+    await ensureProductProperties(gateway);
+    gateway.close();
     const run = await runUld(['doctor', '--json'], env, { cwd: dir });
     const lines = JSON.parse(run.stdout) as Array<{ check: string; outcome: string }>;
     const outcome = (check: string) => lines.find((l) => l.check === check)?.outcome;

@@ -19,7 +19,12 @@ describe('verdicts through the card backend', () => {
   let world: SyncWorld;
   let proxy: HubSpotFetchProxy;
   let origin: string;
+  /**
+   * Sales-ready contacts, each read or changed by one test only, so that no test sees another's verdict
+   * whatever order they run in: two to view, one to accept, one to reject, one to re-evaluate.
+   */
   const ids: string[] = [];
+  const contactFor = () => ({ viewed: ids.slice(0, 2), accepted: ids[2]!, rejected: ids[3]!, reEvaluated: ids[4]! });
 
   const url = (pathname: string, userId: string) => `${origin}${pathname}?${new URLSearchParams({ portalId: String(world.sandbox.portalId), userId }).toString()}`;
   const verdict = (contactId: string, v: string, userId: string) => proxy.fetch(url(CARD_ROUTES.verdict(contactId), userId), { method: 'POST', body: { verdict: v } });
@@ -29,7 +34,7 @@ describe('verdicts through the card backend', () => {
   beforeAll(async () => {
     world = await syncWorld({ sandbox: { contacts: 0 }, env: { LEAD_DEFINITION: EXAMPLE } });
     const { portal } = world.sandbox;
-    for (const n of [1, 2]) {
+    for (const n of [1, 2, 3, 4, 5]) {
       const company = portal.create('companies', { name: `Fintech ${n}`, domain: `fintech-card-${n}.example`, industry: 'FINANCIAL_SERVICES', numberofemployees: '400', annualrevenue: '50000000', country: 'Germany' }, USER);
       const contact = portal.create(
         'contacts',
@@ -49,7 +54,7 @@ describe('verdicts through the card backend', () => {
   });
 
   it('when both contacts are qualified, then each is sales ready with a hand-off, its owner on the card', async () => {
-    for (const id of ids) {
+    for (const id of contactFor().viewed) {
       const r = await proxy.fetch(url(CARD_ROUTES.view(id), '101'));
       const body = r.body as CardResponse;
       if (!body.ok) throw new Error(body.error.message);
@@ -60,7 +65,7 @@ describe('verdicts through the card backend', () => {
   });
 
   it('when a rep accepts through the card, then HubSpot has the verdict, the metrics count it, and `uld history` names the user; the same request again changes nothing', async () => {
-    const [a] = ids as [string];
+    const a = contactFor().accepted;
     const before = await metrics();
     const calls = world.sandbox.calls.total();
     const first = await verdict(a, 'accepted', '101');
@@ -88,7 +93,7 @@ describe('verdicts through the card backend', () => {
   }, 60_000);
 
   it('when a rep rejects (bad data), then HubSpot has it, the worker sends the contact to nurture, the metrics count the reason; twice is once', async () => {
-    const [, b] = ids as [string, string];
+    const b = contactFor().rejected;
     const before = await metrics();
     const r = await verdict(b, 'rejected_bad_data', '102');
     expect(r.body).toMatchObject({ ok: true, changed: true, card: { handOff: { verdict: 'rejected_bad_data', verdictBy: 'user:102' }, reEvaluationPending: true } });
@@ -111,7 +116,7 @@ describe('verdicts through the card backend', () => {
   }, 60_000);
 
   it('when a rep asks for a re-evaluation twice, then it is queued once and the card says it is pending', async () => {
-    const [a] = ids as [string];
+    const a = contactFor().reEvaluated;
     const calls = world.sandbox.calls.total();
     for (let i = 0; i < 2; i++) {
       const r = await proxy.fetch(url(CARD_ROUTES.reEvaluate(a), '101'), { method: 'POST', body: {} });

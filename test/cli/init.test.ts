@@ -15,20 +15,25 @@ describe('uld init and the platform version', () => {
   freshCloneFolder('uld-init-cli-', (dir) => (clone = dir));
   const version = () => (JSON.parse(fs.readFileSync(path.join(clone, 'hubspot-project', 'hsproject.json'), 'utf8')) as { platformVersion: string }).platformVersion;
 
-  // Run in order: each step starts from the project the one before left. [args, version on disk after, a line of stdout]
-  it.each<[string[], string, string]>([
+  // One test, the steps in order: each starts from the project the one before left (as tests they would
+  // depend on running in the order written, and jest runs a file's tests shuffled).
+  // [args, version on disk after, a line of stdout]
+  const steps: Array<[string[], string, string]> = [
     [['init'], '2026.09', 'platform version 2026.09: the default; if `project upload` refuses it, run `uld init --platform-version 2026.03` (the documented fallback)'],
     [['init', '--platform-version', '2026.03'], '2026.03', 'platform version 2026.03: named with --platform-version; later runs keep it until another --platform-version is named'],
     [['init'], '2026.03', 'platform version 2026.03: named with --platform-version on an earlier run (kept in .uld-init.json); `uld init --platform-version 2026.09` moves it'],
     [['init', '--platform-version', '2026.09'], '2026.09', '    updated platformVersion: "2026.03" -> "2026.09"'],
     [['init'], '2026.09', 'platform version 2026.09: named with --platform-version on an earlier run (kept in .uld-init.json); `uld init --platform-version 2026.03` moves it'],
-  ])('uld %j leaves platform version %s and says so', async (args, expected, line) => {
-    const run = await runUld(args, env, { cwd: clone });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    expect(version()).toBe(expected);
-    expect(run.stdout.split('\n')).toContain(line);
-  });
+  ];
+
+  it('when the admin runs uld init, names 2026.03, runs it again, names 2026.09 and runs it again, then each run leaves the version it should and says so', async () => {
+    for (const [i, [args, expected, line]] of steps.entries()) {
+      const step = `step ${i + 1}: uld ${args.join(' ')}`;
+      const run = await runUld(args, env, { cwd: clone });
+      expect({ step, stderr: run.stderr, status: run.status, version: version() }).toEqual({ step, stderr: '', status: 0, version: expected });
+      expect({ step, stdout: run.stdout.split('\n') }).toEqual({ step, stdout: expect.arrayContaining([line]) });
+    }
+    }, 60_000);
 });
 
 describe('uld init and HANDOFF_MODE', () => {

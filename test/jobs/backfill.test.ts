@@ -23,14 +23,17 @@ describe('uld backfill', () => {
   let sandbox: Sandbox;
   let dir: string;
   let env: Record<string, string>;
-  beforeAll(async () => {
+  // A portal and a store of its own for each test: the dry run must find nothing written, the killed run no
+  // checkpoint, whichever of them runs first.
+  beforeEach(async () => {
     sandbox = await startSandbox({ contacts: CONTACTS, deals: 300, seed: 11, rateLimit: { perWindow: 100_000 } });
     const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000 });
     await ensureProductProperties(gateway);
+    gateway.close();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-backfill-'));
     env = sandboxEnv(sandbox, dir, EXAMPLE);
   }, 60_000);
-  afterAll(async () => {
+  afterEach(async () => {
     await sandbox?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -24,7 +24,9 @@ describe('uld backfill --no-history, then uld replay', () => {
   let sandbox: Sandbox;
   let dir: string;
   let env: Record<string, string>;
-  beforeAll(async () => {
+  // A portal and a store per test (200 contacts: generated in well under a second): each test runs the steps
+  // of the story before its own (the backfill, the first replay) itself, whatever ran before it.
+  beforeEach(async () => {
     sandbox = await startSandbox({ contacts: 200, deals: 50, seed: 141, rateLimit: { perWindow: 100_000 } });
     const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000 });
     await ensureProductProperties(gateway);
@@ -32,7 +34,7 @@ describe('uld backfill --no-history, then uld replay', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-replay-cmd-'));
     env = sandboxEnv(sandbox, dir, EXAMPLE);
   }, 60_000);
-  afterAll(async () => {
+  afterEach(async () => {
     await sandbox?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -50,8 +52,13 @@ describe('uld backfill --no-history, then uld replay', () => {
     });
   };
 
+  /** `uld backfill --no-history`: the install without history. */
+  const backfill = () => runUld(['backfill', '--no-history', '--no-progress'], env, { cwd: dir });
+  /** `uld replay` after it. */
+  const replay = () => runUld(['replay', '--no-progress'], env, { cwd: dir });
+
   it('when the backfill runs without history, then no stage is dated at the install: no uld_qualified_at, first looks only', async () => {
-    const run = await runUld(['backfill', '--no-history', '--no-progress'], env, { cwd: dir });
+    const run = await backfill();
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/no history replay \(--no-history\)/);
@@ -68,6 +75,7 @@ describe('uld backfill --no-history, then uld replay', () => {
   }, 120_000);
 
   it("when uld replay runs on the installed portal, then the replay's dates replace the install day's and each deal's status at creation is the replayed one", async () => {
+    expect((await backfill()).status).toBe(0);
     // What an older version left behind: a first sales_ready dated the install day, a status at creation guessed.
     const target = contacts().find((c) => c.properties.uld_status === 'sales_ready' && replayed(c.id).firstSalesReady?.evidence === 'history')!;
     expect(target).toBeDefined();
@@ -76,7 +84,7 @@ describe('uld backfill --no-history, then uld replay', () => {
     const deal = sandbox.portal.ids('deals').map((id) => sandbox.portal.get('deals', id)!).find((d) => sandbox.portal.associations.list('deals', d.id, 'contacts').length > 0)!;
     sandbox.portal.update('deals', deal.id, { uld_lead_status_at_creation: 'sales_ready' }, UI);
 
-    const run = await runUld(['replay', '--no-progress'], env, { cwd: dir });
+    const run = await replay();
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/history replayed for 200 contacts/);
@@ -105,6 +113,8 @@ describe('uld backfill --no-history, then uld replay', () => {
   }, 120_000);
 
   it('when uld replay runs again from the start, then the replayed decisions are replaced, not doubled, and the replayed dates stand', async () => {
+    expect((await backfill()).status).toBe(0);
+    expect((await replay()).status).toBe(0);
     const store = await openStore(env.DATABASE_URL!);
     const count = async () => (await Promise.all(contacts().map(async (c) => (await store.history(c.id, 10_000)).decisions.filter((d) => d.origin === 'replayed' || d.origin === 'before_history').length))).reduce((a, b) => a + b, 0);
     try {

@@ -350,3 +350,13 @@ export function contractSuite(use: (sandbox: Sandbox, client: Client) => void): 
     },
   };
 }
+
+/**
+ * Whether this run of the file runs all of its tests: false under `-t` or a `.only`. Read from jest-circus's
+ * state on the test file's global (the runner's instance; importing jest-circus here would load another).
+ */
+export function everyTestRuns(): boolean {
+  const symbol = Object.getOwnPropertySymbols(globalThis).find((s) => s.description === 'JEST_STATE_SYMBOL');
+  const state = symbol ? (globalThis as unknown as Record<symbol, { testNamePattern?: RegExp | null; hasFocusedTests?: boolean }>)[symbol] : undefined;
+  return !state?.testNamePattern && !state?.hasFocusedTests;
+}

@@ -21,21 +21,43 @@ const SALES_READY = {
 
 describe('hand-off, feedback and history', () => {
   let world: SyncWorld;
-  let contactId: string;
+  let companyId: string;
   beforeAll(async () => {
     world = await syncWorld({ sandbox: { contacts: 0 } });
-    const { portal } = world.sandbox;
-    const company = portal.create('companies', { name: 'Fintech Handoff', domain: 'fintech-handoff.example', industry: 'FINANCIAL_SERVICES', numberofemployees: '400', annualrevenue: '50000000', country: 'Germany' }, USER);
-    const contact = portal.create('contacts', { ...SALES_READY, recent_conversion_date: new Date(world.now - 86_400_000).toISOString(), hs_analytics_last_visit_timestamp: String(world.now - 3_600_000), hubspot_owner_id: '' }, USER);
-    portal.associate('contacts', contact.id, 'companies', company.id, (await import('../../src/sandbox')).ASSOCIATION_KINDS.find((k) => k.from === 'contacts' && k.to === 'companies' && k.primary)!, USER);
-    contactId = contact.id;
+    companyId = world.sandbox.portal.create('companies', { name: 'Fintech Handoff', domain: 'fintech-handoff.example', industry: 'FINANCIAL_SERVICES', numberofemployees: '400', annualrevenue: '50000000', country: 'Germany' }, USER).id;
   }, 60_000);
   afterAll(() => world?.stop());
 
-  it('when a contact first becomes sales_ready, then one task due within the SLA and one note with the reasons are created, once', async () => {
-    const owners = world.sandbox.portal.listOwners().map((o) => o.id);
-    const engine = world.engine.with({ handOff: { task: true, note: true, ownerIds: owners.slice(0, 2), slaHours: 24 } });
+  // Each test has its own contact (and its own engine, so the round-robin starts at the list's first): what
+  // one test does to its lead is never what another reads, whatever order they run in.
+  /** A contact the definition makes sales_ready, at the company, without an owner; its webhooks delivered. */
+  async function salesReadyContact(email: string): Promise<string> {
+    const { portal } = world.sandbox;
+    const contact = portal.create('contacts', { ...SALES_READY, email, recent_conversion_date: new Date(world.now - 86_400_000).toISOString(), hs_analytics_last_visit_timestamp: String(world.now - 3_600_000), hubspot_owner_id: '' }, USER);
+    portal.associate('contacts', contact.id, 'companies', companyId, ASSOCIATION_KINDS.find((k) => k.from === 'contacts' && k.to === 'companies' && k.primary)!, USER);
     await world.sandbox.webhooks.idle();
+    return contact.id;
+  }
+  const owners = () => world.sandbox.portal.listOwners().map((o) => o.id);
+  const handOffEngine = () => world.engine.with({ handOff: { task: true, note: true, ownerIds: owners().slice(0, 2), slaHours: 24 } });
+
+  /** The first test's story without its checks: qualified and handed off, then seen again (another event). */
+  async function handedOff(contactId: string): Promise<void> {
+    const engine = handOffEngine();
+    await engine.drain();
+    world.sandbox.portal.update('contacts', contactId, { hs_analytics_num_page_views: '26' }, USER);
+    await world.sandbox.webhooks.idle();
+    await engine.drain();
+  }
+  /** The rep's rejection, worked. */
+  async function rejected(contactId: string): Promise<void> {
+    world.sandbox.portal.update('contacts', contactId, { uld_sales_feedback: 'rejected_bad_data' }, USER);
+    await world.settle();
+  }
+
+  it('when a contact first becomes sales_ready, then one task due within the SLA and one note with the reasons are created, once', async () => {
+    const contactId = await salesReadyContact('vp@fintech-handoff.example');
+    const engine = handOffEngine();
     await engine.drain();
     const { portal } = world.sandbox;
     expect(portal.get('contacts', contactId)!.properties.uld_status).toBe('sales_ready');
@@ -45,7 +67,7 @@ describe('hand-off, feedback and history', () => {
     expect(notes).toHaveLength(1);
     expect(Date.parse(tasks[0]!.properties.hs_timestamp!)).toBe(world.now + 24 * 3_600_000);
     // No owner on the contact: the round-robin list gives the first one.
-    expect(tasks[0]!.properties.hubspot_owner_id).toBe(owners[0]);
+    expect(tasks[0]!.properties.hubspot_owner_id).toBe(owners()[0]);
     expect(notes[0]!.properties.hs_note_body).toContain('Sales ready: fit');
 
     // Seen again (another event): no second hand-off.
@@ -57,6 +79,8 @@ describe('hand-off, feedback and history', () => {
   }, 60_000);
 
   it("when the rep rejects the lead, then its status goes back to nurture with the rep's reason, and the feedback is in the mirror", async () => {
+    const contactId = await salesReadyContact('vp-rejected@fintech-handoff.example');
+    await handedOff(contactId);
     const { portal } = world.sandbox;
     portal.update('contacts', contactId, { uld_sales_feedback: 'rejected_bad_data' }, USER);
     await world.settle();
@@ -71,6 +95,9 @@ describe('hand-off, feedback and history', () => {
   }, 60_000);
 
   it('when `uld history` is asked about the contact, then it lists every decision with its reasons and every write', async () => {
+    const contactId = await salesReadyContact('vp-history@fintech-handoff.example');
+    await handedOff(contactId);
+    await rejected(contactId);
     const h = await world.service.store.history(contactId);
     // Newest first; the second look changed nothing, so it is no decision of its own.
     expect(h.decisions.map((d) => `${d.previousStatus ?? '-'} -> ${d.status}`)).toEqual(['sales_ready -> nurture', '- -> sales_ready']);
@@ -93,8 +120,7 @@ describe('hand-off, feedback and history', () => {
   it('when HubSpot refuses the hand-off task (an owner id it does not know), then the status is still written and the error is on the record, not a dead letter', async () => {
     const { portal } = world.sandbox;
     const c = portal.create('contacts', { ...SALES_READY, email: 'vp2@fintech-handoff.example', recent_conversion_date: new Date(world.now - 86_400_000).toISOString(), hs_analytics_last_visit_timestamp: String(world.now - 3_600_000) }, USER);
-    const companyId = portal.associations.primaryCompany('contacts', contactId)!;
-    portal.associate('contacts', c.id, 'companies', companyId, (await import('../../src/sandbox')).ASSOCIATION_KINDS.find((k) => k.from === 'contacts' && k.to === 'companies' && k.primary)!, USER);
+    portal.associate('contacts', c.id, 'companies', companyId, ASSOCIATION_KINDS.find((k) => k.from === 'contacts' && k.to === 'companies' && k.primary)!, USER);
     await world.sandbox.webhooks.idle();
     await world.engine.with({ handOff: { task: true, note: false, ownerIds: ['999999'], slaHours: 24 } }).drain();
     expect(portal.get('contacts', c.id)!.properties.uld_status).toBe('sales_ready');

@@ -41,6 +41,8 @@ interface LeadWorld {
   leadsOf(contactId: string): string[];
   reconcileLater(minutes?: number): ReturnType<typeof reconcile>;
   settle(): Promise<void>;
+  /** A new engine over the same portal and store, as after a restart: the round-robin starts at its first owner. */
+  restart(): void;
 }
 
 async function leadWorld(options: { gatewayTimeoutMs?: number; handOff?: Partial<HandOffOptions> } = {}): Promise<LeadWorld> {
@@ -52,14 +54,17 @@ async function leadWorld(options: { gatewayTimeoutMs?: number; handOff?: Partial
   const { portal } = world.sandbox;
   const ownerIds = portal.listOwners().map((o) => o.id);
   const handOff = { ...LEAD_MODE, ownerIds: ownerIds.slice(1, 3), ...options.handOff };
-  const engine = world.engine.with({ handOff, verdicts: new Verdicts({ gateway: world.gateway, store: world.store, logger: pino({ level: 'silent' }) }) });
+  const newEngine = () => world.engine.with({ handOff, verdicts: new Verdicts({ gateway: world.gateway, store: world.store, logger: pino({ level: 'silent' }) }) });
+  let engine = newEngine();
   const company = portal.create('companies', { name: 'Fintech Leads', domain: 'fintech-leads.example', industry: 'FINANCIAL_SERVICES', numberofemployees: '400', annualrevenue: '50000000', country: 'Germany' }, USER);
   const primary = ASSOCIATION_KINDS.find((k) => k.from === 'contacts' && k.to === 'companies' && k.primary)!;
   const leads = new LeadHandOffs({ gateway: world.gateway, store: world.store, settings: () => definition.leadHandOff });
   const verdictStages = [...definition.leadHandOff.accepted, ...definition.leadHandOff.rejected];
   return {
     world,
-    engine,
+    get engine() {
+      return engine;
+    },
     portal,
     companyId: company.id,
     ownerIds,
@@ -76,6 +81,9 @@ async function leadWorld(options: { gatewayTimeoutMs?: number; handOff?: Partial
       return reconcile({ gateway: world.gateway, store: world.store, now: Date.now() + minutes * 60_000, overlapMs: 5 * 60_000, leads: { handOffs: leads, verdictStages } });
     },
     settle: () => world.settle({ engine }),
+    restart() {
+      engine = newEngine();
+    },
   };
 }
 
@@ -85,6 +93,13 @@ describe('lead hand-off: exactly one Lead', () => {
     w = await leadWorld();
   }, 60_000);
   afterAll(() => w?.world.stop());
+  // Each test makes its own contacts; a fresh engine makes the round-robin start at the list's first owner
+  // whichever test handed a contact without an owner off before, and faults never outlive their test.
+  beforeEach(() => w.restart());
+  afterEach(() => {
+    w.world.sandbox.webhooks.setFaults({});
+    w.world.sandbox.faults.clear();
+  });
 
   it('when a contact first becomes sales_ready, then one Lead is created for its owner in the configured stage, with its contact, its company and the reasons', async () => {
     const owner = w.ownerIds[0]!;
@@ -184,6 +199,8 @@ describe('verdicts from the Lead', () => {
     w = await leadWorld();
   }, 60_000);
   afterAll(() => w?.world.stop());
+  // Each test hands off its own contacts; webhook faults never outlive the test that set them.
+  afterEach(() => w.world.sandbox.webhooks.setFaults({}));
 
   async function handedOff(email: string): Promise<{ contactId: string; leadId: string }> {
     const contactId = w.salesReady(email);
