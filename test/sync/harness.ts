@@ -7,7 +7,7 @@ import { compileDefinition, evaluate, type CompiledDefinition, type Decision } f
 import { loadDefinitionFile } from '../../src/definition-file';
 import { createGateway, type GatewayOptions, type HubSpotGateway } from '../../src/hubspot';
 import { startSandbox, type Portal, type Sandbox, type SandboxOptions } from '../../src/sandbox';
-import { freePort, startService, type Service } from '../../src/server';
+import { freePort, ServiceConfigError, startService, type Service } from '../../src/server';
 import { openStore, type QueuePolicy, type Store } from '../../src/store';
 import { SyncEngine } from '../../src/sync/engine';
 import { ensureProductProperties } from '../../src/sync/install-properties';
@@ -59,27 +59,39 @@ export async function syncWorld(
 ): Promise<SyncWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uld-sync-'));
   const definition = options.definition ?? compileDefinition(loadDefinitionFile(EXAMPLE));
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}/webhooks/hubspot`;
-  const sandbox = await startSandbox({
-    seed: 3,
-    rateLimit: { perWindow: 100_000, searchPerSecond: 1000 },
-    ...options.sandbox,
-    webhooks: { targetUrl: publicUrl, subscriptions: subscriptionsFor(definition), ...options.sandbox?.webhooks },
-  });
-  const config = loadConfig({
-    ...sandbox.environment(),
-    WEBHOOK_PUBLIC_URL: publicUrl,
-    PORT: String(port),
-    DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,
-    LOG_LEVEL: 'silent',
-    DEBOUNCE_MS: String(options.debounceMs ?? 0),
-    SERVE_WORKER: 'false',
-    SERVE_SCHEDULER: 'false',
-    ...options.env,
-  });
   const logger = pino({ level: 'silent' });
-  const service = await startService({ config, host: '127.0.0.1', logger, roles: [] });
+  // The sandbox must know where it delivers before the service listens there, so the port is chosen free and
+  // bound a moment later; another process may take it in between. That is a lost race, not a failure: again.
+  const { sandbox, config, service } = await (async () => {
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const publicUrl = `http://127.0.0.1:${port}/webhooks/hubspot`;
+      const sandbox = await startSandbox({
+        seed: 3,
+        rateLimit: { perWindow: 100_000, searchPerSecond: 1000 },
+        ...options.sandbox,
+        webhooks: { targetUrl: publicUrl, subscriptions: subscriptionsFor(definition), ...options.sandbox?.webhooks },
+      });
+      const config = loadConfig({
+        ...sandbox.environment(),
+        WEBHOOK_PUBLIC_URL: publicUrl,
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${path.join(dir, 'uld.db')}`,
+        LOG_LEVEL: 'silent',
+        DEBOUNCE_MS: String(options.debounceMs ?? 0),
+        SERVE_WORKER: 'false',
+        SERVE_SCHEDULER: 'false',
+        ...options.env,
+      });
+      try {
+        return { sandbox, config, service: await startService({ config, host: '127.0.0.1', logger, roles: [] }) };
+      } catch (err) {
+        await sandbox.stop();
+        if (attempt < 3 && err instanceof ServiceConfigError && /already in use/.test(err.message)) continue;
+        throw err;
+      }
+    }
+  })();
   const gateway = createGateway({ accessToken: sandbox.accessToken, baseUrl: sandbox.url, rateLimitPer10s: 100_000, ...options.gateway });
   await ensureProductProperties(gateway);
   const now = options.now ?? Date.now();
