@@ -42,7 +42,7 @@ it('when the demo runs on seed 1, then its statuses, accounts and funnel report 
   try {
     service = await installAndServe(world, say);
     expect(await backfillDemo(world, service, say, new AbortController().signal)).toBe(true);
-    funnelLines(await readFunnel(world.gateway)).forEach(say);
+    funnelLines(await readFunnel(world.readBack)).forEach(say);
     if (world.def.accounts) (await accountLines(service.store)).forEach(say);
     // The demo's closing metrics run, as it makes it.
     const store = service.store;

@@ -49,6 +49,11 @@ export interface DemoWorld {
    */
   graph: ObjectGraph;
   gateway: HubSpotGateway;
+  /**
+   * The statuses read back as a rep would see them: the same budget, but a call counter of its own, so the
+   * calls it reports are the read's alone, not the worker's running beside it.
+   */
+  readBack: HubSpotGateway;
 }
 
 type Say = (line: string) => void;
@@ -79,7 +84,7 @@ export async function openDemoWorld(o: DemoWorldOptions, say: Say): Promise<Demo
   });
   say(`  sandbox portal ${sandbox.portalId} at ${sandbox.url}`);
   const graph = new ObjectGraph(config, { definition: def });
-  return { def, dir, port, publicUrl, adminToken, sandbox, config, graph, gateway: graph.gateway('the demo') };
+  return { def, dir, port, publicUrl, adminToken, sandbox, config, graph, gateway: graph.gateway('the demo'), readBack: graph.gatewayWith('the demo', {}) };
 }
 
 /** `uld install`, then `uld serve`: webhook receiver, worker, scheduler (jobs on demo schedules) and dashboard. */

@@ -72,7 +72,7 @@ const REP_ROUND_MS = 10_000;
 
 async function runDemo(o: DemoOptions): Promise<void> {
   const world = await openDemoWorld(o, say);
-  const { def, sandbox, config, port, publicUrl, adminToken, gateway } = world;
+  const { def, sandbox, config, port, publicUrl, adminToken, readBack } = world;
 
   let stopped = false;
   let wake: () => void = () => {};
@@ -97,7 +97,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
     const logger = createLogger('warn');
 
     say('\nWhat reps now see in HubSpot (uld_status on every contact), and how each status converted to deals:');
-    const before = await readFunnel(gateway);
+    const before = await readFunnel(readBack);
     funnelLines(before).forEach(say);
     if (def.accounts) (await accountLines(service.store)).forEach(say);
 
@@ -140,7 +140,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
     await progress(sandbox, service.store);
 
     say('\nAfter the activity:');
-    const after = await readFunnel(gateway);
+    const after = await readFunnel(readBack);
     funnelLines(after).forEach(say);
     printMoves(before.statuses, after.statuses);
 
