@@ -1,4 +1,5 @@
 import { CYCLE_BUCKETS, type DashboardFigures } from '../src/dashboard';
+import { versionSpan } from '../src/dashboard/derive';
 import { STATUSES, type LeadStatus } from '../src/definition/types';
 import { computeMetrics, computeMetricsForPeriod, DEFAULT_PERIOD_DAYS, headerFigures, inPeriod, lastDays, periodBounds, salesCycleDaysOf, snapshotOf, type Metrics, type Period } from '../src/metrics';
 import type { Store } from '../src/store';
@@ -48,17 +49,14 @@ export async function recomputeInMemory(store: Store, now: number, slaHours: num
 
   const newest = allLive.reduce<MirrorContact | null>((best, c) => (best === null || newestFirst(c, best) < 0 ? c : best), null);
   const current = newest?.definitionVersion ?? null;
-  const versions = await store.definitionVersions();
-  const currentSince = versions.find((v) => v.version === current)?.firstAt ?? null;
-  const previous = versions.filter((v) => v.version !== current).reduce<(typeof versions)[number] | null>((best, v) => (best === null || v.lastAt > best.lastAt ? v : best), null);
-  const since = previous === null ? null : currentSince;
+  const { previous, since } = await versionSpan(store, current);
   return {
     period,
     snapshot,
     header,
     statusNow,
     cycleHistogram,
-    versions: { current, previous: previous?.version ?? null, currentSince: since },
+    versions: { current, previous, currentSince: since },
     contactsBeforeVersion: since === null ? [] : live.filter((c) => c.createdAt !== null && c.createdAt < since).map((c) => c.id),
     recentlyEvaluated: [...allLive].sort(newestFirst).slice(0, RECENT).map((c) => c.id),
   };

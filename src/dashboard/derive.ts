@@ -109,20 +109,27 @@ export async function readFigures(store: Store, now: number, slaHours: number, p
   }
 
   const current = recent[0]?.definitionVersion ?? null;
-  // From the whole audit log, not the mirror's firsts: a release that moves nobody into a status they never
-  // had still re-decides every lead under the new version.
-  const versions = await store.definitionVersions();
-  const currentSince = versions.find((v) => v.version === current)?.firstAt ?? null;
-  const previous = versions.filter((v) => v.version !== current).reduce<(typeof versions)[number] | null>((best, v) => (best === null || v.lastAt > best.lastAt ? v : best), null);
-  const since = previous === null ? null : currentSince;
+  const { previous, since } = await versionSpan(store, current);
   return {
     period,
     snapshot,
     header: header.finish(),
     statusNow,
     cycleHistogram,
-    versions: { current, previous: previous?.version ?? null, currentSince: since },
+    versions: { current, previous, currentSince: since },
     contactsBeforeVersion: since === null ? [] : dated.filter((c) => c.createdAt < since).map((c) => c.id),
     recentlyEvaluated: recent.map((c) => c.id),
   };
+}
+
+/**
+ * The version before the running one, and since when the running one decides (null when there was none
+ * before it). From the whole audit log, not the mirror's firsts: a release that moves nobody into a status
+ * they never had still re-decides every lead under the new version.
+ */
+export async function versionSpan(store: Pick<Store, 'definitionVersions'>, current: string | null): Promise<{ previous: string | null; since: number | null }> {
+  const versions = await store.definitionVersions();
+  const currentSince = versions.find((v) => v.version === current)?.firstAt ?? null;
+  const previous = versions.filter((v) => v.version !== current).reduce<(typeof versions)[number] | null>((best, v) => (best === null || v.lastAt > best.lastAt ? v : best), null);
+  return { previous: previous?.version ?? null, since: previous === null ? null : currentSince };
 }
