@@ -1,3 +1,4 @@
+import { HubSpotError } from '../hubspot/errors';
 import type { CrmGateway, CrmObjectType, PropertyDefinition } from '../hubspot/types';
 import { PRODUCT_PROPERTIES, PROPERTY_GROUP } from './properties';
 
@@ -33,7 +34,7 @@ export async function ensureProductProperties(gateway: CrmGateway, options: { dr
     for (const want of wanted) {
       const have = existing.get(want.name);
       if (!have) {
-        if (!options.dryRun) await gateway.createProperty(objectType, want);
+        if (!options.dryRun) await createOnce(gateway, objectType, want);
         plan.push({ objectType, name: want.name, action: 'create' });
         continue;
       }
@@ -51,4 +52,17 @@ export async function ensureProductProperties(gateway: CrmGateway, options: { dr
     }
   }
   return plan;
+}
+
+/**
+ * A create whose first attempt landed but whose answer was lost (a deadline, a dropped connection) is retried
+ * by the transport, and HubSpot answers the retry 409 OBJECT_ALREADY_EXISTS: the property is there, as wanted.
+ */
+async function createOnce(gateway: CrmGateway, objectType: CrmObjectType, want: PropertyDefinition): Promise<void> {
+  try {
+    await gateway.createProperty(objectType, want);
+  } catch (err) {
+    if (err instanceof HubSpotError && err.status === 409 && err.category === 'OBJECT_ALREADY_EXISTS') return;
+    throw err;
+  }
 }
