@@ -62,7 +62,8 @@ async function createOnce(gateway: CrmGateway, objectType: CrmObjectType, want: 
   try {
     await gateway.createProperty(objectType, want);
   } catch (err) {
-    if (err instanceof HubSpotError && err.status === 409 && err.category === 'OBJECT_ALREADY_EXISTS') return;
+    // Any 409 on a property create is that conflict: the category is not relied on (not found in HubSpot's reference).
+    if (err instanceof HubSpotError && err.status === 409) return;
     throw err;
   }
 }
